@@ -1,0 +1,111 @@
+import { App, Chart } from 'cdk8s';
+import { LABELS, MANAGED_BY } from '../k8s/common/labels';
+import { SystemNamespace, type SystemNamespaceProps } from '../k8s/common/namespace';
+import { FluxLayers } from '../k8s/gitops/flux-layers';
+import type { EnvironmentName } from '../spec/common';
+import { IssueCollector } from '../spec/errors';
+import type { FunctionSpec, Target } from '../spec/function';
+import { naming } from '../spec/naming';
+import type { PlatformSpec } from '../spec/platform';
+import { resolveEnvironment, type ResolvedEnvironment } from '../spec/resolve';
+import { LAYERS, type Layer } from './layers';
+import { MODULES } from './modules';
+
+/** How the gateway (and anything else) reaches a function on its backend. */
+export interface FunctionEndpoint {
+  readonly function: FunctionSpec;
+  readonly target: Target;
+  /** In-cluster Service that serves the function (knative ingress, OpenFaaS gateway); absent for Lambda. */
+  readonly service?: { readonly namespace: string; readonly name: string; readonly port: number };
+  /** Host header the backend routes on (Knative). */
+  readonly hostHeader?: string;
+  /** Path prefix on the backend (OpenFaaS `/function/<name>`). */
+  readonly path?: string;
+  /** Deterministic Lambda function name (target lambda). */
+  readonly lambdaName?: string;
+}
+
+export interface HybridPlatformOptions {
+  /** Extra profile overrides (from `Pulumi.<env>.yaml`), applied last. @default none */
+  readonly overrides?: unknown;
+  /** Folder of dist/ inside the GitOps source, for the Flux Kustomizations. @default spec.gitops.path or './dist' */
+  readonly gitopsPath?: string;
+}
+
+/**
+ * L3: compiles a validated PlatformSpec for one environment into a cdk8s App whose charts
+ * are grouped into layers (platform → config → apps) plus the Flux objects that apply them
+ * in order. The same App feeds GitOps synthesis and the Pulumi bridge.
+ */
+export class HybridPlatform {
+  readonly app: App;
+  readonly env: ResolvedEnvironment;
+  readonly spec: PlatformSpec;
+  /** Flux Kustomizations (GitOps only: the Pulumi bridge drops them). */
+  readonly fluxChart: Chart;
+  /** Function name → how to reach it; filled by the backend modules. */
+  readonly endpoints = new Map<string, FunctionEndpoint>();
+  /** Problems found while building (cross-module references); thrown as one SpecError. */
+  readonly issues = new IssueCollector();
+
+  private readonly charts = new Map<string, { chart: Chart; layer: Layer }>();
+  private readonly namespaces = new Map<string, SystemNamespace>();
+
+  constructor(spec: PlatformSpec, env: EnvironmentName, options: HybridPlatformOptions = {}) {
+    this.spec = spec;
+    this.env = resolveEnvironment(spec, env, options.overrides);
+    this.app = new App();
+    for (const module of MODULES) module.build(this);
+    this.issues.throwIfAny(`Invalid platform spec for environment "${env}"`);
+    this.fluxChart = new Chart(this.app, 'flux', { disableResourceNameHashes: true });
+    const base = (options.gitopsPath ?? spec.gitops.path ?? './dist').replace(/\/$/, '');
+    new FluxLayers(this.fluxChart, 'layers', {
+      namePrefix: naming.envPrefix(spec.name, env),
+      layers: LAYERS,
+      basePath: `${base}/${env}`,
+      sourceRef: spec.gitops.sourceRef,
+      interval: spec.gitops.interval,
+      labels: { [LABELS.partOf]: spec.name, [LABELS.environment]: env },
+    });
+  }
+
+  /** The environment name. */
+  get envName(): EnvironmentName {
+    return this.env.name;
+  }
+
+  /** The chart `<layer>/<name>`, created on first use. */
+  chart(layer: Layer, name: string): Chart {
+    const key = `${layer}/${name}`;
+    let entry = this.charts.get(key);
+    if (!entry) {
+      const chart = new Chart(this.app, `${layer}-${name}`, {
+        disableResourceNameHashes: true,
+        labels: { [LABELS.managedBy]: MANAGED_BY, [LABELS.partOf]: this.spec.name, [LABELS.environment]: this.env.name },
+      });
+      entry = { chart, layer };
+      this.charts.set(key, entry);
+    }
+    return entry.chart;
+  }
+
+  /** A namespace in the platform layer, created once however many modules ask for it. */
+  namespace(props: SystemNamespaceProps): SystemNamespace {
+    let ns = this.namespaces.get(props.name);
+    if (!ns) {
+      ns = new SystemNamespace(this.chart('platform', 'namespaces'), props.name, props);
+      this.namespaces.set(props.name, ns);
+    }
+    return ns;
+  }
+
+  /** Charts of a layer, in creation order. */
+  chartsOf(layer: Layer): { name: string; chart: Chart }[] {
+    return [...this.charts.entries()].filter(([, e]) => e.layer === layer).map(([key, e]) => ({ name: key.split('/')[1], chart: e.chart }));
+  }
+
+  /** Functions of the spec deployed to a backend. */
+  functionsFor(target: Target): FunctionSpec[] {
+    return this.spec.functions.filter((f) => f.target === target);
+  }
+}

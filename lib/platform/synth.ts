@@ -1,0 +1,104 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Chart } from 'cdk8s';
+import { stringify } from 'yaml';
+import { SpecError } from '../spec/errors';
+import type { HybridPlatform } from './hybrid-platform';
+import { LAYERS } from './layers';
+
+/** The files of one environment's GitOps output, relative to `dist/<env>/`. */
+export interface EnvironmentOutput {
+  readonly env: string;
+  /** Relative path → file content. Sorted, so writing is deterministic. */
+  readonly files: Map<string, string>;
+  /** Objects per layer (and `flux`). */
+  readonly counts: Record<string, number>;
+}
+
+type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } };
+
+/** YAML of a list of objects, one document each (stable key order as the constructs give it). */
+function toYaml(objects: readonly unknown[]): string {
+  return objects.map((o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
+}
+
+function kustomization(resources: readonly string[]): string {
+  return stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...resources] }, { lineWidth: 0 });
+}
+
+function chartObjects(chart: Chart): Manifest[] {
+  return chart.toJson() as Manifest[];
+}
+
+/**
+ * Renders one environment: `<layer>/<chart>.yaml` for each layer, a kustomization.yaml in
+ * each layer folder (so `kubectl apply -k` works), and `flux/` with the ordered
+ * Kustomizations. Fails if two objects share kind, namespace and name.
+ */
+export function renderEnvironment(platform: HybridPlatform): EnvironmentOutput {
+  const files = new Map<string, string>();
+  const counts: Record<string, number> = {};
+  const seen = new Map<string, string>();
+  const duplicates: { path: string; value: unknown; message: string }[] = [];
+  const add = (folder: string, name: string, objects: Manifest[]): void => {
+    for (const o of objects) {
+      const id = `${o.apiVersion.split('/')[0]}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+      const where = `${folder}/${name}.yaml`;
+      const first = seen.get(id);
+      if (first) duplicates.push({ path: `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`, value: where, message: `generated twice (also in ${first}); names must be unique per kind and namespace` });
+      else seen.set(id, where);
+    }
+    if (objects.length > 0) files.set(`${folder}/${name}.yaml`, toYaml(objects));
+    counts[folder] = (counts[folder] ?? 0) + objects.length;
+  };
+  for (const layer of LAYERS) {
+    counts[layer] = 0;
+    for (const { name, chart } of platform.chartsOf(layer)) add(layer, name, chartObjects(chart));
+  }
+  add('flux', 'kustomizations', chartObjects(platform.fluxChart));
+  if (duplicates.length > 0) throw new SpecError(duplicates, `Output for environment "${platform.envName}" is ambiguous`);
+  for (const folder of [...LAYERS, 'flux']) {
+    const resources = [...files.keys()].filter((f) => f.startsWith(`${folder}/`)).map((f) => f.slice(folder.length + 1)).sort();
+    files.set(`${folder}/kustomization.yaml`, kustomization(resources));
+  }
+  return { env: platform.envName, files: new Map([...files.entries()].sort(([a], [b]) => a.localeCompare(b))), counts };
+}
+
+/**
+ * Writes every environment into `outdir/<env>/…` atomically: everything is rendered in
+ * memory first, written into a sibling temporary folder, then swapped in. A failure at any
+ * point leaves the previous outdir untouched.
+ */
+export function writeOutputs(outdir: string, outputs: readonly EnvironmentOutput[]): void {
+  const target = path.resolve(outdir);
+  const parent = path.dirname(target);
+  fs.mkdirSync(parent, { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(parent, `.${path.basename(target)}-new-`));
+  try {
+    for (const out of outputs) {
+      for (const [rel, content] of out.files) {
+        const file = path.join(tmp, out.env, rel);
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, content);
+      }
+    }
+    const old = fs.existsSync(target) ? `${tmp}-old` : undefined;
+    if (old) fs.renameSync(target, old);
+    fs.renameSync(tmp, target);
+    if (old) fs.rmSync(old, { recursive: true, force: true });
+  } catch (e) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** A short table: objects per environment and layer. */
+export function summary(outputs: readonly EnvironmentOutput[]): string {
+  const cols = [...LAYERS, 'flux'];
+  const lines = [`${'env'.padEnd(9)}${cols.map((c) => c.padStart(10)).join('')}${'total'.padStart(10)}`];
+  for (const o of outputs) {
+    const total = cols.reduce((n, c) => n + (o.counts[c] ?? 0), 0);
+    lines.push(`${o.env.padEnd(9)}${cols.map((c) => String(o.counts[c] ?? 0).padStart(10)).join('')}${String(total).padStart(10)}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { CronExpressionParser } from 'cron-parser';
+import { isQuantity } from './quantity';
+
+/** RFC 1123 label: what Kubernetes accepts as a namespace or Service name. */
+export const dnsLabel = (max = 63) =>
+  z
+    .string()
+    .max(max, { message: `must be at most ${max} characters` })
+    .regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, {
+      message: 'must be a DNS-1123 label: lowercase letters, digits and "-", starting with a letter, ending alphanumeric',
+    });
+
+/** RFC 1123 subdomain (hosts, secret names). */
+export const dnsSubdomain = z
+  .string()
+  .max(253, { message: 'must be at most 253 characters' })
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, {
+    message: 'must be a DNS-1123 subdomain: lowercase alphanumerics, "-" and "."',
+  });
+
+export const quantity = z
+  .union([z.string(), z.number().nonnegative()])
+  .refine((q) => isQuantity(q), { message: 'must be a Kubernetes quantity such as "250m", "0.5", "128Mi" or "1Gi"' });
+
+export const resourceList = z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() });
+
+/** Container resources; requests default from the environment profile. */
+export const resources = z.strictObject({ requests: resourceList.optional(), limits: resourceList.optional() });
+
+export const envVarName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'must be a C identifier: letters, digits and "_", not starting with a digit' });
+
+/** A reference to a secret held elsewhere: never the value itself. */
+export const secretRef = z.strictObject({
+  /** Secret name (a Kubernetes Secret, or the Secrets Manager/SSM name on AWS). */
+  name: dnsSubdomain,
+  /** Key inside the secret. */
+  key: z.string().min(1),
+});
+
+/** Five-field cron, checked with cron-parser; the message says why it is not valid. */
+export const cron = z.string().superRefine((expr, ctx) => {
+  const fields = expr.trim().split(/\s+/);
+  if (fields.length !== 5) {
+    ctx.addIssue({ code: 'custom', message: `must be a 5-field cron expression "min hour day month weekday" (has ${fields.length} fields)` });
+    return;
+  }
+  try {
+    CronExpressionParser.parse(expr);
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: `is not a valid cron expression: ${(e as Error).message}` });
+  }
+});
+
+/** Go-style duration as Kubernetes controllers take it: `30s`, `5m`, `1h30m`. */
+export const goDuration = z.string().regex(/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/, { message: 'must be a duration such as "30s", "5m" or "1h"' });
+
+/** Seconds in a Go duration string. */
+export function durationSeconds(d: string): number {
+  const units: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
+  let total = 0;
+  for (const m of d.matchAll(/([0-9]+(?:\.[0-9]+)?)(ms|s|m|h)/g)) total += Number(m[1]) * units[m[2]];
+  return total;
+}
+
+export const ENVIRONMENTS = ['dev', 'staging', 'prod', 'edge'] as const;
+export type EnvironmentName = (typeof ENVIRONMENTS)[number];
+export const environmentName = z.enum(ENVIRONMENTS);

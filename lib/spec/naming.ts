@@ -1,0 +1,16 @@
+import type { EnvironmentName } from './common';
+
+/**
+ * Deterministic names shared by the cluster and the cloud side, so each can reference the
+ * other by name without waiting for Pulumi outputs.
+ */
+export const naming = {
+  /** AWS Lambda function name: `<platform>-<env>-<function>` (≤ 64 chars by spec limits). */
+  lambdaFunction: (platform: string, env: EnvironmentName, fn: string): string => `${platform}-${env}-${fn}`,
+  /** ARN of a Lambda function from its deterministic name. */
+  lambdaArn: (region: string, accountId: string, name: string): string => `arn:aws:lambda:${region}:${accountId}:function:${name}`,
+  /** IAM role ARN from account and role name. */
+  roleArn: (accountId: string, roleName: string): string => `arn:aws:iam::${accountId}:role/${roleName}`,
+  /** Prefix of every object the toolkit names per environment. */
+  envPrefix: (platform: string, env: EnvironmentName): string => `${platform}-${env}`,
+};

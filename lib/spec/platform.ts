@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { dnsLabel, dnsSubdomain, ENVIRONMENTS, goDuration } from './common';
+import { budgetSchema } from './budget';
+import { functionSchema } from './function';
+import { kafkaSchema } from './kafka';
+import { observabilitySchema } from './observability';
+import { PROFILE_NAMES } from './profiles';
+import { gatewaySchema, routeSchema } from './route';
+import { tenantSchema } from './tenant';
+
+const awsRegion = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-[0-9]$/, { message: 'must be an AWS region such as "eu-west-1"' });
+const awsAccountId = z.string().regex(/^[0-9]{12}$/, { message: 'must be a 12-digit AWS account id (as a string)' });
+
+export const environmentSchema = z.strictObject({
+  /** Profile the environment starts from. @default the environment's own name */
+  profile: z.enum(PROFILE_NAMES).optional(),
+  /** Base domain of the environment's functions and routes. */
+  domain: dnsSubdomain,
+  /** Any profile value, deep-merged over the profile (see lib/spec/profiles.ts). @default {} */
+  overrides: z.record(z.string(), z.unknown()).optional(),
+  /** Per-environment AWS account/region. @default the top-level `aws` */
+  aws: z.strictObject({ region: awsRegion.optional(), accountId: awsAccountId.optional() }).optional(),
+});
+export type EnvironmentSpec = z.infer<typeof environmentSchema>;
+
+export const platformSchema = z.strictObject({
+  /** Platform name: prefix of cloud resource names and the `platform` cost tag. */
+  name: dnsLabel(24),
+  aws: z.strictObject({
+    region: awsRegion,
+    accountId: awsAccountId,
+    /** IAM OIDC provider of the cluster, for IRSA roles (Kong invoking Lambda). @default none */
+    oidcProvider: z.string().regex(/^[a-z0-9.-]+(\/[A-Za-z0-9._-]+)*$/, { message: 'must be an OIDC issuer host/path such as "oidc.eks.eu-west-1.amazonaws.com/id/ABC123"' }).optional(),
+  }),
+  gitops: z
+    .strictObject({
+      /** The Flux source that holds dist/. @default GitRepository flux-system/flux-system */
+      sourceRef: z.strictObject({ kind: z.enum(['GitRepository', 'OCIRepository', 'Bucket']), name: dnsLabel(), namespace: dnsLabel() }).optional(),
+      /** Path of dist/ inside that source. @default './dist' */
+      path: z.string().regex(/^\.\/?[A-Za-z0-9._/-]*$/, { message: 'must be a relative path such as "./dist" or "./clusters/dist"' }).optional(),
+      /** Reconcile interval. @default '10m' */
+      interval: goDuration.optional(),
+    })
+    .default({}),
+  environments: z.partialRecord(z.enum(ENVIRONMENTS), environmentSchema).refine((e) => Object.keys(e).length > 0, {
+    message: `must define at least one of ${ENVIRONMENTS.join(', ')}`,
+  }),
+  tenants: z.array(tenantSchema).min(1, { message: 'must list at least one tenant' }),
+  functions: z.array(functionSchema).default([]),
+  routes: z.array(routeSchema).default([]),
+  gateway: gatewaySchema.default({ consumers: [] }),
+  kafka: kafkaSchema.optional(),
+  observability: observabilitySchema.default({ defaultSlo: { latencyP99Ms: 1000, errorRatioPercent: 5 }, receivers: [] }),
+  budgets: budgetSchema.default({ emails: [], clusterPricing: { cpuCoreHourUsd: 0.04, memoryGiBHourUsd: 0.005 } }),
+});
+
+/** The validated platform spec (defaults applied). */
+export type PlatformSpec = z.infer<typeof platformSchema>;
+/** What users write (defaults optional). */
+export type PlatformSpecInput = z.input<typeof platformSchema>;

@@ -1,0 +1,32 @@
+/**
+ * Kubernetes resource quantities, as the API server parses them, for the sums the toolkit
+ * makes (quota checks, the edge footprint, cluster cost).
+ */
+const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
+const DECIMAL: Record<string, number> = { '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18, m: 1e-3, u: 1e-6, n: 1e-9 };
+
+const QUANTITY = /^([+]?[0-9]+(?:\.[0-9]+)?|[+]?\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$/;
+
+/** True when `q` is a quantity the API server accepts (the subset with no exponent form). */
+export function isQuantity(q: string | number): boolean {
+  return typeof q === 'number' ? Number.isFinite(q) && q >= 0 : QUANTITY.test(q);
+}
+
+/** The numeric value of a quantity in base units (cores for CPU, bytes for memory). */
+export function parseQuantity(q: string | number): number {
+  if (typeof q === 'number') return q;
+  const m = QUANTITY.exec(q);
+  if (!m) throw new Error(`not a Kubernetes quantity: ${q}`);
+  const suffix = m[2] ?? '';
+  const factor = BINARY[suffix] ?? DECIMAL[suffix];
+  return Number(m[1]) * factor;
+}
+
+/** CPU in cores: `250m` → 0.25. */
+export const cpuCores = (q: string | number): number => parseQuantity(q);
+
+/** Memory in bytes: `128Mi` → 134217728. */
+export const memoryBytes = (q: string | number): number => parseQuantity(q);
+
+export const GiB = 2 ** 30;
+export const MiB = 2 ** 20;

@@ -1,0 +1,55 @@
+import type { EnvironmentName } from './common';
+import { SpecError } from './errors';
+import { deepMerge, PROFILES, type Profile, type ProfileName } from './profiles';
+import type { PlatformSpec } from './platform';
+
+/** One environment of a spec, with its profile and overrides merged: what constructs read. */
+export interface ResolvedEnvironment {
+  readonly name: EnvironmentName;
+  readonly profileName: ProfileName;
+  readonly profile: Profile;
+  readonly domain: string;
+  readonly aws: { readonly region: string; readonly accountId: string; readonly oidcProvider?: string };
+  readonly budget: {
+    readonly monthlyUsd: number;
+    readonly thresholds: readonly number[];
+    readonly emails: readonly string[];
+    readonly clusterPricing: { readonly cpuCoreHourUsd: number; readonly memoryGiBHourUsd: number };
+  };
+  readonly spec: PlatformSpec;
+}
+
+/** The environments a spec defines, in the canonical order dev, staging, prod, edge. */
+export function environmentNames(spec: PlatformSpec): EnvironmentName[] {
+  return (['dev', 'staging', 'prod', 'edge'] as const).filter((e) => spec.environments[e] !== undefined);
+}
+
+/**
+ * Merges profile, spec-level and per-environment settings. `extraOverrides` (e.g. from
+ * `Pulumi.<env>.yaml`) win over everything.
+ */
+export function resolveEnvironment(spec: PlatformSpec, env: EnvironmentName, extraOverrides?: unknown): ResolvedEnvironment {
+  const e = spec.environments[env];
+  if (!e) {
+    throw new SpecError([{ path: `environments.${env}`, value: undefined, message: `environment not defined; defined: ${environmentNames(spec).join(', ')}` }]);
+  }
+  const profileName = e.profile ?? env;
+  const specBudget = { ...(spec.budgets.monthlyUsd !== undefined && { monthlyUsd: spec.budgets.monthlyUsd }), ...(spec.budgets.thresholds && { thresholds: spec.budgets.thresholds }) };
+  let profile = deepMerge(PROFILES[profileName], { budget: specBudget });
+  profile = deepMerge(profile, e.overrides);
+  profile = deepMerge(profile, extraOverrides);
+  return {
+    name: env,
+    profileName,
+    profile,
+    domain: e.domain,
+    aws: { region: e.aws?.region ?? spec.aws.region, accountId: e.aws?.accountId ?? spec.aws.accountId, oidcProvider: spec.aws.oidcProvider },
+    budget: {
+      monthlyUsd: profile.budget.monthlyUsd,
+      thresholds: profile.budget.thresholds,
+      emails: spec.budgets.emails,
+      clusterPricing: spec.budgets.clusterPricing,
+    },
+    spec,
+  };
+}

@@ -1,0 +1,37 @@
+import { coldStartScale, TRIGGERS_BY_TARGET } from '../function';
+import type { Rule } from './context';
+
+/** Lambda's hard limit on a function's timeout. */
+export const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
+
+export const functionRules: Rule = (ctx) => {
+  const { spec, issues } = ctx;
+  const tenants = new Set(spec.tenants.map((t) => t.name));
+  for (const fn of spec.functions) {
+    const at = (...p: (string | number)[]) => ctx.at('functions', fn, ...p);
+    if (!tenants.has(fn.tenant)) {
+      issues.add(at('tenant'), fn.tenant, `no such tenant; defined tenants: ${[...tenants].join(', ') || '(none)'}`);
+    }
+    // What each target runs: an image for the cluster; code or an image for Lambda.
+    if (fn.target !== 'lambda' && !fn.image) issues.add(at('image'), fn.image, `is required for target "${fn.target}" (a container image reference)`);
+    if (fn.target !== 'lambda' && fn.code) issues.add(at('code'), fn.code, `is only for target "lambda"; target "${fn.target}" runs an image`);
+    if (fn.target === 'lambda' && !fn.code === !fn.image) issues.add(at('code'), fn.code, 'target "lambda" needs exactly one of "code" (bundled with esbuild) or "image" (a container image URI)');
+    for (const other of ['knative', 'openfaas', 'lambda'] as const) {
+      if (other !== fn.target && fn[other]) issues.add(at(other), fn[other], `options for target "${other}" on a function whose target is "${fn.target}"`);
+    }
+    const allowed = TRIGGERS_BY_TARGET[fn.target];
+    (fn.triggers ?? []).forEach((t, i) => {
+      if (!allowed.includes(t.type)) issues.add(at('triggers', i, 'type'), t.type, `target "${fn.target}" supports triggers ${allowed.join(', ')}`);
+    });
+    const max = fn.scaling?.max ?? 10;
+    const { min } = coldStartScale(fn);
+    if (fn.scaling?.min !== undefined && fn.scaling.min > max) {
+      issues.add(at('scaling', 'min'), fn.scaling.min, `must be ≤ scaling.max (${max})`);
+    } else if (min > max) {
+      issues.add(at('coldStart'), fn.coldStart, `keeps ${min} instances warm, more than scaling.max (${max}); lower the preset or raise scaling.max`);
+    }
+    if (fn.target === 'lambda' && fn.timeoutSeconds !== undefined && fn.timeoutSeconds > LAMBDA_MAX_TIMEOUT_SECONDS) {
+      issues.add(at('timeoutSeconds'), fn.timeoutSeconds, `Lambda functions time out after at most ${LAMBDA_MAX_TIMEOUT_SECONDS} seconds`);
+    }
+  }
+};
