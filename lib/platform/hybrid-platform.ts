@@ -8,6 +8,7 @@ import type { FunctionSpec, Target } from '../spec/function';
 import { naming } from '../spec/naming';
 import type { PlatformSpec } from '../spec/platform';
 import { resolveEnvironment, type ResolvedEnvironment } from '../spec/resolve';
+import type { KafkaBinding } from './bindings';
 import { LAYERS, type Layer } from './layers';
 import { MODULES } from './modules';
 
@@ -45,6 +46,8 @@ export class HybridPlatform {
   readonly fluxChart: Chart;
   /** Function name → how to reach it; filled by the backend modules. */
   readonly endpoints = new Map<string, FunctionEndpoint>();
+  /** The cluster's Kafka, once the kafka module has built it (undefined when the spec has no kafka). */
+  kafka?: KafkaBinding;
   /** Problems found while building (cross-module references); thrown as one SpecError. */
   readonly issues = new IssueCollector();
 

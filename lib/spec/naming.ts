@@ -11,6 +11,10 @@ export const naming = {
   lambdaArn: (region: string, accountId: string, name: string): string => `arn:aws:lambda:${region}:${accountId}:function:${name}`,
   /** IAM role ARN from account and role name. */
   roleArn: (accountId: string, roleName: string): string => `arn:aws:iam::${accountId}:role/${roleName}`,
+  /** IAM role assumed by Kong's service account (IRSA) to invoke the routed Lambda functions. */
+  kongInvokeRole: (platform: string, env: EnvironmentName): string => `${platform}-${env}-kong-invoke`,
+  /** ServiceAccount that functions of a tenant run as. */
+  functionServiceAccount: 'functions',
   /** Prefix of every object the toolkit names per environment. */
   envPrefix: (platform: string, env: EnvironmentName): string => `${platform}-${env}`,
 };

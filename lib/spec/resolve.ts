@@ -1,6 +1,6 @@
 import type { EnvironmentName } from './common';
-import { SpecError } from './errors';
-import { deepMerge, PROFILES, type Profile, type ProfileName } from './profiles';
+import { formatPath, SpecError, valueAt } from './errors';
+import { deepMerge, PROFILES, profileSchema, type Profile, type ProfileName } from './profiles';
 import type { PlatformSpec } from './platform';
 
 /** One environment of a spec, with its profile and overrides merged: what constructs read. */
@@ -28,7 +28,7 @@ export function environmentNames(spec: PlatformSpec): EnvironmentName[] {
  * Merges profile, spec-level and per-environment settings. `extraOverrides` (e.g. from
  * `Pulumi.<env>.yaml`) win over everything.
  */
-export function resolveEnvironment(spec: PlatformSpec, env: EnvironmentName, extraOverrides?: unknown): ResolvedEnvironment {
+export function resolveEnvironment(spec: PlatformSpec, env: EnvironmentName, extraOverrides?: unknown, overridesSource = 'overrides'): ResolvedEnvironment {
   const e = spec.environments[env];
   if (!e) {
     throw new SpecError([{ path: `environments.${env}`, value: undefined, message: `environment not defined; defined: ${environmentNames(spec).join(', ')}` }]);
@@ -37,7 +37,21 @@ export function resolveEnvironment(spec: PlatformSpec, env: EnvironmentName, ext
   const specBudget = { ...(spec.budgets.monthlyUsd !== undefined && { monthlyUsd: spec.budgets.monthlyUsd }), ...(spec.budgets.thresholds && { thresholds: spec.budgets.thresholds }) };
   let profile = deepMerge(PROFILES[profileName], { budget: specBudget });
   profile = deepMerge(profile, e.overrides);
-  profile = deepMerge(profile, extraOverrides);
+  if (extraOverrides !== undefined) {
+    const merged = deepMerge(profile, extraOverrides);
+    const checked = profileSchema.safeParse(merged);
+    if (!checked.success) {
+      throw new SpecError(
+        checked.error.issues.map((i) => ({
+          path: formatPath([overridesSource, ...(i.path as (string | number)[]), ...(i.code === 'unrecognized_keys' ? [i.keys.join(',')] : [])]),
+          value: valueAt(merged, i.path),
+          message: i.code === 'unrecognized_keys' ? 'unknown profile field; see lib/spec/profiles.ts' : i.message,
+        })),
+        `Invalid overrides for environment "${env}"`,
+      );
+    }
+    profile = checked.data;
+  }
   return {
     name: env,
     profileName,

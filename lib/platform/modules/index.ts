@@ -1,7 +1,9 @@
 import type { PlatformModule } from './module';
 
 /**
- * Modules in build order. Backends (knative, openfaas, lambda endpoints) come before the
- * gateway, which routes to their endpoints; observability comes last and covers them all.
+ * Modules in build order: tenancy first (namespaces the others deploy into), then kafka
+ * (which the backends consume), the backends (knative, openfaas; they register function
+ * endpoints), the gateway that routes to those endpoints, and observability last, which
+ * covers everything built before it.
  */
 export const MODULES: readonly PlatformModule[] = [];

@@ -1,0 +1,30 @@
+import type { FunctionSpec } from '../spec/function';
+
+/**
+ * Seams between modules: what one upstream system offers the others, registered on the
+ * HybridPlatform by the module that owns it (modules run in the order of MODULES).
+ */
+
+/** How a client authenticates to the platform's Kafka. */
+export interface KafkaClientAuth {
+  /** Kafka user (Strimzi `KafkaUser` name). */
+  readonly user: string;
+  readonly mechanism: 'scram-sha-512' | 'tls';
+  /** Secret with the client's credentials, in the namespace where the client runs. */
+  readonly secret: { readonly namespace: string; readonly name: string };
+  /** Secret with the cluster CA certificate (`ca.crt`), in the same namespace. */
+  readonly caSecret: { readonly namespace: string; readonly name: string };
+}
+
+/** The cluster's Kafka as clients see it (registered by the kafka module). */
+export interface KafkaBinding {
+  readonly clusterName: string;
+  readonly namespace: string;
+  /** Bootstrap address of the authenticated TLS listener, `host:port`. */
+  readonly bootstrapServers: string;
+  /**
+   * Declares a client of the cluster: creates its user with exactly the ACLs it needs and
+   * returns where its credentials are. Called by the backend modules for kafka triggers.
+   */
+  client(fn: FunctionSpec, access: { readonly read?: readonly string[]; readonly write?: readonly string[]; readonly group?: string }): KafkaClientAuth;
+}

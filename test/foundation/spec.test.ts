@@ -1,0 +1,107 @@
+import { parseSpec, SpecError } from '../../lib/spec';
+import { componentFootprint, GiB, PROFILES, cpuCores, memoryBytes } from '../../lib/spec';
+import { resolveEnvironment } from '../../lib/spec/resolve';
+import { referenceCopy } from '../support/synth';
+import { referenceSpec } from '../../stacks/reference';
+
+function specError(input: unknown): SpecError {
+  try {
+    parseSpec(input);
+  } catch (e) {
+    if (e instanceof SpecError) return e;
+    throw e;
+  }
+  throw new Error('expected a SpecError');
+}
+
+describe('parseSpec', () => {
+  test('accepts the reference stack and applies defaults', () => {
+    const spec = parseSpec(referenceSpec);
+    expect(spec.functions.map((f) => f.name)).toContain('validate-order');
+    expect(spec.gateway.consumers).toHaveLength(2);
+    expect(spec.observability.defaultSlo.latencyP99Ms).toBe(1000);
+  });
+
+  test('reports EVERY problem at once, each with path, value and what is valid', () => {
+    const s = referenceCopy();
+    s.functions[2].scaling = { min: 9, max: 3 };
+    s.functions[0].target = 'cloudrun';
+    s.functions[1].tenant = 'nobody';
+    s.routes[1].function = 'ghost';
+    s.aws.accountId = '12345';
+    s.functions[3].bogus = true;
+    const e = specError(s);
+    const paths = e.issues.map((i) => i.path);
+    expect(paths).toEqual(
+      expect.arrayContaining(['functions[2].scaling.min', 'functions[0].target', 'functions[1].tenant', 'routes[1].function', 'aws.accountId', 'functions[3].bogus']),
+    );
+    expect(e.message).toContain('functions[2].scaling.min: must be ≤ scaling.max (3) (got 9)');
+    expect(e.message).toMatch(/functions\[0\]\.target: Invalid option: expected one of "knative"\|"openfaas"\|"lambda" \(got "cloudrun"\)/);
+    expect(e.message).toContain('functions[1].tenant: no such tenant; defined tenants: shop, media, iot (got "nobody")');
+    expect(e.message).toContain('routes[1].function: no such function');
+    expect(e.message).toContain('aws.accountId: must be a 12-digit AWS account id');
+    expect(e.message).toMatch(/functions\[3\]\.bogus: unknown field; valid fields here: name, tenant, target/);
+    expect(e.message).not.toMatch(/\n\s+at /); // no stack trace in the message
+  });
+
+  test('unique names, dangling references and route conflicts', () => {
+    const s = referenceCopy();
+    s.functions.push({ ...s.functions[0] });
+    s.tenants.push({ name: 'shop' });
+    s.routes.push({ name: 'orders-2', host: 'api.acme.example', path: '/orders', methods: ['POST'], function: 'payment' });
+    const e = specError(s);
+    expect(e.message).toContain(`functions[${s.functions.length - 1}].name: duplicate name: already used by functions[0]`);
+    expect(e.message).toContain(`tenants[3].name: duplicate name`);
+    expect(e.message).toContain('routes[3].path: conflicts with route "orders" on host api.acme.example, method POST');
+  });
+
+  test('target-specific rules: images, code, triggers, Lambda timeout', () => {
+    const s = referenceCopy();
+    delete s.functions[0].image;
+    s.functions[7].timeoutSeconds = 901;
+    s.functions[3].triggers = [{ type: 's3', bucket: 'some-bucket' }];
+    s.functions[4].triggers = [{ type: 'schedule', cron: '61 * * * *' }];
+    const e = specError(s);
+    expect(e.message).toContain('functions[0].image: is required for target "knative"');
+    expect(e.message).toContain('functions[7].timeoutSeconds: Lambda functions time out after at most 900 seconds (got 901)');
+    expect(e.message).toContain('functions[3].triggers[0].type: target "openfaas" supports triggers http, kafka, schedule (got "s3")');
+    expect(e.message).toMatch(/functions\[4\]\.triggers\[0\]\.cron: is not a valid cron expression: .*59/);
+  });
+
+  test('environment overrides are validated against the profile, with their full path', () => {
+    const s = referenceCopy();
+    s.environments.edge.overrides = { components: { kong: { replicas: 0 } }, kafka: { brokerz: 2 } };
+    const e = specError(s);
+    expect(e.message).toContain('environments.edge.overrides.components.kong.replicas');
+    expect(e.message).toContain('environments.edge.overrides.kafka.brokerz: unknown profile field');
+  });
+
+  test('a non-object input is rejected', () => {
+    expect(specError('nope').message).toContain('(root): the platform spec must be an object');
+  });
+});
+
+describe('profiles', () => {
+  test('edge fits a 2-core / 4 GiB cluster in total requests, with the reference functions', () => {
+    const edge = resolveEnvironment(parseSpec(referenceSpec), 'edge').profile;
+    const { cpu, memory } = componentFootprint(edge);
+    const clusterFunctions = referenceSpec.functions!.filter((f) => f.target !== 'lambda');
+    const fnCpu = clusterFunctions.length * cpuCores(edge.functionDefaults.requests.cpu);
+    const fnMem = clusterFunctions.length * memoryBytes(edge.functionDefaults.requests.memory);
+    expect(cpu + fnCpu).toBeLessThanOrEqual(2);
+    expect(memory + fnMem).toBeLessThanOrEqual(4 * GiB);
+  });
+
+  test('prod is highly available and replicates Kafka writes', () => {
+    expect(PROFILES.prod.ha).toEqual({ podDisruptionBudgets: true, antiAffinity: true });
+    expect(PROFILES.prod.kafka.brokers).toBeGreaterThanOrEqual(3);
+    expect(PROFILES.prod.kafka.minInSyncReplicas).toBe(2);
+  });
+
+  test('overrides merge: spec budget, environment override, then Pulumi config', () => {
+    const spec = parseSpec(referenceSpec);
+    expect(resolveEnvironment(spec, 'prod').budget.monthlyUsd).toBe(8000);
+    expect(resolveEnvironment(spec, 'prod', { budget: { monthlyUsd: 9000 } }).budget.monthlyUsd).toBe(9000);
+    expect(resolveEnvironment(spec, 'dev').budget.monthlyUsd).toBe(PROFILES.dev.budget.monthlyUsd);
+  });
+});
