@@ -29,6 +29,8 @@ export interface FunctionEndpoint {
 export interface HybridPlatformOptions {
   /** Extra profile overrides (from `Pulumi.<env>.yaml`), applied last. @default none */
   readonly overrides?: unknown;
+  /** Where `overrides` came from, for error paths. @default 'overrides' */
+  readonly overridesSource?: string;
   /** Folder of dist/ inside the GitOps source, for the Flux Kustomizations. @default spec.gitops.path or './dist' */
   readonly gitopsPath?: string;
 }
@@ -56,7 +58,7 @@ export class HybridPlatform {
 
   constructor(spec: PlatformSpec, env: EnvironmentName, options: HybridPlatformOptions = {}) {
     this.spec = spec;
-    this.env = resolveEnvironment(spec, env, options.overrides);
+    this.env = resolveEnvironment(spec, env, options.overrides, options.overridesSource);
     this.app = new App();
     for (const module of MODULES) module.build(this);
     this.issues.throwIfAny(`Invalid platform spec for environment "${env}"`);

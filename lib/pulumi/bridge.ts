@@ -1,0 +1,99 @@
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import type { HybridPlatform } from '../platform/hybrid-platform';
+import { LAYERS, type Layer } from '../platform/layers';
+import { durationSeconds } from '../spec/common';
+
+type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; spec?: any; [k: string]: unknown };
+
+/** Flux objects that only make sense to Flux: the Pulumi path drops them. */
+const FLUX_ONLY = new Set(['source.toolkit.fluxcd.io/HelmRepository', 'source.toolkit.fluxcd.io/GitRepository', 'source.toolkit.fluxcd.io/OCIRepository', 'kustomize.toolkit.fluxcd.io/Kustomization']);
+const HELM_RELEASE = 'helm.toolkit.fluxcd.io/HelmRelease';
+
+const groupKind = (o: Manifest) => `${o.apiVersion.split('/')[0]}/${o.kind}`;
+const objectName = (o: Manifest) => (o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name);
+
+/** A layer of the cluster side: its resources are its children, so depending on it waits for all of them. */
+export class ClusterLayer extends pulumi.ComponentResource {
+  constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
+    super('hybrid-serverless:cluster:Layer', name, {}, opts);
+  }
+
+  done(): void {
+    this.registerOutputs({});
+  }
+}
+
+/** The Helm release a Flux HelmRelease describes: same chart, repository, version, namespace, values. */
+export function helmReleaseArgs(release: Manifest, repositories: ReadonlyMap<string, string>): k8s.helm.v3.ReleaseArgs {
+  const spec = release.spec;
+  const chartSpec = spec.chart.spec;
+  const repoKey = `${chartSpec.sourceRef.namespace ?? release.metadata.namespace}/${chartSpec.sourceRef.name}`;
+  const url = repositories.get(repoKey);
+  if (!url) throw new Error(`HelmRelease ${objectName(release)} refers to HelmRepository ${repoKey}, which is not in the output`);
+  const oci = url.startsWith('oci://');
+  return {
+    name: spec.releaseName ?? release.metadata.name,
+    namespace: spec.targetNamespace ?? release.metadata.namespace,
+    chart: oci ? `${url.replace(/\/$/, '')}/${chartSpec.chart}` : chartSpec.chart,
+    version: chartSpec.version,
+    ...(oci ? {} : { repositoryOpts: { repo: url } }),
+    values: spec.values ?? {},
+    createNamespace: false,
+    // Flux waits for readiness and remediates; Helm's atomic install is the equivalent here.
+    atomic: true,
+    timeout: spec.timeout ? durationSeconds(spec.timeout) : 600,
+  };
+}
+
+export interface DeployClusterOptions {
+  /** Kubernetes provider. @default the ambient one (kubeconfig / `kubernetes:context` config) */
+  readonly provider?: k8s.Provider;
+  /** Parent of the layers. @default none (stack) */
+  readonly parent?: pulumi.Resource;
+}
+
+/**
+ * Turns the platform's cdk8s charts into @pulumi/kubernetes resources: HelmReleases become
+ * `helm.v3.Release`s, Flux-only objects are dropped, everything else becomes a resource of its
+ * own kind. Layers depend on each other in order (CRDs from chart installs exist before the
+ * custom resources of `config`), and inside a layer namespaces come first.
+ */
+export function deployCluster(platform: HybridPlatform, options: DeployClusterOptions = {}): Record<Layer, ClusterLayer> {
+  const prefix = `${platform.spec.name}-${platform.envName}`;
+  const repositories = new Map<string, string>();
+  const layerObjects = new Map<Layer, Manifest[]>();
+  for (const layer of LAYERS) {
+    const objects = platform.chartsOf(layer).flatMap(({ chart }) => chart.toJson() as Manifest[]);
+    for (const o of objects) if (o.kind === 'HelmRepository') repositories.set(`${o.metadata.namespace}/${o.metadata.name}`, o.spec.url);
+    layerObjects.set(layer, objects);
+  }
+
+  const layers = {} as Record<Layer, ClusterLayer>;
+  let previous: ClusterLayer | undefined;
+  for (const layer of LAYERS) {
+    const component = new ClusterLayer(`${prefix}-${layer}`, { parent: options.parent, ...(previous && { dependsOn: [previous] }) });
+    const childOpts: pulumi.CustomResourceOptions = { parent: component, ...(options.provider && { provider: options.provider }) };
+    const objects = (layerObjects.get(layer) ?? []).filter((o) => !FLUX_ONLY.has(groupKind(o)));
+    const namespaces = objects.filter((o) => o.apiVersion === 'v1' && o.kind === 'Namespace').map((o) => new k8s.core.v1.Namespace(o.metadata.name, o as k8s.core.v1.NamespaceArgs, childOpts));
+    const releases = new Map<string, k8s.helm.v3.Release>();
+    const afterNamespaces: pulumi.CustomResourceOptions = { ...childOpts, dependsOn: namespaces };
+    // Helm releases in Flux dependsOn order (a release's dependencies are created before it).
+    const pending = objects.filter((o) => groupKind(o) === HELM_RELEASE);
+    while (pending.length > 0) {
+      const ready = pending.findIndex((r) => (r.spec.dependsOn ?? []).every((d: { name: string; namespace?: string }) => releases.has(`${d.namespace ?? r.metadata.namespace}/${d.name}`)));
+      if (ready < 0) throw new Error(`HelmRelease dependsOn cycle or missing release among: ${pending.map(objectName).join(', ')}`);
+      const r = pending.splice(ready, 1)[0];
+      const deps = (r.spec.dependsOn ?? []).map((d: { name: string; namespace?: string }) => releases.get(`${d.namespace ?? r.metadata.namespace}/${d.name}`)!);
+      releases.set(objectName(r), new k8s.helm.v3.Release(objectName(r), helmReleaseArgs(r, repositories), { ...childOpts, dependsOn: [...namespaces, ...deps] }));
+    }
+    for (const o of objects) {
+      if (o.kind === 'Namespace' || groupKind(o) === HELM_RELEASE) continue;
+      new k8s.apiextensions.CustomResource(objectName(o), o as unknown as k8s.apiextensions.CustomResourceArgs, afterNamespaces);
+    }
+    component.done();
+    layers[layer] = component;
+    previous = component;
+  }
+  return layers;
+}

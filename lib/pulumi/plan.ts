@@ -1,0 +1,118 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as pulumi from '@pulumi/pulumi';
+import { parse } from 'yaml';
+import type { EnvironmentName } from '../spec/common';
+
+/** One resource `pulumi up` would register. */
+export interface PlannedResource {
+  readonly type: string;
+  readonly name: string;
+  /** Name of the parent resource (undefined: the stack). */
+  readonly parent?: string;
+  /** `cluster:<layer>`, `cloud` or `program`. */
+  readonly group: string;
+  readonly custom: boolean;
+  /** Names of the resources it explicitly depends on. */
+  readonly dependsOn: string[];
+}
+
+export interface Plan {
+  readonly environment: string;
+  readonly resources: PlannedResource[];
+  /** Resources per group. */
+  readonly counts: Record<string, number>;
+  readonly outputs: Record<string, unknown>;
+}
+
+/** `Pulumi.<stack>.yaml` config as the engine hands it to a program (objects as JSON). */
+export function stackConfig(root: string, stack: string): Record<string, string> {
+  const file = path.join(root, `Pulumi.${stack}.yaml`);
+  if (!fs.existsSync(file)) return {};
+  const doc = (parse(fs.readFileSync(file, 'utf8')) ?? {}) as { config?: Record<string, unknown> };
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(doc.config ?? {})) out[k] = typeof v === 'string' ? v : JSON.stringify(v);
+  return out;
+}
+
+/**
+ * Runs a Pulumi program under `pulumi.runtime.setMocks` — no cloud, no Pulumi CLI — and
+ * returns every resource it registers, with its parent, grouped by cluster layer or cloud.
+ */
+export async function planProgram(opts: { root: string; stack: EnvironmentName; project?: string; load: () => Record<string, unknown> }): Promise<Plan> {
+  const project = opts.project ?? 'hybrid-serverless';
+  const config = stackConfig(opts.root, opts.stack);
+  const region = config['aws:region'] ?? 'eu-west-1';
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs, arn: `arn:aws:mock:${region}::${args.name}` } }),
+      call: (args) => (args.token === 'aws:index/getRegion:getRegion' ? { name: region, region } : {}),
+    },
+    project,
+    opts.stack,
+    true,
+  );
+  pulumi.runtime.setAllConfig(config);
+
+  // The mock monitor sees each registration with its parent's URN and answers with its own.
+  const records: { type: string; name: string; custom: boolean; parentUrn?: string; deps: string[]; urn?: string }[] = [];
+  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource: (req: any, cb: (err: unknown, resp: any) => void) => void };
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, cb) => {
+    const record = {
+      type: req.getType(),
+      name: req.getName(),
+      custom: req.getCustom(),
+      parentUrn: req.getParent() || undefined,
+      deps: req.getDependenciesList() as string[],
+      urn: undefined as string | undefined,
+    };
+    records.push(record);
+    register(req, (err, resp) => {
+      if (!err && resp) record.urn = resp.getUrn();
+      cb(err, resp);
+    });
+  };
+  const outputs = opts.load();
+  await pulumi.runtime.disconnect();
+
+  const byUrn = new Map(records.filter((r) => r.urn).map((r) => [r.urn!, r]));
+  const groupOf = (r: (typeof records)[number], depth = 0): string => {
+    if (r.type === 'hybrid-serverless:cluster:Layer') return `cluster:${r.name.split('-').pop()}`;
+    const parent = r.parentUrn ? byUrn.get(r.parentUrn) : undefined;
+    if (parent && depth < 64) return groupOf(parent, depth + 1);
+    return r.type.startsWith('kubernetes:') || r.type === 'pulumi:providers:kubernetes' ? 'cluster' : 'cloud';
+  };
+  const resources: PlannedResource[] = records.map((r) => ({
+    type: r.type,
+    name: r.name,
+    parent: r.parentUrn ? byUrn.get(r.parentUrn)?.name : undefined,
+    group: groupOf(r),
+    custom: r.custom,
+    dependsOn: r.deps.map((d) => byUrn.get(d)?.name ?? d),
+  }));
+  const counts: Record<string, number> = {};
+  for (const r of resources) counts[r.group] = (counts[r.group] ?? 0) + 1;
+  return { environment: opts.stack, resources, counts, outputs: await resolveOutputs(outputs) };
+}
+
+async function resolveOutputs(outputs: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(outputs ?? {})) {
+    out[k] = pulumi.Output.isInstance(v) ? await new Promise((resolve) => (v as pulumi.Output<unknown>).apply((x) => resolve(x))) : v;
+  }
+  return out;
+}
+
+/** Human-readable plan: resources grouped, with type, name and parent, then counts. */
+export function formatPlan(plan: Plan): string {
+  const lines: string[] = [`Plan for environment "${plan.environment}" (offline, pulumi.runtime.setMocks): ${plan.resources.length} resources`];
+  const groups = [...new Set(plan.resources.map((r) => r.group))];
+  for (const g of groups) {
+    const rs = plan.resources.filter((r) => r.group === g);
+    lines.push('', `${g} (${rs.length})`);
+    for (const r of rs) lines.push(`  ${r.type.padEnd(58)} ${r.name}${r.parent ? `   ← ${r.parent}` : ''}`);
+  }
+  lines.push('', 'counts: ' + Object.entries(plan.counts).map(([g, n]) => `${g}=${n}`).join(', '));
+  return lines.join('\n');
+}

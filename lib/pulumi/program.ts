@@ -1,0 +1,65 @@
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import { deployCloud } from '../platform/cloud';
+import { HybridPlatform } from '../platform/hybrid-platform';
+import { loadSpecFile } from '../platform/load';
+import { ENVIRONMENTS, type EnvironmentName } from '../spec/common';
+import { SpecError } from '../spec/errors';
+import { parseSpec } from '../spec/parse';
+import type { PlatformSpecInput } from '../spec/platform';
+import { deployCluster } from './bridge';
+
+/** The config namespace of the program's keys in `Pulumi.<env>.yaml`. */
+export const CONFIG_NAMESPACE = 'hybrid-serverless';
+
+/** Settings read from `Pulumi.<stack>.yaml` (all optional). */
+export interface ProgramConfig {
+  /** `hybrid-serverless:environment` — environment to deploy. @default the stack name */
+  readonly environment: EnvironmentName;
+  /** `hybrid-serverless:specFile` — YAML/JSON platform spec. @default the program's built-in spec */
+  readonly specFile?: string;
+  /** `hybrid-serverless:overrides` — profile overrides, applied last. @default none */
+  readonly overrides?: unknown;
+  /** `hybrid-serverless:kubeContext` — kubeconfig context of the cluster. @default the current context */
+  readonly kubeContext?: string;
+  /** `hybrid-serverless:deployCluster` — false when Flux applies the cluster side. @default true */
+  readonly deployCluster: boolean;
+}
+
+export function readConfig(): ProgramConfig {
+  const cfg = new pulumi.Config(CONFIG_NAMESPACE);
+  const environment = cfg.get('environment') ?? pulumi.getStack();
+  if (!(ENVIRONMENTS as readonly string[]).includes(environment)) {
+    throw new SpecError(
+      [{ path: `${CONFIG_NAMESPACE}:environment`, value: environment, message: `must be one of ${ENVIRONMENTS.join(', ')} (it defaults to the stack name)` }],
+      'Invalid Pulumi config',
+    );
+  }
+  return {
+    environment: environment as EnvironmentName,
+    specFile: cfg.get('specFile'),
+    overrides: cfg.getObject('overrides'),
+    kubeContext: cfg.get('kubeContext'),
+    deployCluster: cfg.getBoolean('deployCluster') ?? true,
+  };
+}
+
+/**
+ * The Pulumi program: the stack's environment, from the same spec and the same cdk8s charts
+ * as GitOps synthesis, deployed through the bridge, next to the cloud side.
+ */
+export function runProgram(defaultSpec: PlatformSpecInput): Record<string, unknown> {
+  const config = readConfig();
+  const spec = config.specFile ? loadSpecFile(config.specFile) : parseSpec(defaultSpec);
+  const platform = new HybridPlatform(spec, config.environment, { overrides: config.overrides, overridesSource: `${CONFIG_NAMESPACE}:overrides` });
+  const outputs: Record<string, unknown> = { environment: config.environment, platform: spec.name };
+  if (config.deployCluster) {
+    const provider = new k8s.Provider(`${spec.name}-${config.environment}-cluster`, {
+      ...(config.kubeContext && { context: config.kubeContext }),
+      enableServerSideApply: true,
+    });
+    const layers = deployCluster(platform, { provider });
+    outputs.clusterLayers = Object.keys(layers);
+  }
+  return { ...outputs, ...deployCloud(platform) };
+}

@@ -1,0 +1,85 @@
+import * as pulumi from '@pulumi/pulumi';
+import { ApiObject } from 'cdk8s';
+import { HelmChartInstall } from '../../lib/k8s/gitops/helm-chart-install';
+import { HybridPlatform } from '../../lib/platform/hybrid-platform';
+import { deployCluster, helmReleaseArgs } from '../../lib/pulumi/bridge';
+import { parseSpec } from '../../lib/spec/parse';
+import { referenceSpec } from '../../stacks/reference';
+
+type Registered = { type: string; name: string; inputs: any };
+const registered: Registered[] = [];
+
+beforeAll(async () => {
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+        return { id: `${args.name}-id`, state: args.inputs };
+      },
+      call: () => ({}),
+    },
+    'hybrid-serverless',
+    'dev',
+    true,
+  );
+});
+
+/** A platform with a chart install in `platform`, a CR in `config`, a ConfigMap in `apps`. */
+function platformWithContent(): HybridPlatform {
+  const p = new HybridPlatform(parseSpec(referenceSpec), 'dev');
+  p.namespace({ name: 'demo-system' });
+  const operator = new HelmChartInstall(p.chart('platform', 'demo'), 'operator', {
+    chart: { repository: { name: 'demo', url: 'https://charts.example.org' }, chart: 'demo-operator', version: '1.2.3' },
+    releaseName: 'demo-operator',
+    namespace: 'demo-system',
+    values: { replicaCount: 2, image: { tag: 'v1' } },
+  });
+  new HelmChartInstall(p.chart('platform', 'demo'), 'addon', {
+    chart: { repository: { name: 'demo-oci', url: 'oci://registry.example.org/charts' }, chart: 'addon', version: '0.4.0' },
+    releaseName: 'demo-addon',
+    namespace: 'demo-system',
+    values: {},
+    dependsOn: [operator],
+    timeout: '5m',
+  });
+  new ApiObject(p.chart('config', 'demo'), 'cr', { apiVersion: 'demo.example.org/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'demo-system' } });
+  new ApiObject(p.chart('apps', 'demo'), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'demo-system' }, data: { a: 'b' } });
+  return p;
+}
+
+async function settle(): Promise<void> {
+  await new Promise((r) => setTimeout(r, 50));
+}
+
+describe('cdk8s → Pulumi bridge', () => {
+  test('HelmReleases become helm.v3.Releases with the same chart, repository, version, namespace and values', async () => {
+    registered.length = 0;
+    deployCluster(platformWithContent());
+    await settle();
+    const releases = registered.filter((r) => r.type === 'kubernetes:helm.sh/v3:Release');
+    expect(releases.map((r) => r.name).sort()).toEqual(['demo-system/demo-addon', 'demo-system/demo-operator']);
+    const op = releases.find((r) => r.name === 'demo-system/demo-operator')!.inputs;
+    expect(op).toMatchObject({ name: 'demo-operator', namespace: 'demo-system', chart: 'demo-operator', version: '1.2.3', repositoryOpts: { repo: 'https://charts.example.org' }, values: { replicaCount: 2, image: { tag: 'v1' } }, createNamespace: false });
+    const addon = releases.find((r) => r.name === 'demo-system/demo-addon')!.inputs;
+    expect(addon).toMatchObject({ chart: 'oci://registry.example.org/charts/addon', version: '0.4.0', timeout: 300 });
+    expect(addon.repositoryOpts).toBeUndefined();
+  });
+
+  test('Flux-only objects are dropped; everything else becomes a resource of its own kind', async () => {
+    registered.length = 0;
+    deployCluster(platformWithContent());
+    await settle();
+    const types = registered.map((r) => r.type);
+    expect(types).not.toContain('kubernetes:source.toolkit.fluxcd.io/v1:HelmRepository');
+    expect(types).not.toContain('kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization');
+    expect(types).not.toContain('kubernetes:helm.toolkit.fluxcd.io/v2:HelmRelease');
+    expect(types).toEqual(expect.arrayContaining(['kubernetes:core/v1:Namespace', 'kubernetes:demo.example.org/v1:Widget', 'kubernetes:v1:ConfigMap']));
+    const cm = registered.find((r) => r.type === 'kubernetes:v1:ConfigMap')!;
+    expect(cm.inputs).toMatchObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'demo-system' }, data: { a: 'b' } });
+  });
+
+  test('a HelmRelease whose repository is not in the output is an error', () => {
+    const release = { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: 'x', namespace: 'n' }, spec: { chart: { spec: { chart: 'x', version: '1.0.0', sourceRef: { kind: 'HelmRepository', name: 'missing' } } } } };
+    expect(() => helmReleaseArgs(release, new Map())).toThrow('HelmRelease n/x refers to HelmRepository n/missing, which is not in the output');
+  });
+});
