@@ -6,7 +6,7 @@ import { kafkaSchema } from './kafka';
 import { observabilitySchema } from './observability';
 import { PROFILE_NAMES } from './profiles';
 import { gatewaySchema, routeSchema } from './route';
-import { tenantSchema } from './tenant';
+import { operatorsSchema, tenantSchema } from './tenant';
 
 const awsRegion = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-[0-9]$/, { message: 'must be an AWS region such as "eu-west-1"' });
 const awsAccountId = z.string().regex(/^[0-9]{12}$/, { message: 'must be a 12-digit AWS account id (as a string)' });
@@ -46,6 +46,8 @@ export const platformSchema = z.strictObject({
     message: `must define at least one of ${ENVIRONMENTS.join(', ')}`,
   }),
   tenants: z.array(tenantSchema).min(1, { message: 'must list at least one tenant' }),
+  /** Groups that run the platform: bound to the platform-operator role in the platform namespaces. @default no bindings */
+  operators: operatorsSchema.optional(),
   functions: z.array(functionSchema).default([]),
   routes: z.array(routeSchema).default([]),
   gateway: gatewaySchema.default({ consumers: [] }),

@@ -2,10 +2,23 @@ import { z } from 'zod';
 import { dnsLabel, dnsSubdomain, quantity } from './common';
 
 /** Group names as the cluster's authenticator sends them (OIDC groups, `system:` excluded). */
-const groupName = z
+export const groupName = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._@:/-]*$/, { message: 'must be a group name: letters, digits and "._@:/-", starting alphanumeric' })
   .refine((g) => !g.startsWith('system:'), { message: 'must not be a Kubernetes "system:" group' });
+
+/** An IPv4 CIDR such as `10.20.0.0/16` (each octet ≤ 255, prefix ≤ 32). */
+const ipv4Cidr = z.string().refine(
+  (c) => {
+    const m = /^([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\/([0-9]{1,2})$/.exec(c);
+    return m !== null && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) <= 32;
+  },
+  { message: 'must be an IPv4 CIDR such as "203.0.113.0/24"' },
+);
+
+/** Tenant roles that groups can be bound to. */
+export const TENANT_ROLES = ['developer', 'viewer', 'deployer'] as const;
+export type TenantRole = (typeof TENANT_ROLES)[number];
 
 export const tenantSchema = z.strictObject({
   /** Tenant name: also its namespace. */
@@ -30,5 +43,24 @@ export const tenantSchema = z.strictObject({
     .optional(),
   /** Secrets the tenant's developers may read, by name. @default none */
   readableSecrets: z.array(dnsSubdomain).optional(),
+  /**
+   * Destinations outside the cluster the tenant's pods may reach (egress is denied by
+   * default). @default none
+   */
+  egress: z
+    .array(
+      z.strictObject({
+        cidr: ipv4Cidr,
+        /** TCP ports. @default [443] */
+        ports: z.array(z.number().int().min(1).max(65535)).min(1).optional(),
+      }),
+    )
+    .optional(),
 });
 export type TenantSpec = z.infer<typeof tenantSchema>;
+
+/** People who run the platform itself (bound to the platform-operator role in the platform namespaces). */
+export const operatorsSchema = z.strictObject({
+  groups: z.array(groupName).min(1, { message: 'must list at least one group' }),
+});
+export type OperatorsSpec = z.infer<typeof operatorsSchema>;
