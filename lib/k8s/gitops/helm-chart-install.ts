@@ -53,7 +53,7 @@ export class HelmChartInstall<V extends object> extends Construct {
   readonly values: V;
 
   constructor(scope: Construct, id: string, props: HelmChartInstallProps<V>) {
-    super(scope, id);
+    // Validate before joining the construct tree: a rejected install leaves no trace in it.
     const where = `HelmChartInstall(${props.releaseName})`;
     if (!EXACT_VERSION.test(props.chart.version)) {
       fail(`${where}.chart.version`, props.chart.version, 'must be an exact chart version such as "1.2.0" (ranges make installs unreproducible)');
@@ -61,6 +61,7 @@ export class HelmChartInstall<V extends object> extends Construct {
     if (!/^(https:\/\/|oci:\/\/)/.test(props.chart.repository.url)) {
       fail(`${where}.chart.repository.url`, props.chart.repository.url, 'must start with https:// or oci://');
     }
+    super(scope, id);
     this.releaseName = props.releaseName;
     this.namespace = props.namespace;
     this.chart = props.chart;
