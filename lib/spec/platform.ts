@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { dnsLabel, dnsSubdomain, ENVIRONMENTS, goDuration } from './common';
 import { budgetSchema } from './budget';
 import { functionSchema } from './function';
+import { knativePlatformSchema } from './eventing';
 import { kafkaSchema } from './kafka';
+import { openfaasPlatformSchema } from './targets/openfaas';
 import { observabilitySchema } from './observability';
 import { PROFILE_NAMES } from './profiles';
 import { gatewaySchema, routeSchema } from './route';
@@ -52,6 +54,10 @@ export const platformSchema = z.strictObject({
   routes: z.array(routeSchema).default([]),
   gateway: gatewaySchema.default({ consumers: [] }),
   kafka: kafkaSchema.optional(),
+  /** Knative install settings and event flows (sequences, parallels, pings). @default Kourier, no flows */
+  knative: knativePlatformSchema.default({ sequences: [], parallels: [], pings: [] }),
+  /** OpenFaaS install settings (basic auth, explicit timeouts). @default derived from the functions */
+  openfaas: openfaasPlatformSchema.optional(),
   observability: observabilitySchema.default({ defaultSlo: { latencyP99Ms: 1000, errorRatioPercent: 5 }, receivers: [] }),
   budgets: budgetSchema.default({ emails: [], clusterPricing: { cpuCoreHourUsd: 0.04, memoryGiBHourUsd: 0.005 } }),
 });
