@@ -1,8 +1,11 @@
 import type { Rule } from './context';
 import { environmentRules } from './environments';
 import { functionRules } from './functions';
+import { lambdaRules } from './lambda';
 import { uniqueNames } from './names';
+import { openfaasRules } from './openfaas';
 import { routeRules } from './routes';
+import { tenantRules } from './tenants';
 
 /** Every cross-field rule, run by parseSpec after the schema. Add a rule file per area. */
-export const RULES: readonly Rule[] = [uniqueNames, functionRules, routeRules, environmentRules];
+export const RULES: readonly Rule[] = [uniqueNames, functionRules, routeRules, environmentRules, tenantRules, openfaasRules, lambdaRules];
