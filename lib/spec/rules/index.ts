@@ -4,7 +4,6 @@ import { functionRules } from './functions';
 import { lambdaRules } from './lambda';
 import { uniqueNames } from './names';
 import { openfaasRules } from './openfaas';
-import { openfaasRules } from './openfaas';
 import { routeRules } from './routes';
 import { tenantRules } from './tenants';
 
