@@ -2,6 +2,14 @@ import { z } from 'zod';
 import { dnsLabel, dnsSubdomain } from './common';
 
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+export const ROUTE_PROTOCOLS = ['http', 'https'] as const;
+
+/** An IPv4 or IPv6 address or CIDR block, as Kong's ip-restriction plugin takes it. */
+const cidr = z
+  .string()
+  .regex(/^(([0-9]{1,3}\.){3}[0-9]{1,3}(\/([0-9]|[12][0-9]|3[0-2]))?|[0-9a-fA-F:]*:[0-9a-fA-F:.]*(\/[0-9]{1,3})?)$/, {
+    message: 'must be an IP address or CIDR block such as "10.0.0.0/8" or "2001:db8::/32"',
+  });
 
 export const routeSchema = z.strictObject({
   /** Route name (Ingress / HTTPRoute name). */
@@ -26,6 +34,29 @@ export const routeSchema = z.strictObject({
     .optional(),
   /** Strip the matched path before forwarding. @default true */
   stripPath: z.boolean().optional(),
+  /** Protocols the route accepts; plain http is redirected (308) when only https is listed. @default ['https'] */
+  protocols: z.array(z.enum(ROUTE_PROTOCOLS)).min(1).optional(),
+  /** Browser origins allowed to call the route (CORS). @default no CORS headers */
+  cors: z
+    .strictObject({
+      origins: z.array(z.string().regex(/^(\*|https?:\/\/[A-Za-z0-9.*-]+(:[0-9]+)?)$/, { message: 'must be "*" or an origin such as "https://shop.acme.example"' })).min(1),
+      /** Allow cookies / Authorization on cross-origin calls. @default false */
+      credentials: z.boolean().optional(),
+      /** Seconds a preflight result may be cached. @default 3600 */
+      maxAgeSeconds: z.number().int().min(0).max(86400).optional(),
+    })
+    .optional(),
+  /** Client addresses allowed to call the route (ip-restriction). @default any address */
+  allowCidrs: z.array(cidr).min(1).optional(),
+  /** Largest request body accepted, in megabytes (overrides gateway.maxBodyMb for this route). @default gateway.maxBodyMb */
+  maxBodyMb: z.number().int().min(1).max(1024).optional(),
+  /**
+   * Upstream health checks of the backend (container functions only; seed 000's active and
+   * passive settings), probing `path` on the function. `false` turns them off. @default on
+   * with path '/health' when the function keeps ≥ 1 replica (probes would keep a
+   * scale-to-zero function awake forever), off otherwise
+   */
+  healthCheck: z.union([z.literal(false), z.strictObject({ path: z.string().regex(/^\/.*$/, { message: 'must start with "/"' }) })]).optional(),
 });
 export type RouteSpec = z.infer<typeof routeSchema>;
 
@@ -36,10 +67,17 @@ export const gatewaySchema = z.strictObject({
     .array(
       z.strictObject({
         name: dnsLabel(),
-        /** Secret holding the consumer's credential (key-auth `key`, or jwt fields). */
+        /**
+         * Secret in the gateway namespace holding the consumer's credential (key-auth `key`, or
+         * jwt `key`/`algorithm`/`secret`|`rsa_public_key`), labelled `konghq.com/credential=key-auth|jwt`.
+         */
         credentialSecret: dnsSubdomain,
       }),
     )
     .default([]),
+  /** Type of the proxy Service. @default 'LoadBalancer' */
+  proxyServiceType: z.enum(['LoadBalancer', 'NodePort', 'ClusterIP']).optional(),
+  /** Largest request body any route accepts, in megabytes (global request-size-limiting). @default 10 */
+  maxBodyMb: z.number().int().min(1).max(1024).optional(),
 });
 export type GatewaySpec = z.infer<typeof gatewaySchema>;

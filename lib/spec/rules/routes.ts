@@ -2,11 +2,29 @@ import type { Rule } from './context';
 
 export const routeRules: Rule = (ctx) => {
   const { spec, issues } = ctx;
-  const functions = new Set(spec.functions.map((f) => f.name));
+  const functions = new Map(spec.functions.map((f) => [f.name, f]));
   const claimed = new Map<string, string>();
+  const consumers = spec.gateway.consumers;
   for (const route of spec.routes) {
-    if (!functions.has(route.function)) {
-      issues.add(ctx.at('routes', route, 'function'), route.function, `no such function; defined functions: ${[...functions].join(', ') || '(none)'}`);
+    const fn = functions.get(route.function);
+    if (!fn) {
+      issues.add(ctx.at('routes', route, 'function'), route.function, `no such function; defined functions: ${[...functions.keys()].join(', ') || '(none)'}`);
+    } else {
+      // The gateway only fronts functions that declare they serve HTTP.
+      if (!(fn.triggers ?? []).some((t) => t.type === 'http')) {
+        issues.add(ctx.at('routes', route, 'function'), route.function, `function "${fn.name}" has no http trigger; add { type: 'http' } to its triggers or route to another function`);
+      }
+      // Kong invokes Lambda with its pod's IAM role (IRSA), which needs the cluster's OIDC provider.
+      if (fn.target === 'lambda' && !spec.aws.oidcProvider) {
+        issues.add(['aws', 'oidcProvider'], undefined, `is required: route "${route.name}" invokes Lambda function "${fn.name}" through Kong, whose IAM role (IRSA) trusts the cluster's OIDC provider`);
+      }
+    }
+    const auth = route.auth ?? 'key-auth';
+    if (auth !== 'none' && consumers.length === 0) {
+      issues.add(ctx.at('routes', route, 'auth'), auth, `no consumer could call this route: add gateway.consumers with a ${auth} credential secret, or set auth to 'none'`);
+    }
+    if (route.cors?.credentials && route.cors.origins.includes('*')) {
+      issues.add(ctx.at('routes', route, 'cors', 'origins'), route.cors.origins, 'origin "*" cannot be combined with credentials (browsers refuse it); list the allowed origins');
     }
     // Two routes may not claim the same host + path + method: the gateway would pick one at random.
     for (const method of route.methods ?? ['*']) {
@@ -20,4 +38,13 @@ export const routeRules: Rule = (ctx) => {
       claimed.set(key, route.name);
     }
   }
+  // Consumers become Kong usernames and own their credential Secret: both must be unique.
+  consumers.forEach((c, i) => {
+    const first = consumers.findIndex((o) => o.name === c.name);
+    if (first !== i) issues.add(['gateway', 'consumers', i, 'name'], c.name, `duplicate consumer name: already used by gateway.consumers[${first}]; consumer names must be unique`);
+    const sameSecret = consumers.findIndex((o) => o.credentialSecret === c.credentialSecret);
+    if (sameSecret !== i) {
+      issues.add(['gateway', 'consumers', i, 'credentialSecret'], c.credentialSecret, `already the credential of gateway.consumers[${sameSecret}]; a credential belongs to one consumer`);
+    }
+  });
 };

@@ -1,0 +1,185 @@
+import { LABELS } from '../../k8s/common/labels';
+import { SYSTEM_NAMESPACES } from '../../k8s/common/namespaces';
+import { ApiConsumer } from '../../k8s/kong/kong-consumer';
+import { KongBackend, SEED_HEALTH_CHECK, type KongBackendTarget, type UpstreamHealthCheck } from '../../k8s/kong/kong-backend';
+import { KONG_INGRESS_CLASS, KongInstall } from '../../k8s/kong/kong-install';
+import { KongRoute, type HttpMethod } from '../../k8s/kong/kong-route';
+import { GlobalPlugin } from '../../k8s/kong/plugins';
+import { coldStartScale, type FunctionSpec } from '../../spec/function';
+import { naming } from '../../spec/naming';
+import type { RouteSpec } from '../../spec/route';
+import type { HybridPlatform } from '../hybrid-platform';
+import type { PlatformModule } from './module';
+
+/** Default of `gateway.maxBodyMb`. */
+export const DEFAULT_MAX_BODY_MB = 10;
+/** Header that carries an API key (key-auth). */
+export const API_KEY_HEADER = 'apikey';
+/** Header that carries the request id through the gateway to the functions. */
+export const CORRELATION_HEADER = 'X-Request-ID';
+
+/**
+ * The Kong gateway: the install (platform layer), global plugins and consumers (config
+ * layer, after Kong's CRDs exist), and one route per `spec.routes` entry (apps layer) to the
+ * endpoint the backend modules registered — or, for Lambda, the aws-lambda plugin.
+ *
+ * Everything of the gateway lives in the `kong` namespace: auth and rate limits are platform
+ * policy, so tenants (who may edit their own namespaces) cannot loosen them. Backends in other
+ * namespaces are reached through ExternalName Services there (see KongBackend).
+ */
+export const kongModule: PlatformModule = {
+  name: 'kong',
+  build(platform: HybridPlatform): void {
+    const { env, spec } = platform;
+    const namespace = SYSTEM_NAMESPACES.kong;
+    platform.namespace({ name: namespace, labels: { [LABELS.component]: 'gateway' } });
+
+    const functions = new Map(spec.functions.map((f) => [f.name, f]));
+    const lambdaRouted = spec.routes.some((r) => functions.get(r.function)?.target === 'lambda');
+    const size = env.profile.components.kong;
+    const q = (v: string | number) => String(v);
+    new KongInstall(platform.chart('platform', 'kong'), 'kong', {
+      namespace,
+      replicas: size.replicas,
+      resources: {
+        requests: { cpu: q(size.resources.requests.cpu), memory: q(size.resources.requests.memory) },
+        limits: { cpu: q(size.resources.limits.cpu), memory: q(size.resources.limits.memory) },
+      },
+      podDisruptionBudget: env.profile.ha.podDisruptionBudgets,
+      antiAffinity: env.profile.ha.antiAffinity,
+      proxyServiceType: spec.gateway.proxyServiceType,
+      // IRSA: the role (created on the AWS side) may invoke exactly the routed Lambda functions.
+      ...(lambdaRouted && env.aws.oidcProvider && { iamRoleArn: naming.roleArn(env.aws.accountId, naming.kongInvokeRole(spec.name, env.name)) }),
+    });
+
+    const config = platform.chart('config', 'kong');
+    new GlobalPlugin(config, 'prometheus', {
+      name: 'prometheus',
+      spec: { plugin: 'prometheus', config: { per_consumer: true, status_code_metrics: true, latency_metrics: true, bandwidth_metrics: true, upstream_health_metrics: true } },
+    });
+    new GlobalPlugin(config, 'correlation-id', {
+      name: 'correlation-id',
+      spec: { plugin: 'correlation-id', config: { header_name: CORRELATION_HEADER, generator: 'uuid#counter', echo_downstream: true } },
+    });
+    new GlobalPlugin(config, 'request-size-limiting', {
+      name: 'request-size-limiting',
+      spec: { plugin: 'request-size-limiting', config: { allowed_payload_size: spec.gateway.maxBodyMb ?? DEFAULT_MAX_BODY_MB, size_unit: 'megabytes' } },
+    });
+    for (const c of spec.gateway.consumers) {
+      new ApiConsumer(config, `consumer-${c.name}`, { name: c.name, namespace, credentialSecrets: [c.credentialSecret], ingressClass: KONG_INGRESS_CLASS });
+    }
+
+    const apps = platform.chart('apps', 'kong');
+    spec.routes.forEach((route, index) => {
+      const fn = functions.get(route.function);
+      if (!fn) return; // parseSpec already reported it
+      const target = backendTarget(platform, route, index, fn);
+      if (!target) return;
+      const backend = new KongBackend(apps, `backend-${route.name}`, {
+        name: `${route.name}-backend`,
+        namespace,
+        target: target.target,
+        timeoutMs: (fn.timeoutSeconds ?? 30) * 1000,
+        healthCheck: target.target.kind === 'service' ? healthCheck(route, fn, target.target.path) : false,
+        labels: { [LABELS.function]: fn.name, [LABELS.tenant]: fn.tenant },
+      });
+      let methods = route.methods as HttpMethod[] | undefined;
+      // A CORS preflight is an OPTIONS request: the route must match it for the cors plugin to answer.
+      if (route.cors && methods && !methods.includes('OPTIONS')) methods = [...methods, 'OPTIONS'];
+      const r = new KongRoute(apps, `route-${route.name}`, {
+        name: route.name,
+        namespace,
+        host: route.host,
+        paths: [route.path],
+        methods,
+        stripPath: route.stripPath ?? true,
+        protocols: route.protocols,
+        backend,
+        ingressClass: KONG_INGRESS_CLASS,
+        labels: { [LABELS.function]: fn.name, [LABELS.tenant]: fn.tenant },
+      });
+      addRoutePlugins(r, route, size.replicas);
+      if (fn.target === 'lambda') {
+        r.addPlugin({
+          plugin: 'aws-lambda',
+          config: {
+            function_name: target.lambdaName!,
+            aws_region: env.aws.region,
+            invocation_type: 'RequestResponse',
+            // A second past the function's own timeout, so the client sees Lambda's timeout error.
+            timeout: (fn.timeoutSeconds ?? 30) * 1000 + 1000,
+            awsgateway_compatible: true,
+            is_proxy_integration: true,
+          },
+        });
+      }
+    });
+  },
+};
+
+/** The backend a route's function is reached at, or undefined (with an issue) when it has none. */
+function backendTarget(platform: HybridPlatform, route: RouteSpec, index: number, fn: FunctionSpec): { target: KongBackendTarget; lambdaName?: string } | undefined {
+  const endpoint = platform.endpoints.get(fn.name);
+  if (fn.target === 'lambda') {
+    return {
+      target: { kind: 'lambda', region: platform.env.aws.region },
+      lambdaName: endpoint?.lambdaName ?? naming.lambdaFunction(platform.spec.name, platform.envName, fn.name),
+    };
+  }
+  if (!endpoint?.service) {
+    platform.issues.add(
+      ['routes', index, 'function'],
+      route.function,
+      `function "${fn.name}" (target ${fn.target}) has no endpoint in the cluster: the ${fn.target} module registered none, so the gateway has nothing to route to`,
+    );
+    return undefined;
+  }
+  const s = endpoint.service;
+  return { target: { kind: 'service', namespace: s.namespace, name: s.name, port: s.port, hostHeader: endpoint.hostHeader, path: endpoint.path } };
+}
+
+/** Seed 000's checks, probing the function's health path, when it stays up to answer them. */
+function healthCheck(route: RouteSpec, fn: FunctionSpec, backendPath: string | undefined): UpstreamHealthCheck | false {
+  if (route.healthCheck === false) return false;
+  if (route.healthCheck === undefined && coldStartScale(fn).min < 1) return false;
+  const path = route.healthCheck?.path ?? SEED_HEALTH_CHECK.httpPath;
+  const prefix = (backendPath ?? '').replace(/\/$/, '');
+  return { ...SEED_HEALTH_CHECK, httpPath: `${prefix}${path}` };
+}
+
+function addRoutePlugins(r: KongRoute, route: RouteSpec, replicas: number): void {
+  const auth = route.auth ?? 'key-auth';
+  if (auth === 'key-auth') r.addPlugin({ plugin: 'key-auth', config: { key_names: [API_KEY_HEADER], hide_credentials: true, key_in_header: true, key_in_query: false, key_in_body: false } });
+  if (auth === 'jwt') r.addPlugin({ plugin: 'jwt', config: { key_claim_name: 'iss', claims_to_verify: ['exp'] } });
+  if (route.rateLimit) {
+    // DB-less Kong counts per node (policy local); each of the N replicas allows 1/N so the
+    // limit holds for the consumer across the gateway.
+    const per = (v: number | undefined) => (v === undefined ? undefined : Math.ceil(v / replicas));
+    r.addPlugin({
+      plugin: 'rate-limiting',
+      config: {
+        ...(route.rateLimit.second !== undefined && { second: per(route.rateLimit.second) }),
+        ...(route.rateLimit.minute !== undefined && { minute: per(route.rateLimit.minute) }),
+        ...(route.rateLimit.hour !== undefined && { hour: per(route.rateLimit.hour) }),
+        limit_by: auth === 'none' ? 'ip' : 'consumer',
+        policy: 'local',
+        fault_tolerant: true,
+      },
+    });
+  }
+  if (route.allowCidrs) r.addPlugin({ plugin: 'ip-restriction', config: { allow: route.allowCidrs, status: 403 } });
+  if (route.cors) {
+    r.addPlugin({
+      plugin: 'cors',
+      config: {
+        origins: route.cors.origins,
+        methods: [...(route.methods ?? ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']), 'OPTIONS'].filter((m, i, a) => a.indexOf(m) === i),
+        headers: ['Content-Type', 'Authorization', API_KEY_HEADER, CORRELATION_HEADER],
+        exposed_headers: [CORRELATION_HEADER],
+        credentials: route.cors.credentials ?? false,
+        max_age: route.cors.maxAgeSeconds ?? 3600,
+      },
+    });
+  }
+  if (route.maxBodyMb !== undefined) r.addPlugin({ plugin: 'request-size-limiting', config: { allowed_payload_size: route.maxBodyMb, size_unit: 'megabytes' } });
+}
