@@ -1,4 +1,5 @@
 import type { PlatformModule } from './module';
+import { openfaasModule } from './openfaas';
 
 /**
  * Modules in build order: tenancy first (namespaces the others deploy into), then kafka
@@ -6,4 +7,4 @@ import type { PlatformModule } from './module';
  * endpoints), the gateway that routes to those endpoints, and observability last, which
  * covers everything built before it.
  */
-export const MODULES: readonly PlatformModule[] = [];
+export const MODULES: readonly PlatformModule[] = [openfaasModule];

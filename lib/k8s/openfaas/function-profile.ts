@@ -1,0 +1,37 @@
+import { Construct } from 'constructs';
+import { Profile } from '../../imports/openfaas-profile-openfaas.com';
+import { fail } from '../../spec/errors';
+import { LABELS, MANAGED_BY } from '../common/labels';
+
+export interface FunctionSecurityProfileProps {
+  /** Profile name, referenced by functions with `com.openfaas.profile`. @default 'hybrid-serverless-restricted' */
+  readonly name?: string;
+  /** The OpenFaaS control-plane namespace (Profiles live there). */
+  readonly namespace: string;
+  /** UID the function containers run as (the chart's `functions.setNonRootUser` uses 12000). @default 12000 */
+  readonly runAsUser?: number;
+}
+
+/**
+ * An OpenFaaS Profile that hardens function pods at pod level: non-root and seccomp
+ * `RuntimeDefault`. The operator sets no container-level `capabilities.drop` or
+ * `allowPrivilegeEscalation`, which Pod Security `restricted` also wants, so the function
+ * namespace enforces `baseline` and this Profile adds what the pod level can.
+ */
+export class FunctionSecurityProfile extends Construct {
+  readonly name: string;
+  readonly resource: Profile;
+
+  constructor(scope: Construct, id: string, props: FunctionSecurityProfileProps) {
+    super(scope, id);
+    this.name = props.name ?? 'hybrid-serverless-restricted';
+    const uid = props.runAsUser ?? 12000;
+    if (!Number.isInteger(uid) || uid < 1) fail('FunctionSecurityProfile.runAsUser', uid, 'must be a non-root UID (a whole number ≥ 1)');
+    this.resource = new Profile(this, 'Resource', {
+      metadata: { name: this.name, namespace: props.namespace, labels: { [LABELS.managedBy]: MANAGED_BY } },
+      spec: {
+        podSecurityContext: { runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid, seccompProfile: { type: 'RuntimeDefault' } },
+      },
+    });
+  }
+}

@@ -1,0 +1,92 @@
+import { Construct } from 'constructs';
+import { fail } from '../../spec/errors';
+import { HelmChartInstall } from '../gitops/helm-chart-install';
+import { KAFKA_CONNECTOR_CHART, OPENFAAS_SECRETS, type KafkaConnectorValues, type Resources } from './chart-values';
+import type { OpenFaaSInstall } from './openfaas-install';
+
+/** How the connector authenticates to Kafka: Secrets in the OpenFaaS namespace, by name. */
+export type KafkaConnectorAuth =
+  | { readonly mechanism: 'tls'; readonly caSecret: string; readonly certSecret: string; readonly keySecret: string }
+  | { readonly mechanism: 'scram-sha-512'; readonly caSecret: string; readonly usernameSecret: string; readonly passwordSecret: string };
+
+export interface KafkaConnectorProps {
+  readonly openfaas: OpenFaaSInstall;
+  /** Topic this connector consumes; functions subscribe with `OpenFaaSFunction.addKafkaTopic()`. */
+  readonly topic: string;
+  /** Bootstrap servers, `host:port[,host:port]` (the platform's Kafka binding). */
+  readonly brokerHosts: string;
+  /** Consumer group. */
+  readonly group: string;
+  readonly auth: KafkaConnectorAuth;
+  /** Replicas: at most the topic's partitions (extra consumers would idle). @default 1 */
+  readonly replicas?: number;
+  /** Partitions of the topic, to check `replicas`. @default not checked */
+  readonly partitions?: number;
+  /** Longest synchronous invocation; with async invocation only the hand-off to the queue. @default '2m' */
+  readonly upstreamTimeout?: string;
+  /**
+   * Hand each record to the queue worker (retried there) and carry on with the stream.
+   * @default true
+   */
+  readonly asyncInvocation?: boolean;
+  /** Where a new consumer group starts. @default 'oldest' (no record is skipped) */
+  readonly initialOffset?: 'oldest' | 'newest';
+  /** @default 50m/64Mi requested, 256Mi limit */
+  readonly resources?: Resources;
+}
+
+/**
+ * The OpenFaaS kafka-connector for one topic: invokes every function annotated with the
+ * topic for each record. It is an OpenFaaS Standard/Enterprise component and reads the
+ * licence Secret `openfaas-license` (key `license`) in the OpenFaaS namespace, which must be
+ * created out of band. Broker credentials are Secrets referenced by name, TLS always on.
+ */
+export class KafkaConnector extends Construct {
+  readonly install: HelmChartInstall<KafkaConnectorValues>;
+
+  constructor(scope: Construct, id: string, props: KafkaConnectorProps) {
+    super(scope, id);
+    const where = `KafkaConnector(${props.topic})`;
+    if (!/^[a-zA-Z0-9._-]{1,249}$/.test(props.topic)) fail(`${where}.topic`, props.topic, 'must be a Kafka topic name');
+    if (!/^[A-Za-z0-9.-]+:[0-9]{1,5}(,[A-Za-z0-9.-]+:[0-9]{1,5})*$/.test(props.brokerHosts)) fail(`${where}.brokerHosts`, props.brokerHosts, 'must be "host:port" entries separated by commas');
+    if (!/^[a-zA-Z0-9._-]+$/.test(props.group)) fail(`${where}.group`, props.group, 'must be letters, digits, ".", "_" or "-"');
+    const replicas = props.replicas ?? 1;
+    if (!Number.isInteger(replicas) || replicas < 1) fail(`${where}.replicas`, replicas, 'must be a whole number ≥ 1');
+    if (props.partitions !== undefined && replicas > props.partitions) {
+      fail(`${where}.replicas`, replicas, `must not exceed the topic's ${props.partitions} partitions: extra consumers in group "${props.group}" get no partition`);
+    }
+    const auth = props.auth;
+    const values: KafkaConnectorValues = {
+      topics: props.topic,
+      brokerHosts: props.brokerHosts,
+      replicas,
+      upstreamTimeout: props.upstreamTimeout ?? '2m',
+      rebuildInterval: '30s',
+      asyncInvocation: props.asyncInvocation ?? true,
+      contentType: 'application/json',
+      group: props.group,
+      initialOffset: props.initialOffset ?? 'oldest',
+      gatewayURL: props.openfaas.gatewayUrl,
+      basic_auth: true,
+      printRequestBody: false,
+      printResponseBody: false,
+      logs: { format: 'json' },
+      resources: props.resources ?? { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+      tls: true,
+      saslAuth: auth.mechanism === 'scram-sha-512',
+      ...(auth.mechanism === 'scram-sha-512' && { brokerUsernameSecret: auth.usernameSecret, brokerPasswordSecret: auth.passwordSecret }),
+      caSecret: auth.caSecret,
+      certSecret: auth.mechanism === 'tls' ? auth.certSecret : '',
+      keySecret: auth.mechanism === 'tls' ? auth.keySecret : '',
+    };
+    this.install = new HelmChartInstall(this, 'Chart', {
+      chart: KAFKA_CONNECTOR_CHART,
+      releaseName: `kafka-connector-${props.topic.toLowerCase().replace(/[^a-z0-9-]/g, '-')}`.slice(0, 53).replace(/-+$/, ''),
+      namespace: props.openfaas.namespace,
+      values,
+      dependsOn: [props.openfaas.install],
+    });
+    const needs = [`${props.openfaas.namespace}/${OPENFAAS_SECRETS.license.name} (key ${OPENFAAS_SECRETS.license.key})`];
+    this.install.release.metadata.addAnnotation('hybrid-serverless.io/requires-secrets', needs.join(', '));
+  }
+}

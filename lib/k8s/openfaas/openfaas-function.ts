@@ -1,0 +1,228 @@
+import { Construct } from 'constructs';
+import { CronExpressionParser } from 'cron-parser';
+import { Function as FunctionCr } from '../../imports/openfaas-function-openfaas.com';
+import { fail } from '../../spec/errors';
+import { isQuantity } from '../../spec/quantity';
+import { goDuration } from '../../spec/common';
+import { watchdogTimeouts } from '../../spec/targets/openfaas';
+import { SYSTEM_NAMESPACES } from '../common/namespaces';
+import { LABELS, MANAGED_BY } from '../common/labels';
+import type { Resources } from './chart-values';
+
+/** How OpenFaaS scales a function (`com.openfaas.scale.*` labels). */
+export interface OpenFaaSScaling {
+  /** Replicas kept when the function is in use. @default 1 */
+  readonly min?: number;
+  /** @default 20 (OpenFaaS' default) */
+  readonly max?: number;
+  /** Target per replica of `type`. @default the autoscaler's default (50) */
+  readonly target?: number;
+  /** `rps`, `capacity` (in-flight requests) or `cpu` (millicores). @default the autoscaler's default */
+  readonly type?: 'rps' | 'capacity' | 'cpu';
+  /** Scale to zero when idle for `zeroDuration`. @default false */
+  readonly zero?: boolean;
+  /** Idle time before scaling to zero. @default '15m' */
+  readonly zeroDuration?: string;
+}
+
+/** Retries of failed async invocations of this function (`com.openfaas.retry.*`). */
+export interface OpenFaaSRetries {
+  /** Attempts after the first one. */
+  readonly attempts: number;
+  /** Shortest wait between attempts, Go duration. */
+  readonly minWait: string;
+  /** Longest wait between attempts, Go duration. */
+  readonly maxWait: string;
+  /** HTTP status codes to retry. @default 408, 429, 500, 502, 503, 504 */
+  readonly codes?: readonly number[];
+}
+
+export interface OpenFaaSFunctionProps {
+  /** Function name: the Function's name and `/function/<name>` on the gateway. */
+  readonly name: string;
+  /** The install's function namespace. @default 'openfaas-fn' */
+  readonly namespace?: string;
+  readonly image: string;
+  /** Tenant that owns the function: labelled on the Function and its pods, since tenants share the function namespace. @default none */
+  readonly tenant?: string;
+  /** Plain environment variables. @default {} */
+  readonly environment?: Record<string, string>;
+  /** Handler timeout: sets the watchdog's exec_timeout, read_timeout and write_timeout. @default 30 */
+  readonly timeoutSeconds?: number;
+  /** @default min 1, max 20, no scale to zero */
+  readonly scaling?: OpenFaaSScaling;
+  /** Retries of async invocations. @default the queue worker's */
+  readonly retries?: OpenFaaSRetries;
+  /** Extra pod labels. @default {} */
+  readonly labels?: Record<string, string>;
+  /** Extra annotations. @default {} */
+  readonly annotations?: Record<string, string>;
+  /** @default none */
+  readonly resources?: Resources;
+  /** Secrets in the function namespace, mounted at /var/openfaas/secrets/<key>. @default [] */
+  readonly secrets?: readonly string[];
+  /** Node constraints, `label=value`. @default [] */
+  readonly constraints?: readonly string[];
+  /** @default true */
+  readonly readOnlyRootFilesystem?: boolean;
+  /** OpenFaaS Profile applied to the pods (`com.openfaas.profile`). @default none */
+  readonly profile?: string;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const QUALIFIED_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+const CONSTRAINT = /^[A-Za-z0-9./_-]+(=|==|!=)[A-Za-z0-9._-]*$/;
+/** The cron-connector's marker: functions with this topic are invoked on their `schedule`. */
+export const CRON_TOPIC = 'cron-function';
+
+/**
+ * An OpenFaaS function (`openfaas.com/v1` Function, reconciled by the OpenFaaS operator):
+ * image, environment with the watchdog timeouts, `com.openfaas.scale.*` labels, retries,
+ * resources, secrets, constraints and a read-only root filesystem by default. Names,
+ * labels and annotations are checked as the OpenFaaS API and Kubernetes check them.
+ * Triggers are annotations the connectors read: `addSchedule` (cron-connector) or
+ * `addKafkaTopic` (kafka-connector).
+ */
+export class OpenFaaSFunction extends Construct {
+  readonly name: string;
+  readonly namespace: string;
+  readonly resource: FunctionCr;
+  private readonly annotations: Record<string, string>;
+  private readonly where: string;
+
+  constructor(scope: Construct, id: string, props: OpenFaaSFunctionProps) {
+    super(scope, id);
+    const where = (this.where = `OpenFaaSFunction(${props.name})`);
+    if (props.name.length > 63 || !DNS_LABEL.test(props.name)) {
+      fail(`${where}.name`, props.name, 'must be a DNS-1123 label of at most 63 characters (lowercase letters, digits and "-"), as OpenFaaS requires for function names');
+    }
+    if (!/^[a-z0-9]+([._/:@-][a-zA-Z0-9]+)*$/.test(props.image)) fail(`${where}.image`, props.image, 'must be an image reference such as "ghcr.io/acme/fn:1.2.0"');
+    const timeout = props.timeoutSeconds ?? 30;
+    if (!Number.isInteger(timeout) || timeout < 1) fail(`${where}.timeoutSeconds`, timeout, 'must be a whole number of seconds ≥ 1');
+    for (const key of Object.keys(props.environment ?? {})) {
+      if (!ENV_NAME.test(key)) fail(`${where}.environment.${key}`, key, 'must be a valid environment variable name (letters, digits, "-", "_", ".", not starting with a digit)');
+      if (key in watchdogTimeouts(1)) fail(`${where}.environment.${key}`, props.environment![key], 'is set from timeoutSeconds; set timeoutSeconds instead');
+    }
+    for (const s of props.secrets ?? []) if (!DNS_SUBDOMAIN.test(s)) fail(`${where}.secrets`, s, 'must be a Secret name (DNS-1123 subdomain)');
+    for (const c of props.constraints ?? []) if (!CONSTRAINT.test(c)) fail(`${where}.constraints`, c, 'must be a node constraint "<label>=<value>", e.g. "kubernetes.io/arch=arm64"');
+    for (const kind of ['requests', 'limits'] as const) {
+      for (const [k, v] of Object.entries(props.resources?.[kind] ?? {})) {
+        if (v !== undefined && !isQuantity(v)) fail(`${where}.resources.${kind}.${k}`, v, 'must be a Kubernetes quantity such as "250m" or "128Mi"');
+      }
+    }
+
+    const labels: Record<string, string> = { ...this.scaleLabels(props.scaling ?? {}) };
+    if (props.tenant) labels[LABELS.tenant] = props.tenant;
+    labels[LABELS.function] = props.name;
+    for (const [k, v] of Object.entries(props.labels ?? {})) {
+      if (k in labels) fail(`${where}.labels.${k}`, v, 'is set by the toolkit (scaling, tenant, function); use those props instead');
+      labels[k] = v;
+    }
+    for (const [k, v] of Object.entries(labels)) {
+      if (!QUALIFIED_NAME.test(k) || k.split('/').pop()!.length > 63) fail(`${where}.labels`, k, 'label keys must be qualified names ("prefix/name", name ≤ 63 characters)');
+      if (v.length > 63 || !LABEL_VALUE.test(v)) fail(`${where}.labels.${k}`, v, 'label values must be ≤ 63 characters of letters, digits, "-", "_", ".", beginning and ending alphanumeric');
+    }
+
+    this.annotations = {};
+    for (const [k, v] of Object.entries(props.annotations ?? {})) {
+      if (!QUALIFIED_NAME.test(k)) fail(`${where}.annotations`, k, 'annotation keys must be qualified names ("prefix/name")');
+      if (k === 'topic' || k === 'schedule' || k.startsWith('com.openfaas.retry.') || k === 'com.openfaas.profile') {
+        fail(`${where}.annotations.${k}`, v, 'is managed by the construct: use addSchedule, addKafkaTopic, retries or profile');
+      }
+      this.annotations[k] = v;
+    }
+    if (props.profile) this.annotations['com.openfaas.profile'] = props.profile;
+    if (props.retries) this.setRetries(props.retries);
+
+    this.name = props.name;
+    this.namespace = props.namespace ?? SYSTEM_NAMESPACES.openfaasFunctions;
+    const str = (r?: { cpu?: string; memory?: string }) => (r && (r.cpu || r.memory) ? { ...(r.cpu && { cpu: String(r.cpu) }), ...(r.memory && { memory: String(r.memory) }) } : undefined);
+    const secrets = [...new Set(props.secrets ?? [])].sort();
+    this.resource = new FunctionCr(this, 'Resource', {
+      metadata: {
+        name: props.name,
+        namespace: this.namespace,
+        labels: { [LABELS.managedBy]: MANAGED_BY, [LABELS.function]: props.name, ...(props.tenant && { [LABELS.tenant]: props.tenant }) },
+      },
+      spec: {
+        name: props.name,
+        image: props.image,
+        environment: { ...props.environment, ...watchdogTimeouts(timeout) },
+        labels,
+        // The same object the fluent methods add to: it is resolved at synth time.
+        annotations: this.annotations,
+        ...(str(props.resources?.requests) && { requests: str(props.resources?.requests) }),
+        ...(str(props.resources?.limits) && { limits: str(props.resources?.limits) }),
+        ...(secrets.length > 0 && { secrets }),
+        ...(props.constraints?.length && { constraints: [...props.constraints] }),
+        readOnlyRootFilesystem: props.readOnlyRootFilesystem ?? true,
+      },
+    });
+  }
+
+  /** Invoke on a cron schedule (UTC) through the cron-connector. */
+  addSchedule(cron: string): this {
+    const fields = cron.trim().split(/\s+/);
+    let error: string | undefined;
+    if (fields.length !== 5) error = `must be a 5-field cron expression "min hour day month weekday" (has ${fields.length} fields)`;
+    else {
+      try {
+        CronExpressionParser.parse(cron);
+      } catch (e) {
+        error = `is not a valid cron expression: ${(e as Error).message}`;
+      }
+    }
+    if (error) fail(`${this.where}.schedule`, cron, error);
+    if (this.annotations.schedule !== undefined) fail(`${this.where}.schedule`, cron, `the function already runs on "${this.annotations.schedule}"; the cron-connector reads one schedule per function`);
+    if (this.annotations.topic !== undefined) fail(`${this.where}.schedule`, cron, `the function is already subscribed to Kafka topic(s) "${this.annotations.topic}": both connectors read the "topic" annotation`);
+    this.annotations.topic = CRON_TOPIC;
+    this.annotations.schedule = fields.join(' ');
+    return this;
+  }
+
+  /** Invoke for each record of a Kafka topic through the kafka-connector serving that topic. */
+  addKafkaTopic(topic: string): this {
+    if (!/^[a-zA-Z0-9._-]{1,249}$/.test(topic)) fail(`${this.where}.topic`, topic, 'must be a Kafka topic name (1–249 letters, digits, ".", "_" or "-")');
+    if (this.annotations.schedule !== undefined) fail(`${this.where}.topic`, topic, 'the function runs on a schedule: both connectors read the "topic" annotation');
+    const topics = this.annotations.topic ? this.annotations.topic.split(',') : [];
+    if (!topics.includes(topic)) topics.push(topic);
+    this.annotations.topic = topics.join(',');
+    return this;
+  }
+
+  /** Retries of failed async invocations of this function. */
+  setRetries(r: OpenFaaSRetries): this {
+    if (!Number.isInteger(r.attempts) || r.attempts < 0) fail(`${this.where}.retries.attempts`, r.attempts, 'must be a whole number ≥ 0');
+    for (const [k, v] of [['minWait', r.minWait], ['maxWait', r.maxWait]] as const) {
+      if (!goDuration.safeParse(v).success) fail(`${this.where}.retries.${k}`, v, 'must be a duration such as "1s" or "2m"');
+    }
+    for (const c of r.codes ?? []) if (!Number.isInteger(c) || c < 400 || c > 599) fail(`${this.where}.retries.codes`, c, 'must be HTTP error status codes (400–599)');
+    this.annotations['com.openfaas.retry.attempts'] = String(r.attempts);
+    this.annotations['com.openfaas.retry.min_wait'] = r.minWait;
+    this.annotations['com.openfaas.retry.max_wait'] = r.maxWait;
+    this.annotations['com.openfaas.retry.codes'] = (r.codes ?? [408, 429, 500, 502, 503, 504]).join(',');
+    return this;
+  }
+
+  private scaleLabels(s: OpenFaaSScaling): Record<string, string> {
+    const w = this.where;
+    const min = s.min ?? 1;
+    const max = s.max ?? 20;
+    if (!Number.isInteger(min) || min < 1) fail(`${w}.scaling.min`, s.min, 'must be a whole number ≥ 1 (OpenFaaS keeps at least one replica while in use; use scaling.zero to scale to zero when idle)');
+    if (!Number.isInteger(max) || max < 1) fail(`${w}.scaling.max`, s.max, 'must be a whole number ≥ 1');
+    if (min > max) fail(`${w}.scaling.min`, min, `must be ≤ scaling.max (${max})`);
+    if (s.target !== undefined && (!Number.isInteger(s.target) || s.target < 1)) fail(`${w}.scaling.target`, s.target, 'must be a whole number ≥ 1');
+    if (s.type !== undefined && !['rps', 'capacity', 'cpu'].includes(s.type)) fail(`${w}.scaling.type`, s.type, 'must be one of rps, capacity, cpu');
+    if (s.zeroDuration !== undefined && !goDuration.safeParse(s.zeroDuration).success) fail(`${w}.scaling.zeroDuration`, s.zeroDuration, 'must be a duration such as "15m"');
+    return {
+      'com.openfaas.scale.min': String(min),
+      'com.openfaas.scale.max': String(max),
+      ...(s.target !== undefined && { 'com.openfaas.scale.target': String(s.target) }),
+      ...(s.type !== undefined && { 'com.openfaas.scale.type': s.type }),
+      ...(s.zero && { 'com.openfaas.scale.zero': 'true', 'com.openfaas.scale.zero-duration': s.zeroDuration ?? '15m' }),
+    };
+  }
+}

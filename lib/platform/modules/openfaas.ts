@@ -1,0 +1,175 @@
+import { LABELS } from '../../k8s/common/labels';
+import { SYSTEM_NAMESPACES } from '../../k8s/common/namespaces';
+import { CronConnector } from '../../k8s/openfaas/cron-connector';
+import { FunctionSecurityProfile } from '../../k8s/openfaas/function-profile';
+import { GatewayMonitor } from '../../k8s/openfaas/gateway-monitor';
+import { KafkaConnector, type KafkaConnectorAuth } from '../../k8s/openfaas/kafka-connector';
+import { OpenFaaSFunction, type OpenFaaSRetries } from '../../k8s/openfaas/openfaas-function';
+import { OpenFaaSInstall, type ComponentSize } from '../../k8s/openfaas/openfaas-install';
+import type { Resources } from '../../k8s/openfaas/chart-values';
+import { coldStartScale, type FunctionSpec } from '../../spec/function';
+import type { Profile } from '../../spec/profiles';
+import { goDurationOf, OPENFAAS_SCALE_TYPES, openfaasInvokedAsync, timedFunction } from '../../spec/targets/openfaas';
+import type { HybridPlatform } from '../hybrid-platform';
+import type { PlatformModule } from './module';
+
+const size = (c: Profile['components'][keyof Profile['components']]): ComponentSize => ({ replicas: c.replicas, resources: resources(c.resources) });
+
+function resources(r: { requests?: { cpu?: string | number; memory?: string | number }; limits?: { cpu?: string | number; memory?: string | number } }): Resources {
+  const s = (v?: string | number) => (v === undefined ? undefined : String(v));
+  return {
+    requests: { cpu: s(r.requests?.cpu), memory: s(r.requests?.memory) },
+    limits: { cpu: s(r.limits?.cpu), memory: s(r.limits?.memory) },
+  };
+}
+
+/** A function's resources: its own, field by field over the profile's function defaults. */
+function functionResources(fn: FunctionSpec, defaults: Profile['functionDefaults']): Resources {
+  return resources({
+    requests: { ...defaults.requests, ...fn.resources?.requests },
+    limits: { ...defaults.limits, ...fn.resources?.limits },
+  });
+}
+
+/** Seconds of an ISO-8601 `PT…` duration. */
+function isoSeconds(d: string): number {
+  const m = /^PT(?:([0-9]+)H)?(?:([0-9]+)M)?(?:([0-9]+(?:\.[0-9]+)?)S)?$/.exec(d);
+  return m ? Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0) : 1;
+}
+
+/** Queue-worker retries from the function's delivery settings (exponential back-off). */
+function retriesOf(fn: FunctionSpec): OpenFaaSRetries {
+  const attempts = fn.delivery?.retries ?? 3;
+  const first = Math.max(1, Math.ceil(isoSeconds(fn.delivery?.backoffDelay ?? 'PT1S')));
+  // The queue worker doubles the wait up to max_wait: stop doubling at the last attempt, at most 10 minutes.
+  const longest = Math.min(600, first * 2 ** Math.max(0, attempts - 1));
+  return { attempts, minWait: goDurationOf(first), maxWait: goDurationOf(Math.max(first, longest)) };
+}
+
+const CONTROL_PLANE_REASON =
+  'chart openfaas 15.0.6 does not give every control-plane container (NATS, Prometheus, operator) a restricted security context; audit and warn stay restricted';
+const FUNCTIONS_REASON =
+  'the OpenFaaS operator does not drop capabilities or set allowPrivilegeEscalation on function containers; the hybrid-serverless-restricted Profile enforces non-root and seccomp RuntimeDefault at pod level';
+
+/**
+ * OpenFaaS: the install (operator mode, basic auth, timeouts derived from the functions,
+ * JetStream queue worker with retries), the Function objects of every `target: openfaas`
+ * function in the one function namespace (labelled with their tenant), the cron-connector
+ * and one kafka-connector per consumed topic, and each function's gateway endpoint.
+ */
+export const openfaasModule: PlatformModule = {
+  name: 'openfaas',
+  build(platform: HybridPlatform): void {
+    const functions = platform.functionsFor('openfaas');
+    if (functions.length === 0) return;
+    const { profile } = platform.env;
+    const settings = platform.spec.openfaas;
+
+    const ns = platform.namespace({ name: SYSTEM_NAMESPACES.openfaas, podSecurity: 'baseline', podSecurityReason: CONTROL_PLANE_REASON });
+    platform.namespace({ name: SYSTEM_NAMESPACES.openfaasFunctions, podSecurity: 'baseline', podSecurityReason: FUNCTIONS_REASON, labels: { [LABELS.partOf]: platform.spec.name } });
+
+    const installChart = platform.chart('platform', 'openfaas');
+    const install = new OpenFaaSInstall(installChart, 'openfaas', {
+      namespace: ns.name,
+      functionNamespace: SYSTEM_NAMESPACES.openfaasFunctions,
+      gateway: size(profile.components.openfaasGateway),
+      queueWorker: size(profile.components.openfaasQueueWorker),
+      basicAuth: settings?.basicAuth === 'existing-secret' ? { existingSecret: 'basic-auth' } : { generate: true },
+      functions: functions.map(timedFunction),
+      timeouts: {
+        gatewayUpstream: settings?.gateway?.upstreamTimeout,
+        gatewayRead: settings?.gateway?.readTimeout,
+        gatewayWrite: settings?.gateway?.writeTimeout,
+        queueAckWait: settings?.queueWorker?.ackWait,
+      },
+      maxInflight: settings?.queueWorker?.maxInflight,
+      podDisruptionBudgets: profile.ha.podDisruptionBudgets,
+    });
+
+    const config = platform.chart('config', 'openfaas');
+    const securityProfile = new FunctionSecurityProfile(config, 'function-profile', { namespace: ns.name });
+    new GatewayMonitor(config, 'gateway-monitor', { namespace: ns.name, labels: { [LABELS.partOf]: platform.spec.name } });
+
+    const apps = platform.chart('apps', 'openfaas-functions');
+    const byTopic = new Map<string, FunctionSpec[]>();
+    let scheduled = false;
+    for (const fn of functions) {
+      const async = openfaasInvokedAsync(fn);
+      const { min } = coldStartScale(fn);
+      const metric = fn.scaling?.metric ?? 'concurrency';
+      const env: Record<string, string> = { ...fn.env };
+      // OpenFaaS mounts secrets as files, not variables: tell the code where each one is.
+      for (const s of fn.secrets ?? []) env[`${s.env}_FILE`] = `/var/openfaas/secrets/${s.key}`;
+      const f = new OpenFaaSFunction(apps, fn.name, {
+        name: fn.name,
+        namespace: install.functionNamespace,
+        image: fn.image!,
+        tenant: fn.tenant,
+        environment: env,
+        timeoutSeconds: timedFunction(fn).timeoutSeconds,
+        scaling: {
+          min: Math.max(1, min),
+          max: fn.scaling?.max ?? 10,
+          ...(fn.scaling?.target !== undefined && { target: fn.scaling.target }),
+          type: OPENFAAS_SCALE_TYPES[metric as keyof typeof OPENFAAS_SCALE_TYPES],
+          ...(min === 0 && { zero: true, zeroDuration: fn.openfaas?.idleTimeout ?? '15m' }),
+        },
+        ...(async && { retries: retriesOf(fn) }),
+        annotations: fn.openfaas?.annotations,
+        resources: functionResources(fn, profile.functionDefaults),
+        secrets: (fn.secrets ?? []).map((s) => s.secret),
+        constraints: fn.openfaas?.constraints,
+        readOnlyRootFilesystem: fn.openfaas?.readOnlyRootFilesystem ?? true,
+        profile: securityProfile.name,
+      });
+      for (const t of fn.triggers ?? []) {
+        if (t.type === 'schedule') {
+          f.addSchedule(t.cron);
+          scheduled = true;
+        } else if (t.type === 'kafka') {
+          f.addKafkaTopic(t.topic);
+          byTopic.set(t.topic, [...(byTopic.get(t.topic) ?? []), fn]);
+        }
+      }
+      platform.endpoints.set(fn.name, {
+        function: fn,
+        target: 'openfaas',
+        service: install.gatewayService,
+        path: install.functionPath(fn.name, fn.openfaas?.async === true),
+      });
+    }
+
+    if (scheduled) new CronConnector(installChart, 'cron-connector', { openfaas: install });
+
+    for (const [topic, subscribers] of byTopic) {
+      const first = subscribers[0];
+      const trigger = (first.triggers ?? []).find((t) => t.type === 'kafka' && t.topic === topic);
+      const group = (trigger?.type === 'kafka' && trigger.consumerGroup) || first.name;
+      const path = ['functions', platform.spec.functions.indexOf(first), 'triggers'];
+      if (!platform.kafka) {
+        platform.issues.add(path, topic, 'an OpenFaaS kafka trigger needs the platform\'s Kafka (the kafka module registers it from the top-level "kafka" section)');
+        continue;
+      }
+      const auth = platform.kafka.client(first, { read: [topic], group });
+      if (auth.secret.namespace !== ns.name || auth.caSecret.namespace !== ns.name) {
+        platform.issues.add(path, topic, `the kafka-connector runs in namespace "${ns.name}" but the Kafka credentials are in "${auth.secret.namespace}"/"${auth.caSecret.namespace}"`);
+        continue;
+      }
+      const connectorAuth: KafkaConnectorAuth =
+        auth.mechanism === 'tls'
+          ? { mechanism: 'tls', caSecret: auth.caSecret.name, certSecret: auth.secret.name, keySecret: auth.secret.name }
+          : { mechanism: 'scram-sha-512', caSecret: auth.caSecret.name, usernameSecret: auth.secret.name, passwordSecret: auth.secret.name };
+      const partitions = platform.spec.kafka?.topics.find((t) => t.name === topic)?.partitions ?? 3;
+      new KafkaConnector(installChart, `kafka-connector-${topic}`, {
+        openfaas: install,
+        topic,
+        brokerHosts: platform.kafka.bootstrapServers,
+        group,
+        auth: connectorAuth,
+        partitions,
+        // One consumer per partition at most; HA profiles run up to three.
+        replicas: profile.ha.antiAffinity ? Math.min(partitions, 3) : 1,
+      });
+    }
+  },
+};
