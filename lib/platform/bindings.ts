@@ -1,4 +1,5 @@
 import type { FunctionSpec } from '../spec/function';
+import type { KafkaAccess } from '../spec/kafka';
 
 /**
  * Seams between modules: what one upstream system offers the others, registered on the
@@ -14,6 +15,21 @@ export interface KafkaClientAuth {
   readonly secret: { readonly namespace: string; readonly name: string };
   /** Secret with the cluster CA certificate (`ca.crt`), in the same namespace. */
   readonly caSecret: { readonly namespace: string; readonly name: string };
+  /** Bootstrap address of the TLS listener for this mechanism, `host:port`. */
+  readonly bootstrapServers: string;
+  /** Keys in `secret`: SCRAM `password` and `sasl.jaas.config`; TLS `user.crt` and `user.key`. */
+  readonly secretKeys: { readonly password?: string; readonly jaasConfig?: string; readonly certificate?: string; readonly key?: string };
+  /** Key of the CA certificate in `caSecret`. */
+  readonly caKey: string;
+  /**
+   * Secret (same namespace) with the non-secret settings KafkaSource takes only as Secret
+   * references: user name, SASL mechanism, security protocol, bootstrap address.
+   */
+  readonly connectionSecret: {
+    readonly namespace: string;
+    readonly name: string;
+    readonly keys: { readonly user: string; readonly saslMechanism: string; readonly securityProtocol: string; readonly bootstrapServers: string };
+  };
 }
 
 /** The cluster's Kafka as clients see it (registered by the kafka module). */
@@ -26,5 +42,16 @@ export interface KafkaBinding {
    * Declares a client of the cluster: creates its user with exactly the ACLs it needs and
    * returns where its credentials are. Called by the backend modules for kafka triggers.
    */
-  client(fn: FunctionSpec, access: { readonly read?: readonly string[]; readonly write?: readonly string[]; readonly group?: string }): KafkaClientAuth;
+  client(
+    fn: FunctionSpec,
+    access: {
+      readonly read?: readonly string[];
+      readonly write?: readonly string[];
+      readonly group?: string;
+      /** Where the client runs. @default the tenant namespace (knative), `openfaas` for OpenFaaS consumers (the connector), `openfaas-fn` for OpenFaaS producers */
+      readonly namespace?: string;
+    },
+  ): KafkaClientAuth;
+  /** What each knative/openfaas function needs from Kafka, from the spec (triggers and topic producers). */
+  readonly access: ReadonlyMap<string, KafkaAccess>;
 }

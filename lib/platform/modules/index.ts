@@ -1,3 +1,4 @@
+import { kafkaModule } from './kafka';
 import type { PlatformModule } from './module';
 import { openfaasModule } from './openfaas';
 

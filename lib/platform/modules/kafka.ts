@@ -1,0 +1,130 @@
+import { LABELS } from '../../k8s/common/labels';
+import { SYSTEM_NAMESPACES } from '../../k8s/common/namespaces';
+import { CONNECTION_KEYS, KafkaClientUser, USER_SECRET_KEYS } from '../../k8s/kafka/kafka-client-user';
+import { KafkaCluster } from '../../k8s/kafka/kafka-cluster';
+import { KafkaClusterTopic } from '../../k8s/kafka/kafka-cluster-topic';
+import { SecretReflector } from '../../k8s/kafka/secret-reflector';
+import { StrimziOperator } from '../../k8s/kafka/strimzi-operator';
+import type { FunctionSpec } from '../../spec/function';
+import { CLUSTER_KAFKA_TARGETS, kafkaAccessByFunction, kafkaClusterName } from '../../spec/kafka';
+import { topicSizingIssues } from '../../spec/rules/kafka';
+import type { KafkaBinding, KafkaClientAuth } from '../bindings';
+import type { HybridPlatform } from '../hybrid-platform';
+import type { PlatformModule } from './module';
+
+/** Kafka principal (KafkaUser and Secret name) of a function. */
+export const kafkaUserName = (fn: string): string => `kafka-${fn}`;
+
+/**
+ * Where a function's Kafka client runs by default: a Knative function's KafkaSource in its
+ * tenant namespace; for OpenFaaS the kafka-connector (in `openfaas`) consumes and the function
+ * itself (in `openfaas-fn`) produces.
+ */
+export function clientNamespace(fn: FunctionSpec, consumer: boolean): string {
+  if (fn.target === 'openfaas') return consumer ? SYSTEM_NAMESPACES.openfaas : SYSTEM_NAMESPACES.openfaasFunctions;
+  return fn.tenant;
+}
+
+/**
+ * Strimzi and the cluster's Kafka: the operator (platform layer), the KRaft cluster sized by
+ * the environment's profile, the spec's topics and one KafkaUser per function that touches
+ * Kafka (config layer), and `platform.kafka` for the backends.
+ */
+export const kafkaModule: PlatformModule = {
+  name: 'kafka',
+  build(platform: HybridPlatform): void {
+    const spec = platform.spec.kafka;
+    if (!spec) return;
+    const env = platform.env;
+    const profile = env.profile;
+
+    // parseSpec checked the spec's profiles; Pulumi config overrides arrive only here.
+    const sizing = topicSizingIssues(spec, { name: env.name, profileName: env.profileName, profile });
+    for (const i of sizing) platform.issues.add(i.path, i.value, i.message);
+    if (sizing.length > 0) return;
+
+    const namespace = SYSTEM_NAMESPACES.kafka;
+    platform.namespace({ name: namespace });
+    const installs = platform.chart('platform', 'kafka');
+    new StrimziOperator(installs, 'strimzi', {
+      namespace,
+      replicas: profile.components.strimziOperator.replicas,
+      resources: profile.components.strimziOperator.resources,
+      podDisruptionBudgets: profile.ha.podDisruptionBudgets,
+    });
+    new SecretReflector(installs, 'reflector', { namespace });
+
+    const config = platform.chart('config', 'kafka');
+    const cluster = new KafkaCluster(config, 'cluster', {
+      name: kafkaClusterName(spec),
+      namespace,
+      sizing: profile.kafka,
+      rack: spec.rack,
+      antiAffinity: profile.ha.antiAffinity,
+      podDisruptionBudget: profile.ha.podDisruptionBudgets,
+    });
+    const topics = new Set<string>();
+    for (const t of spec.topics) {
+      new KafkaClusterTopic(config, `topic-${t.name}`, { cluster, ...t });
+      topics.add(t.name);
+    }
+
+    const authentication = spec.clientAuthentication ?? 'scram-sha-512';
+    const users = new Map<string, KafkaClientUser>();
+    const userOf = (fn: FunctionSpec) => {
+      let u = users.get(fn.name);
+      if (!u) {
+        u = new KafkaClientUser(config, `user-${fn.name}`, { cluster, name: kafkaUserName(fn.name), authentication, labels: { [LABELS.function]: fn.name, [LABELS.tenant]: fn.tenant } });
+        users.set(fn.name, u);
+      }
+      return u;
+    };
+
+    // Every client the spec declares, so the ACLs are exact whichever backends run.
+    const access = kafkaAccessByFunction(platform.spec);
+    const byName = new Map(platform.spec.functions.map((f) => [f.name, f]));
+    for (const [name, a] of access) {
+      const fn = byName.get(name)!;
+      const u = userOf(fn);
+      a.read.forEach((t) => u.allowRead(t));
+      a.groups.forEach((g) => u.allowGroup(g));
+      a.write.forEach((t) => u.allowWrite(t));
+      if (a.read.length > 0) u.shareWith(clientNamespace(fn, true));
+      if (a.write.length > 0) u.shareWith(clientNamespace(fn, false));
+    }
+
+    const binding: KafkaBinding = {
+      clusterName: cluster.name,
+      namespace,
+      bootstrapServers: cluster.bootstrapServers(authentication),
+      access,
+      client(fn, req): KafkaClientAuth {
+        const index = platform.spec.functions.indexOf(fn);
+        const path = index >= 0 ? `functions[${index}]` : `function ${fn.name}`;
+        if (!(CLUSTER_KAFKA_TARGETS as readonly string[]).includes(fn.target)) {
+          platform.issues.add(path, fn.target, `target "${fn.target}" cannot use the cluster's Kafka (Lambda reaches Kafka through kafka.msk)`);
+        }
+        for (const t of [...(req.read ?? []), ...(req.write ?? [])]) {
+          if (!topics.has(t)) platform.issues.add(path, t, `Kafka topic "${t}" is not in kafka.topics; defined topics: ${[...topics].join(', ') || '(none)'}`);
+        }
+        const u = userOf(fn);
+        (req.read ?? []).forEach((t) => topics.has(t) && u.allowRead(t));
+        (req.write ?? []).forEach((t) => topics.has(t) && u.allowWrite(t));
+        if (req.group) u.allowGroup(req.group);
+        const ns = req.namespace ?? clientNamespace(fn, (req.read?.length ?? 0) > 0 || req.group !== undefined);
+        u.shareWith(ns);
+        return {
+          user: u.name,
+          mechanism: authentication,
+          secret: { namespace: ns, name: u.name },
+          caSecret: { namespace: ns, name: cluster.caSecretName },
+          bootstrapServers: cluster.bootstrapServers(authentication),
+          secretKeys: USER_SECRET_KEYS[authentication],
+          caKey: 'ca.crt',
+          connectionSecret: { namespace: ns, name: u.connectionSecretName, keys: CONNECTION_KEYS },
+        };
+      },
+    };
+    platform.kafka = binding;
+  },
+};
