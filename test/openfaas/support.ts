@@ -1,0 +1,35 @@
+import { App, Chart, Testing } from 'cdk8s';
+import { parseSpec, SpecError } from '../../lib/spec';
+import type { PlatformSpecInput } from '../../lib/spec/platform';
+
+/** A small self-contained spec with OpenFaaS functions only (other modules stay idle). */
+export function baseSpec(functions: unknown[] = [], extra: Record<string, unknown> = {}): PlatformSpecInput {
+  return {
+    name: 'acme',
+    aws: { region: 'eu-west-1', accountId: '123456789012' },
+    environments: { dev: { domain: 'dev.acme.example' }, prod: { domain: 'acme.example' }, edge: { domain: 'edge.acme.example' } },
+    tenants: [{ name: 'shop' }, { name: 'media' }],
+    functions,
+    ...extra,
+  } as PlatformSpecInput;
+}
+
+/** The SpecError `fn` throws (fails the test when it throws nothing or something else). */
+export function specError(fn: () => unknown): SpecError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof SpecError) return e;
+    throw e;
+  }
+  throw new Error('expected a SpecError');
+}
+
+export const parseError = (input: unknown): SpecError => specError(() => parseSpec(input));
+
+/** A chart to build constructs in directly, and its synthesized objects. */
+export function testChart(): { chart: Chart; synth: () => any[] } {
+  const app: App = Testing.app();
+  const chart = new Chart(app, 'test', { disableResourceNameHashes: true });
+  return { chart, synth: () => Testing.synth(chart) };
+}
