@@ -1,14 +1,90 @@
+import { BudgetAlarm } from '../aws/budgets/budget-alarm';
+import { LambdaAlarms } from '../aws/cloudwatch/lambda-alarms';
+import type { AwsEnvironment } from '../aws/context';
+import { KongInvokeRole } from '../aws/iam/kong-invoke-role';
+import { LambdaFunction, type S3NotificationTarget } from '../aws/lambda/lambda-function';
+import { environmentProvider } from '../aws/provider';
+import { BucketNotifications } from '../aws/s3/bucket-notifications';
+import { SYSTEM_NAMESPACES } from '../k8s/common/namespaces';
+import { KONG_SERVICE_ACCOUNT } from '../k8s/kong/kong-install';
+import { naming } from '../spec/naming';
 import type { HybridPlatform } from './hybrid-platform';
 
 /** What the cloud side exports from the Pulumi program (function ARNs, topic ARN, budget name…). */
 export type CloudOutputs = Record<string, unknown>;
+
+export interface DeployCloudOptions {
+  /** Root that functions' `code.path` is relative to. @default process.cwd() */
+  readonly codeRoot?: string;
+}
 
 /**
  * The cloud side of an environment (AWS Lambda functions, triggers, IAM, budgets and alarms),
  * built from the same spec as the cluster side. lib/pulumi/program.ts calls it next to the
  * cluster bridge. The AWS components live in lib/aws.
  */
-export function deployCloud(platform: HybridPlatform): CloudOutputs {
-  void platform;
-  return {};
+export function deployCloud(platform: HybridPlatform, options: DeployCloudOptions = {}): CloudOutputs {
+  const { spec, env } = platform;
+  const aws: AwsEnvironment = { platform: spec.name, env: env.name, region: env.aws.region, accountId: env.aws.accountId };
+  const prefix = naming.envPrefix(spec.name, env.name);
+  // Environment-wide resources (topic, budget, Kong role, bucket notifications) carry platform/env tags.
+  const provider = environmentProvider(`${prefix}-aws`, aws);
+
+  const budget = new BudgetAlarm(`${prefix}-budget`, { environment: aws, budget: env.budget, provider }, { provider });
+
+  const functions = platform.functionsFor('lambda').map((fn) => {
+    const index = spec.functions.indexOf(fn);
+    const lambda = new LambdaFunction(`${prefix}-${fn.name}`, {
+      function: fn,
+      environment: aws,
+      logRetentionDays: env.profile.retention.logsDays,
+      msk: spec.kafka?.msk,
+      codeRoot: options.codeRoot,
+      specPath: `functions[${index}]`,
+    });
+    new LambdaAlarms(
+      `${prefix}-${fn.name}-alarms`,
+      {
+        functionName: lambda.names.function,
+        timeoutSeconds: lambda.timeoutSeconds,
+        errorRatioPercent: fn.slo?.errorRatioPercent ?? spec.observability.defaultSlo.errorRatioPercent ?? 5,
+        deadLetterQueues: lambda.deadLetterQueueNames,
+        topicArn: budget.topicArn,
+        provider,
+      },
+      { provider, dependsOn: [budget] },
+    );
+    return { fn, lambda };
+  });
+
+  // S3 keeps one notification configuration per bucket: gather every function's triggers on it.
+  const byBucket = new Map<string, S3NotificationTarget[]>();
+  for (const { lambda } of functions) for (const n of lambda.s3Notifications) byBucket.set(n.bucket, [...(byBucket.get(n.bucket) ?? []), n]);
+  for (const [bucket, targets] of [...byBucket.entries()].sort(([x], [y]) => x.localeCompare(y))) {
+    new BucketNotifications(`${prefix}-s3-${bucket}`, { bucket, targets, provider }, { provider });
+  }
+
+  const lambdaNames = new Set(functions.map(({ fn }) => fn.name));
+  const routed = [...new Set(spec.routes.filter((r) => lambdaNames.has(r.function)).map((r) => naming.lambdaFunction(spec.name, env.name, r.function)))];
+  let kongRole: KongInvokeRole | undefined;
+  if (routed.length > 0 && env.aws.oidcProvider) {
+    kongRole = new KongInvokeRole(
+      `${prefix}-kong-invoke`,
+      { environment: aws, oidcProvider: env.aws.oidcProvider, serviceAccount: { namespace: SYSTEM_NAMESPACES.kong, name: KONG_SERVICE_ACCOUNT }, functions: routed, provider },
+      { provider },
+    );
+  }
+
+  const byName = <T>(pick: (l: LambdaFunction) => T) => Object.fromEntries(functions.map(({ fn, lambda }) => [fn.name, pick(lambda)]));
+  return {
+    lambdaFunctionArns: byName((l) => l.functionArn),
+    lambdaAliasArns: byName((l) => l.aliasArn),
+    lambdaRoleArns: byName((l) => l.roleArn),
+    lambdaDeadLetterQueues: byName((l) => l.deadLetterQueueNames),
+    lambdaFunctionUrls: Object.fromEntries(functions.flatMap(({ fn, lambda }) => (lambda.functionUrl ? [[fn.name, lambda.functionUrl.functionUrl]] : []))),
+    s3EventTopicArns: Object.fromEntries(functions.flatMap(({ lambda }) => Object.keys(lambda.topics).map((t) => [t, `arn:aws:sns:${aws.region}:${aws.accountId}:${t}`]))),
+    alertTopicArn: budget.topicArn,
+    budgetName: budget.budgetName,
+    ...(kongRole && { kongInvokeRoleArn: kongRole.roleArn }),
+  };
 }

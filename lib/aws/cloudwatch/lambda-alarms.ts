@@ -1,0 +1,99 @@
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import { fail } from '../../spec/errors';
+
+/** Evaluation period of every alarm (seconds). */
+const PERIOD = 300;
+/** "Near the timeout": the slowest invocation of a period took this share of the timeout. */
+export const DURATION_ALARM_RATIO = 0.9;
+
+export interface LambdaAlarmsArgs {
+  /** Deterministic Lambda function name. */
+  readonly functionName: string;
+  readonly timeoutSeconds: number;
+  /** Error ratio (percent of invocations) above which the errors alarm fires (the function's SLO). */
+  readonly errorRatioPercent: number;
+  /** Dead-letter queues of the function: each alarms as soon as it holds a message. */
+  readonly deadLetterQueues: readonly string[];
+  /** SNS topic notified on alarm and on recovery. */
+  readonly topicArn: pulumi.Input<string>;
+  /** @default the parent's provider */
+  readonly provider?: aws.Provider;
+}
+
+/**
+ * CloudWatch alarms of one Lambda function: error ratio above its SLO, any throttling, an
+ * invocation close to the timeout, and a dead letter waiting in any of its DLQs.
+ */
+export class LambdaAlarms extends pulumi.ComponentResource {
+  /** Alarm names, in creation order. */
+  readonly alarmNames: string[] = [];
+
+  constructor(name: string, args: LambdaAlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('hybrid-serverless:aws:LambdaAlarms', name, {}, opts);
+    if (!(args.errorRatioPercent > 0 && args.errorRatioPercent <= 100)) fail('slo.errorRatioPercent', args.errorRatioPercent, 'must be a percentage above 0 and at most 100');
+    if (!(args.timeoutSeconds >= 1)) fail('timeoutSeconds', args.timeoutSeconds, 'must be at least 1 second');
+    const o = { parent: this, ...(args.provider && { provider: args.provider }) };
+    const fn = args.functionName;
+    const common = {
+      alarmActions: [args.topicArn],
+      okActions: [args.topicArn],
+      evaluationPeriods: 1,
+      treatMissingData: 'notBreaching',
+    };
+    const lambdaMetric = (metricName: string, stat: string) => ({ namespace: 'AWS/Lambda', metricName, period: PERIOD, stat, dimensions: { FunctionName: fn } });
+    const alarm = (id: string, args2: aws.cloudwatch.MetricAlarmArgs) => {
+      this.alarmNames.push(args2.name as string);
+      return new aws.cloudwatch.MetricAlarm(`${name}-${id}`, { ...common, ...args2 }, o);
+    };
+
+    alarm('errors', {
+      name: `${fn}-errors`,
+      alarmDescription: `${fn}: more than ${args.errorRatioPercent}% of invocations failed in 5 minutes (SLO)`,
+      comparisonOperator: 'GreaterThanThreshold',
+      threshold: args.errorRatioPercent,
+      metricQueries: [
+        { id: 'errors', metric: lambdaMetric('Errors', 'Sum'), returnData: false },
+        { id: 'invocations', metric: lambdaMetric('Invocations', 'Sum'), returnData: false },
+        { id: 'ratio', expression: 'IF(invocations > 0, 100 * errors / invocations, 0)', label: 'Error ratio (%)', returnData: true },
+      ],
+    });
+    alarm('throttles', {
+      name: `${fn}-throttles`,
+      alarmDescription: `${fn}: invocations were throttled (concurrency limit reached)`,
+      comparisonOperator: 'GreaterThanThreshold',
+      threshold: 0,
+      namespace: 'AWS/Lambda',
+      metricName: 'Throttles',
+      statistic: 'Sum',
+      period: PERIOD,
+      dimensions: { FunctionName: fn },
+    });
+    alarm('duration', {
+      name: `${fn}-duration`,
+      alarmDescription: `${fn}: an invocation took over ${DURATION_ALARM_RATIO * 100}% of the ${args.timeoutSeconds}s timeout`,
+      comparisonOperator: 'GreaterThanOrEqualToThreshold',
+      threshold: Math.round(args.timeoutSeconds * 1000 * DURATION_ALARM_RATIO),
+      namespace: 'AWS/Lambda',
+      metricName: 'Duration',
+      statistic: 'Maximum',
+      unit: 'Milliseconds',
+      period: PERIOD,
+      dimensions: { FunctionName: fn },
+    });
+    for (const queue of args.deadLetterQueues) {
+      alarm(`dlq-${queue}`, {
+        name: `${queue}-not-empty`,
+        alarmDescription: `${queue}: dead letters are waiting — events of ${fn} that failed every retry`,
+        comparisonOperator: 'GreaterThanThreshold',
+        threshold: 0,
+        namespace: 'AWS/SQS',
+        metricName: 'ApproximateNumberOfMessagesVisible',
+        statistic: 'Maximum',
+        period: PERIOD,
+        dimensions: { QueueName: queue },
+      });
+    }
+    this.registerOutputs({ alarms: this.alarmNames });
+  }
+}

@@ -1,0 +1,113 @@
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { buildSync } from 'esbuild';
+import { zipSync, type Zippable } from 'fflate';
+import { fail } from '../../spec/errors';
+
+/** Every entry of the zip carries this time, so the same source gives the same bytes. */
+const FIXED_MTIME = new Date(Date.UTC(1980, 0, 2, 0, 0, 0));
+/** Unix `-rw-r--r--`: Lambda's runtime user must be able to read every file. */
+const FILE_ATTRS = (0o100644 << 16) >>> 0;
+const NODE_RUNTIME = /^nodejs([0-9]+)\.x$/;
+
+export interface CodeBundleProps {
+  /** Directory of the function's source, relative to `root`. */
+  readonly path: string;
+  /** `file.export`, e.g. `index.handler`. */
+  readonly handler: string;
+  /** Lambda runtime; Node.js code is bundled with esbuild, other runtimes are zipped as they are. */
+  readonly runtime: string;
+  /** Project root that `path` is relative to. @default process.cwd() */
+  readonly root?: string;
+  /** Field path in the spec, for error messages. @default 'code' */
+  readonly specPath?: string;
+}
+
+/** A deterministic deployment package: same source, same bytes, same hash. */
+export interface CodeBundle {
+  readonly zip: Uint8Array;
+  /** Base64 SHA-256 of the zip: Lambda's `CodeSha256` and Pulumi's `sourceCodeHash`. */
+  readonly sha256: string;
+  /** File names inside the zip, sorted. */
+  readonly files: readonly string[];
+}
+
+function entryOf(dir: string, handler: string, specPath: string): { module: string; file: string } {
+  const module = handler.slice(0, handler.lastIndexOf('.'));
+  for (const ext of ['.ts', '.mts', '.js', '.mjs', '.cjs']) {
+    const file = path.join(dir, module + ext);
+    if (fs.existsSync(file)) return { module, file };
+  }
+  return fail(`${specPath}.handler`, handler, `no module "${module}" (.ts/.mts/.js/.mjs/.cjs) in ${dir}`);
+}
+
+function listFiles(dir: string, base = dir): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name), base) : e.isFile() ? [path.relative(base, path.join(dir, e.name)).split(path.sep).join('/')] : []))
+    .sort();
+}
+
+/** Zips `files` in name order with fixed times and modes. */
+export function deterministicZip(files: Record<string, Uint8Array>): Uint8Array {
+  const entries: Zippable = {};
+  for (const name of Object.keys(files).sort()) entries[name] = [files[name], { mtime: FIXED_MTIME, os: 3, attrs: FILE_ATTRS, level: 9 }];
+  return zipSync(entries, { mtime: FIXED_MTIME });
+}
+
+/**
+ * Builds a function's deployment package. Node.js handlers are bundled with esbuild into one
+ * CommonJS file named after the handler's module (the SDK included, so the code runs against
+ * the SDK version it was tested with); other runtimes get the directory as it is.
+ */
+export function bundleCode(props: CodeBundleProps): CodeBundle {
+  const specPath = props.specPath ?? 'code';
+  const dir = path.resolve(props.root ?? process.cwd(), props.path);
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) fail(`${specPath}.path`, props.path, `is not a directory (resolved to ${dir})`);
+  const node = NODE_RUNTIME.exec(props.runtime);
+  let files: Record<string, Uint8Array>;
+  if (node) {
+    const entry = entryOf(dir, props.handler, specPath);
+    const result = buildSync({
+      entryPoints: [entry.file],
+      bundle: true,
+      platform: 'node',
+      target: `node${node[1]}`,
+      format: 'cjs',
+      write: false,
+      outfile: `${entry.module}.js`,
+      absWorkingDir: dir,
+      legalComments: 'none',
+      logLevel: 'silent',
+      // Paths relative to the source directory keep the output free of machine-specific paths.
+      sourceRoot: '',
+      minify: false,
+    });
+    if (result.errors.length > 0) fail(`${specPath}.path`, props.path, `does not bundle: ${result.errors[0].text}`);
+    files = Object.fromEntries(result.outputFiles.map((f) => [path.relative(dir, f.path).split(path.sep).join('/'), f.contents]));
+  } else {
+    const module = props.handler.slice(0, props.handler.lastIndexOf('.'));
+    if (props.runtime.startsWith('python') && !fs.existsSync(path.join(dir, `${module}.py`))) fail(`${specPath}.handler`, props.handler, `no module "${module}.py" in ${dir}`);
+    files = Object.fromEntries(listFiles(dir).map((f) => [f, fs.readFileSync(path.join(dir, f))]));
+  }
+  const zip = deterministicZip(files);
+  return { zip, sha256: createHash('sha256').update(zip).digest('base64'), files: Object.keys(files).sort() };
+}
+
+/**
+ * Writes the package under `<root>/build/lambda/<sha>.zip` (content-addressed, so parallel
+ * builds of the same code write the same bytes) and returns the file.
+ */
+export function writeBundle(bundle: CodeBundle, root = process.cwd()): string {
+  const hex = Buffer.from(bundle.sha256, 'base64').toString('hex');
+  const dir = path.join(root, 'build', 'lambda');
+  const file = path.join(dir, `${hex}.zip`);
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(dir, { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, bundle.zip);
+    fs.renameSync(tmp, file);
+  }
+  return file;
+}

@@ -1,0 +1,33 @@
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import type { AwsEnvironment } from './context';
+
+/** Cost-allocation tag keys on every AWS resource; the budget filters on `platform` and `env`. */
+export const TAG_KEYS = { platform: 'platform', env: 'env', tenant: 'tenant', function: 'function' } as const;
+
+/** The default tags of an environment, plus tenant and function for a function's resources. */
+export function defaultTags(e: AwsEnvironment, owner?: { tenant: string; function: string }): Record<string, string> {
+  return {
+    [TAG_KEYS.platform]: e.platform,
+    [TAG_KEYS.env]: e.env,
+    ...(owner && { [TAG_KEYS.tenant]: owner.tenant, [TAG_KEYS.function]: owner.function }),
+    'managed-by': 'hybrid-serverless',
+  };
+}
+
+/**
+ * An explicit AWS provider for the environment's account and region that tags everything it
+ * creates, so cost allocation and the budget filter see every resource. `allowedAccountIds`
+ * stops a stack from deploying into the wrong account with ambient credentials.
+ */
+export function environmentProvider(name: string, e: AwsEnvironment, owner?: { tenant: string; function: string }, opts?: pulumi.CustomResourceOptions): aws.Provider {
+  return new aws.Provider(
+    name,
+    {
+      region: e.region as aws.Region,
+      allowedAccountIds: [e.accountId],
+      defaultTags: { tags: defaultTags(e, owner) },
+    },
+    opts,
+  );
+}
