@@ -1,0 +1,182 @@
+import { LABELS } from '../../k8s/common/labels';
+import { SystemNamespace } from '../../k8s/common/namespace';
+import { SYSTEM_NAMESPACES } from '../../k8s/common/namespaces';
+import {
+  KNATIVE_EVENTING_KINDS,
+  KNATIVE_KAFKA_KINDS,
+  KNATIVE_SERVING_KINDS,
+  OPENFAAS_FUNCTION,
+  PlatformOperatorRole,
+  SharedFunctionReader,
+  Tenant,
+} from '../../k8s/tenancy';
+import { coldStartScale, type FunctionSpec } from '../../spec/function';
+import { kafkaClusterName } from '../../spec/kafka';
+import { cpuCores, GiB, memoryBytes, MiB } from '../../spec/quantity';
+import { TENANT_ROLES, type TenantSpec } from '../../spec/tenant';
+import type { HybridPlatform } from '../hybrid-platform';
+import type { PlatformModule } from './module';
+
+/**
+ * Strimzi's conventional TLS client listener; used only until the kafka module registers
+ * the cluster's binding (read at synthesis, so the real port wins once it does).
+ */
+const STRIMZI_TLS_PORT = 9093;
+
+const hasTrigger = (fn: FunctionSpec, ...types: string[]) => (fn.triggers ?? []).some((t) => types.includes(t.type));
+
+/**
+ * Pods a function keeps running in its namespace whatever the load: its min scale, or the
+ * prewarmed initial scale. These must fit the quota, or the backend cannot even start them.
+ */
+const minPods = (fn: FunctionSpec) => {
+  const { min, initial } = coldStartScale(fn);
+  return Math.max(min, initial ?? 0);
+};
+
+const cores = (n: number) => (n < 1 ? `${Math.round(n * 1000)}m` : `${+n.toFixed(3)}`);
+const bytes = (n: number) => (n >= GiB && n % GiB === 0 ? `${n / GiB}Gi` : `${+(n / MiB).toFixed(1)}Mi`);
+
+/**
+ * Tenant quota must hold the pods the tenant's functions keep running in its namespace
+ * (Knative functions: OpenFaaS CE runs functions in its own namespace and Lambda outside
+ * the cluster, so neither counts here). Requests and limits are the function's own or the
+ * profile's functionDefaults; sidecars the backend adds (Knative's queue-proxy) come on top.
+ */
+function checkQuota(platform: HybridPlatform, tenant: TenantSpec, index: number, quota: TenantSpec['quota'] & object, functions: readonly FunctionSpec[]): void {
+  const d = platform.env.profile.functionDefaults;
+  const running = functions.filter((f) => minPods(f) > 0);
+  if (running.length === 0) return;
+  const fromProfile = (field: keyof NonNullable<TenantSpec['quota']>) => (tenant.quota?.[field] === undefined ? ` (the "${platform.env.profileName}" profile's tenantQuota; override it in tenants[${index}].quota)` : '');
+  const where = `environment "${platform.envName}"`;
+  const check = (field: 'requestsCpu' | 'requestsMemory' | 'limitsCpu' | 'limitsMemory', per: (f: FunctionSpec) => number, parse: (q: string | number) => number, fmt: (n: number) => string, what: string) => {
+    const need = running.reduce((s, f) => s + minPods(f) * per(f), 0);
+    const have = parse(quota[field]!);
+    if (have >= need) return;
+    const parts = running.map((f) => `${f.name} ${minPods(f)}×${fmt(per(f))}`).join(', ');
+    platform.issues.add(`tenants[${index}].quota.${field}`, quota[field], `${where}: ${what} ${fmt(have)}${fromProfile(field)} is below the ${fmt(need)} the tenant's functions need at their minimum scale (${parts}); raise it to at least ${fmt(need)} or lower their min scale`);
+  };
+  check('requestsCpu', (f) => cpuCores(f.resources?.requests?.cpu ?? d.requests.cpu), cpuCores, cores, 'requests.cpu');
+  check('requestsMemory', (f) => memoryBytes(f.resources?.requests?.memory ?? d.requests.memory), memoryBytes, bytes, 'requests.memory');
+  check('limitsCpu', (f) => cpuCores(f.resources?.limits?.cpu ?? d.limits.cpu), cpuCores, cores, 'limits.cpu');
+  check('limitsMemory', (f) => memoryBytes(f.resources?.limits?.memory ?? d.limits.memory), memoryBytes, bytes, 'limits.memory');
+  const pods = running.reduce((s, f) => s + minPods(f), 0);
+  if (quota.pods! < pods) {
+    platform.issues.add(`tenants[${index}].quota.pods`, quota.pods, `${where}: ${quota.pods} pods${fromProfile('pods')} is below the ${pods} the tenant's functions keep running at their minimum scale; raise it to at least ${pods}`);
+  }
+}
+
+/**
+ * Tenants: a restricted namespace each (platform layer), and in the config layer its quota,
+ * roles bound to its groups, default-deny network policies with the allows its functions
+ * need, and the ServiceAccount functions run as. Function kinds and network allows follow
+ * the backends the spec uses.
+ */
+export const tenancyModule: PlatformModule = {
+  name: 'tenancy',
+  build(platform) {
+    const { spec, env } = platform;
+    const knative = platform.functionsFor('knative');
+    const usesEventing = knative.some((f) => hasTrigger(f, 'event', 'schedule', 'kafka'));
+    const usesKnativeKafka = knative.some((f) => hasTrigger(f, 'kafka'));
+    const functionKinds = [...(knative.length > 0 ? KNATIVE_SERVING_KINDS : []), ...(usesEventing ? KNATIVE_EVENTING_KINDS : []), ...(usesKnativeKafka ? KNATIVE_KAFKA_KINDS : [])];
+    const systemNamespaces = new Set<string>(Object.values(SYSTEM_NAMESPACES));
+    const chart = platform.chart('config', 'tenants');
+
+    spec.tenants.forEach((t, i) => {
+      if (systemNamespaces.has(t.name)) {
+        platform.issues.add(`tenants[${i}].name`, t.name, `is the namespace of a platform component (${[...systemNamespaces].join(', ')}); choose another tenant name`);
+        return;
+      }
+      const quota = { ...env.profile.tenantQuota, ...Object.fromEntries(Object.entries(t.quota ?? {}).filter(([, v]) => v !== undefined)) };
+      const own = spec.functions.filter((f) => f.tenant === t.name);
+      checkQuota(platform, t, i, quota, own.filter((f) => f.target === 'knative'));
+
+      platform.namespace({ name: t.name, labels: { [LABELS.tenant]: t.name } });
+      const tenant = new Tenant(chart, t.name, {
+        namespace: t.name,
+        quota,
+        containerDefaults: env.profile.functionDefaults,
+        functionKinds,
+        groups: t.groups,
+        readableSecrets: t.readableSecrets,
+        // Debugging by exec is for development; production pods are read through logs.
+        developerExec: env.profileName !== 'prod',
+      });
+
+      const net = tenant.network;
+      if (knative.length > 0) {
+        net.allowIngressFrom({ namespace: SYSTEM_NAMESPACES.knativeServing, reason: 'Knative activator (requests while scaled to zero, buffering) and autoscaler (queue-proxy metrics)' });
+        net.allowIngressFrom({ namespace: SYSTEM_NAMESPACES.kourier, reason: 'Knative ingress gateway (Kourier) forwarding requests to revisions' });
+        net.allowIngressFrom({ namespace: SYSTEM_NAMESPACES.kong, reason: 'API gateway (Kong) routing to the functions' });
+      }
+      if (usesEventing) {
+        net.allowIngressFrom({ namespace: SYSTEM_NAMESPACES.knativeEventing, reason: 'Knative Eventing delivering events (broker filter, PingSource and KafkaSource dispatchers)' });
+        net.allowEgressTo({ namespace: SYSTEM_NAMESPACES.knativeEventing, reason: 'functions publishing events to the broker ingress' });
+      }
+      net.allowIngressFrom({ namespace: SYSTEM_NAMESPACES.monitoring, reason: 'Prometheus scraping function and queue-proxy metrics' });
+      if (spec.kafka && own.some((f) => f.target === 'knative' && hasTrigger(f, 'kafka'))) {
+        net.allowEgressTo({
+          namespace: SYSTEM_NAMESPACES.kafka,
+          podLabels: { 'strimzi.io/cluster': kafkaClusterName(spec.kafka), 'strimzi.io/kind': 'Kafka' },
+          ports: () => {
+            const port = platform.kafka?.bootstrapServers.split(':').pop();
+            return [port ? Number(port) : STRIMZI_TLS_PORT];
+          },
+          reason: 'Kafka brokers (client listener), for functions with Kafka triggers',
+        });
+      }
+      (t.egress ?? []).forEach((e, j) =>
+        net.allowEgressToCidr(`${j}`, e.cidr, e.ports ?? [443], `tenants[${i}].egress[${j}] in the platform spec`),
+      );
+
+      // OpenFaaS CE: every function in one namespace; the tenant's groups read their own by name.
+      const openfaas = own.filter((f) => f.target === 'openfaas');
+      if (openfaas.length > 0) {
+        new SharedFunctionReader(chart, `${t.name}-openfaas`, {
+          namespace: SYSTEM_NAMESPACES.openfaasFunctions,
+          tenant: t.name,
+          apiGroup: OPENFAAS_FUNCTION.apiGroup,
+          resource: OPENFAAS_FUNCTION.resource,
+          functionNames: openfaas.map((f) => f.name),
+          groups: TENANT_ROLES.flatMap((r) => t.groups?.[r] ?? []),
+        });
+      }
+    });
+  },
+};
+
+/** Custom resources on-call reads in the namespace of each installed system. */
+const OPERATOR_READS: Record<string, readonly { apiGroup: string; resources: readonly string[] }[]> = {
+  [SYSTEM_NAMESPACES.knativeOperator]: [{ apiGroup: 'operator.knative.dev', resources: ['knativeeventings', 'knativeservings'] }],
+  [SYSTEM_NAMESPACES.knativeServing]: [{ apiGroup: 'operator.knative.dev', resources: ['knativeservings'] }],
+  [SYSTEM_NAMESPACES.knativeEventing]: [{ apiGroup: 'operator.knative.dev', resources: ['knativeeventings'] }],
+  [SYSTEM_NAMESPACES.openfaasFunctions]: [{ apiGroup: 'openfaas.com', resources: ['functions'] }],
+  [SYSTEM_NAMESPACES.kafka]: [{ apiGroup: 'kafka.strimzi.io', resources: ['kafkanodepools', 'kafkas', 'kafkatopics', 'kafkausers'] }],
+  [SYSTEM_NAMESPACES.monitoring]: [{ apiGroup: 'monitoring.coreos.com', resources: ['alertmanagerconfigs', 'alertmanagers', 'podmonitors', 'prometheuses', 'prometheusrules', 'servicemonitors'] }],
+};
+
+/**
+ * The platform-operator ClusterRole, bound in exactly the platform namespaces the other
+ * modules created: it runs after them (last in MODULES) and reads the namespaces built.
+ */
+export const platformOperatorsModule: PlatformModule = {
+  name: 'platform-operators',
+  build(platform) {
+    const tenants = new Set(platform.spec.tenants.map((t) => t.name));
+    const nsChart = platform.chartsOf('platform').find((c) => c.name === 'namespaces')?.chart;
+    const namespaces = (nsChart?.node.children ?? []).filter((c): c is SystemNamespace => c instanceof SystemNamespace).map((n) => n.name).filter((n) => !tenants.has(n));
+    if (namespaces.length === 0) return;
+    // Every install is a Flux HelmRelease in its namespace: on-call reads their status.
+    const customResources = [
+      { apiGroup: 'helm.toolkit.fluxcd.io', resources: ['helmreleases'] },
+      { apiGroup: 'source.toolkit.fluxcd.io', resources: ['helmrepositories'] },
+      ...namespaces.flatMap((n) => OPERATOR_READS[n] ?? []),
+    ];
+    new PlatformOperatorRole(platform.chart('config', 'platform-operators'), 'platform-operator', {
+      namespaces,
+      groups: platform.spec.operators?.groups,
+      customResources,
+    });
+  },
+};
