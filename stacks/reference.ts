@@ -23,6 +23,7 @@ export const referenceSpec: PlatformSpecInput = {
     { name: 'media', groups: { developer: ['media-devs'], viewer: ['media-support'], deployer: ['ci-media'] } },
     { name: 'iot', groups: { developer: ['iot-devs'], deployer: ['ci-iot'] } },
   ],
+  operators: { groups: ['platform-oncall'] },
   functions: [
     {
       name: 'validate-order',
