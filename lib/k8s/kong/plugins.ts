@@ -95,6 +95,8 @@ export interface PrometheusConfig {
  */
 export interface AwsLambdaConfig {
   readonly function_name: string;
+  /** Version or alias to invoke. @default $LATEST */
+  readonly qualifier?: string;
   readonly aws_region: string;
   readonly invocation_type: 'RequestResponse' | 'Event' | 'DryRun';
   /** Milliseconds to wait for the invocation. */

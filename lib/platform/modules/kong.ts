@@ -8,6 +8,7 @@ import { GlobalPlugin } from '../../k8s/kong/plugins';
 import { coldStartScale, type FunctionSpec } from '../../spec/function';
 import { naming } from '../../spec/naming';
 import type { RouteSpec } from '../../spec/route';
+import { lambdaNames } from '../../spec/targets/lambda';
 import type { HybridPlatform } from '../hybrid-platform';
 import type { PlatformModule } from './module';
 
@@ -104,6 +105,8 @@ export const kongModule: PlatformModule = {
           plugin: 'aws-lambda',
           config: {
             function_name: target.lambdaName!,
+            // The alias carries the provisioned (warm) instances and is what the invoke role allows.
+            qualifier: lambdaNames(target.lambdaName!).alias,
             aws_region: env.aws.region,
             invocation_type: 'RequestResponse',
             // A second past the function's own timeout, so the client sees Lambda's timeout error.

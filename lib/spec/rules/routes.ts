@@ -14,10 +14,7 @@ export const routeRules: Rule = (ctx) => {
       if (!(fn.triggers ?? []).some((t) => t.type === 'http')) {
         issues.add(ctx.at('routes', route, 'function'), route.function, `function "${fn.name}" has no http trigger; add { type: 'http' } to its triggers or route to another function`);
       }
-      // Kong invokes Lambda with its pod's IAM role (IRSA), which needs the cluster's OIDC provider.
-      if (fn.target === 'lambda' && !spec.aws.oidcProvider) {
-        issues.add(['aws', 'oidcProvider'], undefined, `is required: route "${route.name}" invokes Lambda function "${fn.name}" through Kong, whose IAM role (IRSA) trusts the cluster's OIDC provider`);
-      }
+      // (Lambda routes need aws.oidcProvider for Kong's IRSA role: checked in rules/lambda.ts.)
     }
     const auth = route.auth ?? 'key-auth';
     if (auth !== 'none' && consumers.length === 0) {
