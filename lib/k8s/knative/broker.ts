@@ -1,0 +1,72 @@
+import { Construct } from 'constructs';
+import { Broker as BrokerL1 } from '../../imports/knative-broker-eventing.knative.dev';
+import { fail } from '../../spec/errors';
+import { DeadLetterSink } from './dead-letter-sink';
+import { findInApp, renderDelivery, type DeliveryOptions, type IEventDestination, type KReference } from './destination';
+import { Trigger, type TriggerProps } from './trigger';
+
+export const BROKER_CLASSES = ['MTChannelBasedBroker'] as const;
+export type BrokerClass = (typeof BROKER_CLASSES)[number];
+
+export interface BrokerProps {
+  /** Broker name. @default 'default' */
+  readonly name?: string;
+  readonly namespace: string;
+  /**
+   * Broker implementation. Only the channel-based broker ships with the Knative Operator's
+   * KnativeEventing; a Kafka broker needs eventing-kafka-broker installed on top.
+   * @default 'MTChannelBasedBroker'
+   */
+  readonly brokerClass?: BrokerClass;
+  /** ConfigMap with the broker's channel settings. @default the cluster default (config-br-default-channel) */
+  readonly config?: { readonly name: string; readonly namespace: string };
+  /** Retries and dead letters for events no trigger could deliver. @default 3 retries, exponential from PT1S, the namespace's DeadLetterSink */
+  readonly delivery?: DeliveryOptions;
+}
+
+const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/** An eventing Broker (`eventing.knative.dev/v1`), dead letters on by default. */
+export class Broker extends Construct implements IEventDestination {
+  /** The Broker of that name and namespace in this App, or a SpecError naming what exists. */
+  static lookup(scope: Construct, namespace: string, name: string, where: string): Broker {
+    const all = findInApp(scope, Broker);
+    const found = all.find((b) => b.namespace === namespace && b.name === name);
+    if (!found) {
+      const known = all.filter((b) => b.namespace === namespace).map((b) => b.name);
+      fail(where, `${namespace}/${name}`, `no Broker "${name}" in namespace "${namespace}"; brokers there: ${known.join(', ') || '(none)'}`);
+    }
+    return found;
+  }
+
+  readonly name: string;
+  readonly namespace: string;
+  readonly apiObject: BrokerL1;
+
+  constructor(scope: Construct, id: string, props: BrokerProps) {
+    super(scope, id);
+    this.name = props.name ?? 'default';
+    this.namespace = props.namespace;
+    const where = `Broker(${props.namespace}/${this.name})`;
+    if (!DNS_LABEL.test(this.name)) fail(`${where}.name`, this.name, 'must be a DNS-1123 label');
+    const brokerClass = props.brokerClass ?? 'MTChannelBasedBroker';
+    if (!(BROKER_CLASSES as readonly string[]).includes(brokerClass)) fail(`${where}.brokerClass`, brokerClass, `must be one of ${BROKER_CLASSES.join(', ')}`);
+    const delivery = renderDelivery(`${where}.delivery`, props.delivery, props.namespace, () => DeadLetterSink.of(this, props.namespace));
+    this.apiObject = new BrokerL1(this, 'Resource', {
+      metadata: { name: this.name, namespace: props.namespace, annotations: { 'eventing.knative.dev/broker.class': brokerClass } },
+      spec: {
+        ...(props.config && { config: { apiVersion: 'v1', kind: 'ConfigMap', name: props.config.name, namespace: props.config.namespace } }),
+        delivery,
+      },
+    });
+  }
+
+  get ref(): KReference {
+    return { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', name: this.name, namespace: this.namespace };
+  }
+
+  /** A Trigger on this broker. */
+  addTrigger(id: string, props: Omit<TriggerProps, 'broker' | 'namespace'>): Trigger {
+    return new Trigger(this, id, { ...props, broker: this, namespace: this.namespace });
+  }
+}

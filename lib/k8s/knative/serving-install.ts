@@ -1,0 +1,150 @@
+import { Construct } from 'constructs';
+import {
+  KnativeServing,
+  KnativeServingSpecWorkloadsResourcesLimits as Limits,
+  KnativeServingSpecWorkloadsResourcesRequests as Requests,
+} from '../../imports/knative-operator-serving-operator.knative.dev';
+import { fail } from '../../spec/errors';
+import { knativeDurationSeconds } from '../../spec/targets/knative';
+import { KNATIVE_VERSION } from './operator-install';
+
+/** Replicas and resources of a control-plane component (a profile's `components.<x>`). */
+export interface ComponentSizing {
+  readonly replicas: number;
+  readonly resources: {
+    readonly requests: { readonly cpu: string | number; readonly memory: string | number };
+    readonly limits: { readonly cpu: string | number; readonly memory: string | number };
+  };
+}
+
+export type KnativeIngress = 'kourier' | 'istio';
+
+/** Deployments (and their main container) of Serving core and of each ingress, as the 1.23 manifests name them. */
+export const SERVING_WORKLOADS = [
+  { name: 'activator', container: 'activator' },
+  { name: 'autoscaler', container: 'autoscaler' },
+  { name: 'controller', container: 'controller' },
+  { name: 'webhook', container: 'webhook' },
+] as const;
+export const INGRESS_WORKLOADS: Record<KnativeIngress, readonly { name: string; container: string }[]> = {
+  kourier: [
+    { name: 'net-kourier-controller', container: 'controller' },
+    { name: '3scale-kourier-gateway', container: 'kourier-gateway' },
+  ],
+  istio: [
+    { name: 'net-istio-controller', container: 'controller' },
+    { name: 'net-istio-webhook', container: 'webhook' },
+  ],
+};
+
+/**
+ * Where the gateway serving cluster-local traffic is. With the operator, Kourier's gateway
+ * lives in the KnativeServing namespace (the operator moves it out of kourier-system and
+ * points KOURIER_GATEWAY_NAMESPACE there); Istio's local gateway stays in istio-system.
+ */
+export function localGateway(ingress: KnativeIngress, servingNamespace: string): { namespace: string; name: string; port: number } {
+  return ingress === 'kourier'
+    ? { namespace: servingNamespace, name: 'kourier-internal', port: 80 }
+    : { namespace: 'istio-system', name: 'knative-local-gateway', port: 80 };
+}
+
+export interface KnativeServingInstallProps {
+  /** Namespace of Serving (the CR goes there; must exist). */
+  readonly namespace: string;
+  /** Domain of routes: services get `<name>.<namespace>.<domain>`. */
+  readonly domain: string;
+  /** @default 'kourier' */
+  readonly ingress?: KnativeIngress;
+  /** Serving control plane (activator, autoscaler, controller, webhook). */
+  readonly serving: ComponentSizing;
+  /** Ingress controller and gateway. */
+  readonly gateway: ComponentSizing;
+  /** config-autoscaler defaults. */
+  readonly autoscaler?: {
+    /** @default '30s' */
+    readonly scaleToZeroGracePeriod?: string;
+    /** @default '60s' */
+    readonly stableWindow?: string;
+    /** @default 100 */
+    readonly containerConcurrencyTargetDefault?: number;
+    /** @default true */
+    readonly enableScaleToZero?: boolean;
+  };
+  /** config-features flags. @default {} */
+  readonly features?: Readonly<Record<string, 'enabled' | 'disabled' | 'allowed'>>;
+}
+
+function workloadResources(container: string, s: ComponentSizing) {
+  const r = s.resources;
+  return {
+    container,
+    requests: { cpu: Requests.fromString(String(r.requests.cpu)), memory: Requests.fromString(String(r.requests.memory)) },
+    limits: { cpu: Limits.fromString(String(r.limits.cpu)), memory: Limits.fromString(String(r.limits.memory)) },
+  };
+}
+
+/**
+ * The KnativeServing CR: ingress (Kourier, ClusterIP — the API gateway is the edge — or
+ * Istio), the environment's domain, autoscaler defaults and features, and profile-sized
+ * control-plane workloads.
+ */
+export class KnativeServingInstall extends Construct {
+  readonly apiObject: KnativeServing;
+  readonly ingress: KnativeIngress;
+  readonly namespace: string;
+
+  constructor(scope: Construct, id: string, props: KnativeServingInstallProps) {
+    super(scope, id);
+    const where = 'KnativeServingInstall';
+    const ingress = props.ingress ?? 'kourier';
+    if (ingress !== 'kourier' && ingress !== 'istio') fail(`${where}.ingress`, ingress, 'must be "kourier" or "istio"');
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/.test(props.domain)) {
+      fail(`${where}.domain`, props.domain, 'must be a DNS domain with at least two labels, such as "apps.example.com"');
+    }
+    const a = props.autoscaler ?? {};
+    const grace = a.scaleToZeroGracePeriod ?? '30s';
+    const stable = a.stableWindow ?? '60s';
+    const graceS = knativeDurationSeconds(grace);
+    if (graceS === undefined || graceS < 6) fail(`${where}.autoscaler.scaleToZeroGracePeriod`, grace, 'must be a duration of at least 6s');
+    const stableS = knativeDurationSeconds(stable);
+    if (stableS === undefined || stableS < 6 || stableS > 3600) fail(`${where}.autoscaler.stableWindow`, stable, 'must be between 6s and 1h');
+    const target = a.containerConcurrencyTargetDefault ?? 100;
+    if (!(target >= 0.01)) fail(`${where}.autoscaler.containerConcurrencyTargetDefault`, target, 'must be at least 0.01');
+    for (const [name, s] of [['serving', props.serving], ['gateway', props.gateway]] as const) {
+      if (!Number.isInteger(s.replicas) || s.replicas < 1) fail(`${where}.${name}.replicas`, s.replicas, 'must be a whole number ≥ 1');
+    }
+    this.ingress = ingress;
+    this.namespace = props.namespace;
+    const ingressClass = `${ingress}.ingress.networking.knative.dev`;
+    this.apiObject = new KnativeServing(this, 'Resource', {
+      metadata: { name: 'knative-serving', namespace: props.namespace },
+      spec: {
+        version: KNATIVE_VERSION,
+        ingress: ingress === 'kourier' ? { kourier: { enabled: true, serviceType: 'ClusterIP' } } : { istio: { enabled: true } },
+        config: {
+          network: { 'ingress-class': ingressClass },
+          domain: { [props.domain]: '' },
+          autoscaler: {
+            'enable-scale-to-zero': String(a.enableScaleToZero ?? true),
+            'scale-to-zero-grace-period': grace,
+            'stable-window': stable,
+            'container-concurrency-target-default': String(target),
+            // Scale-to-zero functions may start at zero replicas instead of one.
+            'allow-zero-initial-scale': 'true',
+          },
+          ...(props.features && Object.keys(props.features).length > 0 && { features: { ...props.features } }),
+        },
+        ...(props.serving.replicas > 1 && { highAvailability: { replicas: props.serving.replicas } }),
+        workloads: [
+          ...SERVING_WORKLOADS.map((w) => ({ name: w.name, replicas: props.serving.replicas, resources: [workloadResources(w.container, props.serving)] })),
+          ...INGRESS_WORKLOADS[ingress].map((w) => ({ name: w.name, replicas: props.gateway.replicas, resources: [workloadResources(w.container, props.gateway)] })),
+        ],
+      },
+    });
+  }
+
+  /** The in-cluster Service and port that route to any Knative Service by Host header. */
+  get localGateway(): { namespace: string; name: string; port: number } {
+    return localGateway(this.ingress, this.namespace);
+  }
+}

@@ -1,0 +1,55 @@
+import { Construct } from 'constructs';
+import { Trigger as TriggerL1 } from '../../imports/knative-trigger-eventing.knative.dev';
+import { fail } from '../../spec/errors';
+import type { Broker } from './broker';
+import { DeadLetterSink } from './dead-letter-sink';
+import { renderDelivery, renderDestination, type DeliveryOptions, type Destination } from './destination';
+
+export interface TriggerProps {
+  readonly name: string;
+  /** @default the broker's namespace */
+  readonly namespace?: string;
+  /** The broker it subscribes to (`Broker.lookup` finds one by name). */
+  readonly broker: Broker;
+  /** Exact-match CloudEvent attribute filters, e.g. `{ type: 'com.acme.order.created' }`. @default every event */
+  readonly filter?: Readonly<Record<string, string>>;
+  /** Where matching events go. */
+  readonly subscriber: Destination;
+  /** Retries and dead letters. @default 3 retries, exponential from PT1S, the namespace's DeadLetterSink */
+  readonly delivery?: DeliveryOptions;
+}
+
+const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/** An eventing Trigger (`eventing.knative.dev/v1`): filter on a broker, deliver to a subscriber. */
+export class Trigger extends Construct {
+  readonly name: string;
+  readonly namespace: string;
+  readonly apiObject: TriggerL1;
+
+  constructor(scope: Construct, id: string, props: TriggerProps) {
+    super(scope, id);
+    const namespace = props.namespace ?? props.broker.namespace;
+    const where = `Trigger(${namespace}/${props.name})`;
+    if (!DNS_LABEL.test(props.name)) fail(`${where}.name`, props.name, 'must be a DNS-1123 label');
+    if (props.broker.namespace !== namespace) {
+      fail(`${where}.broker`, `${props.broker.namespace}/${props.broker.name}`, `must be in the trigger's namespace "${namespace}"`);
+    }
+    for (const [attr, value] of Object.entries(props.filter ?? {})) {
+      // The eventing webhook's rule for CloudEvents attribute names.
+      if (!/^[a-z0-9]{1,20}$/.test(attr)) fail(`${where}.filter.${attr}`, attr, 'CloudEvent attribute names are 1–20 lowercase letters or digits (e.g. "type", "source")');
+      if (value === '') fail(`${where}.filter.${attr}`, value, 'must not be empty: leave the attribute out to match any value');
+    }
+    this.name = props.name;
+    this.namespace = namespace;
+    this.apiObject = new TriggerL1(this, 'Resource', {
+      metadata: { name: props.name, namespace },
+      spec: {
+        broker: props.broker.name,
+        ...(props.filter && Object.keys(props.filter).length > 0 && { filter: { attributes: { ...props.filter } } }),
+        subscriber: renderDestination(`${where}.subscriber`, props.subscriber, namespace),
+        delivery: renderDelivery(`${where}.delivery`, props.delivery, namespace, () => DeadLetterSink.of(this, namespace)),
+      },
+    });
+  }
+}
