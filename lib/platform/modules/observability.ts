@@ -1,0 +1,169 @@
+import { ApiObject } from 'cdk8s';
+import { LABELS } from '../../k8s/common/labels';
+import { SYSTEM_NAMESPACES } from '../../k8s/common/namespaces';
+import { KONG_METRICS } from '../../k8s/kong/kong-install';
+import {
+  AlertRouting,
+  checksOf,
+  clusterCostGroup,
+  componentsDownGroup,
+  functionAlertGroups,
+  functionSliGroup,
+  GrafanaDashboard,
+  kafkaLagGroup,
+  KubePrometheusStack,
+  MonitoringRules,
+  platformDashboards,
+  platformTargets,
+  ScrapeTarget,
+  type ClusterBackend,
+  type ComponentCheck,
+  type MonitoredConsumer,
+  type MonitoredFunction,
+} from '../../k8s/observability';
+import { coldStartScale, type FunctionSpec } from '../../spec/function';
+import { CLUSTER_KAFKA_TARGETS, consumerGroupOf, kafkaClusterName } from '../../spec/kafka';
+import { DEFAULT_KAFKA_LAG_THRESHOLD } from '../../spec/observability';
+import type { HybridPlatform } from '../hybrid-platform';
+import type { PlatformModule } from './module';
+
+/** The node exporter needs host namespaces and paths: it runs apart, in a privileged namespace. */
+export const NODE_EXPORTER_NAMESPACE = `${SYSTEM_NAMESPACES.monitoring}-node-exporter`;
+
+/** Where a function's metrics say it runs: OpenFaaS functions share one namespace, Knative ones their tenant's. */
+function functionNamespace(platform: HybridPlatform, fn: FunctionSpec): string {
+  if (fn.target !== 'openfaas') return fn.tenant;
+  // The OpenFaaS path is /function/<name>.<namespace> when the module spells the namespace out.
+  const m = platform.endpoints.get(fn.name)?.path?.match(/\/function\/[^./]+\.([a-z0-9-]+)/);
+  return m?.[1] ?? SYSTEM_NAMESPACES.openfaasFunctions;
+}
+
+/** PodMonitors other modules made (e.g. the OpenFaaS gateway's): each gets a down alert by its job. */
+function discoveredChecks(platform: HybridPlatform, own: ReadonlySet<ApiObject>): ComponentCheck[] {
+  const out: ComponentCheck[] = [];
+  for (const layer of ['platform', 'config', 'apps'] as const) {
+    for (const { chart } of platform.chartsOf(layer)) {
+      for (const o of chart.node.findAll()) {
+        if (!(o instanceof ApiObject) || own.has(o) || o.kind !== 'PodMonitor') continue;
+        const ns = o.metadata.namespace ?? 'default';
+        const name = o.metadata.name!;
+        const selected = (o.toJson().spec?.namespaceSelector?.matchNames as string[] | undefined) ?? [ns];
+        // The operator names a PodMonitor's job "<namespace>/<name>".
+        out.push({ component: name, up: { job: `${ns}/${name}` }, namespaces: selected });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Observability: kube-prometheus-stack sized by the profile; monitors, SLO rules and
+ * dashboards for every backend the modules before it built; the cluster-cost rule; and
+ * Alertmanager routing to the spec's receivers.
+ */
+export const observabilityModule: PlatformModule = {
+  name: 'observability',
+  build(platform: HybridPlatform): void {
+    const { spec, env } = platform;
+    const profile = env.profile;
+    const monitoring = SYSTEM_NAMESPACES.monitoring;
+    platform.namespace({ name: monitoring });
+    platform.namespace({
+      name: NODE_EXPORTER_NAMESPACE,
+      podSecurity: 'privileged',
+      podSecurityReason: 'prometheus-node-exporter reads node metrics through hostNetwork, hostPID and hostPath mounts of /proc, /sys and /',
+    });
+    const prefix = `${spec.name}-${env.name}`;
+    const alertmanagerConfigName = `${spec.name}-alert-routing`;
+
+    new KubePrometheusStack(platform.chart('platform', 'observability'), 'kube-prometheus-stack', {
+      namespace: monitoring,
+      nodeExporterNamespace: NODE_EXPORTER_NAMESPACE,
+      profile,
+      monitorNamespaces: Object.values(SYSTEM_NAMESPACES),
+      alertmanagerConfigName,
+      externalLabels: { platform: spec.name, environment: env.name },
+      // Edge clusters keep only the platform's own dashboards (the stock ones are ~30 ConfigMaps).
+      defaultDashboards: env.profileName !== 'edge',
+    });
+
+    const config = platform.chart('config', 'observability');
+    const labels = { [LABELS.component]: 'observability' };
+
+    // What runs: backends with functions, Kong when routes exist, Strimzi when the spec has Kafka.
+    const knative = platform.functionsFor('knative');
+    const openfaasFns = platform.functionsFor('openfaas');
+    const knativeTriggers = knative.flatMap((f) => f.triggers ?? []);
+    const kafkaCluster = spec.kafka ? { clusterName: platform.kafka?.clusterName ?? kafkaClusterName(spec.kafka), namespace: platform.kafka?.namespace ?? SYSTEM_NAMESPACES.kafka } : undefined;
+    const targets = platformTargets({
+      knativeNamespaces: [...new Set(knative.map((f) => f.tenant))].sort(),
+      knativeEventing: knativeTriggers.some((t) => ['event', 'kafka', 'schedule'].includes(t.type)),
+      knativeBrokers: knativeTriggers.some((t) => t.type === 'event'),
+      kong: spec.routes.length > 0 ? { podLabels: { ...KONG_METRICS.podLabels } } : undefined,
+      kafka: kafkaCluster,
+    });
+    const own = new Set<ApiObject>();
+    for (const t of targets) {
+      const st = new ScrapeTarget(config, `scrape-${t.component}`, { ...t, name: t.component, namespace: monitoring, labels });
+      own.add(st.apiObject);
+    }
+
+    // Per-function SLOs on the cluster backends (Lambda's alarms are CloudWatch's, on the AWS side).
+    const slo = spec.observability.defaultSlo;
+    const functions: MonitoredFunction[] = [...knative, ...openfaasFns].map((fn) => ({
+      name: fn.name,
+      namespace: functionNamespace(platform, fn),
+      tenant: fn.tenant,
+      backend: fn.target as ClusterBackend,
+      latencyP99Seconds: (fn.slo?.latencyP99Ms ?? slo.latencyP99Ms) / 1000,
+      errorRatio: (fn.slo?.errorRatioPercent ?? slo.errorRatioPercent) / 100,
+      maxScale: fn.scaling?.max ?? 10,
+      minScale: coldStartScale(fn).min,
+    }));
+    const backends = (['knative', 'openfaas'] as const).filter((b) => functions.some((f) => f.backend === b));
+
+    const consumers: MonitoredConsumer[] = kafkaCluster
+      ? spec.functions
+          .filter((fn) => (CLUSTER_KAFKA_TARGETS as readonly string[]).includes(fn.target))
+          .flatMap((fn) => (fn.triggers ?? []).flatMap((t) => (t.type === 'kafka' ? [{ group: consumerGroupOf(fn, t), topic: t.topic, function: fn.name, tenant: fn.tenant }] : [])))
+      : [];
+
+    new MonitoringRules(config, 'rules', {
+      name: `${spec.name}-platform`,
+      namespace: monitoring,
+      labels,
+      groups: [
+        ...(backends.length ? [functionSliGroup(backends), ...functionAlertGroups(functions)] : []),
+        kafkaLagGroup(consumers, spec.observability.kafkaLagThreshold ?? DEFAULT_KAFKA_LAG_THRESHOLD),
+        componentsDownGroup([...checksOf(targets), ...discoveredChecks(platform, own)]),
+        clusterCostGroup({
+          cpuCoreHourUsd: env.budget.clusterPricing.cpuCoreHourUsd,
+          memoryGiBHourUsd: env.budget.clusterPricing.memoryGiBHourUsd,
+          monthlyUsd: env.budget.monthlyUsd,
+          thresholds: env.budget.thresholds,
+          tenants: spec.tenants.map((t) => t.name),
+        }),
+      ],
+    });
+
+    new AlertRouting(config, 'alert-routing', {
+      name: alertmanagerConfigName,
+      namespace: monitoring,
+      labels,
+      receivers: spec.observability.receivers,
+      smtp: spec.observability.smtp,
+    });
+
+    for (const d of platformDashboards({
+      uidPrefix: prefix,
+      titlePrefix: `${spec.name} ${env.name}`,
+      knative: knative.length > 0,
+      openfaas: openfaasFns.length > 0,
+      kong: spec.routes.length > 0,
+      kafka: kafkaCluster !== undefined,
+      monthlyBudgetUsd: env.budget.monthlyUsd,
+    })) {
+      new GrafanaDashboard(config, `dashboard-${d.uid}`, { dashboard: d, name: `dashboard-${d.uid}`, namespace: monitoring, labels });
+    }
+  },
+};
