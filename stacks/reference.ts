@@ -128,6 +128,8 @@ export const referenceSpec: PlatformSpecInput = {
       { name: 'platform-oncall', emails: ['oncall@acme.example'], severities: ['critical'] },
       { name: 'shop-team', webhookUrlSecret: { name: 'shop-slack-webhook', key: 'url' }, tenants: ['shop'] },
     ],
+    // Alertmanager mails through this relay; the password is a Secret in the monitoring namespace.
+    smtp: { smarthost: 'smtp.acme.example:587', from: 'alertmanager@acme.example', authUsername: 'alertmanager', authPasswordSecret: { name: 'alertmanager-smtp', key: 'password' } },
   },
   budgets: {
     emails: ['finops@acme.example'],

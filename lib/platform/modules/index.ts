@@ -1,5 +1,6 @@
 import { kafkaModule } from './kafka';
 import type { PlatformModule } from './module';
+import { observabilityModule } from './observability';
 import { openfaasModule } from './openfaas';
 import { platformOperatorsModule, tenancyModule } from './tenancy';
 
@@ -13,5 +14,6 @@ import { platformOperatorsModule, tenancyModule } from './tenancy';
 export const MODULES: readonly PlatformModule[] = [
   tenancyModule,
   openfaasModule,
+  observabilityModule,
   platformOperatorsModule,
 ];

@@ -5,8 +5,9 @@ import { kafkaRules } from './kafka';
 import { lambdaRules } from './lambda';
 import { uniqueNames } from './names';
 import { openfaasRules } from './openfaas';
+import { observabilityRules } from './observability';
 import { routeRules } from './routes';
 import { tenantRules } from './tenants';
 
 /** Every cross-field rule, run by parseSpec after the schema. Add a rule file per area. */
-export const RULES: readonly Rule[] = [uniqueNames, functionRules, routeRules, environmentRules, tenantRules, openfaasRules, lambdaRules, kafkaRules];
+export const RULES: readonly Rule[] = [uniqueNames, functionRules, routeRules, environmentRules, tenantRules, openfaasRules, lambdaRules, kafkaRules, observabilityRules];
