@@ -135,9 +135,11 @@ export class LambdaFunction extends pulumi.ComponentResource {
     if (fn.image && !/^[0-9]{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\//.test(fn.image)) {
       fail(`${this.path}.image`, fn.image, 'Lambda runs container images from Amazon ECR only ("<account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag>")');
     }
+    // A function's own self-managed Kafka wins over the platform's MSK cluster.
+    const msk = fn.lambda?.selfManagedKafka ? undefined : args.msk;
     const schedules = (fn.triggers ?? []).flatMap((t, i) => (t.type === 'schedule' ? [{ t, i, expression: this.scheduleExpression(t.cron, i) }] : []));
     const kafkaTriggers = (fn.triggers ?? []).filter((t) => t.type === 'kafka');
-    if (kafkaTriggers.length > 0 && !args.msk && !fn.lambda?.selfManagedKafka) {
+    if (kafkaTriggers.length > 0 && !msk && !fn.lambda?.selfManagedKafka) {
       fail(`${this.path}.triggers`, kafkaTriggers[0], 'a Lambda kafka trigger needs kafka.msk.clusterArn or lambda.selfManagedKafka');
     }
     const code = fn.code ? bundleCode({ ...fn.code, root: args.codeRoot, specPath: `${this.path}.code` }) : undefined;
@@ -163,7 +165,7 @@ export class LambdaFunction extends pulumi.ComponentResource {
 
     // Trigger permissions are known before any resource exists: grant them all, then create the policy once.
     const triggers = (fn.triggers ?? []).map((t, i) => ({ t, i }));
-    for (const { t, i } of triggers) this.grantTrigger(t, i, args.msk);
+    for (const { t, i } of triggers) this.grantTrigger(t, i, msk);
     const policy = new aws.iam.RolePolicy(`${name}-policy`, { name: 'least-privilege', role: this.role.id, policy: policyJson(policyDocument(this.statements)) }, o);
 
     const variables: Record<string, string> = { ...(fn.env ?? {}) };
@@ -217,7 +219,7 @@ export class LambdaFunction extends pulumi.ComponentResource {
     for (const { t, i } of triggers) {
       if (t.type === 's3') this.s3Trigger(name, t, i, snsSources);
       else if (t.type === 'sqs') this.sqsTrigger(name, t, i, policy);
-      else if (t.type === 'kafka') this.kafkaTrigger(name, t, i, policy, args.msk);
+      else if (t.type === 'kafka') this.kafkaTrigger(name, t, i, policy, msk);
     }
     if (schedules.length > 0) this.scheduleTriggers(name, schedules);
     if (this.deadLetterQueue && snsSources.length > 0) {

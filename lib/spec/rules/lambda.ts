@@ -65,6 +65,9 @@ export const lambdaRules: Rule = (ctx) => {
       issues.add(at('name'), fn.name, `gives the SQS queue name "${names.deadLetterQueue}", longer than ${MAX_QUEUE_NAME} characters`);
     }
 
+    if (fn.image && !/^[0-9]{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\//.test(fn.image)) {
+      issues.add(at('image'), fn.image, 'Lambda runs container images from Amazon ECR only ("<account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag>")');
+    }
     if (fn.lambda?.memoryMb === undefined && fn.resources?.limits?.memory !== undefined) {
       const mb = lambdaMemoryMb(fn);
       if (mb < LAMBDA_MEMORY_MB.min || mb > LAMBDA_MEMORY_MB.max) {
