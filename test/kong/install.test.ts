@@ -2,7 +2,10 @@ jest.mock('../../lib/platform/modules', () => {
   const actual = jest.requireActual('../../lib/platform/modules');
   const { kongModule } = jest.requireActual('../../lib/platform/modules/kong');
   const { testEndpointsModule } = jest.requireActual('./support');
-  return { MODULES: [...actual.MODULES.filter((m: { name: string }) => m.name !== 'kong'), testEndpointsModule, kongModule] };
+  // kong where the real list has it (or last), with test endpoints for functions no backend module registered
+  const list = actual.MODULES.flatMap((m: { name: string }) => (m.name === 'kong' ? [testEndpointsModule, kongModule] : [m]));
+  if (!list.includes(kongModule)) list.push(testEndpointsModule, kongModule);
+  return { MODULES: list };
 });
 import { KONG_CHART, splitResources } from '../../lib/k8s/kong/kong-install';
 import { ENVIRONMENTS } from '../../lib/spec/common';

@@ -152,18 +152,23 @@ export class KongRoute extends Construct {
 
   /** Adds a typed KongPlugin named `<route>-<plugin>` to this route. */
   addPlugin(spec: KongPluginSpec): RoutePlugin {
+    this.checkUnique(spec.plugin);
     const plugin = new RoutePlugin(this, `Plugin-${spec.plugin}`, { name: `${this.name}-${spec.plugin}`, namespace: this.namespace, spec });
     return this.attachPlugin(plugin);
   }
 
   /** Attaches an existing KongPlugin of the same namespace. */
   attachPlugin(plugin: RoutePlugin): RoutePlugin {
-    const where = `KongRoute(${this.name}).plugins`;
-    if (this.plugins.some((p) => p.plugin === plugin.plugin)) fail(where, plugin.plugin, 'a route can run each plugin once; it already has this one');
-    if (plugin.apiObject.metadata.namespace !== this.namespace) fail(where, plugin.name, `KongPlugin must be in the route's namespace "${this.namespace}"`);
+    this.checkUnique(plugin.plugin);
+    if (plugin.apiObject.metadata.namespace !== this.namespace) fail(`KongRoute(${this.name}).plugins`, plugin.name, `KongPlugin must be in the route's namespace "${this.namespace}"`);
     this.plugins.push(plugin);
     this.apiObject.metadata.addAnnotation('konghq.com/plugins', this.plugins.map((p) => p.name).join(','));
     return plugin;
+  }
+
+  // Kong runs one instance of a plugin per route.
+  private checkUnique(plugin: string): void {
+    if (this.plugins.some((p) => p.plugin === plugin)) fail(`KongRoute(${this.name}).plugins`, plugin, 'a route can run each plugin once; it already has this one');
   }
 
   /** Names of the KongPlugins on this route, in attach order. */
