@@ -4,8 +4,8 @@ import {
   ServiceSpecTemplateSpecContainersResourcesLimits as Limits,
   ServiceSpecTemplateSpecContainersResourcesRequests as Requests,
   type ServiceSpecTemplateSpecContainersEnv,
-  type ServiceSpecTemplateSpecContainersLivenessProbe,
-  type ServiceSpecTemplateSpecContainersReadinessProbe,
+  ServiceSpecTemplateSpecContainersLivenessProbeHttpGetPort as LivenessPort,
+  ServiceSpecTemplateSpecContainersReadinessProbeHttpGetPort as ReadinessPort,
   type ServiceSpecTraffic,
 } from '../../imports/knative-service-serving.knative.dev';
 import { fail, SpecError } from '../../spec/errors';
@@ -67,10 +67,10 @@ export interface KnativeServiceProps {
 
 const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
-function probe(p: HttpProbe): ServiceSpecTemplateSpecContainersReadinessProbe & ServiceSpecTemplateSpecContainersLivenessProbe {
-  // No port: Knative probes the container port, and rejects any other.
+function probe<P>(p: HttpProbe, port: P) {
+  // Always the container port: Knative rejects probes on any other port of the user container.
   return {
-    httpGet: { path: p.path },
+    httpGet: { path: p.path, port },
     ...(p.initialDelaySeconds !== undefined && { initialDelaySeconds: p.initialDelaySeconds }),
     ...(p.periodSeconds !== undefined && { periodSeconds: p.periodSeconds }),
     ...(p.timeoutSeconds !== undefined && { timeoutSeconds: p.timeoutSeconds }),
@@ -184,8 +184,8 @@ export class KnativeService extends Construct implements IEventDestination {
                 ports: [{ containerPort: port }],
                 ...(env.length > 0 && { env }),
                 ...((requests || limits) && { resources: { ...(requests && { requests }), ...(limits && { limits }) } }),
-                ...(props.readinessProbe && { readinessProbe: probe(props.readinessProbe) }),
-                ...(props.livenessProbe && { livenessProbe: probe(props.livenessProbe) }),
+                ...(props.readinessProbe && { readinessProbe: probe(props.readinessProbe, ReadinessPort.fromNumber(port)) }),
+                ...(props.livenessProbe && { livenessProbe: probe(props.livenessProbe, LivenessPort.fromNumber(port)) }),
                 securityContext: restrictedContainerSecurityContext(),
               },
             ],
