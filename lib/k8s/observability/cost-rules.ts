@@ -48,7 +48,7 @@ export function clusterCostGroup(model: ClusterCostModel): RuleGroup {
   const recording: RecordingRule[] = [
     // `or` keeps namespaces that request only one of the two resources.
     { record: COST.namespaceHourly, expr: `sum by (namespace) ((${cpu}) or (${mem}))` },
-    { record: COST.namespaceProjected, expr: `avg_over_time(${COST.namespaceHourly}[${window}]) * 24 * days_in_month()` },
+    { record: COST.namespaceProjected, expr: `avg_over_time(${COST.namespaceHourly}[${window}]) * 24 * scalar(days_in_month())` },
     { record: COST.clusterProjected, expr: `sum(${COST.namespaceProjected})` },
     { record: COST.budget, expr: `vector(${num(model.monthlyUsd)})` },
   ];
