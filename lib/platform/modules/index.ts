@@ -13,6 +13,7 @@ import { platformOperatorsModule, tenancyModule } from './tenancy';
  */
 export const MODULES: readonly PlatformModule[] = [
   tenancyModule,
+  kafkaModule,
   openfaasModule,
   observabilityModule,
   platformOperatorsModule,

@@ -70,17 +70,17 @@ export const kafkaRules: Rule = (ctx) => {
   const { spec, issues } = ctx;
   const kafka = spec.kafka;
   const topics = new Set((kafka?.topics ?? []).map((t) => t.name));
-  const byName = new Map(spec.functions.map((f) => [f.name, f]));
+  const byName = new Map((spec.functions ?? []).map((f) => [f.name, f]));
   const groups = new Map<string, string>();
 
   // Consumers: a cluster function's kafka trigger must name a topic the spec defines, and a
   // consumer group belongs to one function (two would split the records between them).
-  for (const fn of spec.functions) {
+  for (const fn of spec.functions ?? []) {
     if (!(CLUSTER_KAFKA_TARGETS as readonly string[]).includes(fn.target)) continue; // Lambda: MSK, the AWS side
     (fn.triggers ?? []).forEach((t, j) => {
       if (t.type !== 'kafka') return;
       if (!kafka) {
-        issues.add(ctx.at('functions', fn, 'triggers', j, 'topic'), t.topic, 'kafka trigger but the spec has no "kafka" section: add kafka.topics with this topic');
+        issues.add(ctx.at('functions', fn, 'triggers', j, 'topic'), t.topic, 'kafka trigger but the spec has no valid "kafka" section: add kafka.topics with this topic');
       } else if (!topics.has(t.topic)) {
         issues.add(ctx.at('functions', fn, 'triggers', j, 'topic'), t.topic, `no such topic in kafka.topics; defined topics: ${[...topics].join(', ') || '(none)'}`);
       }
@@ -106,7 +106,7 @@ export const kafkaRules: Rule = (ctx) => {
 
   // Sizing against every environment's profile (with the spec's overrides).
   if (!kafka) return;
-  for (const [env, e] of Object.entries(spec.environments)) {
+  for (const [env, e] of Object.entries(spec.environments ?? {})) {
     if (!e) continue;
     const profileName = (e.profile ?? env) as ProfileName;
     const merged = profileSchema.safeParse(deepMerge(PROFILES[profileName], e.overrides));

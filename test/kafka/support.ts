@@ -1,0 +1,75 @@
+import type { HybridPlatform } from '../../lib/platform/hybrid-platform';
+import type { KafkaClientAuth } from '../../lib/platform/bindings';
+import type { PlatformModule } from '../../lib/platform/modules/module';
+import type { PlatformSpecInput } from '../../lib/spec/platform';
+import type { Manifest } from '../support/synth';
+
+/**
+ * A small spec with every kind of Kafka client: Knative consumers, a Knative consumer that
+ * also produces, a Knative producer, an OpenFaaS consumer and an OpenFaaS producer.
+ */
+type KafkaInput = NonNullable<PlatformSpecInput['kafka']>;
+export type KafkaTestSpec = PlatformSpecInput & {
+  kafka: KafkaInput & { topics: NonNullable<KafkaInput['topics']> };
+  functions: NonNullable<PlatformSpecInput['functions']>;
+};
+
+export function kafkaSpec(): KafkaTestSpec {
+  return {
+    name: 'acme',
+    aws: { region: 'eu-west-1', accountId: '123456789012' },
+    environments: {
+      dev: { domain: 'dev.acme.example' },
+      staging: { domain: 'staging.acme.example' },
+      prod: { domain: 'acme.example' },
+      edge: { domain: 'edge.acme.example' },
+    },
+    tenants: [{ name: 'shop' }, { name: 'iot' }],
+    functions: [
+      { name: 'validate-order', tenant: 'shop', target: 'knative', image: 'ghcr.io/acme/validate-order:1.4.2', triggers: [{ type: 'http' }] },
+      { name: 'payment', tenant: 'shop', target: 'knative', image: 'ghcr.io/acme/payment:2.0.1', triggers: [{ type: 'kafka', topic: 'orders', consumerGroup: 'payment' }] },
+      { name: 'temperature-alert', tenant: 'iot', target: 'knative', image: 'ghcr.io/acme/temperature-alert:0.3.0', triggers: [{ type: 'kafka', topic: 'telemetry' }] },
+      { name: 'payment-audit', tenant: 'shop', target: 'openfaas', image: 'ghcr.io/acme/payment-audit:1.0.0', triggers: [{ type: 'kafka', topic: 'payments', consumerGroup: 'audit' }] },
+      { name: 'promo-discount', tenant: 'shop', target: 'openfaas', image: 'ghcr.io/acme/promo-discount:0.9.0', triggers: [{ type: 'http' }] },
+    ],
+    kafka: {
+      clusterName: 'events',
+      topics: [
+        { name: 'orders', partitions: 6, retentionHours: 168, producers: ['validate-order'] },
+        { name: 'payments', partitions: 6, retentionHours: 336, producers: ['payment', 'promo-discount'] },
+        { name: 'telemetry', partitions: 12, retentionHours: 24, cleanupPolicy: 'delete' },
+      ],
+    },
+  };
+}
+
+/** The Kafka objects of a synthesized environment (what the kafka module writes). */
+export function kafkaObjects(objects: readonly Manifest[]): Manifest[] {
+  return objects.filter(
+    (o) =>
+      o.apiVersion.startsWith('kafka.strimzi.io/') ||
+      (o.kind === 'Secret' && o.metadata.labels?.['app.kubernetes.io/component'] === 'kafka-client') ||
+      (o.metadata.namespace === 'kafka' && /^Helm(Release|Repository)$/.test(o.kind)) ||
+      (o.kind === 'Namespace' && o.metadata.name === 'kafka'),
+  );
+}
+
+/** Calls recorded by the test backend module. */
+export const clientCalls: { fn: string; auth: KafkaClientAuth }[] = [];
+
+/**
+ * A stand-in backend that asks `platform.kafka` for each kafka trigger, as the knative and
+ * openfaas modules do, so the binding's answers can be asserted in isolation.
+ */
+export const testBackendModule: PlatformModule = {
+  name: 'test-backend',
+  build(platform: HybridPlatform) {
+    clientCalls.length = 0;
+    for (const fn of platform.spec.functions) {
+      for (const t of fn.triggers ?? []) {
+        if (t.type !== 'kafka' || !platform.kafka) continue;
+        clientCalls.push({ fn: fn.name, auth: platform.kafka.client(fn, { read: [t.topic], group: t.consumerGroup ?? fn.name }) });
+      }
+    }
+  },
+};
