@@ -29,7 +29,9 @@ export function describeWithTool(tool: string, name: string, fn: () => void): vo
 
 export interface ToolResult {
   readonly status: number | null;
+  /** stdout and stderr. */
   readonly out: string;
+  readonly stdout: string;
 }
 
 /** Runs a tool with files written into a fresh temporary directory (cwd). */
@@ -37,5 +39,5 @@ export function run(cmd: string, args: string[], files: Record<string, string> =
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hs-obs-'));
   for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
   const r = spawnSync(cmd, args, { cwd: dir, encoding: 'utf8', timeout: 60000 });
-  return { status: r.status, out: `${r.stdout ?? ''}${r.stderr ?? ''}` };
+  return { status: r.status, out: `${r.stdout ?? ''}${r.stderr ?? ''}`, stdout: r.stdout ?? '' };
 }
