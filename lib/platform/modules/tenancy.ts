@@ -82,6 +82,7 @@ export const tenancyModule: PlatformModule = {
     const functionKinds = [...(knative.length > 0 ? KNATIVE_SERVING_KINDS : []), ...(usesEventing ? KNATIVE_EVENTING_KINDS : []), ...(usesKnativeKafka ? KNATIVE_KAFKA_KINDS : [])];
     const systemNamespaces = new Set<string>(Object.values(SYSTEM_NAMESPACES));
     const chart = platform.chart('config', 'tenants');
+    const producers = new Set((spec.kafka?.topics ?? []).flatMap((t) => t.producers ?? []));
 
     spec.tenants.forEach((t, i) => {
       if (systemNamespaces.has(t.name)) {
@@ -115,7 +116,8 @@ export const tenancyModule: PlatformModule = {
         net.allowEgressTo({ namespace: SYSTEM_NAMESPACES.knativeEventing, reason: 'functions publishing events to the broker ingress' });
       }
       net.allowIngressFrom({ namespace: SYSTEM_NAMESPACES.monitoring, reason: 'Prometheus scraping function and queue-proxy metrics' });
-      if (spec.kafka && own.some((f) => f.target === 'knative' && hasTrigger(f, 'kafka'))) {
+      // Knative functions are Kafka clients in their own namespace: KafkaSources consume with their credentials, producers write.
+      if (spec.kafka && own.some((f) => f.target === 'knative' && (hasTrigger(f, 'kafka') || producers.has(f.name)))) {
         net.allowEgressTo({
           namespace: SYSTEM_NAMESPACES.kafka,
           podLabels: { 'strimzi.io/cluster': kafkaClusterName(spec.kafka), 'strimzi.io/kind': 'Kafka' },
@@ -123,7 +125,7 @@ export const tenancyModule: PlatformModule = {
             const port = platform.kafka?.bootstrapServers.split(':').pop();
             return [port ? Number(port) : STRIMZI_TLS_PORT];
           },
-          reason: 'Kafka brokers (client listener), for functions with Kafka triggers',
+          reason: 'Kafka brokers (client listener), for functions with Kafka triggers or producing to topics',
         });
       }
       (t.egress ?? []).forEach((e, j) =>
