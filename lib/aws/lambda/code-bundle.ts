@@ -69,21 +69,27 @@ export function bundleCode(props: CodeBundleProps): CodeBundle {
   let files: Record<string, Uint8Array>;
   if (node) {
     const entry = entryOf(dir, props.handler, specPath);
-    const result = buildSync({
-      entryPoints: [entry.file],
-      bundle: true,
-      platform: 'node',
-      target: `node${node[1]}`,
-      format: 'cjs',
-      write: false,
-      outfile: `${entry.module}.js`,
-      absWorkingDir: dir,
-      legalComments: 'none',
-      logLevel: 'silent',
-      // Paths relative to the source directory keep the output free of machine-specific paths.
-      sourceRoot: '',
-      minify: false,
-    });
+    let result;
+    try {
+      result = buildSync({
+        entryPoints: [entry.file],
+        bundle: true,
+        platform: 'node',
+        target: `node${node[1]}`,
+        format: 'cjs',
+        write: false,
+        outfile: `${entry.module}.js`,
+        // The path comments esbuild writes are relative to this directory: no machine-specific paths.
+        absWorkingDir: dir,
+        legalComments: 'none',
+        logLevel: 'silent',
+        minify: false,
+      });
+    } catch (e) {
+      // esbuild throws with the failures attached; the first one says what to fix.
+      const first = (e as { errors?: { text: string }[] }).errors?.[0]?.text ?? (e as Error).message;
+      return fail(`${specPath}.path`, props.path, `does not bundle: ${first}`);
+    }
     if (result.errors.length > 0) fail(`${specPath}.path`, props.path, `does not bundle: ${result.errors[0].text}`);
     files = Object.fromEntries(result.outputFiles.map((f) => [path.relative(dir, f.path).split(path.sep).join('/'), f.contents]));
   } else {

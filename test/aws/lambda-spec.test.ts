@@ -1,0 +1,152 @@
+/** Lambda inputs AWS would reject, caught as SpecErrors that name the field, the value and what is valid. */
+import { installMocks, recorded } from './support';
+
+installMocks('dev');
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { parseSpec } = require('../../lib/spec/parse') as typeof import('../../lib/spec/parse');
+const { SpecError } = require('../../lib/spec/errors') as typeof import('../../lib/spec/errors');
+const { awsScheduleExpression, logRetentionDays } = require('../../lib/spec/targets/lambda') as typeof import('../../lib/spec/targets/lambda');
+const { LambdaFunction } = require('../../lib/aws/lambda/lambda-function') as typeof import('../../lib/aws/lambda/lambda-function');
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+const code = { path: 'test/aws/fixtures/echo', handler: 'index.handler', runtime: 'nodejs22.x' };
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const specWith = (fn: Record<string, unknown>, extra: Record<string, any> = {}) => ({
+  name: 'acme',
+  aws: { region: 'eu-west-1', accountId: '123456789012' },
+  environments: { dev: { domain: 'dev.acme.example' }, staging: { domain: 'staging.acme.example' } },
+  tenants: [{ name: 'media' }],
+  functions: [{ name: 'fn', tenant: 'media', target: 'lambda', code, ...fn }],
+  ...extra,
+});
+function specError(input: unknown): string {
+  try {
+    parseSpec(input);
+  } catch (e) {
+    expect(e).toBeInstanceOf(SpecError);
+    return (e as Error).message;
+  }
+  throw new Error('expected a SpecError');
+}
+
+describe('function limits', () => {
+  test('timeout above 900 s', () => {
+    expect(specError(specWith({ timeoutSeconds: 901 }))).toContain('functions[0].timeoutSeconds: Lambda functions time out after at most 900 seconds (got 901)');
+  });
+
+  test('memory out of range, set directly or derived from resources.limits.memory', () => {
+    expect(specError(specWith({ lambda: { memoryMb: 64 } }))).toContain('functions[0].lambda.memoryMb: Lambda memory must be 128–10240 MB (got 64)');
+    expect(specError(specWith({ lambda: { memoryMb: 20000 } }))).toContain('functions[0].lambda.memoryMb: Lambda memory must be 128–10240 MB (got 20000)');
+    expect(specError(specWith({ resources: { limits: { memory: '64Mi' } } }))).toContain(
+      'functions[0].resources.limits.memory: gives Lambda 64 MB; Lambda memory must be 128–10240 MB (set lambda.memoryMb) (got "64Mi")',
+    );
+    expect(() => parseSpec(specWith({ resources: { limits: { memory: '1Gi' } } }))).not.toThrow();
+  });
+
+  test('async retries above Lambda’s 2, reserved concurrency below the warm instances', () => {
+    expect(specError(specWith({ delivery: { retries: 3 } }))).toContain('functions[0].delivery.retries: Lambda retries asynchronous invocations at most 2 times; use 0–2 (got 3)');
+    expect(specError(specWith({ coldStart: { preset: 'prewarmed', instances: 4 }, lambda: { reservedConcurrency: 2 } }))).toContain(
+      'functions[0].lambda.reservedConcurrency: is below the 4 provisioned instance(s) of coldStart {"preset":"prewarmed","instances":4}',
+    );
+  });
+
+  test('names beyond the IAM 64-character limit (checked for the longest environment name)', () => {
+    expect(specError(specWith({ name: 'a-rather-long-function-name-for-lambda-x' }, { name: 'a-long-platform-name-abc' }))).toContain(
+      'functions[0].name: gives the AWS name "a-long-platform-name-abc-staging-a-rather-long-function-name-for-lambda-x-sched" (79 characters) in environment "staging"; IAM role names are at most 64',
+    );
+  });
+
+  test('reserved environment variables, non-ECR images', () => {
+    expect(specError(specWith({ env: { AWS_REGION: 'x' } }))).toContain('functions[0].env.AWS_REGION: "AWS_REGION" is reserved by the Lambda runtime; choose another name (got "x")');
+    expect(specError(specWith({ code: undefined, image: 'ghcr.io/acme/fn:1.0.0' }))).toContain('functions[0].image: Lambda runs container images from Amazon ECR only');
+  });
+});
+
+describe('schedules', () => {
+  test('an invalid cron is refused with the parser’s reason', () => {
+    expect(specError(specWith({ triggers: [{ type: 'schedule', cron: '61 * * * *' }] }))).toContain('functions[0].triggers[0].cron: is not a valid cron expression: Constraint error, got value 61 expected range 0-59');
+    expect(specError(specWith({ triggers: [{ type: 'schedule', cron: '0 6 * *' }] }))).toContain('functions[0].triggers[0].cron: must be a 5-field cron expression "min hour day month weekday" (has 4 fields)');
+  });
+
+  test('a valid cron that EventBridge Scheduler cannot express, and unknown time zones', () => {
+    expect(specError(specWith({ triggers: [{ type: 'schedule', cron: '0 0 1 * 1' }] }))).toContain(
+      'functions[0].triggers[0].cron: restricts both day-of-month and day-of-week; cron runs when either matches, which EventBridge Scheduler cannot express — use two schedule triggers (got "0 0 1 * 1")',
+    );
+    expect(specError(specWith({ triggers: [{ type: 'schedule', cron: 'H 2 * * *' }] }))).toContain('uses "H" (hashed values), which EventBridge Scheduler does not support');
+    expect(specError(specWith({ triggers: [{ type: 'schedule', cron: '0 2 * * *', timezone: 'Mars/Olympus' }] }))).toContain(
+      'functions[0].triggers[0].timezone: must be an IANA time zone such as "UTC" or "Europe/Berlin" (got "Mars/Olympus")',
+    );
+  });
+
+  test.each([
+    ['0 6 * * 1', 'cron(0 6 ? * MON *)'],
+    ['30 2 * * *', 'cron(30 2 * * ? *)'],
+    ['*/5 * * * *', 'cron(0/5 * * * ? *)'],
+    ['0 9-17/2 * * *', 'cron(0 9,11,13,15,17 * * ? *)'],
+    ['0 0 * * 0', 'cron(0 0 ? * SUN *)'],
+    ['0 0 * * 7', 'cron(0 0 ? * SUN *)'],
+    ['0 0 * * 5-7', 'cron(0 0 ? * SUN,FRI,SAT *)'],
+    ['0 0 * * */2', 'cron(0 0 ? * SUN,TUE,THU,SAT *)'],
+    ['0 0 * * MON-FRI', 'cron(0 0 ? * MON-FRI *)'],
+    ['0 0 * * 5#3', 'cron(0 0 ? * 6#3 *)'],
+    ['0 0 * * 5L', 'cron(0 0 ? * 6L *)'],
+    ['0 0 L * *', 'cron(0 0 L * ? *)'],
+    ['15 10 1,15 * *', 'cron(15 10 1,15 * ? *)'],
+    ['0 0 1 */3 *', 'cron(0 0 1 1/3 ? *)'],
+    ['0 12 * JAN,JUL *', 'cron(0 12 * 1,7 ? *)'],
+  ])('cron %s → %s (Sunday 0/7 → SUN = AWS 1, one day field "?")', (cron, aws) => {
+    expect(awsScheduleExpression(cron)).toBe(aws);
+  });
+});
+
+describe('triggers and wiring', () => {
+  test('kafka trigger without MSK or a reachable self-managed Kafka', () => {
+    expect(specError(specWith({ triggers: [{ type: 'kafka', topic: 'orders' }] }))).toContain('functions[0].triggers[0]: a Lambda kafka trigger needs kafka.msk.clusterArn (Amazon MSK) or lambda.selfManagedKafka');
+  });
+
+  test('overlapping S3 notifications on one bucket, and writing where the trigger listens (recursive loop)', () => {
+    const two = specWith({ triggers: [{ type: 's3', bucket: 'acme-up', prefix: 'in/' }] });
+    two.functions.push({ name: 'other', tenant: 'media', target: 'lambda', code, triggers: [{ type: 's3', bucket: 'acme-up', prefix: 'in/images/', via: 'direct' }] } as never);
+    expect(specError(two)).toContain('functions[1].triggers[0].prefix: overlaps the s3 trigger of function "fn" on bucket acme-up');
+    expect(specError(specWith({ lambda: { s3Write: [{ bucket: 'acme-up', prefix: 'in/thumbs/' }] }, triggers: [{ type: 's3', bucket: 'acme-up', prefix: 'in/' }] }))).toContain(
+      'functions[0].lambda.s3Write[0].prefix: writes under prefix "in/" of bucket acme-up, where function "fn" is triggered on new objects: a recursive loop',
+    );
+    const disjoint = specWith({ lambda: { s3Write: [{ bucket: 'acme-up', prefix: 'out/' }] }, triggers: [{ type: 's3', bucket: 'acme-up', prefix: 'in/', suffix: '.png' }] });
+    disjoint.functions.push({ name: 'other', tenant: 'media', target: 'lambda', code, triggers: [{ type: 's3', bucket: 'acme-up', prefix: 'in/', suffix: '.jpg' }] } as never);
+    expect(() => parseSpec(disjoint)).not.toThrow();
+  });
+
+  test('a toolkit queue feeding two functions', () => {
+    const spec = specWith({ triggers: [{ type: 'sqs', queue: 'jobs' }] });
+    spec.functions.push({ name: 'other', tenant: 'media', target: 'lambda', code, triggers: [{ type: 'sqs', queue: 'jobs' }] } as never);
+    expect(specError(spec)).toContain('functions[1].triggers[0].queue: is already the queue of function "fn"; a toolkit-created queue feeds one function (got "jobs")');
+  });
+
+  test('a route to a Lambda function needs the cluster’s OIDC provider (Kong assumes its role through IRSA)', () => {
+    expect(specError(specWith({ triggers: [{ type: 'http' }] }, { routes: [{ name: 'r', host: 'api.acme.example', path: '/fn', function: 'fn', auth: 'none' }] }))).toContain(
+      'aws.oidcProvider: is required: route(s) "r" send traffic to Lambda through Kong',
+    );
+  });
+});
+
+describe('the component validates too (used directly, outside parseSpec), before registering anything', () => {
+  const env = { platform: 'acme', env: 'dev' as const, region: 'eu-west-1', accountId: '123456789012' };
+  test.each([
+    [{ timeoutSeconds: 1000 }, 'functions[fn].timeoutSeconds: Lambda functions time out after at most 900 seconds (got 1000)'],
+    [{ lambda: { memoryMb: 100 } }, 'functions[fn].lambda.memoryMb: Lambda memory must be 128–10240 MB (got 100)'],
+    [{ delivery: { retries: 5 } }, 'functions[fn].delivery.retries: Lambda retries asynchronous invocations at most 2 times; use 0–2 (got 5)'],
+    [{ triggers: [{ type: 'schedule', cron: '0 0 1 * MON' }] }, 'functions[fn].triggers[0].cron: restricts both day-of-month and day-of-week'],
+    [{ code: { ...code, path: 'test/aws/fixtures/missing' } }, 'functions[fn].code.path: is not a directory'],
+    [{ code: { ...code, handler: 'main.handler' } }, 'functions[fn].code.handler: no module "main" (.ts/.mts/.js/.mjs/.cjs)'],
+  ])('%j', (override, message) => {
+    const before = recorded.length;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const fn = { name: 'fn', tenant: 'media', target: 'lambda', code, ...override } as any;
+    expect(() => new LambdaFunction(`bad-${before}`, { function: fn, environment: env, logRetentionDays: 7 })).toThrow(message);
+    expect(recorded.slice(before).filter((r) => r.type.startsWith('aws:') || r.type.startsWith('pulumi:providers'))).toEqual([]);
+  });
+});
+
+test('log retention rounds up to a period CloudWatch accepts', () => {
+  expect([1, 2, 3, 4, 14, 15, 90, 91, 3650, 9999].map(logRetentionDays)).toEqual([1, 3, 3, 5, 14, 30, 90, 120, 3653, 3653]);
+});
