@@ -114,6 +114,21 @@ export const referenceSpec: PlatformSpecInput = {
     { name: 'thumbnails', host: 'api.acme.example', path: '/thumbnails', methods: ['POST'], function: 'thumbnail', auth: 'key-auth', rateLimit: { minute: 120 } },
   ],
   gateway: { consumers: [{ name: 'mobile-app', credentialSecret: 'mobile-app-key' }, { name: 'partner-portal', credentialSecret: 'partner-portal-key' }] },
+  // Knative flows of the order pipeline (seeds 002/004): checkout events run validate → payment →
+  // ship in order, the result goes back to the shop's broker; a one-minute heartbeat proves
+  // the broker path end to end (observability can alert when it stops).
+  knative: {
+    sequences: [
+      {
+        name: 'order-pipeline',
+        tenant: 'shop',
+        steps: ['validate-order', 'payment', 'ship'],
+        reply: { broker: 'default' },
+        trigger: { eventType: 'com.acme.order.placed', source: 'shop/checkout' },
+      },
+    ],
+    pings: [{ name: 'heartbeat', tenant: 'shop', cron: '*/1 * * * *', contentType: 'application/json', data: '{"message":"heartbeat"}', sink: { broker: 'default' } }],
+  },
   kafka: {
     clusterName: 'events',
     topics: [

@@ -1,4 +1,5 @@
 import { kafkaModule } from './kafka';
+import { knativeModule } from './knative';
 import type { PlatformModule } from './module';
 import { observabilityModule } from './observability';
 import { openfaasModule } from './openfaas';
@@ -14,6 +15,7 @@ import { platformOperatorsModule, tenancyModule } from './tenancy';
 export const MODULES: readonly PlatformModule[] = [
   tenancyModule,
   kafkaModule,
+  knativeModule,
   openfaasModule,
   observabilityModule,
   platformOperatorsModule,

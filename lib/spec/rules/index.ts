@@ -1,6 +1,7 @@
 import type { Rule } from './context';
 import { environmentRules } from './environments';
 import { functionRules } from './functions';
+import { knativeRules } from './knative';
 import { kafkaRules } from './kafka';
 import { lambdaRules } from './lambda';
 import { uniqueNames } from './names';
@@ -10,4 +11,4 @@ import { routeRules } from './routes';
 import { tenantRules } from './tenants';
 
 /** Every cross-field rule, run by parseSpec after the schema. Add a rule file per area. */
-export const RULES: readonly Rule[] = [uniqueNames, functionRules, routeRules, environmentRules, tenantRules, openfaasRules, lambdaRules, kafkaRules, observabilityRules];
+export const RULES: readonly Rule[] = [uniqueNames, functionRules, routeRules, environmentRules, tenantRules, openfaasRules, lambdaRules, kafkaRules, observabilityRules, knativeRules];
