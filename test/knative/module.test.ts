@@ -65,7 +65,7 @@ describe('knative module on the reference stack', () => {
     for (const step of dev.get('Sequence', 'order-pipeline', 'shop').spec.steps) expect(step.delivery.deadLetterSink.ref.name).toBe('dead-letter-sink');
     for (const t of ['shop', 'iot']) {
       const dls = dev.get('Service', 'dead-letter-sink', t);
-      expect(dls.metadata.labels['networking.knative.dev/visibility']).toBe('cluster-local');
+      expect(dls.metadata.labels?.['networking.knative.dev/visibility']).toBe('cluster-local');
     }
   });
 
