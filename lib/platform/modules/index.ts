@@ -1,5 +1,6 @@
 import { kafkaModule } from './kafka';
 import { knativeModule } from './knative';
+import { kongModule } from './kong';
 import type { PlatformModule } from './module';
 import { observabilityModule } from './observability';
 import { openfaasModule } from './openfaas';
@@ -17,6 +18,7 @@ export const MODULES: readonly PlatformModule[] = [
   kafkaModule,
   knativeModule,
   openfaasModule,
+  kongModule,
   observabilityModule,
   platformOperatorsModule,
 ];
