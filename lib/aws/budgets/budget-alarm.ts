@@ -53,7 +53,7 @@ export class BudgetAlarm extends pulumi.ComponentResource {
     const o = { parent: this, ...(args.provider && { provider: args.provider }) };
 
     this.topic = new aws.sns.Topic(`${name}-topic`, { name: this.topicName, displayName: `${prefix} budget and alarms` }, o);
-    new aws.sns.TopicPolicy(
+    const topicPolicy = new aws.sns.TopicPolicy(
       `${name}-topic-policy`,
       {
         arn: this.topic.arn,
@@ -112,7 +112,8 @@ export class BudgetAlarm extends pulumi.ComponentResource {
           subscriberSnsTopicArns: [this.topicArn],
         })),
       },
-      { ...o, dependsOn: [this.topic] },
+      // AWS Budgets checks that it may publish to the topic when the notifications are saved.
+      { ...o, dependsOn: [topicPolicy] },
     );
     this.registerOutputs({ topicArn: this.topicArn, budgetName: this.budgetName });
   }

@@ -47,8 +47,9 @@ function filtersOverlap(a: S3Filter, b: S3Filter): boolean {
 /** What the AWS side can deploy: names within AWS limits, schedules AWS can run, reachable Kafka, no S3 loops. */
 export const lambdaRules: Rule = (ctx) => {
   const { spec, issues } = ctx;
-  const lambdas = spec.functions.filter((f) => f.target === 'lambda');
-  const envs = ENVIRONMENTS.filter((e) => spec.environments[e]);
+  const lambdas = (spec.functions ?? []).filter((f) => f.target === 'lambda');
+  // The spec holds only what passed the schema: a top-level field that failed may be absent.
+  const envs = ENVIRONMENTS.filter((e) => spec.environments?.[e]);
   // The longest environment name gives the longest resource names.
   const longestEnv = [...envs].sort((a, b) => b.length - a.length)[0] ?? 'dev';
   const s3Filters: S3Filter[] = [];
@@ -58,10 +59,10 @@ export const lambdaRules: Rule = (ctx) => {
     const at = (...p: (string | number)[]) => ctx.at('functions', fn, ...p);
     const names = lambdaNames(naming.lambdaFunction(spec.name, longestEnv, fn.name));
     const longest = [names.role, names.schedulerRole].sort((a, b) => b.length - a.length)[0];
-    if (longest.length > MAX_ROLE_NAME) {
+    if (spec.name !== undefined && longest.length > MAX_ROLE_NAME) {
       issues.add(at('name'), fn.name, `gives the AWS name "${longest}" (${longest.length} characters) in environment "${longestEnv}"; IAM role names are at most ${MAX_ROLE_NAME} — shorten the function or platform name`);
     }
-    if (names.deadLetterQueue.length > MAX_QUEUE_NAME) {
+    if (spec.name !== undefined && names.deadLetterQueue.length > MAX_QUEUE_NAME) {
       issues.add(at('name'), fn.name, `gives the SQS queue name "${names.deadLetterQueue}", longer than ${MAX_QUEUE_NAME} characters`);
     }
 
@@ -112,7 +113,7 @@ export const lambdaRules: Rule = (ctx) => {
         if (other) issues.add(at('triggers', i, 'queue'), t.queue, `is already the queue of function "${other.name}"; a toolkit-created queue feeds one function`);
         else queues.set(t.queue, fn);
         const dlq = `${sqsTriggerQueueName(naming.envPrefix(spec.name, longestEnv), t.queue)}-dlq`;
-        if (dlq.length > MAX_QUEUE_NAME) issues.add(at('triggers', i, 'queue'), t.queue, `gives the SQS queue name "${dlq}", longer than ${MAX_QUEUE_NAME} characters`);
+        if (spec.name !== undefined && dlq.length > MAX_QUEUE_NAME) issues.add(at('triggers', i, 'queue'), t.queue, `gives the SQS queue name "${dlq}", longer than ${MAX_QUEUE_NAME} characters`);
       }
     });
   }
@@ -139,12 +140,12 @@ export const lambdaRules: Rule = (ctx) => {
 
   // Kong reaches Lambda with an IRSA role; without the cluster's OIDC provider it cannot assume one.
   const lambdaNamesSet = new Set(lambdas.map((f) => f.name));
-  const routed = spec.routes.filter((r) => lambdaNamesSet.has(r.function));
-  if (routed.length > 0 && !spec.aws.oidcProvider) {
+  const routed = (spec.routes ?? []).filter((r) => lambdaNamesSet.has(r.function));
+  if (routed.length > 0 && spec.aws && !spec.aws.oidcProvider) {
     issues.add('aws.oidcProvider', undefined, `is required: route(s) ${routed.map((r) => `"${r.name}"`).join(', ')} send traffic to Lambda through Kong, which assumes an IAM role through the cluster's OIDC provider (IRSA)`);
   }
 
-  const thresholds = spec.budgets.thresholds;
+  const thresholds = spec.budgets?.thresholds;
   if (thresholds) {
     if (new Set(thresholds).size !== thresholds.length) issues.add('budgets.thresholds', thresholds, 'lists a threshold twice; each threshold is one budget notification');
     if (thresholds.length > MAX_BUDGET_THRESHOLDS) issues.add('budgets.thresholds', thresholds, `has ${thresholds.length} thresholds; AWS Budgets allows ${MAX_BUDGET_THRESHOLDS} next to the FORECASTED 100 % notification`);
