@@ -27,7 +27,7 @@ const spec = parseSpec({
   tenants: [{ name: 'data' }],
   kafka: { topics: [], msk: { clusterArn: MSK } },
   functions: [
-    { name: 'ingest', tenant: 'data', target: 'lambda', code: { path: 'test/aws/fixtures/echo', handler: 'index.handler', runtime: 'nodejs22.x' }, timeoutSeconds: 120, scaling: { max: 20 }, delivery: { retries: 1 }, triggers: [{ type: 'sqs', queue: 'orders-in', batchSize: 50 }] },
+    { name: 'ingest', tenant: 'data', target: 'lambda', code: { path: 'test/aws/fixtures/echo', handler: 'index.handler', runtime: 'nodejs22.x' }, timeoutSeconds: 120, scaling: { max: 20 }, delivery: { retries: 1 }, secrets: [{ env: 'DB_PASSWORD', secret: 'orders-db', key: 'password' }], triggers: [{ type: 'sqs', queue: 'orders-in', batchSize: 50 }] },
     {
       name: 'report',
       tenant: 'data',
@@ -87,9 +87,15 @@ describe('sqs trigger', () => {
     expect(execPolicy('ingest')).toEqual([
       { Sid: 'Logs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: arn('logs', 'log-group:/aws/lambda/tst-dev-ingest:log-stream:*') },
       { Sid: 'DeadLetterQueue', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: arn('sqs', 'tst-dev-ingest-dlq') },
+      // Secrets Manager appends "-" and six random characters to the name in the ARN.
+      { Sid: 'Secret0', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: arn('secretsmanager', 'secret:orders-db-??????') },
       { Sid: 'SqsTrigger0', Effect: 'Allow', Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'], Resource: arn('sqs', 'tst-dev-orders-in') },
     ]);
     expect(one('aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig', (r) => r.name === 'tst-dev-ingest-async').inputs.maximumRetryAttempts).toBe(1);
+  });
+
+  test('secrets reach the function as references (name and key), never as values', () => {
+    expect(one('aws:lambda/function:Function', (r) => r.inputs.name === 'tst-dev-ingest').inputs.environment).toEqual({ variables: { DB_PASSWORD_SECRET_ID: 'orders-db', DB_PASSWORD_SECRET_KEY: 'password' } });
   });
 });
 
