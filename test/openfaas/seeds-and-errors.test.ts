@@ -48,7 +48,7 @@ describe('seed stack files rebuilt', () => {
     expect(spec.environment).toEqual({ exec_timeout: '10s', read_timeout: '15s', write_timeout: '15s', DB_PASSWORD_FILE: '/var/openfaas/secrets/db-password' });
     // the seed's `--set generateBasicAuth=true` install, typed
     expect(get('HelmRelease', 'openfaas').spec.values).toMatchObject({ functionNamespace: 'openfaas-fn', generateBasicAuth: true });
-    expect(find('HelmRelease').map((r) => r.metadata.name)).toEqual(['openfaas']);
+    expect(find('HelmRelease').filter((r) => r.metadata.namespace === 'openfaas').map((r) => r.metadata.name)).toEqual(['openfaas']);
   });
 
   test('seed 002 cron examples (backup-job daily 02:00, report-generator Mondays 09:00) as Functions the cron-connector reads', () => {

@@ -56,7 +56,7 @@ describe('cdk8s → Pulumi bridge', () => {
     registered.length = 0;
     deployCluster(platformWithContent());
     await settle();
-    const releases = registered.filter((r) => r.type === 'kubernetes:helm.sh/v3:Release');
+    const releases = registered.filter((r) => r.type === 'kubernetes:helm.sh/v3:Release' && r.name.startsWith('demo-system/'));
     expect(releases.map((r) => r.name).sort()).toEqual(['demo-system/demo-addon', 'demo-system/demo-operator']);
     const op = releases.find((r) => r.name === 'demo-system/demo-operator')!.inputs;
     expect(op).toMatchObject({ name: 'demo-operator', namespace: 'demo-system', chart: 'demo-operator', version: '1.2.3', repositoryOpts: { repo: 'https://charts.example.org' }, values: { replicaCount: 2, image: { tag: 'v1' } }, createNamespace: false });
@@ -74,7 +74,7 @@ describe('cdk8s → Pulumi bridge', () => {
     expect(types).not.toContain('kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization');
     expect(types).not.toContain('kubernetes:helm.toolkit.fluxcd.io/v2:HelmRelease');
     expect(types).toEqual(expect.arrayContaining(['kubernetes:core/v1:Namespace', 'kubernetes:demo.example.org/v1:Widget', 'kubernetes:v1:ConfigMap']));
-    const cm = registered.find((r) => r.type === 'kubernetes:v1:ConfigMap')!;
+    const cm = registered.find((r) => r.type === 'kubernetes:v1:ConfigMap' && r.name === 'demo-system/c')!;
     expect(cm.inputs).toMatchObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'demo-system' }, data: { a: 'b' } });
   });
 
