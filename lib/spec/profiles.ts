@@ -38,15 +38,15 @@ export type ComponentName = (typeof COMPONENTS)[number];
 
 /**
  * How many Deployments (pods per replica) each component runs. Knative Serving runs
- * activator, autoscaler, controller and webhook; Eventing runs controller, webhook,
- * mt-broker ingress/filter and the in-memory channel dispatcher. Grafana's pod also runs
- * its dashboard sidecar, sized inside its resources.
+ * activator, autoscaler, controller and webhook; Kourier its gateway and net-kourier
+ * controller; Eventing runs controller, webhook, mt-broker ingress/filter/controller and the
+ * in-memory channel controller and dispatcher. Grafana's pod also runs its dashboard sidecar.
  */
 export const COMPONENT_PODS: Record<ComponentName, number> = {
   knativeOperator: 1,
   knativeServing: 4,
-  kourier: 1,
-  knativeEventing: 5,
+  kourier: 2,
+  knativeEventing: 7,
   openfaasGateway: 1,
   openfaasQueueWorker: 1,
   kong: 1,

@@ -219,3 +219,11 @@ describeWithUpstream('knative objects against the pinned schemas, chart values a
   });
   const dev = () => synthEnv('dev', spec());
 });
+
+describe('metrics for the platform Prometheus', () => {
+  test('KnativeServing and KnativeEventing export Prometheus metrics (off by default since 1.19)', () => {
+    const { get } = synthEnv('prod');
+    expect(get('KnativeServing', 'knative-serving').spec.config.observability).toEqual({ 'metrics-protocol': 'prometheus', 'request-metrics-protocol': 'prometheus' });
+    expect(get('KnativeEventing', 'knative-eventing').spec.config.observability).toEqual({ 'metrics-protocol': 'prometheus' });
+  });
+});

@@ -104,7 +104,7 @@ describe('network policies', () => {
       .flatMap((s: any) => s.ingress ?? [])
       .flatMap((r: any) => r.from.map((f: any) => f.namespaceSelector.matchLabels['kubernetes.io/metadata.name']))
       .sort();
-    expect(ingressFrom).toEqual(['knative-eventing', 'knative-serving', 'kong', 'kourier-system', 'monitoring']);
+    expect(ingressFrom).toEqual(['knative-eventing', 'knative-serving', 'kong', 'monitoring']);
   });
 
   test('Kafka egress only for tenants whose Knative functions have Kafka triggers, to the brokers client port', () => {

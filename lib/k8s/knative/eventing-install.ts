@@ -46,6 +46,8 @@ export class KnativeEventingInstall extends Construct {
       spec: {
         version: KNATIVE_VERSION,
         defaultBrokerClass: 'MTChannelBasedBroker',
+        // Metrics are off by default since 1.19; the platform's Prometheus scrapes brokers and controllers.
+        config: { observability: { 'metrics-protocol': 'prometheus' } },
         // The CRD requires every source switch to be present.
         source: { ceph: off, github: off, gitlab: off, kafka: { enabled: props.kafkaSource ?? false }, rabbitmq: off, redis: off },
         ...(s.replicas > 1 && { highAvailability: { replicas: s.replicas } }),

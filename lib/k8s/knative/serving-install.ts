@@ -133,6 +133,9 @@ export class KnativeServingInstall extends Construct {
             'allow-zero-initial-scale': 'true',
           },
           ...(props.features && Object.keys(props.features).length > 0 && { features: { ...props.features } }),
+          // Since 1.19 (OpenTelemetry) Knative exports no metrics unless asked: the platform's
+          // Prometheus scrapes the components and every revision's queue-proxy.
+          observability: { 'metrics-protocol': 'prometheus', 'request-metrics-protocol': 'prometheus' },
         },
         ...(props.serving.replicas > 1 && { highAvailability: { replicas: props.serving.replicas } }),
         workloads: [

@@ -107,8 +107,8 @@ export const tenancyModule: PlatformModule = {
 
       const net = tenant.network;
       if (knative.length > 0) {
-        net.allowIngressFrom({ namespace: SYSTEM_NAMESPACES.knativeServing, reason: 'Knative activator (requests while scaled to zero, buffering) and autoscaler (queue-proxy metrics)' });
-        net.allowIngressFrom({ namespace: SYSTEM_NAMESPACES.kourier, reason: 'Knative ingress gateway (Kourier) forwarding requests to revisions' });
+        // The operator runs Kourier's gateway in knative-serving too, so this one peer covers it.
+        net.allowIngressFrom({ namespace: SYSTEM_NAMESPACES.knativeServing, reason: 'Knative ingress gateway (Kourier), activator (requests while scaled to zero) and autoscaler (queue-proxy metrics)' });
         net.allowIngressFrom({ namespace: SYSTEM_NAMESPACES.kong, reason: 'API gateway (Kong) routing to the functions' });
       }
       if (usesEventing) {
