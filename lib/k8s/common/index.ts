@@ -1,0 +1,4 @@
+export * from './labels';
+export * from './namespace';
+export * from './namespaces';
+export * from './security';

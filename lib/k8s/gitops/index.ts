@@ -1,0 +1,2 @@
+export * from './helm-chart-install';
+export * from './flux-layers';
