@@ -149,11 +149,21 @@ describe('Kong IRSA role', () => {
     });
   });
 
-  test('may invoke exactly the routed Lambda function (by name and by its live alias)', () => {
+  test('may invoke only the live alias of the routed Lambda function (not the unqualified name, i.e. not $LATEST)', () => {
     expect(policyOf(one('aws:iam/rolePolicy:RolePolicy', (r) => r.name === 'acme-prod-kong-invoke-policy'))).toEqual({
       Version: '2012-10-17',
-      Statement: [{ Sid: 'InvokeRoutedFunctions', Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [FN_ARN, `${FN_ARN}:live`] }],
+      Statement: [{ Sid: 'InvokeRoutedFunctions', Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [`${FN_ARN}:live`] }],
     });
+  });
+
+  test('the aws-lambda plugin (cluster side) invokes exactly the qualified ARN the role allows, which carries the provisioned concurrency', () => {
+    const objects = platform.app.charts.flatMap((c) => c.toJson());
+    const plugin = objects.find((o) => o.kind === 'KongPlugin' && o.plugin === 'aws-lambda');
+    const { function_name, qualifier, aws_region } = plugin.config;
+    const invoked = `arn:aws:lambda:${aws_region}:${ACCOUNT}:function:${function_name}:${qualifier}`;
+    expect(policyOf(one('aws:iam/rolePolicy:RolePolicy', (r) => r.name === 'acme-prod-kong-invoke-policy')).Statement[0].Resource).toEqual([invoked]);
+    const warm = one('aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig').inputs;
+    expect(`arn:aws:lambda:${REGION}:${ACCOUNT}:function:${warm.functionName}:${warm.qualifier}`).toBe(invoked);
   });
 
   test('its ARN is the one the Kong install (cluster side, same platform) annotates its service account with', () => {

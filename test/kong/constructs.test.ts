@@ -57,6 +57,11 @@ describe('plugins', () => {
       'KongPlugin(p).config.aws_key: static AWS keys are not allowed: Kong signs with its pod IAM role (IRSA)',
     );
     expect(() => make({ plugin: 'aws-lambda', config: { function_name: 'fn:bad', aws_region: 'eu-west-1', invocation_type: 'RequestResponse', timeout: 1000, awsgateway_compatible: true, is_proxy_integration: true } })).toThrow('config.function_name: must be a Lambda function name');
+    const lambda = { function_name: 'fn', aws_region: 'eu-west-1', invocation_type: 'RequestResponse', timeout: 1000, awsgateway_compatible: true, is_proxy_integration: true };
+    expect(() => make({ plugin: 'aws-lambda', config: { ...lambda, qualifier: 'live:1' } })).toThrow(
+      'KongPlugin(p).config.qualifier: must be a Lambda alias name (letters, digits, "-", "_"), a version number or "$LATEST" (got "live:1")',
+    );
+    for (const qualifier of ['live', '7', '$LATEST']) expect(make({ plugin: 'aws-lambda', config: { ...lambda, qualifier } }).apiObject.toJson().config.qualifier).toBe(qualifier);
   });
 });
 

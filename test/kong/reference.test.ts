@@ -34,7 +34,8 @@ describe('reference stack through the gateway (real backend modules)', () => {
       const ep = s.platform.endpoints.get(fn);
       if (target === 'lambda') {
         expect(service.spec.externalName).toBe(`lambda.${s.platform.env.aws.region}.amazonaws.com`);
-        expect(s.get('KongPlugin', `${route}-aws-lambda`, 'kong').config.function_name).toBe(`acme-${env}-thumbnail`);
+        // The live alias (provisioned concurrency, and the only ARN the invoke role allows), never $LATEST.
+        expect(s.get('KongPlugin', `${route}-aws-lambda`, 'kong').config).toMatchObject({ function_name: `acme-${env}-thumbnail`, qualifier: 'live' });
         continue;
       }
       expect(ep?.target).toBe(target);

@@ -2,6 +2,7 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { fail } from '../../spec/errors';
 import { naming } from '../../spec/naming';
+import { lambdaNames } from '../../spec/targets/lambda';
 import { arns, type AwsEnvironment } from '../context';
 import { policyDocument, policyJson, type PolicyStatement } from './policy';
 
@@ -11,10 +12,8 @@ export interface KongInvokeRoleArgs {
   readonly oidcProvider: string;
   /** Kong's Kubernetes service account: only its tokens may assume the role. */
   readonly serviceAccount: { readonly namespace: string; readonly name: string };
-  /** Deterministic names of the Lambda functions routes send to: the only functions Kong may invoke. */
+  /** Deterministic names of the Lambda functions routes send to: Kong may invoke only their `live` alias. */
   readonly functions: readonly string[];
-  /** Alias Kong invokes besides the unqualified name. @default 'live' */
-  readonly alias?: string;
   /** @default the parent's provider */
   readonly provider?: aws.Provider;
 }
@@ -22,7 +21,10 @@ export interface KongInvokeRoleArgs {
 /**
  * The IAM role Kong's pods assume through IRSA to call the routed Lambda functions: trusted
  * only for the web-identity tokens of Kong's service account (exact `sub`, audience STS),
- * allowed `lambda:InvokeFunction` on exactly those functions.
+ * allowed `lambda:InvokeFunction` on exactly the `live` alias of those functions — the qualifier
+ * the aws-lambda plugin sends (lib/platform/modules/kong.ts), and the one that carries the
+ * provisioned concurrency. Not the unqualified name: a call to `$LATEST` would miss the warm
+ * instances, so the role refuses it.
  */
 export class KongInvokeRole extends pulumi.ComponentResource {
   readonly role: aws.iam.Role;
@@ -37,7 +39,6 @@ export class KongInvokeRole extends pulumi.ComponentResource {
     if (!/^[a-z0-9.-]+(\/[A-Za-z0-9._-]+)*$/.test(issuer)) fail('aws.oidcProvider', args.oidcProvider, 'must be an OIDC issuer host/path such as "oidc.eks.eu-west-1.amazonaws.com/id/ABC123"');
     if (args.functions.length === 0) fail('routes', [], 'KongInvokeRole needs at least one routed Lambda function');
     const a = arns(args.environment);
-    const alias = args.alias ?? 'live';
     this.roleName = naming.kongInvokeRole(args.environment.platform, args.environment.env);
     this.roleArn = a.role(this.roleName);
     this.trustPolicy = policyDocument([
@@ -55,8 +56,8 @@ export class KongInvokeRole extends pulumi.ComponentResource {
       },
     ]);
     const functions = [...new Set(args.functions)].sort();
-    // The plugin may call a function by name (its $LATEST) or by the alias that carries the warm instances.
-    this.statements = [{ Sid: 'InvokeRoutedFunctions', Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: functions.flatMap((f) => [a.lambda(f), a.lambda(f, alias)]) }];
+    // Alias ARNs only: the unqualified ARN is what would let a caller invoke $LATEST.
+    this.statements = [{ Sid: 'InvokeRoutedFunctions', Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: functions.map((f) => a.lambda(f, lambdaNames(f).alias)) }];
     const o = { parent: this, ...(args.provider && { provider: args.provider }) };
     this.role = new aws.iam.Role(`${name}-role`, { name: this.roleName, assumeRolePolicy: policyJson(this.trustPolicy), description: 'Kong (IRSA) invoking the routed Lambda functions' }, o);
     new aws.iam.RolePolicy(`${name}-policy`, { name: 'least-privilege', role: this.role.id, policy: policyJson(policyDocument(this.statements)) }, o);

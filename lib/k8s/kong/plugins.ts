@@ -95,7 +95,11 @@ export interface PrometheusConfig {
  */
 export interface AwsLambdaConfig {
   readonly function_name: string;
-  /** Version or alias to invoke. @default $LATEST */
+  /**
+   * Version or alias to invoke (Kong 3.9 schema: `qualifier`, a string). The toolkit always sets
+   * its `live` alias: only the alias carries provisioned concurrency, and only the alias is
+   * what the Kong invoke role allows. @default $LATEST (Lambda's default when unset)
+   */
   readonly qualifier?: string;
   readonly aws_region: string;
   readonly invocation_type: 'RequestResponse' | 'Event' | 'DryRun';
@@ -166,6 +170,10 @@ export function validatePluginSpec(spec: KongPluginSpec, where: string): void {
       break;
     case 'aws-lambda':
       if (!/^[A-Za-z0-9_-]{1,64}$/.test(spec.config.function_name)) fail(`${where}.config.function_name`, spec.config.function_name, 'must be a Lambda function name (1–64 letters, digits, "-" or "_")');
+      // Lambda's Invoke API: a version number, $LATEST, or an alias name (1–128 characters).
+      if (spec.config.qualifier !== undefined && !/^(\$LATEST|[0-9]+|[A-Za-z0-9_-]{1,128})$/.test(spec.config.qualifier)) {
+        fail(`${where}.config.qualifier`, spec.config.qualifier, 'must be a Lambda alias name (letters, digits, "-", "_"), a version number or "$LATEST"');
+      }
       if (!/^[a-z]{2}(-gov)?-[a-z]+-[0-9]$/.test(spec.config.aws_region)) fail(`${where}.config.aws_region`, spec.config.aws_region, 'must be an AWS region such as "eu-west-1"');
       if (!(spec.config.timeout > 0)) fail(`${where}.config.timeout`, spec.config.timeout, 'must be positive milliseconds');
       break;
