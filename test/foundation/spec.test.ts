@@ -1,18 +1,11 @@
-import { parseSpec, SpecError } from '../../lib/spec';
+import { parseSpec } from '../../lib/spec';
 import { componentFootprint, GiB, PROFILES, cpuCores, memoryBytes } from '../../lib/spec';
 import { resolveEnvironment } from '../../lib/spec/resolve';
 import { referenceCopy } from '../support/synth';
 import { referenceSpec } from '../../stacks/reference';
+import { specErrorOf } from '../support/errors';
 
-function specError(input: unknown): SpecError {
-  try {
-    parseSpec(input);
-  } catch (e) {
-    if (e instanceof SpecError) return e;
-    throw e;
-  }
-  throw new Error('expected a SpecError');
-}
+const specError = (input: unknown) => specErrorOf(() => parseSpec(input));
 
 describe('parseSpec', () => {
   test('accepts the reference stack and applies defaults', () => {

@@ -19,6 +19,7 @@ import { synthEnv } from '../support/synth';
 import { chartValues, describeWithUpstream, unknownValuePaths } from '../support/upstream';
 import { validateAll, validateObject } from '../support/validate';
 import { clientCalls, kafkaObjects, kafkaSpec } from './support';
+import { specErrorOf } from '../support/errors';
 
 const R = 'reflector.v1.k8s.emberstack.com';
 const reflectedTo = (annotations: Record<string, string> | undefined) => {
@@ -27,15 +28,7 @@ const reflectedTo = (annotations: Record<string, string> | undefined) => {
   expect([annotations?.[`${R}/reflection-allowed`], annotations?.[`${R}/reflection-auto-enabled`]]).toEqual(['true', 'true']);
   return allowed?.split(',');
 };
-const errorOf = (fn: () => unknown): SpecError => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof SpecError) return e;
-    throw e;
-  }
-  throw new Error('expected a SpecError');
-};
+const errorOf = specErrorOf;
 
 describe('Strimzi operator install', () => {
   test.each(ENVIRONMENTS)('%s: pinned official chart watching only the kafka namespace, restricted operands, sized by the profile', (env) => {

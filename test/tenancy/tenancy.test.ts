@@ -3,7 +3,6 @@ import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { synthAll } from '../../lib/platform/synth-all';
 import { ENVIRONMENTS } from '../../lib/spec/common';
-import { SpecError } from '../../lib/spec/errors';
 import { parseSpec } from '../../lib/spec/parse';
 import { PROFILES } from '../../lib/spec/profiles';
 import { assertLeastPrivilege } from '../../lib/k8s/tenancy/rbac';
@@ -17,6 +16,7 @@ import type { Manifest } from '../support/synth';
 import { reference, synth } from './support';
 import { describeWithUpstream, readYamlDocs, upstreamPath } from '../support/upstream';
 import { validateAll } from '../support/validate';
+import { specErrorOf } from '../support/errors';
 
 const TENANT_LABEL = 'hybrid-serverless.io/tenant';
 const tenantNames = referenceSpec.tenants.map((t) => t.name);
@@ -26,15 +26,7 @@ const MY_KINDS = ['Namespace', 'ResourceQuota', 'LimitRange', 'Role', 'RoleBindi
 const tenancyObjects = (objects: Manifest[]) =>
   objects.filter((o) => MY_KINDS.includes(o.kind) && (o.metadata.labels?.[TENANT_LABEL] !== undefined || o.metadata.labels?.['app.kubernetes.io/component'] === 'platform-operator'));
 
-function specError(fn: () => unknown): SpecError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof SpecError) return e;
-    throw e;
-  }
-  throw new Error('expected a SpecError');
-}
+const specError = specErrorOf;
 
 describe.each([...ENVIRONMENTS])('tenant namespaces in %s', (env) => {
   const out = synth(env);
