@@ -93,11 +93,12 @@ export const referenceSpec: PlatformSpecInput = {
       tenant: 'media',
       target: 'lambda',
       code: { path: 'stacks/functions/thumbnail', handler: 'index.handler', runtime: 'nodejs20.x' },
-      lambda: { memoryMb: 512, architecture: 'arm64', s3Write: [{ bucket: 'acme-media-uploads', prefix: 'thumbnails/' }] },
-      env: { SOURCE_BUCKET: 'acme-media-uploads', SOURCE_PREFIX: 'uploads/', THUMBNAIL_PREFIX: 'thumbnails/' },
+      // A bucket per environment (names are global; one notification configuration per bucket).
+      lambda: { memoryMb: 512, architecture: 'arm64', s3Write: [{ bucket: 'acme-{env}-media-uploads', prefix: 'thumbnails/', envVar: 'SOURCE_BUCKET' }] },
+      env: { SOURCE_PREFIX: 'uploads/', THUMBNAIL_PREFIX: 'thumbnails/' },
       coldStart: 'warm',
       timeoutSeconds: 60,
-      triggers: [{ type: 'http' }, { type: 's3', bucket: 'acme-media-uploads', prefix: 'uploads/', suffix: '.jpg', via: 'sns' }],
+      triggers: [{ type: 'http' }, { type: 's3', bucket: 'acme-{env}-media-uploads', prefix: 'uploads/', suffix: '.jpg', via: 'sns' }],
     },
     {
       name: 'temperature-alert',

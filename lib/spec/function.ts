@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { cron, dnsLabel, dnsSubdomain, envVarName, resources } from './common';
 import { knativeOptionsSchema } from './targets/knative';
-import { LAMBDA_RUNTIMES, lambdaOptionsSchema } from './targets/lambda';
+import { LAMBDA_RUNTIMES, lambdaOptionsSchema, s3BucketTemplate } from './targets/lambda';
 import { openfaasOptionsSchema } from './targets/openfaas';
 
 export const TARGETS = ['knative', 'openfaas', 'lambda'] as const;
@@ -51,7 +51,14 @@ const scheduleTrigger = z.strictObject({
 });
 const s3Trigger = z.strictObject({
   type: z.literal('s3'),
-  bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be an S3 bucket name (3–63 lowercase letters, digits, "." and "-")' }),
+  /**
+   * An existing bucket. At most one `{env}` token, replaced by the environment name
+   * (`acme-{env}-uploads` → `acme-prod-uploads`): bucket names are global and S3 keeps one
+   * notification configuration per bucket, so environments cannot share one. The resolved
+   * name must be a valid bucket name in every environment.
+   * @default no `{env}` token: one bucket for every environment, refused when the spec has several
+   */
+  bucket: s3BucketTemplate,
   /** @default ['s3:ObjectCreated:*'] */
   events: z.array(z.string().regex(/^s3:[A-Za-z]+:[A-Za-z*]+$/, { message: 'must be an S3 event type such as "s3:ObjectCreated:*"' })).min(1).optional(),
   prefix: z.string().optional(),

@@ -18,3 +18,12 @@ export const naming = {
   /** Prefix of every object the toolkit names per environment. */
   envPrefix: (platform: string, env: EnvironmentName): string => `${platform}-${env}`,
 };
+
+/** Token in S3 bucket names that stands for the environment name (`acme-{env}-uploads`). */
+export const ENV_TOKEN = '{env}';
+
+/**
+ * The bucket an environment uses: S3 bucket names are global and a bucket keeps one
+ * notification configuration, so each environment needs its own bucket; `{env}` gives it one.
+ */
+export const resolveBucket = (name: string, env: EnvironmentName): string => name.replace(ENV_TOKEN, env);

@@ -38,3 +38,15 @@ test('the same code gives the same package hash in every environment', () => {
   expect(hashes.size).toBe(1);
   expect(Object.values(outputs).map((o) => o.budgetName)).toEqual(['acme-dev-monthly', 'acme-staging-monthly', 'acme-prod-monthly', 'acme-edge-monthly']);
 });
+
+test('each environment gets its own bucket from "acme-{env}-media-uploads": notifications, grants and the function’s variable', () => {
+  const notified = ofType('aws:s3/bucketNotification:BucketNotification').map((r) => r.inputs.bucket);
+  expect(notified).toEqual(ENVS.map((e) => `acme-${e}-media-uploads`));
+  const variables = Object.fromEntries(ofType('aws:lambda/function:Function').map((r) => [r.inputs.name, r.inputs.environment.variables.SOURCE_BUCKET]));
+  expect(variables['acme-dev-thumbnail']).toBe('acme-dev-media-uploads');
+  expect(variables['acme-prod-thumbnail']).toBe('acme-prod-media-uploads');
+  const topicSources = ofType('aws:sns/topicPolicy:TopicPolicy', (r) => r.name.includes('-s3-')).map((r) => JSON.parse(r.inputs.policy).Statement[0].Condition.ArnEquals['aws:SourceArn']);
+  expect(topicSources).toEqual(ENVS.map((e) => `arn:aws:s3:::acme-${e}-media-uploads`));
+  const writes = ofType('aws:iam/rolePolicy:RolePolicy', (r) => r.name.endsWith('thumbnail-policy')).map((r) => JSON.parse(r.inputs.policy).Statement.find((s: { Sid: string }) => s.Sid === 'S3Write0').Resource);
+  expect(writes).toEqual(ENVS.map((e) => `arn:aws:s3:::acme-${e}-media-uploads/thumbnails/*`));
+});

@@ -105,15 +105,74 @@ describe('triggers and wiring', () => {
   });
 
   test('overlapping S3 notifications on one bucket, and writing where the trigger listens (recursive loop)', () => {
-    const two = specWith({ triggers: [{ type: 's3', bucket: 'acme-up', prefix: 'in/' }] });
-    two.functions.push({ name: 'other', tenant: 'media', target: 'lambda', code, triggers: [{ type: 's3', bucket: 'acme-up', prefix: 'in/images/', via: 'direct' }] } as never);
-    expect(specError(two)).toContain('functions[1].triggers[0].prefix: overlaps the s3 trigger of function "fn" on bucket acme-up');
-    expect(specError(specWith({ lambda: { s3Write: [{ bucket: 'acme-up', prefix: 'in/thumbs/' }] }, triggers: [{ type: 's3', bucket: 'acme-up', prefix: 'in/' }] }))).toContain(
-      'functions[0].lambda.s3Write[0].prefix: writes under prefix "in/" of bucket acme-up, where function "fn" is triggered on new objects: a recursive loop',
+    const two = specWith({ triggers: [{ type: 's3', bucket: 'acme-{env}-up', prefix: 'in/' }] });
+    two.functions.push({ name: 'other', tenant: 'media', target: 'lambda', code, triggers: [{ type: 's3', bucket: 'acme-{env}-up', prefix: 'in/images/', via: 'direct' }] } as never);
+    expect(specError(two)).toContain('functions[1].triggers[0].prefix: overlaps the s3 trigger of function "fn" on bucket acme-{env}-up');
+    expect(specError(specWith({ lambda: { s3Write: [{ bucket: 'acme-{env}-up', prefix: 'in/thumbs/' }] }, triggers: [{ type: 's3', bucket: 'acme-{env}-up', prefix: 'in/' }] }))).toContain(
+      'functions[0].lambda.s3Write[0].prefix: writes under prefix "in/" of bucket acme-{env}-up, where function "fn" is triggered on new objects: a recursive loop',
     );
-    const disjoint = specWith({ lambda: { s3Write: [{ bucket: 'acme-up', prefix: 'out/' }] }, triggers: [{ type: 's3', bucket: 'acme-up', prefix: 'in/', suffix: '.png' }] });
-    disjoint.functions.push({ name: 'other', tenant: 'media', target: 'lambda', code, triggers: [{ type: 's3', bucket: 'acme-up', prefix: 'in/', suffix: '.jpg' }] } as never);
+    const disjoint = specWith({ lambda: { s3Write: [{ bucket: 'acme-{env}-up', prefix: 'out/' }] }, triggers: [{ type: 's3', bucket: 'acme-{env}-up', prefix: 'in/', suffix: '.png' }] });
+    disjoint.functions.push({ name: 'other', tenant: 'media', target: 'lambda', code, triggers: [{ type: 's3', bucket: 'acme-{env}-up', prefix: 'in/', suffix: '.jpg' }] } as never);
     expect(() => parseSpec(disjoint)).not.toThrow();
+  });
+
+  test('buckets are compared as resolved per environment: a template and a literal name meet in one environment only', () => {
+    // Single-environment specs, so the literal names are legitimate on their own.
+    const devOnly = { environments: { dev: { domain: 'dev.acme.example' } } };
+    const overlap = specWith({ triggers: [{ type: 's3', bucket: 'acme-{env}-up', prefix: 'in/' }] }, devOnly);
+    overlap.functions.push({ name: 'other', tenant: 'media', target: 'lambda', code, triggers: [{ type: 's3', bucket: 'acme-dev-up', prefix: 'in/' }] } as never);
+    expect(specError(overlap)).toContain('functions[1].triggers[0].prefix: overlaps the s3 trigger of function "fn" on bucket acme-dev-up (environment dev)');
+    expect(specError(specWith({ lambda: { s3Write: [{ bucket: 'acme-dev-up', prefix: 'in/x/' }] }, triggers: [{ type: 's3', bucket: 'acme-{env}-up', prefix: 'in/' }] }, devOnly))).toContain(
+      'functions[0].lambda.s3Write[0].prefix: writes under prefix "in/" of bucket acme-dev-up (environment dev), where function "fn" is triggered on new objects: a recursive loop',
+    );
+    // Unresolved strings differ, and in prod (the only environment) the buckets do too.
+    const prodOnly = { environments: { prod: { domain: 'acme.example' } } };
+    const apart = specWith({ lambda: { s3Write: [{ bucket: 'acme-dev-up', prefix: 'in/x/' }] }, triggers: [{ type: 's3', bucket: 'acme-{env}-up', prefix: 'in/' }] }, prodOnly);
+    expect(() => parseSpec(apart)).not.toThrow();
+  });
+});
+
+describe('S3 bucket names with an {env} token', () => {
+  const long = `${'x'.repeat(57)}-{env}`; // 63 characters as written; 61 in dev, 65 in staging
+
+  test('a name valid only before substitution is refused for the environment that makes it invalid', () => {
+    expect(long.length).toBe(63);
+    expect(specError(specWith({ triggers: [{ type: 's3', bucket: long }] }))).toContain(
+      `functions[0].triggers[0].bucket: gives the bucket name "${'x'.repeat(57)}-staging" in environment "staging", which is 65 characters long; S3 bucket names are 3–63 lowercase letters, digits, "." and "-", starting and ending with a letter or digit (got "${long}")`,
+    );
+    expect(specError(specWith({ lambda: { s3Write: [{ bucket: long, prefix: 'out/' }] } }))).toContain('functions[0].lambda.s3Write[0].bucket: gives the bucket name');
+    // Only dev declared: 61 characters, valid.
+    expect(() => parseSpec(specWith({ triggers: [{ type: 's3', bucket: long }] }, { environments: { dev: { domain: 'dev.acme.example' } } }))).not.toThrow();
+  });
+
+  test('at most one {env} token, and no other token; S3 naming rules after substitution', () => {
+    expect(specError(specWith({ triggers: [{ type: 's3', bucket: 'acme-{env}-{env}' }] }))).toContain(
+      'functions[0].triggers[0].bucket: must be an S3 bucket name (lowercase letters, digits, "." and "-") with at most one "{env}" token for the environment name, e.g. "acme-{env}-uploads" (got "acme-{env}-{env}")',
+    );
+    expect(specError(specWith({ triggers: [{ type: 's3', bucket: 'acme-{stage}-up' }] }))).toContain('functions[0].triggers[0].bucket: must be an S3 bucket name');
+    expect(specError(specWith({ triggers: [{ type: 's3', bucket: 'Acme-{env}' }] }))).toContain('functions[0].triggers[0].bucket: must be an S3 bucket name');
+    expect(specError(specWith({ triggers: [{ type: 's3', bucket: '-{env}' }] }))).toContain('functions[0].triggers[0].bucket: gives the bucket name "-staging" in environment "staging", which is not a valid bucket name');
+    expect(specError(specWith({ triggers: [{ type: 's3', bucket: 'acme..{env}' }] }))).toContain('which has two adjacent "."');
+    expect(specError(specWith({ triggers: [{ type: 's3', bucket: 'xn--{env}' }] }))).toContain('which uses "xn--", which S3 reserves at the start of bucket names');
+  });
+
+  test('a trigger bucket without {env} is one bucket shared by every environment: refused when there are several', () => {
+    expect(specError(specWith({ triggers: [{ type: 's3', bucket: 'acme-up' }] }))).toContain(
+      `functions[0].triggers[0].bucket: is the same bucket in environments dev, staging: bucket names are global and S3 keeps one notification configuration per bucket, so each environment's deploy would replace the others' — add "{env}" for a bucket per environment, e.g. "acme-{env}-up" (got "acme-up")`,
+    );
+    expect(() => parseSpec(specWith({ triggers: [{ type: 's3', bucket: 'acme-up' }] }, { environments: { prod: { domain: 'acme.example' } } }))).not.toThrow();
+    // Writing to a shared bucket needs no notification configuration: allowed.
+    expect(() => parseSpec(specWith({ lambda: { s3Write: [{ bucket: 'acme-shared', prefix: 'out/' }] } }))).not.toThrow();
+  });
+
+  test('the variable that receives the resolved name cannot clash with env, secrets, the runtime or another bucket', () => {
+    const w = (envVar: string, more: Record<string, unknown> = {}) => specWith({ lambda: { s3Write: [{ bucket: 'acme-{env}-out', prefix: 'a/', envVar }] }, ...more });
+    expect(specError(w('OUT_BUCKET', { env: { OUT_BUCKET: 'x' } }))).toContain('functions[0].lambda.s3Write[0].envVar: is also set in env; the variable receives the resolved bucket name — remove it from env (got "OUT_BUCKET")');
+    expect(specError(w('AWS_REGION'))).toContain('functions[0].lambda.s3Write[0].envVar: "AWS_REGION" is reserved by the Lambda runtime');
+    expect(specError(w('DB_SECRET_ID', { secrets: [{ env: 'DB', secret: 'db', key: 'password' }] }))).toContain('functions[0].lambda.s3Write[0].envVar: clashes with the reference variable of secret "DB"');
+    const two = specWith({ lambda: { s3Write: [{ bucket: 'acme-{env}-a', prefix: 'a/', envVar: 'B' }, { bucket: 'acme-{env}-b', prefix: 'b/', envVar: 'B' }] } });
+    expect(specError(two)).toContain('functions[0].lambda.s3Write[1].envVar: already receives bucket acme-{env}-a; one variable holds one bucket name');
+    expect(specError(w('1X'))).toContain('functions[0].lambda.s3Write[0].envVar: must be a C identifier');
   });
 
   test('a toolkit queue feeding two functions', () => {
@@ -138,6 +197,9 @@ describe('the component validates too (used directly, outside parseSpec), before
     [{ triggers: [{ type: 'schedule', cron: '0 0 1 * MON' }] }, 'functions[fn].triggers[0].cron: restricts both day-of-month and day-of-week'],
     [{ code: { ...code, path: 'test/aws/fixtures/missing' } }, 'functions[fn].code.path: is not a directory'],
     [{ code: { ...code, handler: 'main.handler' } }, 'functions[fn].code.handler: no module "main" (.ts/.mts/.js/.mjs/.cjs)'],
+    [{ triggers: [{ type: 's3', bucket: `${'x'.repeat(60)}-{env}` }] }, `functions[fn].triggers[0].bucket: gives the bucket name "${'x'.repeat(60)}-dev" in environment "dev", which is 64 characters long`],
+    [{ lambda: { s3Write: [{ bucket: 'ab', prefix: 'a/' }] } }, 'functions[fn].lambda.s3Write[0].bucket: is 2 characters long; S3 bucket names are 3–63'],
+    [{ env: { OUT: 'x' }, lambda: { s3Write: [{ bucket: 'acme-{env}-a', prefix: 'a/', envVar: 'OUT' }] } }, 'functions[fn].lambda.s3Write[0].envVar: is also set in env; the variable receives one resolved bucket name (got "OUT")'],
   ])('%j', (override, message) => {
     const before = recorded.length;
     // eslint-disable-next-line @typescript-eslint/no-explicit-any

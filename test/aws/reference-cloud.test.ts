@@ -20,6 +20,8 @@ const FN_ARN = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${FN}`;
 const DLQ_ARN = `arn:aws:sqs:${REGION}:${ACCOUNT}:${FN}-dlq`;
 const TOPIC_ARN = `arn:aws:sns:${REGION}:${ACCOUNT}:${FN}-s3-1`;
 const ALERTS_ARN = `arn:aws:sns:${REGION}:${ACCOUNT}:acme-prod-alerts`;
+// The reference stack's `acme-{env}-media-uploads`, resolved for prod.
+const BUCKET = 'acme-prod-media-uploads';
 
 let outputs: Record<string, unknown>;
 let platform: InstanceType<typeof HybridPlatform>;
@@ -49,7 +51,7 @@ describe('thumbnail Lambda (prod)', () => {
       publish: true,
       sourceCodeHash: bundle.sha256,
       loggingConfig: { logFormat: 'JSON', logGroup: `/aws/lambda/${FN}` },
-      environment: { variables: { SOURCE_BUCKET: 'acme-media-uploads', SOURCE_PREFIX: 'uploads/', THUMBNAIL_PREFIX: 'thumbnails/' } },
+      environment: { variables: { SOURCE_BUCKET: BUCKET, SOURCE_PREFIX: 'uploads/', THUMBNAIL_PREFIX: 'thumbnails/' } },
     });
   });
 
@@ -87,8 +89,8 @@ describe('thumbnail Lambda (prod)', () => {
       Statement: [
         { Sid: 'Logs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/${FN}:log-stream:*` },
         { Sid: 'DeadLetterQueue', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: DLQ_ARN },
-        { Sid: 'S3Write0', Effect: 'Allow', Action: ['s3:PutObject'], Resource: 'arn:aws:s3:::acme-media-uploads/thumbnails/*' },
-        { Sid: 'S3Read1', Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::acme-media-uploads/uploads/*.jpg' },
+        { Sid: 'S3Write0', Effect: 'Allow', Action: ['s3:PutObject'], Resource: `arn:aws:s3:::${BUCKET}/thumbnails/*` },
+        { Sid: 'S3Read1', Effect: 'Allow', Action: ['s3:GetObject'], Resource: `arn:aws:s3:::${BUCKET}/uploads/*.jpg` },
       ],
     });
   });
@@ -104,7 +106,7 @@ describe('thumbnail Lambda (prod)', () => {
           Principal: { Service: 's3.amazonaws.com' },
           Action: 'sns:Publish',
           Resource: TOPIC_ARN,
-          Condition: { ArnEquals: { 'aws:SourceArn': 'arn:aws:s3:::acme-media-uploads' }, StringEquals: { 'aws:SourceAccount': ACCOUNT } },
+          Condition: { ArnEquals: { 'aws:SourceArn': `arn:aws:s3:::${BUCKET}` }, StringEquals: { 'aws:SourceAccount': ACCOUNT } },
         },
       ],
     });
@@ -121,7 +123,7 @@ describe('thumbnail Lambda (prod)', () => {
 
   test('the bucket notifies the topic for new .jpg objects under uploads/', () => {
     const n = one('aws:s3/bucketNotification:BucketNotification').inputs;
-    expect(n.bucket).toBe('acme-media-uploads');
+    expect(n.bucket).toBe(BUCKET);
     expect(n.topics).toEqual([{ id: `${FN}-s3-1`, topicArn: TOPIC_ARN, events: ['s3:ObjectCreated:*'], filterPrefix: 'uploads/', filterSuffix: '.jpg' }]);
     expect(n.lambdaFunctions).toBeUndefined();
   });

@@ -2,7 +2,8 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { fail } from '../../spec/errors';
 import { coldStartScale, type FunctionSpec, type TriggerSpec } from '../../spec/function';
-import { naming } from '../../spec/naming';
+import type { EnvironmentName } from '../../spec/common';
+import { ENV_TOKEN, naming, resolveBucket } from '../../spec/naming';
 import { LAMBDA_MAX_TIMEOUT_SECONDS } from '../../spec/rules/functions';
 import {
   awsScheduleExpression,
@@ -14,6 +15,7 @@ import {
   lambdaNames,
   lambdaSecretEnv,
   logRetentionDays,
+  s3BucketNameProblem,
   sqsTriggerQueueName,
   type LambdaNames,
 } from '../../spec/targets/lambda';
@@ -57,6 +59,32 @@ export interface S3NotificationTarget {
   readonly suffix?: string;
   /** What S3 needs in place first: the topic policy or the invoke permission (S3 tests delivery on save). */
   readonly dependsOn: pulumi.Resource[];
+}
+
+/**
+ * The function with every S3 bucket name resolved for the environment (`{env}` replaced),
+ * each checked against S3's naming rules; refuses a variable that would receive two names.
+ */
+function resolveBuckets(fn: FunctionSpec, env: EnvironmentName, path: string): FunctionSpec {
+  const resolve = (bucket: string, at: string): string => {
+    const resolved = resolveBucket(bucket, env);
+    const problem = s3BucketNameProblem(resolved);
+    if (problem) fail(at, bucket, bucket.includes(ENV_TOKEN) ? `gives the bucket name "${resolved}" in environment "${env}", which ${problem}` : problem);
+    return resolved;
+  };
+  const s3Write = fn.lambda?.s3Write?.map((w, i) => ({ ...w, bucket: resolve(w.bucket, `${path}.lambda.s3Write[${i}].bucket`) }));
+  const vars = new Map<string, string>();
+  (s3Write ?? []).forEach((w, i) => {
+    if (!w.envVar) return;
+    const clash = fn.env?.[w.envVar] !== undefined ? 'is also set in env' : vars.has(w.envVar) && vars.get(w.envVar) !== w.bucket ? `already receives bucket ${vars.get(w.envVar)}` : undefined;
+    if (clash) fail(`${path}.lambda.s3Write[${i}].envVar`, w.envVar, `${clash}; the variable receives one resolved bucket name`);
+    vars.set(w.envVar, w.bucket);
+  });
+  return {
+    ...fn,
+    ...(fn.triggers && { triggers: fn.triggers.map((t, i) => (t.type === 's3' ? { ...t, bucket: resolve(t.bucket, `${path}.triggers[${i}].bucket`) } : t)) }),
+    ...(fn.lambda && s3Write && { lambda: { ...fn.lambda, s3Write } }),
+  };
 }
 
 /** The retry/dead-letter settings of every asynchronous path of a function. */
@@ -110,10 +138,11 @@ export class LambdaFunction extends pulumi.ComponentResource {
 
   constructor(name: string, args: LambdaFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
     super('hybrid-serverless:aws:LambdaFunction', name, {}, opts);
-    const fn = args.function;
-    this.spec = fn;
     this.env = args.environment;
-    this.path = args.specPath ?? `functions[${fn.name}]`;
+    this.path = args.specPath ?? `functions[${args.function.name}]`;
+    // From here on bucket names are the environment's real ones.
+    const fn = resolveBuckets(args.function, args.environment.env, this.path);
+    this.spec = fn;
     this.arn = arns(args.environment);
     this.names = lambdaNames(naming.lambdaFunction(args.environment.platform, args.environment.env, fn.name));
     this.functionArn = this.arn.lambda(this.names.function);
@@ -169,6 +198,8 @@ export class LambdaFunction extends pulumi.ComponentResource {
     const policy = new aws.iam.RolePolicy(`${name}-policy`, { name: 'least-privilege', role: this.role.id, policy: policyJson(policyDocument(this.statements)) }, o);
 
     const variables: Record<string, string> = { ...(fn.env ?? {}) };
+    // The bucket name differs per environment: the function learns it from a variable.
+    for (const w of fn.lambda?.s3Write ?? []) if (w.envVar) variables[w.envVar] = w.bucket;
     for (const s of fn.secrets ?? []) {
       const v = lambdaSecretEnv(s.env);
       variables[v.id] = s.secret;

@@ -1,6 +1,6 @@
-import { ENVIRONMENTS } from '../common';
+import { ENVIRONMENTS, type EnvironmentName } from '../common';
 import { coldStartScale, type FunctionSpec } from '../function';
-import { naming } from '../naming';
+import { ENV_TOKEN, naming, resolveBucket } from '../naming';
 import {
   awsScheduleExpression,
   CronConversionError,
@@ -10,6 +10,7 @@ import {
   lambdaMemoryMb,
   lambdaNames,
   lambdaSecretEnv,
+  s3BucketNameProblem,
   sqsTriggerQueueName,
 } from '../targets/lambda';
 import type { Rule } from './context';
@@ -25,6 +26,7 @@ const TIME_ZONES = new Set([...Intl.supportedValuesOf('timeZone'), 'UTC']);
 interface S3Filter {
   fn: FunctionSpec;
   index: number;
+  /** As written: may hold `{env}`. Compare `resolveBucket(bucket, env)` per environment. */
   bucket: string;
   events: string[];
   prefix: string;
@@ -54,6 +56,24 @@ export const lambdaRules: Rule = (ctx) => {
   const longestEnv = [...envs].sort((a, b) => b.length - a.length)[0] ?? 'dev';
   const s3Filters: S3Filter[] = [];
   const queues = new Map<string, FunctionSpec>();
+  // Buckets resolve per environment: check the declared ones (all, when none passed the schema).
+  const bucketEnvs: readonly EnvironmentName[] = envs.length > 0 ? envs : ENVIRONMENTS;
+  /** The environments in which two bucket names resolve to the same bucket. */
+  const sameBucketIn = (a: string, b: string) => bucketEnvs.filter((e) => resolveBucket(a, e) === resolveBucket(b, e));
+  /** The bucket as the message names it: the common name as written, else the resolved one and where. */
+  const bucketLabel = (a: string, b: string, where: readonly EnvironmentName[]) =>
+    a === b ? a : `${resolveBucket(a, where[0])} (environment${where.length > 1 ? 's' : ''} ${where.join(', ')})`;
+  /** The resolved name must be a bucket name in every environment; the longest environment name first. */
+  const checkBucket = (path: (string | number)[], bucket: string) => {
+    for (const env of [...bucketEnvs].sort((a, b) => b.length - a.length)) {
+      const resolved = resolveBucket(bucket, env);
+      const problem = s3BucketNameProblem(resolved);
+      if (problem) {
+        issues.add(path, bucket, bucket.includes(ENV_TOKEN) ? `gives the bucket name "${resolved}" in environment "${env}", which ${problem}` : problem);
+        return;
+      }
+    }
+  };
 
   for (const fn of lambdas) {
     const at = (...p: (string | number)[]) => ctx.at('functions', fn, ...p);
@@ -107,6 +127,14 @@ export const lambdaRules: Rule = (ctx) => {
           issues.add(at('triggers', i), t, 'a Lambda kafka trigger needs kafka.msk.clusterArn (Amazon MSK) or lambda.selfManagedKafka (reachable brokers, VPC and SCRAM secret): the in-cluster Kafka is not reachable from Lambda');
         }
       } else if (t.type === 's3') {
+        checkBucket(at('triggers', i, 'bucket'), t.bucket);
+        if (envs.length > 1 && !t.bucket.includes(ENV_TOKEN)) {
+          issues.add(
+            at('triggers', i, 'bucket'),
+            t.bucket,
+            `is the same bucket in environments ${envs.join(', ')}: bucket names are global and S3 keeps one notification configuration per bucket, so each environment's deploy would replace the others' — add "${ENV_TOKEN}" for a bucket per environment, e.g. "${t.bucket.replace(/^([a-z0-9]+)/, `$1-${ENV_TOKEN}`)}"`,
+          );
+        }
         s3Filters.push({ fn, index: i, bucket: t.bucket, events: t.events ?? ['s3:ObjectCreated:*'], prefix: t.prefix ?? '', suffix: t.suffix ?? '' });
       } else if (t.type === 'sqs') {
         const other = queues.get(t.queue);
@@ -123,17 +151,32 @@ export const lambdaRules: Rule = (ctx) => {
     for (let b = a + 1; b < s3Filters.length; b++) {
       const x = s3Filters[a];
       const y = s3Filters[b];
-      if (x.bucket === y.bucket && filtersOverlap(x, y)) {
-        issues.add(ctx.at('functions', y.fn, 'triggers', y.index, 'prefix'), y.prefix, `overlaps the s3 trigger of function "${x.fn.name}" on bucket ${x.bucket} (same events, prefix "${x.prefix}", suffix "${x.suffix}"); S3 rejects overlapping notifications — subscribe to that function's SNS topic or use disjoint prefixes`);
+      const where = sameBucketIn(x.bucket, y.bucket);
+      if (where.length > 0 && filtersOverlap(x, y)) {
+        issues.add(ctx.at('functions', y.fn, 'triggers', y.index, 'prefix'), y.prefix, `overlaps the s3 trigger of function "${x.fn.name}" on bucket ${bucketLabel(x.bucket, y.bucket, where)} (same events, prefix "${x.prefix}", suffix "${x.suffix}"); S3 rejects overlapping notifications — subscribe to that function's SNS topic or use disjoint prefixes`);
       }
     }
   }
   // Writing where the function's own trigger listens would invoke it in an endless loop.
   for (const fn of lambdas) {
+    const bucketVars = new Map<string, string>();
     (fn.lambda?.s3Write ?? []).forEach((w, i) => {
-      const loop = s3Filters.find((f) => f.bucket === w.bucket && (w.prefix.startsWith(f.prefix) || f.prefix.startsWith(w.prefix)) && f.events.some((e) => e.startsWith('s3:ObjectCreated')));
+      checkBucket(ctx.at('functions', fn, 'lambda', 's3Write', i, 'bucket'), w.bucket);
+      if (w.envVar !== undefined) {
+        const path = ctx.at('functions', fn, 'lambda', 's3Write', i, 'envVar');
+        const secret = (fn.secrets ?? []).find((s) => Object.values(lambdaSecretEnv(s.env)).includes(w.envVar!));
+        if ((LAMBDA_RESERVED_ENV as readonly string[]).includes(w.envVar)) issues.add(path, w.envVar, `"${w.envVar}" is reserved by the Lambda runtime; choose another name`);
+        else if (fn.env?.[w.envVar] !== undefined) issues.add(path, w.envVar, `is also set in env; the variable receives the resolved bucket name — remove it from env`);
+        else if (secret) issues.add(path, w.envVar, `clashes with the reference variable of secret "${secret.env}"`);
+        else if (bucketVars.has(w.envVar) && bucketVars.get(w.envVar) !== w.bucket) issues.add(path, w.envVar, `already receives bucket ${bucketVars.get(w.envVar)}; one variable holds one bucket name`);
+        else bucketVars.set(w.envVar, w.bucket);
+      }
+      const loop = s3Filters
+        .map((f) => ({ f, where: sameBucketIn(f.bucket, w.bucket) }))
+        .find(({ f, where }) => where.length > 0 && (w.prefix.startsWith(f.prefix) || f.prefix.startsWith(w.prefix)) && f.events.some((e) => e.startsWith('s3:ObjectCreated')));
       if (loop) {
-        issues.add(ctx.at('functions', fn, 'lambda', 's3Write', i, 'prefix'), w.prefix, `writes under prefix "${loop.prefix}" of bucket ${w.bucket}, where function "${loop.fn.name}" is triggered on new objects: a recursive loop; write to a disjoint prefix`);
+        const { f: trigger, where } = loop;
+        issues.add(ctx.at('functions', fn, 'lambda', 's3Write', i, 'prefix'), w.prefix, `writes under prefix "${trigger.prefix}" of bucket ${bucketLabel(w.bucket, trigger.bucket, where)}, where function "${trigger.fn.name}" is triggered on new objects: a recursive loop; write to a disjoint prefix`);
       }
     });
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CronExpressionParser } from 'cron-parser';
+import { envVarName } from '../common';
 import { memoryBytes, MiB } from '../quantity';
 
 export const LAMBDA_RUNTIMES = ['nodejs20.x', 'nodejs22.x', 'python3.12', 'python3.13', 'java21', 'provided.al2023'] as const;
@@ -11,7 +12,30 @@ export const LAMBDA_MAX_ASYNC_RETRIES = 2;
 /** Lambda's limits on the age of an asynchronous event, in seconds. */
 export const LAMBDA_EVENT_AGE_SECONDS = { min: 60, max: 21600 } as const;
 
-const s3Bucket = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be an S3 bucket name (3–63 lowercase letters, digits, "." and "-")' });
+/**
+ * An S3 bucket name with at most one `{env}` token, replaced by the environment name
+ * (`resolveBucket` in ../naming). Here only the characters are checked: whether the name is a
+ * valid bucket name depends on the environment, so rules/lambda.ts (and LambdaFunction)
+ * check the resolved names with `s3BucketNameProblem`.
+ */
+export const s3BucketTemplate = z
+  .string()
+  .min(1, { message: 'must be an S3 bucket name such as "acme-{env}-uploads"' })
+  .regex(/^[a-z0-9.-]*(\{env\}[a-z0-9.-]*)?$/, {
+    message: 'must be an S3 bucket name (lowercase letters, digits, "." and "-") with at most one "{env}" token for the environment name, e.g. "acme-{env}-uploads"',
+  });
+
+/** Why S3 would refuse a (resolved) bucket name, or undefined when it is valid. */
+export function s3BucketNameProblem(name: string): string | undefined {
+  const rules = 'S3 bucket names are 3–63 lowercase letters, digits, "." and "-", starting and ending with a letter or digit';
+  if (name.length < 3 || name.length > 63) return `is ${name.length} characters long; ${rules}`;
+  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) return `is not a valid bucket name; ${rules}`;
+  if (name.includes('..')) return 'has two adjacent "."; S3 bucket names cannot';
+  if (/^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$/.test(name)) return 'is formatted as an IP address; S3 bucket names cannot be';
+  const reserved = ['xn--', 'sthree-', 'amzn-s3-demo-'].find((p) => name.startsWith(p)) ?? ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'].find((x) => name.endsWith(x));
+  if (reserved) return `uses "${reserved}", which S3 reserves at the ${name.startsWith(reserved) ? 'start' : 'end'} of bucket names`;
+  return undefined;
+}
 const secretArn = z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/, {
   message: 'must be the full ARN of a Secrets Manager secret, "arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 chars>"',
 });
@@ -34,7 +58,17 @@ export const lambdaOptionsSchema = z.strictObject({
     .max(LAMBDA_EVENT_AGE_SECONDS.max, { message: 'must be 60–21600 seconds (Lambda limits)' })
     .optional(),
   /** S3 locations the function writes to: it is granted `s3:PutObject` on exactly `<bucket>/<prefix>*`. @default none */
-  s3Write: z.array(z.strictObject({ bucket: s3Bucket, prefix: z.string().min(1, { message: 'must be a non-empty key prefix such as "thumbnails/"' }) })).optional(),
+  s3Write: z
+    .array(
+      z.strictObject({
+        /** Bucket name; `{env}` is replaced by the environment name (`acme-{env}-media`). */
+        bucket: s3BucketTemplate,
+        prefix: z.string().min(1, { message: 'must be a non-empty key prefix such as "thumbnails/"' }),
+        /** Environment variable that receives the resolved bucket name, since it differs per environment. @default none */
+        envVar: envVarName.optional(),
+      }),
+    )
+    .optional(),
   /**
    * How Lambda reaches a self-managed Kafka (the cluster's Strimzi Kafka) for `kafka` triggers
    * when `kafka.msk` is not set. The in-cluster bootstrap Service is not reachable from Lambda,
