@@ -84,7 +84,10 @@ describe('seed stack files rebuilt', () => {
       ['kafka-connector-payments', 'payments', 'openfaas-group', 3],
     ]);
     expect(connectors[0].spec.values).toMatchObject({ tls: true, saslAuth: false, caSecret: 'events-cluster-ca-cert', certSecret: 'openfaas-kafka', asyncInvocation: true, initialOffset: 'oldest' });
-    expect(connectors[0].metadata.annotations['hybrid-serverless.io/requires-secrets']).toBe('openfaas/openfaas-license (key license)');
+    // the licence, and the broker Secrets under the key names the chart reads
+    expect(connectors[0].metadata.annotations['hybrid-serverless.io/requires-secrets']).toBe(
+      'openfaas/openfaas-license (key license), openfaas/events-cluster-ca-cert (key broker-ca), openfaas/openfaas-kafka (key broker-cert), openfaas/openfaas-kafka (key broker-key)',
+    );
     expect(objs.find((o) => o.kind === 'Function').spec.annotations.topic).toBe('orders,payments');
   });
 

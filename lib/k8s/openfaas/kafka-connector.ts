@@ -2,12 +2,28 @@ import { Construct } from 'constructs';
 import { fail } from '../../spec/errors';
 import { HelmChartInstall } from '../gitops/helm-chart-install';
 import { KAFKA_CONNECTOR_CHART, OPENFAAS_SECRETS, type KafkaConnectorValues, type Resources } from './chart-values';
+import { KAFKA_CONNECTOR_SECRET_KEYS } from './kafka-connector-credentials';
 import type { OpenFaaSInstall } from './openfaas-install';
 
-/** How the connector authenticates to Kafka: Secrets in the OpenFaaS namespace, by name. */
-export type KafkaConnectorAuth =
-  | { readonly mechanism: 'tls'; readonly caSecret: string; readonly certSecret: string; readonly keySecret: string }
-  | { readonly mechanism: 'scram-sha-512'; readonly caSecret: string; readonly usernameSecret: string; readonly passwordSecret: string };
+/**
+ * How the connector authenticates to Kafka: mutual TLS, with Secrets in the OpenFaaS
+ * namespace named here that hold the keys the chart reads — `broker-ca` in `caSecret`,
+ * `broker-cert` in `certSecret`, `broker-key` in `keySecret` (`KAFKA_CONNECTOR_SECRET_KEYS`;
+ * `KafkaConnectorCredentials` builds such a Secret from Strimzi's).
+ *
+ * Not SASL: chart 0.7.15 has no setting for the SASL mechanism and the connector offers
+ * PLAIN (openfaas/faas-netes#1052), which Strimzi listeners do not accept (they take
+ * SCRAM-SHA-512, TLS client certificates or OAuth).
+ */
+export interface KafkaConnectorAuth {
+  readonly mechanism: 'tls';
+  readonly caSecret: string;
+  readonly certSecret: string;
+  readonly keySecret: string;
+}
+
+/** The Kafka authentication the connector uses (see `KafkaConnectorAuth`). */
+export const KAFKA_CONNECTOR_AUTHENTICATION = 'tls' as const;
 
 export interface KafkaConnectorProps {
   readonly openfaas: OpenFaaSInstall;
@@ -39,7 +55,9 @@ export interface KafkaConnectorProps {
  * The OpenFaaS kafka-connector for one topic: invokes every function annotated with the
  * topic for each record. It is an OpenFaaS Standard/Enterprise component and reads the
  * licence Secret `openfaas-license` (key `license`) in the OpenFaaS namespace, which must be
- * created out of band. Broker credentials are Secrets referenced by name, TLS always on.
+ * created out of band. Broker credentials are Secrets referenced by name (mutual TLS, see
+ * `KafkaConnectorAuth`); the annotation `hybrid-serverless.io/requires-secrets` lists each
+ * Secret and key the release needs.
  */
 export class KafkaConnector extends Construct {
   readonly install: HelmChartInstall<KafkaConnectorValues>;
@@ -56,6 +74,12 @@ export class KafkaConnector extends Construct {
       fail(`${where}.replicas`, replicas, `must not exceed the topic's ${props.partitions} partitions: extra consumers in group "${props.group}" get no partition`);
     }
     const auth = props.auth;
+    if ((auth.mechanism as string) !== KAFKA_CONNECTOR_AUTHENTICATION) {
+      fail(`${where}.auth.mechanism`, auth.mechanism, 'must be "tls": chart kafka-connector 0.7.15 cannot choose a SASL mechanism and the connector offers SASL/PLAIN, which Strimzi does not accept');
+    }
+    for (const k of ['caSecret', 'certSecret', 'keySecret'] as const) {
+      if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(auth[k] ?? '')) fail(`${where}.auth.${k}`, auth[k], 'must name a Secret in the OpenFaaS namespace');
+    }
     const values: KafkaConnectorValues = {
       topics: props.topic,
       brokerHosts: props.brokerHosts,
@@ -73,11 +97,10 @@ export class KafkaConnector extends Construct {
       logs: { format: 'json' },
       resources: props.resources ?? { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
       tls: true,
-      saslAuth: auth.mechanism === 'scram-sha-512',
-      ...(auth.mechanism === 'scram-sha-512' && { brokerUsernameSecret: auth.usernameSecret, brokerPasswordSecret: auth.passwordSecret }),
+      saslAuth: false,
       caSecret: auth.caSecret,
-      certSecret: auth.mechanism === 'tls' ? auth.certSecret : '',
-      keySecret: auth.mechanism === 'tls' ? auth.keySecret : '',
+      certSecret: auth.certSecret,
+      keySecret: auth.keySecret,
     };
     this.install = new HelmChartInstall(this, 'Chart', {
       chart: KAFKA_CONNECTOR_CHART,
@@ -87,6 +110,9 @@ export class KafkaConnector extends Construct {
       dependsOn: [props.openfaas.install],
     });
     const needs = [`${props.openfaas.namespace}/${OPENFAAS_SECRETS.license.name} (key ${OPENFAAS_SECRETS.license.key})`];
+    const keys = KAFKA_CONNECTOR_SECRET_KEYS;
+    const broker = [[auth.caSecret, keys.ca], [auth.certSecret, keys.certificate], [auth.keySecret, keys.key]];
+    needs.push(...broker.map(([n, k]) => `${props.openfaas.namespace}/${n} (key ${k})`));
     this.install.release.metadata.addAnnotation('hybrid-serverless.io/requires-secrets', needs.join(', '));
   }
 }

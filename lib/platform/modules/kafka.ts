@@ -5,6 +5,8 @@ import { KafkaCluster } from '../../k8s/kafka/kafka-cluster';
 import { KafkaClusterTopic } from '../../k8s/kafka/kafka-cluster-topic';
 import { SecretReflector } from '../../k8s/kafka/secret-reflector';
 import { StrimziOperator } from '../../k8s/kafka/strimzi-operator';
+import type { KafkaListenerAuth } from '../../k8s/kafka/kafka-cluster';
+import { KAFKA_CONNECTOR_AUTHENTICATION } from '../../k8s/openfaas/kafka-connector';
 import type { FunctionSpec } from '../../spec/function';
 import { CLUSTER_KAFKA_TARGETS, kafkaAccessByFunction, kafkaClusterName } from '../../spec/kafka';
 import { topicSizingIssues } from '../../spec/rules/kafka';
@@ -23,6 +25,15 @@ export const kafkaUserName = (fn: string): string => `kafka-${fn}`;
 export function clientNamespace(fn: FunctionSpec, consumer: boolean): string {
   if (fn.target === 'openfaas') return consumer ? SYSTEM_NAMESPACES.openfaas : SYSTEM_NAMESPACES.openfaasFunctions;
   return fn.tenant;
+}
+
+/**
+ * How a function's KafkaUser authenticates: the spec's `kafka.clientAuthentication`, except
+ * for OpenFaaS consumers, whose client is the kafka-connector: it cannot do SCRAM (see
+ * `KafkaConnectorAuth`), so their user gets a client certificate on the mTLS listener.
+ */
+export function clientAuthentication(fn: FunctionSpec, consumer: boolean, clusterDefault: KafkaListenerAuth): KafkaListenerAuth {
+  return fn.target === 'openfaas' && consumer ? KAFKA_CONNECTOR_AUTHENTICATION : clusterDefault;
 }
 
 /**
@@ -71,17 +82,18 @@ export const kafkaModule: PlatformModule = {
 
     const authentication = spec.clientAuthentication ?? 'scram-sha-512';
     const users = new Map<string, KafkaClientUser>();
+    const access = kafkaAccessByFunction(platform.spec);
     const userOf = (fn: FunctionSpec) => {
       let u = users.get(fn.name);
       if (!u) {
-        u = new KafkaClientUser(config, `user-${fn.name}`, { cluster, name: kafkaUserName(fn.name), authentication, labels: { [LABELS.function]: fn.name, [LABELS.tenant]: fn.tenant } });
+        const consumer = (access.get(fn.name)?.read.length ?? 0) > 0 || (fn.triggers ?? []).some((t) => t.type === 'kafka');
+        u = new KafkaClientUser(config, `user-${fn.name}`, { cluster, name: kafkaUserName(fn.name), authentication: clientAuthentication(fn, consumer, authentication), labels: { [LABELS.function]: fn.name, [LABELS.tenant]: fn.tenant } });
         users.set(fn.name, u);
       }
       return u;
     };
 
     // Every client the spec declares, so the ACLs are exact whichever backends run.
-    const access = kafkaAccessByFunction(platform.spec);
     const byName = new Map(platform.spec.functions.map((f) => [f.name, f]));
     for (const [name, a] of access) {
       const fn = byName.get(name)!;
@@ -115,11 +127,11 @@ export const kafkaModule: PlatformModule = {
         u.shareWith(ns);
         return {
           user: u.name,
-          mechanism: authentication,
+          mechanism: u.authentication,
           secret: { namespace: ns, name: u.name },
           caSecret: { namespace: ns, name: cluster.caSecretName },
-          bootstrapServers: cluster.bootstrapServers(authentication),
-          secretKeys: USER_SECRET_KEYS[authentication],
+          bootstrapServers: cluster.bootstrapServers(u.authentication),
+          secretKeys: USER_SECRET_KEYS[u.authentication],
           caKey: 'ca.crt',
           connectionSecret: { namespace: ns, name: u.connectionSecretName, keys: CONNECTION_KEYS },
         };

@@ -3,7 +3,8 @@ import { SYSTEM_NAMESPACES } from '../../k8s/common/namespaces';
 import { CronConnector } from '../../k8s/openfaas/cron-connector';
 import { FunctionSecurityProfile } from '../../k8s/openfaas/function-profile';
 import { GatewayMonitor } from '../../k8s/openfaas/gateway-monitor';
-import { KafkaConnector, type KafkaConnectorAuth } from '../../k8s/openfaas/kafka-connector';
+import { KAFKA_CONNECTOR_AUTHENTICATION, KafkaConnector, type KafkaConnectorAuth } from '../../k8s/openfaas/kafka-connector';
+import { KafkaConnectorCredentials } from '../../k8s/openfaas/kafka-connector-credentials';
 import { OpenFaaSFunction, type OpenFaaSRetries } from '../../k8s/openfaas/openfaas-function';
 import { OpenFaaSInstall, type ComponentSize } from '../../k8s/openfaas/openfaas-install';
 import type { Resources } from '../../k8s/openfaas/chart-values';
@@ -141,6 +142,7 @@ export const openfaasModule: PlatformModule = {
 
     if (scheduled) new CronConnector(installChart, 'cron-connector', { openfaas: install });
 
+    const brokerCredentials = new Map<string, KafkaConnectorCredentials>();
     for (const [topic, subscribers] of byTopic) {
       const first = subscribers[0];
       const trigger = (first.triggers ?? []).find((t) => t.type === 'kafka' && t.topic === topic);
@@ -150,20 +152,34 @@ export const openfaasModule: PlatformModule = {
         platform.issues.add(path, topic, 'an OpenFaaS kafka trigger needs the platform\'s Kafka (the kafka module registers it from the top-level "kafka" section)');
         continue;
       }
-      const auth = platform.kafka.client(first, { read: [topic], group });
+      const auth = platform.kafka.client(first, { read: [topic], group, namespace: ns.name });
       if (auth.secret.namespace !== ns.name || auth.caSecret.namespace !== ns.name) {
         platform.issues.add(path, topic, `the kafka-connector runs in namespace "${ns.name}" but the Kafka credentials are in "${auth.secret.namespace}"/"${auth.caSecret.namespace}"`);
         continue;
       }
-      const connectorAuth: KafkaConnectorAuth =
-        auth.mechanism === 'tls'
-          ? { mechanism: 'tls', caSecret: auth.caSecret.name, certSecret: auth.secret.name, keySecret: auth.secret.name }
-          : { mechanism: 'scram-sha-512', caSecret: auth.caSecret.name, usernameSecret: auth.secret.name, passwordSecret: auth.secret.name };
+      if (auth.mechanism !== KAFKA_CONNECTOR_AUTHENTICATION || !auth.secretKeys.certificate || !auth.secretKeys.key) {
+        platform.issues.add(path, topic, `the kafka-connector authenticates with a TLS client certificate, but Kafka user "${auth.user}" uses ${auth.mechanism}`);
+        continue;
+      }
+      // The chart reads fixed key names (broker-ca/-cert/-key); Strimzi's Secrets use others.
+      const credentialsName = `${auth.user}-broker`;
+      let credentials = brokerCredentials.get(credentialsName);
+      if (!credentials) {
+        credentials = new KafkaConnectorCredentials(installChart, `kafka-credentials-${auth.user}`, {
+          namespace: ns.name,
+          name: credentialsName,
+          ca: { name: auth.caSecret.name, key: auth.caKey },
+          certificate: { name: auth.secret.name, key: auth.secretKeys.certificate },
+          key: { name: auth.secret.name, key: auth.secretKeys.key },
+        });
+        brokerCredentials.set(credentialsName, credentials);
+      }
+      const connectorAuth: KafkaConnectorAuth = { mechanism: 'tls', caSecret: credentials.secretName, certSecret: credentials.secretName, keySecret: credentials.secretName };
       const partitions = platform.spec.kafka?.topics.find((t) => t.name === topic)?.partitions ?? 3;
       new KafkaConnector(installChart, `kafka-connector-${topic}`, {
         openfaas: install,
         topic,
-        brokerHosts: platform.kafka.bootstrapServers,
+        brokerHosts: auth.bootstrapServers,
         group,
         auth: connectorAuth,
         partitions,
