@@ -110,9 +110,9 @@ export const referenceSpec: PlatformSpecInput = {
     },
   ],
   routes: [
-    { name: 'orders', host: 'api.acme.example', path: '/orders', methods: ['POST'], function: 'validate-order', auth: 'key-auth', rateLimit: { minute: 600 } },
-    { name: 'promo', host: 'api.acme.example', path: '/promo', methods: ['GET', 'POST'], function: 'promo-discount', auth: 'key-auth', rateLimit: { minute: 300 } },
-    { name: 'thumbnails', host: 'api.acme.example', path: '/thumbnails', methods: ['POST'], function: 'thumbnail', auth: 'key-auth', rateLimit: { minute: 120 } },
+    { name: 'orders', host: 'api', path: '/orders', methods: ['POST'], function: 'validate-order', auth: 'key-auth', rateLimit: { minute: 600 } },
+    { name: 'promo', host: 'api', path: '/promo', methods: ['GET', 'POST'], function: 'promo-discount', auth: 'key-auth', rateLimit: { minute: 300 } },
+    { name: 'thumbnails', host: 'api', path: '/thumbnails', methods: ['POST'], function: 'thumbnail', auth: 'key-auth', rateLimit: { minute: 120 } },
   ],
   gateway: { consumers: [{ name: 'mobile-app', credentialSecret: 'mobile-app-key' }, { name: 'partner-portal', credentialSecret: 'partner-portal-key' }] },
   // Knative flows of the order pipeline (seeds 002/004): checkout events run validate → payment →

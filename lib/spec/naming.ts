@@ -27,3 +27,8 @@ export const ENV_TOKEN = '{env}';
  * notification configuration, so each environment needs its own bucket; `{env}` gives it one.
  */
 export const resolveBucket = (name: string, env: EnvironmentName): string => name.replace(ENV_TOKEN, env);
+
+/** A route's host in an environment: a single label is relative to the environment's domain. */
+export function resolveHost(host: string, domain: string): string {
+  return host.includes('.') ? host : `${host}.${domain}`;
+}

@@ -14,7 +14,11 @@ const cidr = z
 export const routeSchema = z.strictObject({
   /** Route name (Ingress / HTTPRoute name). */
   name: dnsLabel(),
-  /** Host name served by the gateway. */
+  /**
+   * Host name served by the gateway. A single label (`api`) is relative to the environment's
+   * domain (`api.dev.acme.example` in dev, `api.acme.example` in prod); a name with dots is used
+   * as is in every environment.
+   */
   host: dnsSubdomain,
   /** Path prefix, starting with "/". */
   path: z.string().regex(/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/, { message: 'must be a path starting with "/"' }),

@@ -6,7 +6,7 @@ import { KONG_INGRESS_CLASS, KongInstall } from '../../k8s/kong/kong-install';
 import { KongRoute, type HttpMethod } from '../../k8s/kong/kong-route';
 import { GlobalPlugin } from '../../k8s/kong/plugins';
 import { coldStartScale, type FunctionSpec } from '../../spec/function';
-import { naming } from '../../spec/naming';
+import { naming, resolveHost } from '../../spec/naming';
 import type { RouteSpec } from '../../spec/route';
 import { lambdaNames } from '../../spec/targets/lambda';
 import type { HybridPlatform } from '../hybrid-platform';
@@ -90,7 +90,7 @@ export const kongModule: PlatformModule = {
       const r = new KongRoute(apps, `route-${route.name}`, {
         name: route.name,
         namespace,
-        host: route.host,
+        host: resolveHost(route.host, platform.env.domain),
         paths: [route.path],
         methods,
         stripPath: route.stripPath ?? true,

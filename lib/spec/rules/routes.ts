@@ -1,9 +1,9 @@
+import { resolveHost } from '../naming';
 import type { Rule } from './context';
 
 export const routeRules: Rule = (ctx) => {
   const { spec, issues } = ctx;
   const functions = new Map(spec.functions.map((f) => [f.name, f]));
-  const claimed = new Map<string, string>();
   const consumers = spec.gateway.consumers;
   for (const route of spec.routes) {
     const fn = functions.get(route.function);
@@ -23,16 +23,27 @@ export const routeRules: Rule = (ctx) => {
     if (route.cors?.credentials && route.cors.origins.includes('*')) {
       issues.add(ctx.at('routes', route, 'cors', 'origins'), route.cors.origins, 'origin "*" cannot be combined with credentials (browsers refuse it); list the allowed origins');
     }
-    // Two routes may not claim the same host + path + method: the gateway would pick one at random.
-    for (const method of route.methods ?? ['*']) {
-      const key = `${route.host} ${route.path} ${method}`;
-      const other = claimed.get(key);
-      const clash = other ?? (method === '*' ? [...claimed.entries()].find(([k]) => k.startsWith(`${route.host} ${route.path} `))?.[1] : claimed.get(`${route.host} ${route.path} *`));
-      if (clash && clash !== route.name) {
-        issues.add(ctx.at('routes', route, 'path'), route.path, `conflicts with route "${clash}" on host ${route.host}, method ${method}; give one of them another path, host or method`);
-        break;
+  }
+  // Two routes may not claim the same host + path + method: the gateway would pick one at random.
+  // Hosts are compared as each environment resolves them (a single label is relative to its domain).
+  const domains = Object.values(spec.environments).map((e) => e!.domain);
+  const reported = new Set<object>();
+  for (const domain of domains.length > 0 ? domains : ['']) {
+    const claimed = new Map<string, string>();
+    for (const route of spec.routes) {
+      const host = resolveHost(route.host, domain);
+      for (const method of route.methods ?? ['*']) {
+        const key = `${host} ${route.path} ${method}`;
+        const clash = claimed.get(key) ?? (method === '*' ? [...claimed.entries()].find(([k]) => k.startsWith(`${host} ${route.path} `))?.[1] : claimed.get(`${host} ${route.path} *`));
+        if (clash && clash !== route.name) {
+          if (!reported.has(route)) {
+            issues.add(ctx.at('routes', route, 'path'), route.path, `conflicts with route "${clash}" on host ${host}, method ${method}; give one of them another path, host or method`);
+            reported.add(route);
+          }
+          break;
+        }
+        claimed.set(key, route.name);
       }
-      claimed.set(key, route.name);
     }
   }
   // Consumers become Kong usernames and own their credential Secret: both must be unique.
