@@ -9,6 +9,7 @@ import { naming } from '../spec/naming';
 import type { PlatformSpec } from '../spec/platform';
 import { resolveEnvironment, type ResolvedEnvironment } from '../spec/resolve';
 import type { KafkaBinding } from './bindings';
+import { Footprint } from './footprint';
 import { LAYERS, type Layer } from './layers';
 import { MODULES } from './modules';
 
@@ -52,6 +53,8 @@ export class HybridPlatform {
   kafka?: KafkaBinding;
   /** Problems found while building (cross-module references); thrown as one SpecError. */
   readonly issues = new IssueCollector();
+  /** Every pod the modules cause to run, with its requests: what the environment needs from the cluster. */
+  readonly footprint = new Footprint();
 
   private readonly charts = new Map<string, { chart: Chart; layer: Layer }>();
   private readonly namespaces = new Map<string, SystemNamespace>();

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { quantity } from './common';
-import { cpuCores, memoryBytes } from './quantity';
 
 /**
  * Environment profiles: the sizing and safety defaults each environment starts from.
@@ -26,8 +25,11 @@ export const COMPONENTS = [
   'knativeServing',
   'kourier',
   'knativeEventing',
+  'knativeKafkaDispatcher',
   'openfaasGateway',
   'openfaasQueueWorker',
+  'openfaasAutoscaler',
+  'openfaasNats',
   'kong',
   'strimziOperator',
   'prometheus',
@@ -35,26 +37,6 @@ export const COMPONENTS = [
   'grafana',
 ] as const;
 export type ComponentName = (typeof COMPONENTS)[number];
-
-/**
- * How many Deployments (pods per replica) each component runs. Knative Serving runs
- * activator, autoscaler, controller and webhook; Kourier its gateway and net-kourier
- * controller; Eventing runs controller, webhook, mt-broker ingress/filter/controller and the
- * in-memory channel controller and dispatcher. Grafana's pod also runs its dashboard sidecar.
- */
-export const COMPONENT_PODS: Record<ComponentName, number> = {
-  knativeOperator: 1,
-  knativeServing: 4,
-  kourier: 2,
-  knativeEventing: 7,
-  openfaasGateway: 1,
-  openfaasQueueWorker: 1,
-  kong: 1,
-  strimziOperator: 1,
-  prometheus: 1,
-  alertmanager: 1,
-  grafana: 1,
-};
 
 export const profileSchema = z.strictObject({
   components: z.strictObject(Object.fromEntries(COMPONENTS.map((c) => [c, component])) as Record<ComponentName, typeof component>),
@@ -81,6 +63,8 @@ export const profileSchema = z.strictObject({
       z.strictObject({ type: z.literal('persistent-claim'), size: quantity, storageClass: z.string().optional() }),
     ]),
     resources: requestsLimits,
+    /** Each of the entity operator's two containers (topic and user operator). */
+    entityOperator: requestsLimits,
     /** default.replication.factor and the offsets/transaction log replication. */
     replicationFactor: z.number().int().min(1),
     minInSyncReplicas: z.number().int().min(1),
@@ -115,8 +99,13 @@ const dev: Profile = {
     knativeServing: comp(1, rl('50m', '64Mi', '1', '512Mi')),
     kourier: comp(1, rl('50m', '64Mi', '1', '256Mi')),
     knativeEventing: comp(1, rl('50m', '64Mi', '500m', '256Mi')),
+    // The Kafka source's JVM dispatcher; replicas = the fewest dispatcher pods once a KafkaSource exists.
+    knativeKafkaDispatcher: comp(1, rl('250m', '384Mi', '1', '768Mi')),
     openfaasGateway: comp(1, rl('50m', '64Mi', '500m', '256Mi')),
     openfaasQueueWorker: comp(1, rl('50m', '64Mi', '500m', '128Mi')),
+    // OpenFaaS's autoscaler and NATS: singletons in the chart (replicas must stay 1).
+    openfaasAutoscaler: comp(1, rl('50m', '64Mi', '500m', '256Mi')),
+    openfaasNats: comp(1, rl('50m', '64Mi', '500m', '256Mi')),
     kong: comp(1, rl('100m', '128Mi', '1', '512Mi')),
     strimziOperator: comp(1, rl('100m', '256Mi', '500m', '384Mi')),
     prometheus: comp(1, rl('200m', '512Mi', '1', '2Gi')),
@@ -131,6 +120,7 @@ const dev: Profile = {
     brokers: 1,
     storage: { type: 'ephemeral' },
     resources: rl('250m', '512Mi', '1', '1Gi'),
+    entityOperator: rl('50m', '256Mi', '500m', '384Mi'),
     replicationFactor: 1,
     minInSyncReplicas: 1,
   },
@@ -156,6 +146,7 @@ const staging: Profile = {
     brokers: 3,
     storage: { type: 'persistent-claim', size: '20Gi' },
     resources: rl('500m', '1Gi', '2', '2Gi'),
+    entityOperator: rl('100m', '384Mi', '1', '512Mi'),
     replicationFactor: 3,
     minInSyncReplicas: 2,
   },
@@ -169,8 +160,13 @@ const prod: Profile = {
     knativeServing: comp(3, rl('250m', '256Mi', '2', '1Gi')),
     kourier: comp(3, rl('250m', '256Mi', '2', '512Mi')),
     knativeEventing: comp(2, rl('100m', '128Mi', '1', '512Mi')),
+    // eventing-kafka 1.23's own sizing (600Mi for 20 consumers + 100Mi), two pods for HA.
+    knativeKafkaDispatcher: comp(2, rl('1', '700Mi', '2', '1000Mi')),
     openfaasGateway: comp(3, rl('250m', '256Mi', '2', '512Mi')),
     openfaasQueueWorker: comp(2, rl('100m', '128Mi', '1', '256Mi')),
+    // The chart's own requests (autoscaler 100m/128Mi, NATS 100m/120Mi).
+    openfaasAutoscaler: comp(1, rl('100m', '128Mi', '1', '256Mi')),
+    openfaasNats: comp(1, rl('100m', '120Mi', '1', '1Gi')),
     kong: comp(3, rl('500m', '512Mi', '2', '2Gi')),
     strimziOperator: comp(1, rl('200m', '384Mi', '1', '512Mi')),
     prometheus: comp(2, rl('1', '4Gi', '4', '8Gi')),
@@ -185,6 +181,7 @@ const prod: Profile = {
     brokers: 3,
     storage: { type: 'persistent-claim', size: '100Gi' },
     resources: rl('1', '4Gi', '4', '8Gi'),
+    entityOperator: rl('100m', '384Mi', '1', '512Mi'),
     replicationFactor: 3,
     minInSyncReplicas: 2,
   },
@@ -192,15 +189,24 @@ const prod: Profile = {
   tenantQuota: { requestsCpu: '16', requestsMemory: '32Gi', limitsCpu: '64', limitsMemory: '128Gi', pods: 300 },
 };
 
-/** Edge sites: everything must fit a 2-core / 4 GiB cluster in total requests. */
+/**
+ * Edge sites: everything must fit a 2-core / 4 GiB cluster in total requests, leaving room
+ * for the cluster's own pods (test/foundation/footprint.test.ts sums every pod).
+ */
 const edge: Profile = {
   components: {
-    knativeOperator: comp(1, rl('25m', '48Mi', '200m', '128Mi')),
-    knativeServing: comp(1, rl('25m', '48Mi', '500m', '256Mi')),
-    kourier: comp(1, rl('25m', '48Mi', '500m', '128Mi')),
-    knativeEventing: comp(1, rl('20m', '32Mi', '200m', '128Mi')),
+    // Control planes idle at a few millicores: request little, burst to the limit.
+    knativeOperator: comp(1, rl('15m', '48Mi', '200m', '128Mi')),
+    knativeServing: comp(1, rl('15m', '48Mi', '500m', '256Mi')),
+    kourier: comp(1, rl('15m', '48Mi', '500m', '128Mi')),
+    knativeEventing: comp(1, rl('10m', '32Mi', '200m', '128Mi')),
+    // A few consumers only: the JVM's heap is 70% of the limit (~270Mi), ~30Mi per consumer plus 100Mi.
+    knativeKafkaDispatcher: comp(1, rl('50m', '160Mi', '500m', '384Mi')),
     openfaasGateway: comp(1, rl('25m', '48Mi', '200m', '128Mi')),
     openfaasQueueWorker: comp(1, rl('20m', '32Mi', '200m', '64Mi')),
+    // The chart's defaults (100m/128Mi, 100m/120Mi) are sized for busy clusters.
+    openfaasAutoscaler: comp(1, rl('20m', '48Mi', '200m', '128Mi')),
+    openfaasNats: comp(1, rl('25m', '64Mi', '300m', '256Mi')),
     kong: comp(1, rl('50m', '96Mi', '500m', '256Mi')),
     strimziOperator: comp(1, rl('50m', '192Mi', '300m', '320Mi')),
     prometheus: comp(1, rl('100m', '256Mi', '500m', '512Mi')),
@@ -214,7 +220,9 @@ const edge: Profile = {
     controllers: 0,
     brokers: 1,
     storage: { type: 'ephemeral' },
-    resources: rl('200m', '512Mi', '500m', '768Mi'),
+    resources: rl('200m', '448Mi', '500m', '768Mi'),
+    // A handful of topics and users: the topic and user operators need far less than Strimzi's usual 256Mi+.
+    entityOperator: rl('25m', '128Mi', '300m', '256Mi'),
     replicationFactor: 1,
     minInSyncReplicas: 1,
   },
@@ -223,22 +231,6 @@ const edge: Profile = {
 };
 
 export const PROFILES: Readonly<Record<ProfileName, Profile>> = { dev, staging, prod, edge };
-
-/** Total requested CPU (cores) and memory (bytes) of the platform components of a profile. */
-export function componentFootprint(p: Profile, enabled: readonly ComponentName[] = COMPONENTS): { cpu: number; memory: number } {
-  let cpu = 0;
-  let memory = 0;
-  for (const name of enabled) {
-    const c = p.components[name];
-    const pods = c.replicas * COMPONENT_PODS[name];
-    cpu += pods * cpuCores(c.resources.requests.cpu);
-    memory += pods * memoryBytes(c.resources.requests.memory);
-  }
-  const kafkaPods = p.kafka.brokers + p.kafka.controllers;
-  cpu += kafkaPods * cpuCores(p.kafka.resources.requests.cpu);
-  memory += kafkaPods * memoryBytes(p.kafka.resources.requests.memory);
-  return { cpu, memory };
-}
 
 /** Deep-merges `override` into `base` (objects merge, arrays and scalars replace). */
 export function deepMerge<T>(base: T, override: unknown): T {

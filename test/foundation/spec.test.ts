@@ -1,7 +1,7 @@
 import { parseSpec } from '../../lib/spec';
-import { componentFootprint, GiB, PROFILES, cpuCores, memoryBytes } from '../../lib/spec';
+import { GiB, PROFILES } from '../../lib/spec';
 import { resolveEnvironment } from '../../lib/spec/resolve';
-import { referenceCopy } from '../support/synth';
+import { referenceCopy, synthEnv } from '../support/synth';
 import { referenceSpec } from '../../stacks/reference';
 import { specErrorOf } from '../support/errors';
 
@@ -76,13 +76,11 @@ describe('parseSpec', () => {
 
 describe('profiles', () => {
   test('edge fits a 2-core / 4 GiB cluster in total requests, with the reference functions', () => {
-    const edge = resolveEnvironment(parseSpec(referenceSpec), 'edge').profile;
-    const { cpu, memory } = componentFootprint(edge);
-    const clusterFunctions = referenceSpec.functions!.filter((f) => f.target !== 'lambda');
-    const fnCpu = clusterFunctions.length * cpuCores(edge.functionDefaults.requests.cpu);
-    const fnMem = clusterFunctions.length * memoryBytes(edge.functionDefaults.requests.memory);
-    expect(cpu + fnCpu).toBeLessThanOrEqual(2);
-    expect(memory + fnMem).toBeLessThanOrEqual(4 * GiB);
+    // Every pod the modules run (control planes, operands, sidecars, warm functions), as
+    // recorded in the platform's footprint inventory (see test/foundation/footprint.test.ts).
+    const { cpu, memory } = synthEnv('edge').platform.footprint.total(1);
+    expect(cpu).toBeLessThanOrEqual(2);
+    expect(memory).toBeLessThanOrEqual(4 * GiB);
   });
 
   test('prod is highly available and replicates Kafka writes', () => {

@@ -160,9 +160,9 @@ describe('Kafka cluster sized by the environment profile', () => {
     ];
     const cpu = req.reduce((a, r) => a + cpuCores(r.cpu), 0);
     const mem = req.reduce((a, r) => a + memoryBytes(r.memory), 0);
-    // 2-core / 4 GiB edge cluster: Kafka's share
-    expect(cpu).toBeCloseTo(0.37, 5);
-    expect(mem / 2 ** 20).toBe(192 + 512 + 256 + 256 + 32 + 96);
+    // 2-core / 4 GiB edge cluster: Kafka's share (entity operator sized by profile.kafka.entityOperator)
+    expect(cpu).toBeCloseTo(0.32, 5);
+    expect(mem / 2 ** 20).toBe(192 + 448 + 128 + 128 + 32 + 96);
   });
 
   test('rack awareness is an option of the spec', () => {

@@ -131,7 +131,7 @@ describeWithUpstream('typed values against the charts\' values.yaml', () => {
   test('openfaas 15.0.6: every key the toolkit sets exists in the chart', () => {
     const values = synthEnv('prod', referenceSpec).get('HelmRelease', 'openfaas').spec.values;
     // resources maps are free-form (Kubernetes ResourceRequirements)
-    const free = ['gateway.resources', 'queueWorker.resources', 'operator.resources', 'prometheus.resources'];
+    const free = ['gateway.resources', 'queueWorker.resources', 'operator.resources', 'prometheus.resources', 'autoscaler.resources', 'nats.resources'];
     expect(unknownValuePaths(values, chartValues('openfaas'), free)).toEqual([]);
   });
 

@@ -19,13 +19,25 @@ export interface ComponentSizing {
 
 export type KnativeIngress = 'kourier' | 'istio';
 
-/** Deployments (and their main container) of Serving core and of each ingress, as the 1.23 manifests name them. */
+/**
+ * Deployments (and their main container) of Serving core and of each ingress, as the 1.23
+ * manifests name them. The operator always applies serving-hpa.yaml too, so autoscaler-hpa
+ * runs whether or not a function uses the HPA class.
+ */
 export const SERVING_WORKLOADS = [
   { name: 'activator', container: 'activator' },
   { name: 'autoscaler', container: 'autoscaler' },
   { name: 'controller', container: 'controller' },
   { name: 'webhook', container: 'webhook' },
+  { name: 'autoscaler-hpa', container: 'autoscaler-hpa' },
 ] as const;
+
+/**
+ * Requests of the queue-proxy sidecar Knative adds to every revision pod, set explicitly in
+ * config-deployment: CPU is Knative 1.23's default (25m); memory has no Knative default (the
+ * tenant LimitRange's would apply), so it is set too and every pod's requests are known.
+ */
+export const QUEUE_PROXY_REQUESTS = { cpu: '25m', memory: '32Mi' } as const;
 export const INGRESS_WORKLOADS: Record<KnativeIngress, readonly { name: string; container: string }[]> = {
   kourier: [
     { name: 'net-kourier-controller', container: 'controller' },
@@ -136,6 +148,7 @@ export class KnativeServingInstall extends Construct {
           // Since 1.19 (OpenTelemetry) Knative exports no metrics unless asked: the platform's
           // Prometheus scrapes the components and every revision's queue-proxy.
           observability: { 'metrics-protocol': 'prometheus', 'request-metrics-protocol': 'prometheus' },
+          deployment: { 'queue-sidecar-cpu-request': QUEUE_PROXY_REQUESTS.cpu, 'queue-sidecar-memory-request': QUEUE_PROXY_REQUESTS.memory },
         },
         ...(props.serving.replicas > 1 && { highAvailability: { replicas: props.serving.replicas } }),
         workloads: [

@@ -52,7 +52,8 @@ export interface KubePrometheusStackValues {
   kubeScheduler: { enabled: boolean };
   kubeProxy: { enabled: boolean };
   windowsMonitoring: { enabled: boolean };
-  prometheusOperator: { resources: Resources };
+  nodeExporter: { enabled: boolean };
+  prometheusOperator: { resources: Resources; prometheusConfigReloader: { resources: Resources } };
   prometheus: {
     podDisruptionBudget: { enabled: boolean; minAvailable: number };
     prometheusSpec: {
@@ -129,6 +130,8 @@ export interface KubePrometheusStackProps {
   readonly externalLabels: Record<string, string>;
   /** Install Grafana's stock Kubernetes dashboards too. @default true */
   readonly defaultDashboards?: boolean;
+  /** Run the node exporter DaemonSet (node CPU, memory, disk and network metrics). @default true */
+  readonly nodeExporter?: boolean;
   /** Helm release name. @default 'kube-prometheus-stack' */
   readonly releaseName?: string;
 }
@@ -137,6 +140,9 @@ export interface KubePrometheusStackProps {
 const OPERATOR: Resources = { requests: { cpu: '25m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } };
 const KUBE_STATE_METRICS: Resources = { requests: { cpu: '10m', memory: '48Mi' }, limits: { cpu: '200m', memory: '256Mi' } };
 const NODE_EXPORTER: Resources = { requests: { cpu: '10m', memory: '24Mi' }, limits: { cpu: '200m', memory: '64Mi' } };
+// The operator adds a config-reloader container to every Prometheus and Alertmanager pod; the
+// chart leaves its resources to the operator unless set, so set them and know the pods' requests.
+const CONFIG_RELOADER: Resources = { requests: { cpu: '10m', memory: '25Mi' }, limits: { cpu: '100m', memory: '50Mi' } };
 const GRAFANA_SIDECAR: Resources = { requests: { cpu: '10m', memory: '48Mi' }, limits: { cpu: '100m', memory: '128Mi' } };
 
 /**
@@ -179,7 +185,8 @@ export class KubePrometheusStack extends Construct {
       kubeScheduler: { enabled: false },
       kubeProxy: { enabled: false },
       windowsMonitoring: { enabled: false },
-      prometheusOperator: { resources: OPERATOR },
+      nodeExporter: { enabled: props.nodeExporter ?? true },
+      prometheusOperator: { resources: OPERATOR, prometheusConfigReloader: { resources: CONFIG_RELOADER } },
       prometheus: {
         podDisruptionBudget: pdb(c.prometheus.replicas),
         prometheusSpec: {

@@ -59,6 +59,10 @@ export interface OpenFaaSInstallProps {
    * @default 6h retention on an emptyDir, 50m/128Mi requested
    */
   readonly internalPrometheus?: { readonly retention?: string; readonly resources?: Resources };
+  /** Resources of the autoscaler (a singleton). @default the chart's: 100m/128Mi requested, 256Mi limit */
+  readonly autoscaler?: Resources;
+  /** Resources of NATS (JetStream, one pod). @default the chart's: 100m/120Mi requested */
+  readonly nats?: Resources;
 }
 
 /** Service that serves every function: `/function/<name>` and `/async-function/<name>`. */
@@ -71,6 +75,9 @@ export interface OpenFaaSGatewayService {
 const DEFAULT_RETRIES: AsyncRetries = { attempts: 3, initialWait: '1s', maxWait: '2m' };
 // Status codes worth retrying: timeouts, throttling and transient upstream errors.
 const RETRY_CODES = '408,429,500,502,503,504';
+// The chart's values.yaml defaults, written out so every pod's requests are in the output.
+const CHART_AUTOSCALER_RESOURCES: Resources = { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } };
+const CHART_NATS_RESOURCES: Resources = { requests: { cpu: '100m', memory: '120Mi' } };
 const INTERNAL_PROMETHEUS_RESOURCES: Resources = { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } };
 
 /**
@@ -152,7 +159,7 @@ export class OpenFaaSInstall extends Construct {
         httpRetryCodes: RETRY_CODES,
         maxInflight: props.maxInflight ?? 50,
       },
-      autoscaler: { enabled: true },
+      autoscaler: { enabled: true, resources: props.autoscaler ?? CHART_AUTOSCALER_RESOURCES },
       dashboard: { enabled: false },
       iam: { enabled: false },
       prometheus: {
@@ -163,6 +170,7 @@ export class OpenFaaSInstall extends Construct {
       },
       // Alerting goes through the platform's Alertmanager; the chart's is for CE scaling only.
       alertmanager: { create: false },
+      nats: { resources: props.nats ?? CHART_NATS_RESOURCES },
       ingress: { enabled: false },
       ingressOperator: { create: false },
     };

@@ -14,6 +14,38 @@ import type { KafkaBinding, KafkaClientAuth } from '../bindings';
 import type { HybridPlatform } from '../hybrid-platform';
 import type { PlatformModule } from './module';
 
+type Requests = { requests?: { cpu?: string; memory?: string } } | undefined;
+
+/** Strimzi's pods: the operator, Reflector, the node pools and the operands the `Kafka` CR runs. */
+function recordFootprint(platform: HybridPlatform, operator: StrimziOperator, reflector: SecretReflector, cluster: KafkaCluster): void {
+  const fp = platform.footprint;
+  const ns = cluster.namespace;
+  const ov = operator.install.values;
+  fp.record({ component: 'strimzi/cluster-operator', namespace: ns, pods: ov.replicas, containers: [ov.resources.requests], source: 'strimzi values: replicas, resources', objects: [operator.install.release] });
+  fp.record({
+    component: 'reflector',
+    namespace: ns,
+    // The reflector chart (emberstack 9.1.34, not in ../shared/upstream) defaults replicaCount to 1; the module does not set it.
+    pods: 1,
+    containers: [reflector.install.values.resources.requests],
+    source: 'reflector values: resources; chart default replicaCount: 1',
+    objects: [reflector.install.release],
+  });
+  for (const pool of cluster.nodePools) {
+    const p = pool.toJson().spec as { replicas: number; resources?: Requests };
+    fp.record({ component: `kafka/${pool.metadata.name}`, namespace: ns, pods: p.replicas, containers: [p.resources?.requests], source: 'KafkaNodePool spec.replicas, spec.resources', objects: [pool] });
+  }
+  const k = cluster.kafka.toJson().spec as { entityOperator?: { topicOperator?: { resources?: Requests }; userOperator?: { resources?: Requests } }; kafkaExporter?: { resources?: Requests } };
+  if (k.entityOperator) {
+    const eo = k.entityOperator;
+    const containers = [eo.topicOperator, eo.userOperator].filter((c) => c !== undefined).map((c) => c!.resources?.requests);
+    fp.record({ component: 'kafka/entity-operator', namespace: ns, pods: 1, containers, source: 'Kafka spec.entityOperator.{topicOperator,userOperator}.resources (one pod, a container each)', objects: [cluster.kafka] });
+  }
+  if (k.kafkaExporter) {
+    fp.record({ component: 'kafka/kafka-exporter', namespace: ns, pods: 1, containers: [k.kafkaExporter.resources?.requests], source: 'Kafka spec.kafkaExporter.resources', objects: [cluster.kafka] });
+  }
+}
+
 /** Kafka principal (KafkaUser and Secret name) of a function. */
 export const kafkaUserName = (fn: string): string => `kafka-${fn}`;
 
@@ -57,23 +89,25 @@ export const kafkaModule: PlatformModule = {
     const namespace = SYSTEM_NAMESPACES.kafka;
     platform.namespace({ name: namespace });
     const installs = platform.chart('platform', 'kafka');
-    new StrimziOperator(installs, 'strimzi', {
+    const operator = new StrimziOperator(installs, 'strimzi', {
       namespace,
       replicas: profile.components.strimziOperator.replicas,
       resources: profile.components.strimziOperator.resources,
       podDisruptionBudgets: profile.ha.podDisruptionBudgets,
     });
-    new SecretReflector(installs, 'reflector', { namespace });
+    const reflector = new SecretReflector(installs, 'reflector', { namespace });
 
     const config = platform.chart('config', 'kafka');
     const cluster = new KafkaCluster(config, 'cluster', {
       name: kafkaClusterName(spec),
       namespace,
       sizing: profile.kafka,
+      entityOperatorResources: profile.kafka.entityOperator,
       rack: spec.rack,
       antiAffinity: profile.ha.antiAffinity,
       podDisruptionBudget: profile.ha.podDisruptionBudgets,
     });
+    recordFootprint(platform, operator, reflector, cluster);
     const topics = new Set<string>();
     for (const t of spec.topics) {
       new KafkaClusterTopic(config, `topic-${t.name}`, { cluster, ...t });

@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { LABELS } from '../../k8s/common/labels';
 import { SYSTEM_NAMESPACES } from '../../k8s/common/namespaces';
 import {
@@ -16,6 +17,8 @@ import {
   type Destination,
   type KafkaSourceNet,
 } from '../../k8s/knative';
+import { KAFKA_DISPATCHER, KAFKA_DISPATCHER_POD_CAPACITY, PING_ADAPTER } from '../../k8s/knative/eventing-install';
+import { QUEUE_PROXY_REQUESTS } from '../../k8s/knative/serving-install';
 import type { EventDestination } from '../../spec/eventing';
 import type { FunctionSpec } from '../../spec/function';
 import { functionAutoscaling } from '../../spec/rules/knative';
@@ -53,7 +56,7 @@ export const knativeModule: PlatformModule = {
     platform.namespace({ name: ns.knativeOperator, podSecurity: 'baseline', podSecurityReason: OPERATOR_POD_SECURITY_REASON });
     platform.namespace({ name: ns.knativeServing });
     const op = profile.components.knativeOperator.resources;
-    new KnativeOperatorInstall(platform.chart('platform', 'knative'), 'operator', {
+    const operator = new KnativeOperatorInstall(platform.chart('platform', 'knative'), 'operator', {
       namespace: ns.knativeOperator,
       resources: { requests: { cpu: String(op.requests.cpu), memory: String(op.requests.memory) }, limits: { cpu: String(op.limits.cpu), memory: String(op.limits.memory) } },
     });
@@ -72,9 +75,15 @@ export const knativeModule: PlatformModule = {
     const asyncTriggers = (f: FunctionSpec) => (f.triggers ?? []).filter((t) => t.type !== 'http');
     const usesKafka = fns.some((f) => asyncTriggers(f).some((t) => t.type === 'kafka'));
     const eventingTenants = new Set([...fns.filter((f) => asyncTriggers(f).length > 0).map((f) => f.tenant), ...k.sequences.map((s) => s.tenant), ...k.parallels.map((p) => p.tenant), ...k.pings.map((p) => p.tenant)]);
+    let eventing: KnativeEventingInstall | undefined;
     if (eventingTenants.size > 0) {
       platform.namespace({ name: ns.knativeEventing });
-      new KnativeEventingInstall(config, 'eventing', { namespace: ns.knativeEventing, eventing: profile.components.knativeEventing, kafkaSource: usesKafka });
+      eventing = new KnativeEventingInstall(config, 'eventing', {
+        namespace: ns.knativeEventing,
+        eventing: profile.components.knativeEventing,
+        kafkaSource: usesKafka,
+        kafkaDispatcher: profile.components.knativeKafkaDispatcher,
+      });
     }
 
     const apps = platform.chart('apps', 'knative');
@@ -257,8 +266,72 @@ export const knativeModule: PlatformModule = {
         sink: destination(p.tenant, p.sink),
       });
     }
+
+    recordFootprint(platform, operator, serving, eventing, apps);
   },
 };
+
+type WorkloadJson = { name: string; replicas?: number; resources?: { container: string; requests?: { cpu?: string; memory?: string } }[] };
+
+/**
+ * Knative's pods, read from what the module wrote: the operator chart's values, the
+ * `workloads` of KnativeServing/KnativeEventing, and each Knative Service's min scale and
+ * containers plus the queue-proxy sidecar (config-deployment sets its requests).
+ */
+function recordFootprint(platform: HybridPlatform, operator: KnativeOperatorInstall, serving: KnativeServingInstall, eventing: KnativeEventingInstall | undefined, apps: ReturnType<HybridPlatform['chart']>): void {
+  const fp = platform.footprint;
+  const op = operator.install.values.knative_operator;
+  for (const [component, d] of [['knative-operator', op.knative_operator], ['operator-webhook', op.operator_webhook]] as const) {
+    // The chart has no replicas value: one pod each.
+    fp.record({ component: `knative/${component}`, namespace: operator.install.namespace, pods: 1, containers: [d.resources?.requests], source: 'knative-operator values: resources (the chart has no replicas value)', objects: [operator.install.release] });
+  }
+  const workloads = (o: KnativeServingInstall['apiObject'] | KnativeEventingInstall['apiObject']) => (o.toJson().spec.workloads ?? []) as WorkloadJson[];
+  for (const w of workloads(serving.apiObject)) {
+    fp.record({ component: `knative-serving/${w.name}`, namespace: serving.namespace, pods: w.replicas ?? 1, containers: (w.resources ?? []).map((r) => r.requests), source: 'KnativeServing spec.workloads', objects: [serving.apiObject] });
+  }
+  const all = apps.node.findAll();
+  if (eventing) {
+    const pings = all.filter((c): c is PingSource => c instanceof PingSource).map((p) => p.apiObject);
+    const kafkaSources = all.filter((c): c is KafkaSource => c instanceof KafkaSource).map((k) => k.apiObject);
+    const consumers = kafkaSources.reduce((n, k) => n + ((k.toJson().spec?.consumers as number | undefined) ?? 1), 0);
+    const ns = eventing.apiObject.metadata.namespace!;
+    for (const w of workloads(eventing.apiObject)) {
+      let pods = w.replicas ?? 1;
+      let source = 'KnativeEventing spec.workloads';
+      let objects: ApiObject[] = [eventing.apiObject];
+      if (w.name === PING_ADAPTER.name) {
+        pods = pings.length > 0 ? 1 : 0;
+        source = 'KnativeEventing spec.workloads resources; the ping controller runs 1 pod once a PingSource exists';
+        objects = [eventing.apiObject, ...pings];
+      } else if (w.name === KAFKA_DISPATCHER.name) {
+        const min = eventing.kafkaDispatcher?.replicas ?? 1;
+        pods = consumers > 0 ? Math.max(min, Math.ceil(consumers / KAFKA_DISPATCHER_POD_CAPACITY)) : 0;
+        source = `KnativeEventing spec.workloads resources; max(DISPATCHERS_MIN_REPLICAS ${min}, ${consumers} consumers / ${KAFKA_DISPATCHER_POD_CAPACITY} per pod)`;
+        objects = [eventing.apiObject, ...kafkaSources];
+      }
+      fp.record({ component: `knative-eventing/${w.name}`, namespace: ns, pods, containers: (w.resources ?? []).map((r) => r.requests), source, objects });
+    }
+  }
+  const defaults = platform.env.profile.functionDefaults.requests;
+  for (const svc of all.filter((c): c is KnativeService => c instanceof KnativeService)) {
+    const json = svc.apiObject.toJson();
+    const template = json.spec?.template ?? {};
+    const annotations: Record<string, string> = template.metadata?.annotations ?? {};
+    const min = Number(annotations['autoscaling.knative.dev/min-scale'] ?? 0);
+    // The HPA never scales below one replica.
+    const pods = annotations['autoscaling.knative.dev/class'] === 'hpa.autoscaling.knative.dev' ? Math.max(1, min) : min;
+    // A container without requests gets the tenant LimitRange's defaultRequest (the profile's functionDefaults).
+    const containers = ((template.spec?.containers ?? []) as { resources?: { requests?: { cpu?: string; memory?: string } } }[]).map((c) => ({ cpu: c.resources?.requests?.cpu ?? defaults.cpu, memory: c.resources?.requests?.memory ?? defaults.memory }));
+    fp.record({
+      component: `fn/${json.metadata.name}`,
+      namespace: json.metadata.namespace,
+      pods,
+      containers: [...containers, QUEUE_PROXY_REQUESTS],
+      source: `Knative Service min-scale ${min}${pods === 0 ? ' (scales to zero: nothing runs while idle)' : ''}; container requests + queue-proxy ${QUEUE_PROXY_REQUESTS.cpu}/${QUEUE_PROXY_REQUESTS.memory}`,
+      objects: [svc.apiObject],
+    });
+  }
+}
 
 function flowTrigger(
   scope: ReturnType<HybridPlatform['chart']>,

@@ -39,7 +39,7 @@ export const kongModule: PlatformModule = {
     const lambdaRouted = spec.routes.some((r) => functions.get(r.function)?.target === 'lambda');
     const size = env.profile.components.kong;
     const q = (v: string | number) => String(v);
-    new KongInstall(platform.chart('platform', 'kong'), 'kong', {
+    const kong = new KongInstall(platform.chart('platform', 'kong'), 'kong', {
       namespace,
       replicas: size.replicas,
       resources: {
@@ -51,6 +51,16 @@ export const kongModule: PlatformModule = {
       proxyServiceType: spec.gateway.proxyServiceType,
       // IRSA: the role (created on the AWS side) may invoke exactly the routed Lambda functions.
       ...(lambdaRouted && env.aws.oidcProvider && { iamRoleArn: naming.roleArn(env.aws.accountId, naming.kongInvokeRole(spec.name, env.name)) }),
+    });
+
+    // One pod per replica: the proxy and the ingress controller containers.
+    platform.footprint.record({
+      component: 'kong',
+      namespace,
+      pods: kong.values.replicaCount,
+      containers: [kong.values.resources.requests, kong.values.ingressController.resources.requests],
+      source: 'kong values: replicaCount, resources (proxy) + ingressController.resources',
+      objects: [kong.install.release],
     });
 
     const config = platform.chart('config', 'kong');

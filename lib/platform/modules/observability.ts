@@ -57,6 +57,29 @@ function discoveredChecks(platform: HybridPlatform, own: ReadonlySet<ApiObject>)
 }
 
 /**
+ * The pods of kube-prometheus-stack, from its values: the operator adds a config-reloader to
+ * Prometheus and Alertmanager pods; Grafana's pod runs the dashboard and datasource sidecars.
+ */
+function recordFootprint(platform: HybridPlatform, stack: KubePrometheusStack, namespace: string, nodeExporterNamespace: string): void {
+  const fp = platform.footprint;
+  const v = stack.values;
+  const objects = [stack.install.release];
+  const reloader = v.prometheusOperator.prometheusConfigReloader.resources.requests;
+  fp.record({ component: 'prometheus-operator', namespace, pods: 1, containers: [v.prometheusOperator.resources.requests], source: 'kube-prometheus-stack values: prometheusOperator.resources', objects });
+  fp.record({ component: 'prometheus', namespace, pods: v.prometheus.prometheusSpec.replicas, containers: [v.prometheus.prometheusSpec.resources.requests, reloader], source: 'values: prometheusSpec.replicas, resources + prometheusConfigReloader.resources', objects });
+  fp.record({ component: 'alertmanager', namespace, pods: v.alertmanager.alertmanagerSpec.replicas, containers: [v.alertmanager.alertmanagerSpec.resources.requests, reloader], source: 'values: alertmanagerSpec.replicas, resources + prometheusConfigReloader.resources', objects });
+  if (v.grafana.enabled) {
+    const sc = v.grafana.sidecar;
+    const sidecars = [sc.dashboards.enabled, sc.datasources.enabled].filter(Boolean).map(() => sc.resources.requests);
+    fp.record({ component: 'grafana', namespace, pods: v.grafana.replicas, containers: [v.grafana.resources.requests, ...sidecars], source: 'values: grafana.replicas, resources + sidecar.resources for each enabled sidecar (dashboards, datasources)', objects });
+  }
+  fp.record({ component: 'kube-state-metrics', namespace, pods: 1, containers: [v['kube-state-metrics'].resources.requests], source: 'values: kube-state-metrics.resources; subchart default replicas: 1 (kube-state-metrics values.yaml, not in ../shared/upstream)', objects });
+  if (v.nodeExporter.enabled) {
+    fp.record({ component: 'node-exporter', namespace: nodeExporterNamespace, pods: 1, perNode: true, containers: [v['prometheus-node-exporter'].resources.requests], source: 'values: prometheus-node-exporter.resources (a DaemonSet: one pod per node)', objects });
+  }
+}
+
+/**
  * Observability: kube-prometheus-stack sized by the profile; monitors, SLO rules and
  * dashboards for every backend the modules before it built; the cluster-cost rule; and
  * Alertmanager routing to the spec's receivers.
@@ -76,7 +99,7 @@ export const observabilityModule: PlatformModule = {
     const prefix = `${spec.name}-${env.name}`;
     const alertmanagerConfigName = `${spec.name}-alert-routing`;
 
-    new KubePrometheusStack(platform.chart('platform', 'observability'), 'kube-prometheus-stack', {
+    const stack = new KubePrometheusStack(platform.chart('platform', 'observability'), 'kube-prometheus-stack', {
       namespace: monitoring,
       nodeExporterNamespace: NODE_EXPORTER_NAMESPACE,
       profile,
@@ -86,6 +109,8 @@ export const observabilityModule: PlatformModule = {
       // Edge clusters keep only the platform's own dashboards (the stock ones are ~30 ConfigMaps).
       defaultDashboards: env.profileName !== 'edge',
     });
+
+    recordFootprint(platform, stack, monitoring, NODE_EXPORTER_NAMESPACE);
 
     const config = platform.chart('config', 'observability');
     const labels = { [LABELS.component]: 'observability' };

@@ -1,3 +1,4 @@
+import type { IConstruct } from 'constructs';
 import { LABELS } from '../../k8s/common/labels';
 import { SYSTEM_NAMESPACES } from '../../k8s/common/namespaces';
 import { CronConnector } from '../../k8s/openfaas/cron-connector';
@@ -66,6 +67,10 @@ export const openfaasModule: PlatformModule = {
     const { profile } = platform.env;
     const settings = platform.spec.openfaas;
 
+    for (const c of ['openfaasAutoscaler', 'openfaasNats'] as const) {
+      const replicas = profile.components[c].replicas;
+      if (replicas !== 1) platform.issues.add(`environments.${platform.envName}.overrides.components.${c}.replicas`, replicas, 'the OpenFaaS chart runs exactly one pod of it: must be 1');
+    }
     const ns = platform.namespace({ name: SYSTEM_NAMESPACES.openfaas, podSecurity: 'baseline', podSecurityReason: CONTROL_PLANE_REASON });
     platform.namespace({ name: SYSTEM_NAMESPACES.openfaasFunctions, podSecurity: 'baseline', podSecurityReason: FUNCTIONS_REASON, labels: { [LABELS.partOf]: platform.spec.name } });
 
@@ -84,6 +89,8 @@ export const openfaasModule: PlatformModule = {
         queueAckWait: settings?.queueWorker?.ackWait,
       },
       maxInflight: settings?.queueWorker?.maxInflight,
+      autoscaler: resources(profile.components.openfaasAutoscaler.resources),
+      nats: resources(profile.components.openfaasNats.resources),
       podDisruptionBudgets: profile.ha.podDisruptionBudgets,
     });
 
@@ -187,5 +194,91 @@ export const openfaasModule: PlatformModule = {
         replicas: profile.ha.antiAffinity ? Math.min(partitions, 3) : 1,
       });
     }
+
+    recordFootprint(platform, install, [...installChart.node.findAll(), ...apps.node.findAll()]);
   },
 };
+
+/** Requests the openfaas chart 15.0.6 sets where the module leaves a component's resources alone (its values.yaml). */
+const OPENFAAS_CHART_DEFAULTS = {
+  autoscaler: { cpu: '100m', memory: '128Mi' },
+  nats: { cpu: '100m', memory: '120Mi' },
+} as const;
+
+/**
+ * OpenFaaS's pods, from the chart values and objects the module wrote: the gateway pod
+ * (gateway + operator containers in operator mode), queue worker, autoscaler, NATS, the
+ * chart's Prometheus, the connectors, the credentials CronJob and every function's
+ * minimum replicas.
+ */
+function recordFootprint(platform: HybridPlatform, install: OpenFaaSInstall, built: readonly IConstruct[]): void {
+  const fp = platform.footprint;
+  const v = install.install.values;
+  const ns = install.namespace;
+  const release = [install.install.release];
+  fp.record({
+    component: 'openfaas/gateway',
+    namespace: ns,
+    pods: v.gateway.replicas,
+    containers: [v.gateway.resources.requests, ...(v.operator.create ? [v.operator.resources?.requests] : [])],
+    source: 'openfaas values: gateway.replicas, gateway.resources + operator.resources (operator mode: a container in the gateway pod)',
+    objects: release,
+  });
+  fp.record({ component: 'openfaas/queue-worker', namespace: ns, pods: v.queueWorker.replicas, containers: [v.queueWorker.resources.requests], source: 'openfaas values: queueWorker.replicas, queueWorker.resources', objects: release });
+  if (v.autoscaler?.enabled) {
+    fp.record({
+      component: 'openfaas/autoscaler',
+      namespace: ns,
+      pods: 1,
+      containers: [v.autoscaler.resources?.requests ?? OPENFAAS_CHART_DEFAULTS.autoscaler],
+      source: v.autoscaler.resources ? 'openfaas values: autoscaler.resources; chart default autoscaler.replicas 1 (a singleton)' : 'chart default: autoscaler.resources.requests 100m/128Mi, autoscaler.replicas 1 (a singleton)',
+      objects: release,
+    });
+  }
+  if (v.async) {
+    fp.record({
+      component: 'openfaas/nats',
+      namespace: ns,
+      pods: 1,
+      containers: [v.nats?.resources?.requests ?? OPENFAAS_CHART_DEFAULTS.nats],
+      source: v.nats?.resources ? 'openfaas values: nats.resources' : 'chart default: nats.resources.requests 100m/120Mi (one pod)',
+      objects: release,
+    });
+  }
+  if (v.prometheus.create) {
+    fp.record({ component: 'openfaas/prometheus', namespace: ns, pods: 1, containers: [v.prometheus.resources?.requests], source: 'openfaas values: prometheus.resources', objects: release });
+  }
+  // alertmanager.create, dashboard.enabled, ingressOperator.create and iam.enabled are false: they run nothing.
+  for (const c of built) {
+    if (c instanceof CronConnector) {
+      fp.record({ component: 'openfaas/cron-connector', namespace: c.install.namespace, pods: 1, containers: [c.install.values.resources?.requests], source: 'cron-connector values: resources (the chart has no replicas value: one pod)', objects: [c.install.release] });
+    } else if (c instanceof KafkaConnector) {
+      const kv = c.install.values;
+      fp.record({ component: `openfaas/${c.install.releaseName}`, namespace: c.install.namespace, pods: kv.replicas, containers: [kv.resources?.requests], source: 'kafka-connector values: replicas, resources', objects: [c.install.release] });
+    } else if (c instanceof KafkaConnectorCredentials) {
+      const job = c.cronJob.toJson().spec.jobTemplate.spec.template.spec as { containers: { resources?: { requests?: { cpu?: string; memory?: string } } }[] };
+      fp.record({
+        component: `openfaas/${c.cronJob.metadata.name}`,
+        namespace: c.cronJob.metadata.namespace!,
+        // concurrencyPolicy Forbid: at most one Job pod at a time, for a few seconds every run.
+        pods: 1,
+        containers: job.containers.map((x) => x.resources?.requests),
+        source: 'CronJob container resources; one pod at a time while it runs (concurrencyPolicy Forbid)',
+        objects: [c.cronJob],
+      });
+    } else if (c instanceof OpenFaaSFunction) {
+      const spec = c.resource.toJson().spec as { labels?: Record<string, string>; requests?: { cpu?: string; memory?: string } };
+      const labels = spec.labels ?? {};
+      const min = Number(labels['com.openfaas.scale.min'] ?? 1);
+      const zero = labels['com.openfaas.scale.zero'] === 'true';
+      fp.record({
+        component: `fn/${c.name}`,
+        namespace: c.namespace,
+        pods: zero ? 0 : min,
+        containers: [spec.requests],
+        source: zero ? 'Function com.openfaas.scale.zero: scaled to zero while idle' : `Function com.openfaas.scale.min ${min}; spec.requests`,
+        objects: [c.resource],
+      });
+    }
+  }
+}
