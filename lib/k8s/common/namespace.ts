@@ -14,7 +14,7 @@ export interface SystemNamespaceProps {
    * @default 'restricted'
    */
   readonly podSecurity?: PodSecurityLevel;
-  /** Why a weaker level is needed (recorded as an annotation). Required unless `restricted`. */
+  /** Why a weaker level is needed (recorded as an annotation). Required unless `restricted`. @default none */
   readonly podSecurityReason?: string;
   /** Extra labels. @default {} */
   readonly labels?: Record<string, string>;

@@ -30,6 +30,7 @@ export interface KafkaSourceProps {
   readonly initialOffset?: 'earliest' | 'latest';
   /** Consumers in the group. @default 1 */
   readonly consumers?: number;
+  /** TLS and SASL settings (credentials by Secret reference). @default plaintext, no authentication */
   readonly net?: KafkaSourceNet;
   /** Retries and dead letters. @default 3 retries, exponential from PT1S, the namespace's DeadLetterSink */
   readonly delivery?: DeliveryOptions;

@@ -71,7 +71,7 @@ export interface KnativeServingInstallProps {
   readonly serving: ComponentSizing;
   /** Ingress controller and gateway. */
   readonly gateway: ComponentSizing;
-  /** config-autoscaler defaults. */
+  /** config-autoscaler defaults. @default Knative's, with scale to zero on */
   readonly autoscaler?: {
     /** @default '30s' */
     readonly scaleToZeroGracePeriod?: string;

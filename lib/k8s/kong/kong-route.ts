@@ -44,7 +44,7 @@ export interface KongRouteProps {
   readonly api?: 'ingress' | 'httproute';
   /** IngressClass of the Kong controller. @default 'kong' */
   readonly ingressClass?: string;
-  /** Gateway the HTTPRoute attaches to. Required when `api` is 'httproute'. */
+  /** Gateway the HTTPRoute attaches to. Required when `api` is 'httproute'. @default none */
   readonly gateway?: { readonly name: string; readonly namespace: string };
   /** Extra labels. @default {} */
   readonly labels?: Record<string, string>;

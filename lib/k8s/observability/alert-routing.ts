@@ -24,6 +24,7 @@ export interface AlertRoutingProps {
   readonly name: string;
   /** Alertmanager's namespace: the referenced secrets must be there too. */
   readonly namespace: string;
+  /** Extra labels on the AlertmanagerConfig. @default {} */
   readonly labels?: Record<string, string>;
   readonly receivers: readonly ReceiverSpec[];
   /** Mail server, required when a receiver has emails. @default none */

@@ -19,9 +19,9 @@ export interface ScrapeTargetProps {
   readonly namespaces: readonly string[];
   /** Selects the Services or pods. An empty selector selects all in the namespaces. */
   readonly selector: LabelSelector;
-  /** Named port. Exactly one of `port` / `portNumber`. */
+  /** Named port. Exactly one of `port` / `portNumber`. @default none (set `portNumber`) */
   readonly port?: string;
-  /** Port number, for pods that do not name their metrics port (pods only). */
+  /** Port number, for pods that do not name their metrics port (pods only). @default none (set `port`) */
   readonly portNumber?: number;
   /** @default '/metrics' */
   readonly path?: string;
