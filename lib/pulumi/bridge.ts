@@ -13,6 +13,23 @@ const HELM_RELEASE = 'helm.toolkit.fluxcd.io/HelmRelease';
 const groupKind = (o: Manifest) => `${o.apiVersion.split('/')[0]}/${o.kind}`;
 const objectName = (o: Manifest) => (o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name);
 
+/** Built-in API groups whose kinds @pulumi/kubernetes has typed classes for (module = first label). */
+const BUILT_IN_GROUP = /^(|apps|batch|policy|autoscaling|[a-z]+\.k8s\.io|rbac\.authorization\.k8s\.io)$/;
+
+type ResourceClass = new (name: string, args: unknown, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
+
+/**
+ * The typed @pulumi/kubernetes class of a built-in kind (`kubernetes:core/v1:ConfigMap`,
+ * `kubernetes:rbac.authorization.k8s.io/v1:Role`, …), or undefined for custom resources.
+ */
+export function builtInClass(apiVersion: string, kind: string): ResourceClass | undefined {
+  const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
+  if (!BUILT_IN_GROUP.test(group)) return undefined;
+  const module = group === '' ? 'core' : group.split('.')[0];
+  const cls = (k8s as unknown as Record<string, Record<string, Record<string, unknown>>>)[module]?.[version]?.[kind];
+  return typeof cls === 'function' ? (cls as ResourceClass) : undefined;
+}
+
 /** A layer of the cluster side: its resources are its children, so depending on it waits for all of them. */
 export class ClusterLayer extends pulumi.ComponentResource {
   constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
@@ -55,8 +72,8 @@ export interface DeployClusterOptions {
 
 /**
  * Turns the platform's cdk8s charts into @pulumi/kubernetes resources: HelmReleases become
- * `helm.v3.Release`s, Flux-only objects are dropped, everything else becomes a resource of its
- * own kind. Layers depend on each other in order (CRDs from chart installs exist before the
+ * `helm.v3.Release`s, Flux-only objects are dropped, built-in kinds become their typed
+ * resources and custom resources `apiextensions.CustomResource`s. Layers depend on each other in order (CRDs from chart installs exist before the
  * custom resources of `config`), and inside a layer namespaces come first.
  */
 export function deployCluster(platform: HybridPlatform, options: DeployClusterOptions = {}): Record<Layer, ClusterLayer> {
@@ -89,7 +106,10 @@ export function deployCluster(platform: HybridPlatform, options: DeployClusterOp
     }
     for (const o of objects) {
       if (o.kind === 'Namespace' || groupKind(o) === HELM_RELEASE) continue;
-      new k8s.apiextensions.CustomResource(objectName(o), o as unknown as k8s.apiextensions.CustomResourceArgs, afterNamespaces);
+      // Built-in kinds get their typed class (and type token); custom resources the generic one.
+      const Cls = builtInClass(o.apiVersion, o.kind);
+      if (Cls) new Cls(objectName(o), o, afterNamespaces);
+      else new k8s.apiextensions.CustomResource(objectName(o), o as unknown as k8s.apiextensions.CustomResourceArgs, afterNamespaces);
     }
     component.done();
     layers[layer] = component;

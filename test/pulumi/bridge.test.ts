@@ -73,8 +73,11 @@ describe('cdk8s → Pulumi bridge', () => {
     expect(types).not.toContain('kubernetes:source.toolkit.fluxcd.io/v1:HelmRepository');
     expect(types).not.toContain('kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization');
     expect(types).not.toContain('kubernetes:helm.toolkit.fluxcd.io/v2:HelmRelease');
-    expect(types).toEqual(expect.arrayContaining(['kubernetes:core/v1:Namespace', 'kubernetes:demo.example.org/v1:Widget', 'kubernetes:v1:ConfigMap']));
-    const cm = registered.find((r) => r.type === 'kubernetes:v1:ConfigMap' && r.name === 'demo-system/c')!;
+    expect(types).toEqual(expect.arrayContaining(['kubernetes:core/v1:Namespace', 'kubernetes:demo.example.org/v1:Widget', 'kubernetes:core/v1:ConfigMap']));
+    // built-in kinds get their typed class: the provider's own type tokens
+    expect(types).toEqual(expect.arrayContaining(['kubernetes:rbac.authorization.k8s.io/v1:Role', 'kubernetes:networking.k8s.io/v1:NetworkPolicy']));
+    expect(types.filter((t) => /^kubernetes:v1:/.test(t))).toEqual([]);
+    const cm = registered.find((r) => r.type === 'kubernetes:core/v1:ConfigMap' && r.name === 'demo-system/c')!;
     expect(cm.inputs).toMatchObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'demo-system' }, data: { a: 'b' } });
   });
 
