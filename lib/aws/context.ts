@@ -34,6 +34,7 @@ export function arns(e: AwsEnvironment) {
     alarm: (name: string) => regional('cloudwatch', `alarm:${name}`),
     budget: (name: string) => `arn:${p}:budgets::${e.accountId}:budget/${name}`,
     schedule: (group: string, name: string) => regional('scheduler', `schedule/${group}/${name}`),
+    scheduleGroup: (group: string) => regional('scheduler', `schedule-group/${group}`),
     ssmParameter: (name: string) => regional('ssm', `parameter/${name.replace(/^\//, '')}`),
     ec2: (resource: string) => regional('ec2', resource),
   };

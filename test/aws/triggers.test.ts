@@ -117,14 +117,14 @@ describe('schedule trigger (EventBridge Scheduler)', () => {
     expect(one('aws:scheduler/schedule:Schedule', (r) => r.inputs.name === 'tst-dev-report-1').inputs).toMatchObject({ scheduleExpression: 'cron(0/15 * * * ? *)', scheduleExpressionTimezone: 'UTC' });
   });
 
-  test('scheduler role: trusted by Scheduler for this account and these schedules only; invokes the alias, sends dead letters', () => {
+  test('scheduler role: trusted by Scheduler for this account and its schedule group (the aws:SourceArn Scheduler sends); invokes the alias, sends dead letters', () => {
     const role = one('aws:iam/role:Role', (r) => r.inputs.name === 'tst-dev-report-sched');
     expect(JSON.parse(role.inputs.assumeRolePolicy).Statement).toEqual([
       {
         Effect: 'Allow',
         Principal: { Service: 'scheduler.amazonaws.com' },
         Action: 'sts:AssumeRole',
-        Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT }, ArnLike: { 'aws:SourceArn': arn('scheduler', 'schedule/default/tst-dev-report-*') } },
+        Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT }, ArnLike: { 'aws:SourceArn': arn('scheduler', 'schedule-group/default') } },
       },
     ]);
     expect(policyOf(one('aws:iam/rolePolicy:RolePolicy', (r) => r.name === 'tst-dev-report-sched-policy')).Statement).toEqual([

@@ -445,14 +445,16 @@ export class LambdaFunction extends pulumi.ComponentResource {
   /** EventBridge Scheduler schedules with their own role (invoke this alias, send dead letters). */
   private scheduleTriggers(name: string, schedules: { t: Extract<TriggerSpec, { type: 'schedule' }>; i: number; expression: string }[]): void {
     const o = this.childOpts;
-    const scheduleArn = this.arn.schedule('default', `${this.names.function}-*`);
+    // Scheduler sends its schedule group's ARN as aws:SourceArn when it assumes the role, never
+    // the schedule's: a schedule ARN in the trust policy would never match and nothing would run.
+    const scheduleGroupArn = this.arn.scheduleGroup('default');
     const statements: PolicyStatement[] = [{ Sid: 'InvokeLive', Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: this.aliasArn }];
     if (this.deadLetterQueue) statements.push({ Sid: 'DeadLetterQueue', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: this.arn.sqs(this.names.deadLetterQueue) });
     const role = new aws.iam.Role(
       `${name}-sched`,
       {
         name: this.names.schedulerRole,
-        assumeRolePolicy: policyJson(serviceTrustPolicy('scheduler.amazonaws.com', { accountId: this.env.accountId, arn: scheduleArn })),
+        assumeRolePolicy: policyJson(serviceTrustPolicy('scheduler.amazonaws.com', { accountId: this.env.accountId, arn: scheduleGroupArn })),
         description: `EventBridge Scheduler role of Lambda function ${this.names.function}`,
       },
       o,
