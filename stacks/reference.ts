@@ -92,7 +92,7 @@ export const referenceSpec: PlatformSpecInput = {
       name: 'thumbnail',
       tenant: 'media',
       target: 'lambda',
-      code: { path: 'stacks/functions/thumbnail', handler: 'index.handler', runtime: 'nodejs20.x' },
+      code: { path: 'stacks/functions/thumbnail', handler: 'index.handler', runtime: 'nodejs22.x' },
       // A bucket per environment (names are global; one notification configuration per bucket).
       lambda: { memoryMb: 512, architecture: 'arm64', s3Write: [{ bucket: 'acme-{env}-media-uploads', prefix: 'thumbnails/', envVar: 'SOURCE_BUCKET' }] },
       env: { SOURCE_PREFIX: 'uploads/', THUMBNAIL_PREFIX: 'thumbnails/' },

@@ -6,7 +6,7 @@ import { unzipSync } from 'fflate';
 import { bundleCode, deterministicZip, writeBundle } from '../../lib/aws/lambda/code-bundle';
 import { SpecError } from '../../lib/spec/errors';
 
-const thumbnail = { path: 'stacks/functions/thumbnail', handler: 'index.handler', runtime: 'nodejs20.x' };
+const thumbnail = { path: 'stacks/functions/thumbnail', handler: 'index.handler', runtime: 'nodejs22.x' };
 
 /** Reads the central directory of a zip: name, DOS time/date, external attributes. */
 function centralEntries(zip: Uint8Array): { name: string; time: number; date: number; attrs: number; madeBy: number }[] {

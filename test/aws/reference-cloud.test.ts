@@ -39,13 +39,13 @@ describe('thumbnail Lambda (prod)', () => {
 
   test('function: deterministic name, arm64, memory and timeout from the spec, code hash of the deterministic zip', () => {
     const f = fn().inputs;
-    const bundle = bundleCode({ path: 'stacks/functions/thumbnail', handler: 'index.handler', runtime: 'nodejs20.x' });
+    const bundle = bundleCode({ path: 'stacks/functions/thumbnail', handler: 'index.handler', runtime: 'nodejs22.x' });
     expect(f).toMatchObject({
       name: FN,
       architectures: ['arm64'],
       memorySize: 512,
       timeout: 60,
-      runtime: 'nodejs20.x',
+      runtime: 'nodejs22.x',
       handler: 'index.handler',
       packageType: 'Zip',
       publish: true,

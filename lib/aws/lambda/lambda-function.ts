@@ -24,6 +24,14 @@ import { policyDocument, policyJson, serviceTrustPolicy, type PolicyStatement } 
 import { environmentProvider } from '../provider';
 import { bundleCode, writeBundle } from './code-bundle';
 
+/**
+ * Runtimes the spec still names but AWS Lambda no longer lets anyone create or update functions
+ * on (runtime deprecation policy): `pulumi up` would fail at CreateFunction/UpdateFunctionCode.
+ */
+export const LAMBDA_BLOCKED_RUNTIMES: Readonly<Record<string, string>> = {
+  'nodejs20.x': 'AWS Lambda blocks creating functions on nodejs20.x since 2026-08-31 and updating them since 2026-09-30; use nodejs22.x',
+};
+
 /** SQS keeps a message at most 14 days: dead letters stay as long as possible. */
 const DLQ_RETENTION_SECONDS = 1_209_600;
 /** AWS recommends a source queue visibility timeout of six times the function timeout. */
@@ -161,6 +169,7 @@ export class LambdaFunction extends pulumi.ComponentResource {
     if (retries > LAMBDA_MAX_ASYNC_RETRIES) fail(`${this.path}.delivery.retries`, retries, `Lambda retries asynchronous invocations at most ${LAMBDA_MAX_ASYNC_RETRIES} times; use 0–${LAMBDA_MAX_ASYNC_RETRIES}`);
     this.delivery = { retries, maxEventAgeSeconds: fn.lambda?.maxEventAgeSeconds ?? LAMBDA_EVENT_AGE_SECONDS.max, deadLetter: fn.delivery?.deadLetter !== false };
     if (!fn.code === !fn.image) fail(`${this.path}.code`, fn.code, 'target "lambda" needs exactly one of "code" (bundled with esbuild) or "image" (an ECR image URI)');
+    if (fn.code && LAMBDA_BLOCKED_RUNTIMES[fn.code.runtime]) fail(`${this.path}.code.runtime`, fn.code.runtime, LAMBDA_BLOCKED_RUNTIMES[fn.code.runtime]);
     if (fn.image && !/^[0-9]{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\//.test(fn.image)) {
       fail(`${this.path}.image`, fn.image, 'Lambda runs container images from Amazon ECR only ("<account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag>")');
     }
