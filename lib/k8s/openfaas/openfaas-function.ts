@@ -61,7 +61,7 @@ export interface OpenFaaSFunctionProps {
   readonly resources?: Resources;
   /** Secrets in the function namespace, mounted at /var/openfaas/secrets/<key>. @default [] */
   readonly secrets?: readonly string[];
-  /** Node constraints, `label=value`. @default [] */
+  /** Node constraints, `label=value` (a nodeSelector entry each). @default [] */
   readonly constraints?: readonly string[];
   /** @default true */
   readonly readOnlyRootFilesystem?: boolean;
@@ -74,7 +74,9 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const QUALIFIED_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
-const CONSTRAINT = /^[A-Za-z0-9./_-]+(=|==|!=)[A-Za-z0-9._-]*$/;
+// faas-netes turns each constraint into a nodeSelector entry by splitting on "=" and keeps only
+// two-part results: "a==b" is dropped silently and "a!=b" yields the invalid label key "a!".
+const CONSTRAINT = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?=(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 /** The cron-connector's marker: functions with this topic are invoked on their `schedule`. */
 export const CRON_TOPIC = 'cron-function';
 
@@ -107,7 +109,7 @@ export class OpenFaaSFunction extends Construct {
       if (key in watchdogTimeouts(1)) fail(`${where}.environment.${key}`, props.environment![key], 'is set from timeoutSeconds; set timeoutSeconds instead');
     }
     for (const s of props.secrets ?? []) if (!DNS_SUBDOMAIN.test(s)) fail(`${where}.secrets`, s, 'must be a Secret name (DNS-1123 subdomain)');
-    for (const c of props.constraints ?? []) if (!CONSTRAINT.test(c)) fail(`${where}.constraints`, c, 'must be a node constraint "<label>=<value>", e.g. "kubernetes.io/arch=arm64"');
+    for (const c of props.constraints ?? []) if (!CONSTRAINT.test(c)) fail(`${where}.constraints`, c, 'must be a node constraint "<label>=<value>" (OpenFaaS maps it to a nodeSelector; "==" and "!=" are not supported), e.g. "kubernetes.io/arch=arm64"');
     for (const kind of ['requests', 'limits'] as const) {
       for (const [k, v] of Object.entries(props.resources?.[kind] ?? {})) {
         if (v !== undefined && !isQuantity(v)) fail(`${where}.resources.${kind}.${k}`, v, 'must be a Kubernetes quantity such as "250m" or "128Mi"');

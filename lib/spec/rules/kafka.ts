@@ -71,10 +71,12 @@ export const kafkaRules: Rule = (ctx) => {
   const kafka = spec.kafka;
   const topics = new Set((kafka?.topics ?? []).map((t) => t.name));
   const byName = new Map((spec.functions ?? []).map((f) => [f.name, f]));
-  const groups = new Map<string, string>();
+  const groups = new Map<string, { fn: string; target: string; topic: string }>();
 
   // Consumers: a cluster function's kafka trigger must name a topic the spec defines, and a
-  // consumer group belongs to one function (two would split the records between them).
+  // consumer group belongs to one function (two would split the records between them) —
+  // except OpenFaaS functions on one topic: one kafka-connector (one group member set) per
+  // topic invokes every subscribed function for each record, so they must share its group.
   for (const fn of spec.functions ?? []) {
     if (!(CLUSTER_KAFKA_TARGETS as readonly string[]).includes(fn.target)) continue; // Lambda: MSK, the AWS side
     (fn.triggers ?? []).forEach((t, j) => {
@@ -86,9 +88,10 @@ export const kafkaRules: Rule = (ctx) => {
       }
       const group = consumerGroupOf(fn, t);
       const owner = groups.get(group);
-      if (owner !== undefined && owner !== fn.name) {
-        issues.add(ctx.at('functions', fn, 'triggers', j, 'consumerGroup'), t.consumerGroup, `consumer group "${group}" is already used by function "${owner}": two functions in one group would each get only part of the records; give each function its own group`);
-      } else groups.set(group, fn.name);
+      const sharedConnector = owner !== undefined && owner.target === 'openfaas' && fn.target === 'openfaas' && owner.topic === t.topic;
+      if (owner !== undefined && owner.fn !== fn.name && !sharedConnector) {
+        issues.add(ctx.at('functions', fn, 'triggers', j, 'consumerGroup'), t.consumerGroup, `consumer group "${group}" is already used by function "${owner.fn}": two functions in one group would each get only part of the records; give each function its own group`);
+      } else if (owner === undefined) groups.set(group, { fn: fn.name, target: fn.target, topic: t.topic });
     });
   }
 

@@ -13,8 +13,17 @@ export const OPENFAAS_TIMEOUT_ENV = ['exec_timeout', 'read_timeout', 'write_time
 
 /** OpenFaaS-only options of a function (`functions[].openfaas`). */
 export const openfaasOptionsSchema = z.strictObject({
-  /** Node constraints (`node.kubernetes.io/arch=arm64`). @default none */
-  constraints: z.array(z.string().regex(/^[A-Za-z0-9./_-]+(=|!=|==)[A-Za-z0-9._-]*$/, { message: 'must be a node constraint "<label>=<value>", e.g. "kubernetes.io/arch=arm64"' })).optional(),
+  /**
+   * Node constraints, `label=value` only: faas-netes turns each into a nodeSelector entry by
+   * splitting on "=", so "==" is dropped and "!=" yields an invalid label key. @default none
+   */
+  constraints: z
+    .array(
+      z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?=(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/, {
+        message: 'must be a node constraint "<label>=<value>" (OpenFaaS maps it to a nodeSelector; "==" and "!=" are not supported), e.g. "kubernetes.io/arch=arm64"',
+      }),
+    )
+    .optional(),
   /**
    * Invoke asynchronously through the queue worker (NATS JetStream): the gateway route is
    * `/async-function/<name>`, callers get 202 and the queue worker retries failures.
