@@ -70,6 +70,18 @@ describe('Kong install', () => {
     expect(kongRelease('edge', s).spec.values.proxy.type).toBe('NodePort');
   });
 
+  test('an externally reachable proxy keeps the client address (ip-restriction and per-IP limits see the caller, not a node)', () => {
+    // externalTrafficPolicy Cluster (Kubernetes' default) SNATs external traffic to a node IP:
+    // allowCidrs such as 10.0.0.0/8 would then admit every Internet client.
+    expect(kongRelease('prod').spec.values.proxy.externalTrafficPolicy).toBe('Local');
+    const s = referenceCopy();
+    s.gateway.proxyServiceType = 'NodePort';
+    expect(kongRelease('edge', s).spec.values.proxy.externalTrafficPolicy).toBe('Local');
+    s.gateway.proxyServiceType = 'ClusterIP';
+    // a ClusterIP Service has no external traffic policy (the API server rejects one)
+    expect(kongRelease('edge', s).spec.values.proxy.externalTrafficPolicy).toBeUndefined();
+  });
+
   test('splitResources gives the controller a quarter and keeps the sum', () => {
     const [proxy, controller] = splitResources({ requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '2', memory: '2Gi' } }, 0.25);
     expect(controller).toEqual({ requests: { cpu: '125m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } });
@@ -85,7 +97,9 @@ describeWithUpstream('Kong install against the upstream chart', () => {
     // Keys values.yaml documents as comments (deployment.serviceAccount.{name,annotations},
     // podDisruptionBudget.maxUnavailable, affinity) and securityContext, a PodSecurityContext
     // the chart renders verbatim (its default only shows seccompProfile).
-    const documented = ['deployment.serviceAccount.name', 'deployment.serviceAccount.annotations', 'podDisruptionBudget.maxUnavailable', 'affinity', 'securityContext'];
+    // proxy.externalTrafficPolicy is not in values.yaml but the chart's kong.service helper
+    // renders it (templates/_helpers.tpl: `{{- if .externalTrafficPolicy }}`).
+    const documented = ['deployment.serviceAccount.name', 'deployment.serviceAccount.annotations', 'podDisruptionBudget.maxUnavailable', 'affinity', 'securityContext', 'proxy.externalTrafficPolicy'];
     for (const env of ENVIRONMENTS) {
       expect(unknownValuePaths(kongRelease(env).spec.values, defaults, documented)).toEqual([]);
     }

@@ -59,6 +59,7 @@ export class KongInstall extends Construct {
     // About one nginx worker per core of the limit: more workers than cores only adds contention.
     const workers = Math.max(1, Math.round(cpuCores(proxy.limits.cpu)));
     const pdb = props.podDisruptionBudget ?? false;
+    const proxyType = props.proxyServiceType ?? 'LoadBalancer';
 
     this.values = {
       deployment: {
@@ -73,7 +74,16 @@ export class KongInstall extends Construct {
       env: { database: 'off', router_flavor: 'traditional', nginx_worker_processes: String(workers) },
       admin: { enabled: false, http: { enabled: false } },
       status: { enabled: true, http: { enabled: true, containerPort: KONG_METRICS.port } },
-      proxy: { enabled: true, type: props.proxyServiceType ?? 'LoadBalancer', labels: { 'enable-metrics': 'true' }, http: { enabled: true }, tls: { enabled: true } },
+      proxy: {
+        enabled: true,
+        type: proxyType,
+        // Cluster (the default) SNATs external traffic to a node address, so ip-restriction
+        // and per-IP rate limits would judge the node, not the client; Local keeps the source.
+        ...(proxyType !== 'ClusterIP' && { externalTrafficPolicy: 'Local' as const }),
+        labels: { 'enable-metrics': 'true' },
+        http: { enabled: true },
+        tls: { enabled: true },
+      },
       manager: { enabled: false },
       portal: { enabled: false },
       portalapi: { enabled: false },

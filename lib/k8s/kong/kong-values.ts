@@ -32,6 +32,8 @@ export interface KongChartValues {
   readonly proxy: {
     readonly enabled: true;
     readonly type: 'LoadBalancer' | 'NodePort' | 'ClusterIP';
+    /** Not in values.yaml; the chart's `kong.service` helper renders it onto the proxy Service. */
+    readonly externalTrafficPolicy?: 'Local' | 'Cluster';
     readonly labels: Record<string, string>;
     readonly http: { readonly enabled: true };
     readonly tls: { readonly enabled: true };
