@@ -196,7 +196,7 @@ describe('the component validates too (used directly, outside parseSpec), before
     [{ delivery: { retries: 5 } }, 'functions[fn].delivery.retries: Lambda retries asynchronous invocations at most 2 times; use 0–2 (got 5)'],
     [{ triggers: [{ type: 'schedule', cron: '0 0 1 * MON' }] }, 'functions[fn].triggers[0].cron: restricts both day-of-month and day-of-week'],
     [{ code: { ...code, path: 'test/aws/fixtures/missing' } }, 'functions[fn].code.path: is not a directory'],
-    [{ code: { ...code, runtime: 'nodejs20.x' } }, 'functions[fn].code.runtime: AWS Lambda blocks creating functions on nodejs20.x since 2026-08-31 and updating them since 2026-09-30; use nodejs22.x (got "nodejs20.x")'],
+    [{ code: { ...code, runtime: 'nodejs20.x' } }, 'functions[fn].code.runtime: AWS Lambda blocks creating functions on nodejs20.x since 2026-08-31 and updating them since 2026-09-30; use nodejs22.x or nodejs24.x (got "nodejs20.x")'],
     [{ code: { ...code, handler: 'main.handler' } }, 'functions[fn].code.handler: no module "main" (.ts/.mts/.js/.mjs/.cjs)'],
     [{ triggers: [{ type: 's3', bucket: `${'x'.repeat(60)}-{env}` }] }, `functions[fn].triggers[0].bucket: gives the bucket name "${'x'.repeat(60)}-dev" in environment "dev", which is 64 characters long`],
     [{ lambda: { s3Write: [{ bucket: 'ab', prefix: 'a/' }] } }, 'functions[fn].lambda.s3Write[0].bucket: is 2 characters long; S3 bucket names are 3–63'],

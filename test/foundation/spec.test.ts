@@ -96,3 +96,11 @@ describe('profiles', () => {
     expect(resolveEnvironment(spec, 'dev').budget.monthlyUsd).toBe(PROFILES.dev.budget.monthlyUsd);
   });
 });
+
+describe('Lambda runtimes AWS no longer accepts', () => {
+  test('nodejs20.x is rejected at parse time, with the alternatives', () => {
+    const s = referenceCopy();
+    s.functions[7].code.runtime = 'nodejs20.x';
+    expect(specError(s).message).toContain('functions[7].code.runtime: AWS Lambda blocks creating functions on nodejs20.x since 2026-08-31 and updating them since 2026-09-30; use nodejs22.x or nodejs24.x (got "nodejs20.x")');
+  });
+});

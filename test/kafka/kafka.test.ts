@@ -330,7 +330,7 @@ describe('bad inputs', () => {
 
   test('producers must be cluster functions of the spec', () => {
     const spec = kafkaSpec();
-    spec.functions.push({ name: 'thumbnail', tenant: 'shop', target: 'lambda', code: { path: 'fn', handler: 'index.handler', runtime: 'nodejs20.x' } });
+    spec.functions.push({ name: 'thumbnail', tenant: 'shop', target: 'lambda', code: { path: 'fn', handler: 'index.handler', runtime: 'nodejs22.x' } });
     spec.kafka.topics[0].producers = ['validate-order', 'nope', 'thumbnail'];
     const e = errorOf(() => parseSpec(spec));
     expect(messages(e)).toEqual([

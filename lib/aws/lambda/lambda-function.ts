@@ -23,14 +23,9 @@ import { arns, type Arns, type AwsEnvironment } from '../context';
 import { policyDocument, policyJson, serviceTrustPolicy, type PolicyStatement } from '../iam/policy';
 import { environmentProvider } from '../provider';
 import { bundleCode, writeBundle } from './code-bundle';
+import { LAMBDA_BLOCKED_RUNTIMES } from '../../spec/targets/lambda';
 
-/**
- * Runtimes the spec still names but AWS Lambda no longer lets anyone create or update functions
- * on (runtime deprecation policy): `pulumi up` would fail at CreateFunction/UpdateFunctionCode.
- */
-export const LAMBDA_BLOCKED_RUNTIMES: Readonly<Record<string, string>> = {
-  'nodejs20.x': 'AWS Lambda blocks creating functions on nodejs20.x since 2026-08-31 and updating them since 2026-09-30; use nodejs22.x',
-};
+export { LAMBDA_BLOCKED_RUNTIMES };
 
 /** SQS keeps a message at most 14 days: dead letters stay as long as possible. */
 const DLQ_RETENTION_SECONDS = 1_209_600;

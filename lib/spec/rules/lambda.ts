@@ -4,6 +4,7 @@ import { ENV_TOKEN, naming, resolveBucket } from '../naming';
 import {
   awsScheduleExpression,
   CronConversionError,
+  LAMBDA_BLOCKED_RUNTIMES,
   LAMBDA_MAX_ASYNC_RETRIES,
   LAMBDA_MEMORY_MB,
   LAMBDA_RESERVED_ENV,
@@ -86,6 +87,7 @@ export const lambdaRules: Rule = (ctx) => {
       issues.add(at('name'), fn.name, `gives the SQS queue name "${names.deadLetterQueue}", longer than ${MAX_QUEUE_NAME} characters`);
     }
 
+    if (fn.code && LAMBDA_BLOCKED_RUNTIMES[fn.code.runtime]) issues.add(at('code', 'runtime'), fn.code.runtime, LAMBDA_BLOCKED_RUNTIMES[fn.code.runtime]);
     if (fn.image && !/^[0-9]{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\//.test(fn.image)) {
       issues.add(at('image'), fn.image, 'Lambda runs container images from Amazon ECR only ("<account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag>")');
     }

@@ -3,7 +3,15 @@ import { CronExpressionParser } from 'cron-parser';
 import { envVarName } from '../common';
 import { memoryBytes, MiB } from '../quantity';
 
-export const LAMBDA_RUNTIMES = ['nodejs20.x', 'nodejs22.x', 'python3.12', 'python3.13', 'java21', 'provided.al2023'] as const;
+export const LAMBDA_RUNTIMES = ['nodejs20.x', 'nodejs22.x', 'nodejs24.x', 'python3.12', 'python3.13', 'java21', 'provided.al2023'] as const;
+
+/**
+ * Runtimes the spec still names but AWS Lambda no longer lets anyone create or update functions
+ * on (runtime deprecation policy): `pulumi up` would fail at CreateFunction/UpdateFunctionCode.
+ */
+export const LAMBDA_BLOCKED_RUNTIMES: Readonly<Record<string, string>> = {
+  'nodejs20.x': 'AWS Lambda blocks creating functions on nodejs20.x since 2026-08-31 and updating them since 2026-09-30; use nodejs22.x or nodejs24.x',
+};
 
 /** Lambda's memory range in MB. */
 export const LAMBDA_MEMORY_MB = { min: 128, max: 10240 } as const;
