@@ -17,9 +17,14 @@ export interface EnvironmentOutput {
 
 type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } };
 
-/** YAML of a list of objects, one document each (stable key order as the constructs give it). */
+/**
+ * YAML of a list of objects, one document each (stable key order as the constructs give it).
+ * Written with YAML 1.1 quoting rules, so strings such as `off`, `yes` or `2026-11-25` are
+ * quoted and stay strings for every reader: Flux and kustomize read YAML 1.2, but
+ * `kubectl apply -f` (go-yaml) reads YAML 1.1 and would turn an unquoted `off` into false.
+ */
 function toYaml(objects: readonly unknown[]): string {
-  return objects.map((o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
+  return objects.map((o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false, version: '1.1' })).join('---\n');
 }
 
 function kustomization(resources: readonly string[]): string {

@@ -132,3 +132,12 @@ describe('the synth command', () => {
   });
 });
 
+
+describe('YAML every reader agrees on', () => {
+  test('strings a YAML 1.1 reader (kubectl apply -f) would take for booleans or dates are quoted', () => {
+    const files = renderAll(parseSpec(referenceSpec)).flatMap((o) => [...o.files.values()]);
+    const text = files.join('\n');
+    expect(text).toContain('database: "off"');
+    expect(text).not.toMatch(/: (on|off|yes|no|y|n|On|Off|Yes|No)$/m);
+  });
+});
