@@ -48,7 +48,10 @@ describe('knative module on the reference stack', () => {
     expect(pay.spec.template.spec.serviceAccountName).toBe('functions');
     expect(pay.spec.template.spec.timeoutSeconds).toBe(60);
     expect(pay.spec.template.spec.containers[0].resources).toEqual({ requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } });
-    expect(pay.spec.template.spec.containers[0].env).toEqual([{ name: 'PAYMENT_API_KEY', valueFrom: { secretKeyRef: { name: 'payment-api', key: 'api-key' } } }]);
+    const env = pay.spec.template.spec.containers[0].env;
+    expect(env).toContainEqual({ name: 'PAYMENT_API_KEY', valueFrom: { secretKeyRef: { name: 'payment-api', key: 'api-key' } } });
+    // payment produces to `payments`: its Kafka client settings come from the kafka module (test/foundation/kafka-producers.test.ts)
+    expect(env.map((e: any) => e.name).sort()).toEqual(['KAFKA_BOOTSTRAP_SERVERS', 'KAFKA_CA_CERT', 'KAFKA_PASSWORD', 'KAFKA_SASL_MECHANISM', 'KAFKA_SECURITY_PROTOCOL', 'KAFKA_USERNAME', 'PAYMENT_API_KEY']);
   });
 
   test('every knative function gets an endpoint: the Kourier local gateway with its cluster-local host', () => {

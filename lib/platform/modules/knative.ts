@@ -1,3 +1,4 @@
+import { kafkaProducerFor } from '../kafka-producer';
 import { ApiObject } from 'cdk8s';
 import { LABELS } from '../../k8s/common/labels';
 import { SYSTEM_NAMESPACES } from '../../k8s/common/namespaces';
@@ -124,13 +125,15 @@ export const knativeModule: PlatformModule = {
     for (const fn of fns) {
       const d = profile.functionDefaults;
       const labels = { [LABELS.tenant]: fn.tenant, [LABELS.function]: fn.name };
+      // Producers get their Kafka client settings; credentials stay Secret references.
+      const producer = kafkaProducerFor(platform, fn);
       const svc = new KnativeService(apps, `fn-${fn.name}`, {
         name: fn.name,
         namespace: fn.tenant,
         image: fn.image!,
         port: fn.port,
-        env: fn.env,
-        secretEnv: (fn.secrets ?? []).map((s) => ({ name: s.env, secret: s.secret, key: s.key })),
+        env: { ...fn.env, ...producer?.env },
+        secretEnv: [...(fn.secrets ?? []), ...(producer?.secrets ?? [])].map((s) => ({ name: s.env, secret: s.secret, key: s.key })),
         resources: { requests: { ...d.requests, ...fn.resources?.requests }, limits: { ...d.limits, ...fn.resources?.limits } },
         readinessProbe: fn.knative?.readinessProbe,
         livenessProbe: fn.knative?.livenessProbe,

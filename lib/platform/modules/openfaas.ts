@@ -1,3 +1,4 @@
+import { kafkaProducerFor } from '../kafka-producer';
 import type { IConstruct } from 'constructs';
 import { LABELS } from '../../k8s/common/labels';
 import { SYSTEM_NAMESPACES } from '../../k8s/common/namespaces';
@@ -105,9 +106,12 @@ export const openfaasModule: PlatformModule = {
       const async = openfaasInvokedAsync(fn);
       const { min } = coldStartScale(fn);
       const metric = fn.scaling?.metric ?? 'concurrency';
-      const env: Record<string, string> = { ...fn.env };
+      // Producers get their Kafka client settings; credentials stay Secret references.
+      const producer = kafkaProducerFor(platform, fn);
+      const secretRefs = [...(fn.secrets ?? []), ...(producer?.secrets ?? [])];
+      const env: Record<string, string> = { ...fn.env, ...producer?.env };
       // OpenFaaS mounts secrets as files, not variables: tell the code where each one is.
-      for (const s of fn.secrets ?? []) env[`${s.env}_FILE`] = `/var/openfaas/secrets/${s.key}`;
+      for (const s of secretRefs) env[`${s.env}_FILE`] = `/var/openfaas/secrets/${s.key}`;
       const f = new OpenFaaSFunction(apps, fn.name, {
         name: fn.name,
         namespace: install.functionNamespace,
@@ -125,7 +129,7 @@ export const openfaasModule: PlatformModule = {
         ...(async && { retries: retriesOf(fn) }),
         annotations: fn.openfaas?.annotations,
         resources: functionResources(fn, profile.functionDefaults),
-        secrets: (fn.secrets ?? []).map((s) => s.secret),
+        secrets: [...new Set(secretRefs.map((s) => s.secret))],
         constraints: fn.openfaas?.constraints,
         readOnlyRootFilesystem: fn.openfaas?.readOnlyRootFilesystem ?? true,
         profile: securityProfile.name,
