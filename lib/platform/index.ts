@@ -7,3 +7,4 @@ export * from './synth-all';
 export * from './load';
 export type { PlatformModule } from './modules/module';
 export { MODULES } from './modules';
+export * from './kafka-producer';
