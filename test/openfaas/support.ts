@@ -1,6 +1,7 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { parseSpec, SpecError } from '../../lib/spec';
 import type { PlatformSpecInput } from '../../lib/spec/platform';
+import { specErrorOf } from '../support/errors';
 
 /** A small self-contained spec with OpenFaaS functions only (other modules stay idle). */
 export function baseSpec(functions: unknown[] = [], extra: Record<string, unknown> = {}): PlatformSpecInput {
@@ -15,15 +16,7 @@ export function baseSpec(functions: unknown[] = [], extra: Record<string, unknow
 }
 
 /** The SpecError `fn` throws (fails the test when it throws nothing or something else). */
-export function specError(fn: () => unknown): SpecError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof SpecError) return e;
-    throw e;
-  }
-  throw new Error('expected a SpecError');
-}
+export const specError = specErrorOf;
 
 export const parseError = (input: unknown): SpecError => specError(() => parseSpec(input));
 
