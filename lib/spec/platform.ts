@@ -11,6 +11,8 @@ import { gatewaySchema, routeSchema } from './route';
 import { operatorsSchema, tenantSchema } from './tenant';
 
 const awsRegion = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-[0-9]$/, { message: 'must be an AWS region such as "eu-west-1"' });
+/** The cluster's IAM OIDC issuer (host/path), for IRSA. Each cluster has its own. */
+const oidcIssuer = z.string().regex(/^[a-z0-9.-]+(\/[A-Za-z0-9._-]+)*$/, { message: 'must be an OIDC issuer host/path such as "oidc.eks.eu-west-1.amazonaws.com/id/ABC123"' });
 const awsAccountId = z.string().regex(/^[0-9]{12}$/, { message: 'must be a 12-digit AWS account id (as a string)' });
 
 export const environmentSchema = z.strictObject({
@@ -20,8 +22,8 @@ export const environmentSchema = z.strictObject({
   domain: dnsSubdomain,
   /** Any profile value, deep-merged over the profile (see lib/spec/profiles.ts). @default {} */
   overrides: z.record(z.string(), z.unknown()).optional(),
-  /** Per-environment AWS account/region. @default the top-level `aws` */
-  aws: z.strictObject({ region: awsRegion.optional(), accountId: awsAccountId.optional() }).optional(),
+  /** Per-environment AWS account, region and cluster OIDC issuer. @default the top-level `aws` */
+  aws: z.strictObject({ region: awsRegion.optional(), accountId: awsAccountId.optional(), oidcProvider: oidcIssuer.optional() }).optional(),
 });
 export type EnvironmentSpec = z.infer<typeof environmentSchema>;
 
@@ -32,7 +34,7 @@ export const platformSchema = z.strictObject({
     region: awsRegion,
     accountId: awsAccountId,
     /** IAM OIDC provider of the cluster, for IRSA roles (Kong invoking Lambda). @default none */
-    oidcProvider: z.string().regex(/^[a-z0-9.-]+(\/[A-Za-z0-9._-]+)*$/, { message: 'must be an OIDC issuer host/path such as "oidc.eks.eu-west-1.amazonaws.com/id/ABC123"' }).optional(),
+    oidcProvider: oidcIssuer.optional(),
   }),
   gitops: z
     .strictObject({

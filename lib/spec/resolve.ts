@@ -57,7 +57,7 @@ export function resolveEnvironment(spec: PlatformSpec, env: EnvironmentName, ext
     profileName,
     profile,
     domain: e.domain,
-    aws: { region: e.aws?.region ?? spec.aws.region, accountId: e.aws?.accountId ?? spec.aws.accountId, oidcProvider: spec.aws.oidcProvider },
+    aws: { region: e.aws?.region ?? spec.aws.region, accountId: e.aws?.accountId ?? spec.aws.accountId, oidcProvider: e.aws?.oidcProvider ?? spec.aws.oidcProvider },
     budget: {
       monthlyUsd: profile.budget.monthlyUsd,
       thresholds: profile.budget.thresholds,

@@ -183,9 +183,10 @@ describe('S3 bucket names with an {env} token', () => {
 
   test('a route to a Lambda function needs the cluster’s OIDC provider (Kong assumes its role through IRSA)', () => {
     expect(specError(specWith({ triggers: [{ type: 'http' }] }, { routes: [{ name: 'r', host: 'api.acme.example', path: '/fn', function: 'fn', auth: 'none' }] }))).toContain(
-      'aws.oidcProvider: is required: route(s) "r" send traffic to Lambda through Kong',
+      'aws.oidcProvider: is required (or environments.<env>.aws.oidcProvider for dev, staging): route(s) "r" send traffic to Lambda through Kong',
     );
   });
+
 });
 
 describe('the component validates too (used directly, outside parseSpec), before registering anything', () => {

@@ -104,3 +104,15 @@ describe('Lambda runtimes AWS no longer accepts', () => {
     expect(specError(s).message).toContain('functions[7].code.runtime: AWS Lambda blocks creating functions on nodejs20.x since 2026-08-31 and updating them since 2026-09-30; use nodejs22.x or nodejs24.x (got "nodejs20.x")');
   });
 });
+
+describe('per-environment AWS settings', () => {
+  test('each environment may name its own cluster OIDC issuer; one without any is reported by name', () => {
+    const spec = referenceCopy();
+    delete spec.aws.oidcProvider;
+    for (const env of ['dev', 'staging', 'prod']) spec.environments[env].aws = { oidcProvider: `oidc.eks.eu-west-1.amazonaws.com/id/${env.toUpperCase()}` };
+    expect(specError(spec).message).toContain('aws.oidcProvider: is required (or environments.<env>.aws.oidcProvider for edge)');
+    spec.environments.edge.aws = { oidcProvider: 'oidc.example.org/edge' };
+    const prod = resolveEnvironment(parseSpec(spec), 'prod');
+    expect(prod.aws.oidcProvider).toBe('oidc.eks.eu-west-1.amazonaws.com/id/PROD');
+  });
+});

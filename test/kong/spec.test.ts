@@ -54,7 +54,7 @@ describe('route and gateway rules', () => {
     const e = errorOf((s) => delete s.aws.oidcProvider);
     // (rules/lambda.ts reports it, once)
     expect(e.issues.filter((i) => i.path === 'aws.oidcProvider')).toHaveLength(1);
-    expect(e.message).toContain('aws.oidcProvider: is required: route(s) "thumbnails"');
+    expect(e.message).toContain('aws.oidcProvider: is required (or environments.<env>.aws.oidcProvider for dev, staging, prod, edge): route(s) "thumbnails"');
   });
 
   test('authenticated routes need consumers', () => {

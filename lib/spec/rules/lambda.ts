@@ -186,8 +186,12 @@ export const lambdaRules: Rule = (ctx) => {
   // Kong reaches Lambda with an IRSA role; without the cluster's OIDC provider it cannot assume one.
   const lambdaNamesSet = new Set(lambdas.map((f) => f.name));
   const routed = (spec.routes ?? []).filter((r) => lambdaNamesSet.has(r.function));
-  if (routed.length > 0 && spec.aws && !spec.aws.oidcProvider) {
-    issues.add('aws.oidcProvider', undefined, `is required: route(s) ${routed.map((r) => `"${r.name}"`).join(', ')} send traffic to Lambda through Kong, which assumes an IAM role through the cluster's OIDC provider (IRSA)`);
+  if (routed.length > 0 && spec.aws) {
+    // Each environment's cluster has its own OIDC issuer: top-level or per environment.
+    const missing = Object.entries(spec.environments).filter(([, e]) => !(e?.aws?.oidcProvider ?? spec.aws.oidcProvider)).map(([name]) => name);
+    if (missing.length > 0) {
+      issues.add('aws.oidcProvider', undefined, `is required (or environments.<env>.aws.oidcProvider for ${missing.join(', ')}): route(s) ${routed.map((r) => `"${r.name}"`).join(', ')} send traffic to Lambda through Kong, which assumes an IAM role through the cluster's OIDC provider (IRSA)`);
+    }
   }
 
   const thresholds = spec.budgets?.thresholds;
