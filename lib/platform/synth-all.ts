@@ -20,6 +20,6 @@ export function renderAll(spec: PlatformSpec, options: SynthOptions = {}): Envir
 /** Renders every environment, then writes them all into `outdir` at once. */
 export function synthAll(spec: PlatformSpec, outdir: string, options: SynthOptions = {}): EnvironmentOutput[] {
   const outputs = renderAll(spec, options);
-  writeOutputs(outdir, outputs);
+  writeOutputs(outdir, outputs, { only: options.environments !== undefined });
   return outputs;
 }

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Chart } from 'cdk8s';
-import { stringify } from 'yaml';
+import { Document, isScalar, stringify, visit } from 'yaml';
 import { SpecError } from '../spec/errors';
 import type { HybridPlatform } from './hybrid-platform';
 import { LAYERS } from './layers';
@@ -24,7 +24,14 @@ type Manifest = { apiVersion: string; kind: string; metadata: { name: string; na
  * `kubectl apply -f` (go-yaml) reads YAML 1.1 and would turn an unquoted `off` into false.
  */
 function toYaml(objects: readonly unknown[]): string {
-  return objects.map((o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false, version: '1.1' })).join('---\n');
+  return objects
+    .map((o) => {
+      const doc = new Document(o, { version: '1.1', aliasDuplicateObjects: false });
+      // A lone "=" is YAML 1.1's value-key indicator: PyYAML refuses it unquoted (AlertmanagerConfig matchType).
+      visit(doc, { Scalar: (_, node) => void (isScalar(node) && node.value === '=' && (node.type = 'QUOTE_DOUBLE')) });
+      return doc.toString({ lineWidth: 0 });
+    })
+    .join('---\n');
 }
 
 function kustomization(resources: readonly string[]): string {
@@ -70,11 +77,13 @@ export function renderEnvironment(platform: HybridPlatform): EnvironmentOutput {
 }
 
 /**
- * Writes every environment into `outdir/<env>/…` atomically: everything is rendered in
- * memory first, written into a sibling temporary folder, then swapped in. A failure at any
- * point leaves the previous outdir untouched.
+ * Writes environments into `outdir/<env>/…` atomically: everything is rendered in memory
+ * first, written into a sibling temporary folder, then swapped in. A failure at any point
+ * leaves the previous output untouched. With `only` (some environments), just those
+ * `<env>/` folders are replaced and the others stay as they are; otherwise the whole
+ * folder is replaced, so environments no longer in the spec disappear.
  */
-export function writeOutputs(outdir: string, outputs: readonly EnvironmentOutput[]): void {
+export function writeOutputs(outdir: string, outputs: readonly EnvironmentOutput[], options: { only?: boolean } = {}): void {
   const target = path.resolve(outdir);
   const parent = path.dirname(target);
   fs.mkdirSync(parent, { recursive: true });
@@ -87,14 +96,24 @@ export function writeOutputs(outdir: string, outputs: readonly EnvironmentOutput
         fs.writeFileSync(file, content);
       }
     }
-    const old = fs.existsSync(target) ? `${tmp}-old` : undefined;
-    if (old) fs.renameSync(target, old);
-    fs.renameSync(tmp, target);
-    if (old) fs.rmSync(old, { recursive: true, force: true });
+    if (options.only && fs.existsSync(target)) {
+      for (const out of outputs) swap(path.join(tmp, out.env), path.join(target, out.env));
+      fs.rmSync(tmp, { recursive: true, force: true });
+    } else {
+      swap(tmp, target);
+    }
   } catch (e) {
     fs.rmSync(tmp, { recursive: true, force: true });
     throw e;
   }
+}
+
+/** Moves `from` to `to`, replacing what was there (old copy removed only after the move). */
+function swap(from: string, to: string): void {
+  const old = fs.existsSync(to) ? `${from}-old` : undefined;
+  if (old) fs.renameSync(to, old);
+  fs.renameSync(from, to);
+  if (old) fs.rmSync(old, { recursive: true, force: true });
 }
 
 /** A short table: objects per environment and layer. */

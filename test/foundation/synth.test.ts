@@ -141,3 +141,24 @@ describe('YAML every reader agrees on', () => {
     expect(text).not.toMatch(/: (on|off|yes|no|y|n|On|Off|Yes|No)$/m);
   });
 });
+
+describe('writing some environments', () => {
+  test('--env prod replaces dist/prod only; the other environments stay as they were', () => {
+    const out = path.join(tmpdir(), 'dist');
+    const spec = parseSpec(referenceSpec);
+    synthAll(spec, out);
+    fs.writeFileSync(path.join(out, 'dev', 'marker.txt'), 'kept');
+    fs.writeFileSync(path.join(out, 'prod', 'stale.txt'), 'replaced');
+    synthAll(spec, out, { environments: ['prod'] });
+    expect(fs.readFileSync(path.join(out, 'dev', 'marker.txt'), 'utf8')).toBe('kept');
+    expect(fs.existsSync(path.join(out, 'prod', 'stale.txt'))).toBe(false);
+    expect(fs.existsSync(path.join(out, 'prod', 'flux', 'kustomizations.yaml'))).toBe(true);
+    expect(fs.readdirSync(path.dirname(out)).filter((f) => f.startsWith('.dist-'))).toEqual([]);
+  });
+
+  test('a lone "=" (AlertmanagerConfig matchType) is quoted for YAML 1.1 readers', () => {
+    const text = [...renderAll(parseSpec(referenceSpec), { environments: ['prod'] })[0].files.values()].join('\n');
+    expect(text).toContain('matchType: "="');
+    expect(text).not.toMatch(/: =$/m);
+  });
+});
