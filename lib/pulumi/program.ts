@@ -45,6 +45,19 @@ export function readConfig(): ProgramConfig {
 }
 
 /**
+ * AWS resources go through providers built from the spec's region; an `aws:region` in the
+ * stack config that says otherwise would mislead whoever reads it, so it must agree.
+ */
+export function checkAwsRegion(configured: string | undefined, specRegion: string, env: string): void {
+  if (configured !== undefined && configured !== specRegion) {
+    throw new SpecError(
+      [{ path: 'aws:region', value: configured, message: `disagrees with the spec's region for environment "${env}" (${specRegion}); the AWS resources are created in the spec's region — set aws.region or environments.${env}.aws.region in the spec, or remove aws:region` }],
+      'Invalid Pulumi config',
+    );
+  }
+}
+
+/**
  * The Pulumi program: the stack's environment, from the same spec and the same cdk8s charts
  * as GitOps synthesis, deployed through the bridge, next to the cloud side.
  */
@@ -52,6 +65,7 @@ export function runProgram(defaultSpec: PlatformSpecInput): Record<string, unkno
   const config = readConfig();
   const spec = config.specFile ? loadSpecFile(config.specFile) : parseSpec(defaultSpec);
   const platform = new HybridPlatform(spec, config.environment, { overrides: config.overrides, overridesSource: `${CONFIG_NAMESPACE}:overrides` });
+  checkAwsRegion(new pulumi.Config('aws').get('region'), platform.env.aws.region, config.environment);
   const outputs: Record<string, unknown> = { environment: config.environment, platform: spec.name };
   if (config.deployCluster) {
     const provider = new k8s.Provider(`${spec.name}-${config.environment}-cluster`, {

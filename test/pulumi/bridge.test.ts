@@ -86,3 +86,13 @@ describe('cdk8s → Pulumi bridge', () => {
     expect(() => helmReleaseArgs(release, new Map())).toThrow('HelmRelease n/x refers to HelmRepository n/missing, which is not in the output');
   });
 });
+
+describe('Pulumi config checks', () => {
+  test('aws:region must agree with the spec region of the environment', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { checkAwsRegion } = require('../../lib/pulumi/program') as typeof import('../../lib/pulumi/program');
+    expect(() => checkAwsRegion(undefined, 'eu-west-1', 'prod')).not.toThrow();
+    expect(() => checkAwsRegion('eu-west-1', 'eu-west-1', 'prod')).not.toThrow();
+    expect(() => checkAwsRegion('us-east-1', 'eu-west-1', 'prod')).toThrow(`aws:region: disagrees with the spec's region for environment "prod" (eu-west-1)`);
+  });
+});
