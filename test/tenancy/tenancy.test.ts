@@ -135,15 +135,15 @@ describe('quota overrides and the quota check', () => {
 
   test('quota below what the functions keep running at min scale is a SpecError naming the tenant field', () => {
     const s = reference();
-    // shop's Knative functions at min scale in prod: validate-order 1 (warm) + payment 2 (prewarmed), 250m/256Mi each
+    // shop's Knative functions at min scale in prod: validate-order 1 (warm) + payment 2 (prewarmed), 250m/256Mi each + queue-proxy 25m/32Mi
     s.tenants[0].quota = { requestsCpu: '500m', requestsMemory: '512Mi', pods: 2 };
     const e = specError(() => synth('prod', s));
     expect(e.issues.map((i) => i.path)).toEqual(['tenants[0].quota.requestsCpu', 'tenants[0].quota.requestsMemory', 'tenants[0].quota.pods']);
     expect(e.message).toContain(
-      'tenants[0].quota.requestsCpu: environment "prod": requests.cpu 500m is below the 750m the tenant\'s functions need at their minimum scale (validate-order 1×250m, payment 2×250m); raise it to at least 750m or lower their min scale (got "500m")',
+      'tenants[0].quota.requestsCpu: environment "prod": requests.cpu 500m is below the 825m the tenant\'s functions need at their minimum scale, Knative\'s queue-proxy sidecar included (pods × (function container + queue-proxy): validate-order 1×(250m + 25m), payment 2×(250m + 25m); queue-proxy requests.cpu from KnativeServing config-deployment queue-sidecar-cpu-request); raise it to at least 825m or lower their min scale (got "500m")',
     );
     expect(e.message).toContain('tenants[0].quota.pods: environment "prod": 2 pods is below the 3 the tenant\'s functions keep running at their minimum scale; raise it to at least 3 (got 2)');
-    // the same quota fits dev, where functionDefaults request 50m/64Mi
+    // the same quota fits dev, where functionDefaults request 50m/64Mi (3 × 75m/96Mi with the queue-proxy)
     expect(() => synth('dev', { ...s, tenants: [{ ...s.tenants[0], quota: { requestsCpu: '500m', requestsMemory: '512Mi', pods: 3 } }, ...s.tenants.slice(1)] })).not.toThrow();
   });
 
@@ -152,8 +152,8 @@ describe('quota overrides and the quota check', () => {
     s.functions[1].resources = { requests: { cpu: '400m', memory: '128Mi' }, limits: { cpu: '1', memory: '256Mi' } };
     const out = path.join(fs.mkdtempSync('/tmp/hs-tenancy-'), 'dist');
     const e = specError(() => synthAll(parseSpec(s), out));
-    expect(e.message).toContain('tenants[0].quota.requestsCpu: environment "edge": requests.cpu 500m (the "edge" profile\'s tenantQuota; override it in tenants[0].quota) is below the 825m');
-    expect(e.message).toContain('payment 2×400m');
+    expect(e.message).toContain('tenants[0].quota.requestsCpu: environment "edge": requests.cpu 500m (the "edge" profile\'s tenantQuota; override it in tenants[0].quota) is below the 900m');
+    expect(e.message).toContain('validate-order 1×(25m + 25m), payment 2×(400m + 25m)');
     expect(fs.existsSync(out)).toBe(false);
   });
 });

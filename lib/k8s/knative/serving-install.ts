@@ -38,6 +38,12 @@ export const SERVING_WORKLOADS = [
  * tenant LimitRange's would apply), so it is set too and every pod's requests are known.
  */
 export const QUEUE_PROXY_REQUESTS = { cpu: '25m', memory: '32Mi' } as const;
+/**
+ * Limits of the queue-proxy sidecar in config-deployment. None are set: Knative then sets
+ * none, so the tenant LimitRange's default limits apply to it, which the tenant quota check
+ * counts (set one here and both the CR and the check follow).
+ */
+export const QUEUE_PROXY_LIMITS: { readonly cpu?: string; readonly memory?: string } = {};
 export const INGRESS_WORKLOADS: Record<KnativeIngress, readonly { name: string; container: string }[]> = {
   kourier: [
     { name: 'net-kourier-controller', container: 'controller' },
@@ -148,7 +154,12 @@ export class KnativeServingInstall extends Construct {
           // Since 1.19 (OpenTelemetry) Knative exports no metrics unless asked: the platform's
           // Prometheus scrapes the components and every revision's queue-proxy.
           observability: { 'metrics-protocol': 'prometheus', 'request-metrics-protocol': 'prometheus' },
-          deployment: { 'queue-sidecar-cpu-request': QUEUE_PROXY_REQUESTS.cpu, 'queue-sidecar-memory-request': QUEUE_PROXY_REQUESTS.memory },
+          deployment: {
+            'queue-sidecar-cpu-request': QUEUE_PROXY_REQUESTS.cpu,
+            'queue-sidecar-memory-request': QUEUE_PROXY_REQUESTS.memory,
+            ...(QUEUE_PROXY_LIMITS.cpu !== undefined && { 'queue-sidecar-cpu-limit': QUEUE_PROXY_LIMITS.cpu }),
+            ...(QUEUE_PROXY_LIMITS.memory !== undefined && { 'queue-sidecar-memory-limit': QUEUE_PROXY_LIMITS.memory }),
+          },
         },
         ...(props.serving.replicas > 1 && { highAvailability: { replicas: props.serving.replicas } }),
         workloads: [
