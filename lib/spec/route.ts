@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { dnsLabel, dnsSubdomain } from './common';
+import { resolveHost } from './naming';
 
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 export const ROUTE_PROTOCOLS = ['http', 'https'] as const;
@@ -64,6 +65,25 @@ export const routeSchema = z.strictObject({
 });
 export type RouteSpec = z.infer<typeof routeSchema>;
 
+const DNS_LABEL = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
+const TLS_HOST = new RegExp(`^(\\*|(\\*\\.)?${DNS_LABEL}(\\.${DNS_LABEL})*)$`);
+
+/**
+ * A certificate host: a DNS name, optionally with a wildcard that is the whole leftmost label
+ * (`*.acme.example`; `*` alone is relative to the environment domain). TLS wildcards stand for
+ * exactly one label, so `*` anywhere else (`api.*.example`, `a*.example`) matches nothing.
+ */
+const tlsHost = z
+  .string()
+  .max(253, { message: 'must be at most 253 characters' })
+  .regex(TLS_HOST, {
+    // The pattern stays in the JSON schema; the message says what was wrong with a wildcard.
+    error: (iss) =>
+      String(iss.input).includes('*')
+        ? 'a wildcard must be the whole leftmost label: "*.acme.example", or "*" alone for every single-label host of the environment domain'
+        : 'must be a DNS-1123 subdomain: lowercase alphanumerics, "-" and ".", optionally starting with "*."',
+  });
+
 /** Gateway-wide settings (Kong). */
 export const gatewaySchema = z.strictObject({
   /** API consumers; each credential is a reference to a Secret, never a literal key. */
@@ -83,5 +103,63 @@ export const gatewaySchema = z.strictObject({
   proxyServiceType: z.enum(['LoadBalancer', 'NodePort', 'ClusterIP']).optional(),
   /** Largest request body any route accepts, in megabytes (global request-size-limiting). @default 10 */
   maxBodyMb: z.number().int().min(1).max(1024).optional(),
+  /**
+   * TLS certificates the gateway serves, each a `kubernetes.io/tls` Secret in the `kong`
+   * namespace (referenced by name; the toolkit never holds certificate material). A route's
+   * Ingress names the certificate whose hosts cover its host (exactly, or by a `*.` wildcard
+   * of one label). When set without `certManager`, every https route's host must be covered.
+   * @default none (Kong serves its self-signed default certificate, or cert-manager's)
+   */
+  tls: z
+    .array(
+      z.strictObject({
+        /**
+         * Host names the certificate is valid for. A single label is relative to the
+         * environment's domain, like route hosts (`api` → `api.dev.acme.example` in dev);
+         * `*` alone is `*.<domain>`; a leading `*.` is a wildcard of one label.
+         */
+        hosts: z.array(tlsHost).min(1),
+        /** The `kubernetes.io/tls` Secret in the `kong` namespace. */
+        secretName: dnsSubdomain,
+      }),
+    )
+    .min(1)
+    .optional(),
+  /**
+   * Let cert-manager (installed separately: the toolkit does not install it) issue the
+   * certificate of every https route no `tls` entry covers: the Ingress gets the
+   * `cert-manager.io/cluster-issuer` annotation and `spec.tls` with Secret `<route>-tls`.
+   * @default none
+   */
+  certManager: z
+    .strictObject({
+      /** ClusterIssuer that signs the certificates (e.g. a Let's Encrypt ACME issuer). */
+      clusterIssuer: dnsSubdomain,
+    })
+    .optional(),
 });
 export type GatewaySpec = z.infer<typeof gatewaySchema>;
+
+/** Whether a certificate host covers `host` (both resolved): the same name, or a `*.` wildcard of its first label. */
+export function tlsCovers(certHost: string, host: string): boolean {
+  if (certHost === host) return true;
+  if (!certHost.startsWith('*.')) return false;
+  const dot = host.indexOf('.');
+  return dot > 0 && host.slice(dot + 1) === certHost.slice(2);
+}
+
+/** The certificate hosts of `gateway.tls` as an environment with `domain` resolves them. */
+export function tlsHostsIn(gateway: GatewaySpec, domain: string): string[] {
+  return (gateway.tls ?? []).flatMap((c) => c.hosts.map((h) => resolveHost(h, domain)));
+}
+
+/** The first `gateway.tls` certificate covering `host` in the environment with `domain`, if any. */
+export function certificateFor(gateway: GatewaySpec, host: string, domain: string): NonNullable<GatewaySpec['tls']>[number] | undefined {
+  return (gateway.tls ?? []).find((c) => c.hosts.some((h) => tlsCovers(resolveHost(h, domain), host)));
+}
+
+/** Whether a route accepts https (and so needs a certificate). */
+export const servesHttps = (route: RouteSpec): boolean => (route.protocols ?? ['https']).includes('https');
+
+/** Secret cert-manager fills for a route no `gateway.tls` certificate covers. */
+export const certManagerSecret = (route: string): string => `${route}-tls`;

@@ -14,6 +14,7 @@ describe('route hosts per environment', () => {
   test('conflicts are found where a relative and an absolute host meet in one environment', () => {
     const s = referenceCopy();
     s.routes.push({ name: 'orders-abs', host: 'api.acme.example', path: '/orders', methods: ['POST'], function: 'validate-order' });
+    s.gateway.tls.push({ hosts: ['api.acme.example'], secretName: 'api-acme-tls' }); // covered, so the conflict is the one problem
     const e = specErrorOf(() => parseSpec(s));
     expect(e.issues).toHaveLength(1);
     expect(e.message).toContain('routes[3].path: conflicts with route "orders" on host api.acme.example, method POST');

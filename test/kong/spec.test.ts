@@ -38,6 +38,7 @@ describe('route and gateway rules', () => {
     const s = kongReference();
     s.routes.push({ name: 'orders-read', host: 'api.acme.example', path: '/orders', methods: ['GET'], function: 'validate-order' });
     s.routes.push({ name: 'orders-partner', host: 'partner.acme.example', path: '/orders', methods: ['POST'], function: 'validate-order' });
+    s.gateway.tls.push({ hosts: ['api.acme.example', 'partner.acme.example'], secretName: 'acme-tls' }); // absolute hosts need their certificate
     expect(() => parseSpec(s)).not.toThrow();
   });
 

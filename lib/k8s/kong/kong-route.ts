@@ -48,9 +48,27 @@ export interface KongRouteProps {
   readonly gateway?: { readonly name: string; readonly namespace: string };
   /** Extra labels. @default {} */
   readonly labels?: Record<string, string>;
+  /**
+   * Certificate Kong serves for `host` (Ingress `spec.tls`; Kong Ingress Controller picks it by
+   * SNI). Only for `api: 'ingress'`: an HTTPRoute's certificate belongs to the Gateway listener.
+   * @default none (Kong's default certificate)
+   */
+  readonly tls?: KongRouteTls;
+}
+
+/** A route's certificate: an existing Secret, or one cert-manager issues into `secretName`. */
+export interface KongRouteTls {
+  /** `kubernetes.io/tls` Secret in the route's namespace (referenced, never rendered). */
+  readonly secretName: string;
+  /**
+   * ClusterIssuer cert-manager issues the certificate with (`cert-manager.io/cluster-issuer`);
+   * cert-manager must be installed in the cluster. @default none (the Secret exists already)
+   */
+  readonly clusterIssuer?: string;
 }
 
 const PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /**
  * A Kong route: host + path prefixes + methods → a `KongBackend`, with plugins attached by
@@ -79,6 +97,13 @@ export class KongRoute extends Construct {
     }
     const api = props.api ?? 'ingress';
     if (api === 'httproute' && !props.gateway) fail(`${where}.gateway`, undefined, 'is required for an HTTPRoute: the Gateway it attaches to');
+    if (props.tls) {
+      if (api === 'httproute') fail(`${where}.tls`, props.tls, "applies to Ingress routes only: an HTTPRoute's certificate is set on the Gateway listener (certificateRefs)");
+      if (!DNS_SUBDOMAIN.test(props.tls.secretName) || props.tls.secretName.length > 253) fail(`${where}.tls.secretName`, props.tls.secretName, 'must be a DNS-1123 subdomain (a Secret name)');
+      if (props.tls.clusterIssuer !== undefined && !DNS_SUBDOMAIN.test(props.tls.clusterIssuer)) {
+        fail(`${where}.tls.clusterIssuer`, props.tls.clusterIssuer, 'must be a DNS-1123 subdomain (a ClusterIssuer name)');
+      }
+    }
 
     this.name = props.name;
     this.namespace = props.namespace;
@@ -103,10 +128,12 @@ export class KongRoute extends Construct {
             ...annotations,
             'konghq.com/strip-path': String(stripPath),
             ...(methods.length > 0 && { 'konghq.com/methods': methods.join(',') }),
+            ...(props.tls?.clusterIssuer && { 'cert-manager.io/cluster-issuer': props.tls.clusterIssuer }),
           },
         },
         spec: {
           ingressClassName: props.ingressClass ?? 'kong',
+          ...(props.tls && { tls: [{ hosts: [props.host], secretName: props.tls.secretName }] }),
           rules: [
             {
               host: props.host,

@@ -3,11 +3,11 @@ import { SYSTEM_NAMESPACES } from '../../k8s/common/namespaces';
 import { ApiConsumer } from '../../k8s/kong/kong-consumer';
 import { KongBackend, SEED_HEALTH_CHECK, type KongBackendTarget, type UpstreamHealthCheck } from '../../k8s/kong/kong-backend';
 import { KONG_INGRESS_CLASS, KongInstall } from '../../k8s/kong/kong-install';
-import { KongRoute, type HttpMethod } from '../../k8s/kong/kong-route';
+import { KongRoute, type HttpMethod, type KongRouteTls } from '../../k8s/kong/kong-route';
 import { GlobalPlugin } from '../../k8s/kong/plugins';
 import { coldStartScale, type FunctionSpec } from '../../spec/function';
 import { naming, resolveHost } from '../../spec/naming';
-import type { RouteSpec } from '../../spec/route';
+import { certManagerSecret, certificateFor, servesHttps, type GatewaySpec, type RouteSpec } from '../../spec/route';
 import { lambdaNames } from '../../spec/targets/lambda';
 import type { HybridPlatform } from '../hybrid-platform';
 import type { PlatformModule } from './module';
@@ -97,10 +97,12 @@ export const kongModule: PlatformModule = {
       let methods = route.methods as HttpMethod[] | undefined;
       // A CORS preflight is an OPTIONS request: the route must match it for the cors plugin to answer.
       if (route.cors && methods && !methods.includes('OPTIONS')) methods = [...methods, 'OPTIONS'];
+      const host = resolveHost(route.host, platform.env.domain);
       const r = new KongRoute(apps, `route-${route.name}`, {
         name: route.name,
         namespace,
-        host: resolveHost(route.host, platform.env.domain),
+        host,
+        tls: routeTls(spec.gateway, route, host, platform.env.domain),
         paths: [route.path],
         methods,
         stripPath: route.stripPath ?? true,
@@ -129,6 +131,19 @@ export const kongModule: PlatformModule = {
     });
   },
 };
+
+/**
+ * The certificate of an https route: the `gateway.tls` Secret covering its host, else one
+ * cert-manager issues (when configured), else none (parseSpec requires coverage when
+ * `gateway.tls` is set; without any TLS settings Kong serves its default certificate).
+ */
+function routeTls(gateway: GatewaySpec, route: RouteSpec, host: string, domain: string): KongRouteTls | undefined {
+  if (!servesHttps(route)) return undefined;
+  const cert = certificateFor(gateway, host, domain);
+  if (cert) return { secretName: cert.secretName };
+  if (gateway.certManager) return { secretName: certManagerSecret(route.name), clusterIssuer: gateway.certManager.clusterIssuer };
+  return undefined;
+}
 
 /** The backend a route's function is reached at, or undefined (with an issue) when it has none. */
 function backendTarget(platform: HybridPlatform, route: RouteSpec, index: number, fn: FunctionSpec): { target: KongBackendTarget; lambdaName?: string } | undefined {

@@ -1,4 +1,5 @@
 import { resolveHost } from '../naming';
+import { certManagerSecret, certificateFor, servesHttps, tlsHostsIn } from '../route';
 import type { Rule } from './context';
 
 export const routeRules: Rule = (ctx) => {
@@ -46,6 +47,7 @@ export const routeRules: Rule = (ctx) => {
       }
     }
   }
+  tlsRules(ctx, domains);
   // Consumers become Kong usernames and own their credential Secret: both must be unique.
   consumers.forEach((c, i) => {
     const first = consumers.findIndex((o) => o.name === c.name);
@@ -56,3 +58,40 @@ export const routeRules: Rule = (ctx) => {
     }
   });
 };
+
+/**
+ * Certificates: each Secret is one certificate (named once), and with `gateway.tls` but no
+ * cert-manager every https route's host needs one, in every environment, or Kong would answer
+ * it with its self-signed default certificate.
+ */
+function tlsRules(ctx: Parameters<Rule>[0], domains: string[]): void {
+  const { spec, issues } = ctx;
+  const { tls, certManager } = spec.gateway;
+  if (!tls) return;
+  tls.forEach((c, i) => {
+    const first = tls.findIndex((o) => o.secretName === c.secretName);
+    if (first !== i) issues.add(['gateway', 'tls', i, 'secretName'], c.secretName, `duplicate secretName: already used by gateway.tls[${first}]; list all hosts of one certificate in one entry`);
+  });
+  for (const route of spec.routes) {
+    if (!servesHttps(route)) continue;
+    for (const [env, e] of Object.entries(spec.environments)) {
+      const host = resolveHost(route.host, e!.domain);
+      if (certificateFor(spec.gateway, host, e!.domain)) continue;
+      if (certManager) {
+        // cert-manager would write <route>-tls: it must not be a Secret the user manages.
+        const clash = tls.findIndex((c) => c.secretName === certManagerSecret(route.name));
+        if (clash >= 0) {
+          issues.add(['gateway', 'tls', clash, 'secretName'], tls[clash].secretName, `is the Secret cert-manager issues for route "${route.name}" (host ${host} in ${env}, which no gateway.tls entry covers) and would be overwritten; rename it`);
+        }
+      } else {
+        const covered = tlsHostsIn(spec.gateway, e!.domain);
+        issues.add(
+          ctx.at('routes', route, 'host'),
+          route.host,
+          `no gateway.tls certificate covers ${host} (environment ${env}); the certificates cover ${covered.join(', ')}. Add the host to gateway.tls[].hosts, set gateway.certManager, or drop 'https' from the route's protocols`,
+        );
+      }
+      break;
+    }
+  }
+}
