@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { cpuCores, GiB, memoryBytes, MiB } from '../spec/quantity';
+import { cpuCores, GiB, memoryBytes, MiB, type ResourceAmounts } from '../spec/quantity';
 
 /** An object of the output whose existence makes pods run (a HelmRelease, an operator CR, a function). */
 export interface ObjectRef {
@@ -10,10 +10,7 @@ export interface ObjectRef {
 }
 
 /** Requests of one container as written (undefined fields request nothing). */
-export interface ContainerRequests {
-  readonly cpu?: string | number;
-  readonly memory?: string | number;
-}
+export type ContainerRequests = ResourceAmounts;
 
 /** One kind of pod the platform runs. */
 export interface FootprintEntry {

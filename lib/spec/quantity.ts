@@ -30,3 +30,9 @@ export const memoryBytes = (q: string | number): number => parseQuantity(q);
 
 export const GiB = 2 ** 30;
 export const MiB = 2 ** 20;
+
+/** CPU and memory amounts of one container (requests or limits); undefined asks for nothing. */
+export interface ResourceAmounts {
+  readonly cpu?: string | number;
+  readonly memory?: string | number;
+}

@@ -14,6 +14,7 @@ import { KNATIVE_LIMITS, trafficProblems, type AutoscalingSettings, type HttpPro
 import { restrictedContainerSecurityContext } from '../common/security';
 import { autoscalingAnnotations } from './autoscaling';
 import { findInApp, type IEventDestination, type KReference } from './destination';
+import type { ResourceAmounts } from '../../spec/quantity';
 
 export type { TrafficEntry } from '../../spec/targets/knative';
 export type HttpProbe = HttpProbeSpec;
@@ -23,10 +24,7 @@ export const RESERVED_PORTS = [8008, 8012, 8013, 8022, 9090, 9091] as const;
 /** Variables Knative sets itself. */
 export const RESERVED_ENV = ['PORT', 'K_SERVICE', 'K_CONFIGURATION', 'K_REVISION'] as const;
 
-export interface ResourceAmounts {
-  readonly cpu?: string | number;
-  readonly memory?: string | number;
-}
+export type { ResourceAmounts };
 
 export interface KnativeServiceProps {
   /** Service name (DNS label; revisions are named `<name>-<suffix>`). */
