@@ -6,6 +6,7 @@
  *   npm run plan -- --env prod [--json]
  */
 import * as path from 'path';
+import * as pulumi from '@pulumi/pulumi';
 import { ENVIRONMENTS, type EnvironmentName } from '../lib/spec/common';
 import { SpecError } from '../lib/spec/errors';
 import { formatPlan, planProgram } from '../lib/pulumi/plan';
@@ -31,7 +32,7 @@ async function main(): Promise<number> {
     else console.log(`${formatPlan(plan)}\nplanned in ${seconds.toFixed(2)}s`);
     return 0;
   } catch (e) {
-    if (e instanceof SpecError) {
+    if (e instanceof SpecError || pulumi.RunError.isInstance(e)) {
       console.error(e.message);
       return 1;
     }

@@ -62,6 +62,16 @@ export function checkAwsRegion(configured: string | undefined, specRegion: strin
  * as GitOps synthesis, deployed through the bridge, next to the cloud side.
  */
 export function runProgram(defaultSpec: PlatformSpecInput): Record<string, unknown> {
+  try {
+    return buildProgram(defaultSpec);
+  } catch (e) {
+    // Pulumi prints a RunError's message without a stack trace: bad input is the user's to fix, not a crash.
+    if (e instanceof SpecError) throw new pulumi.RunError(e.message);
+    throw e;
+  }
+}
+
+function buildProgram(defaultSpec: PlatformSpecInput): Record<string, unknown> {
   const config = readConfig();
   const spec = config.specFile ? loadSpecFile(config.specFile) : parseSpec(defaultSpec);
   const platform = new HybridPlatform(spec, config.environment, { overrides: config.overrides, overridesSource: `${CONFIG_NAMESPACE}:overrides` });
