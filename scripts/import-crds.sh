@@ -9,6 +9,7 @@ imports=(
   flux-helmrepository:=$U/flux-source/helmrepositories.source.toolkit.fluxcd.io.yaml
   flux-gitrepository:=$U/flux-source/gitrepositories.source.toolkit.fluxcd.io.yaml
   flux-kustomization:=$U/flux-kustomize/kustomizations.kustomize.toolkit.fluxcd.io.yaml
+  argocd-application:=$U/argocd/applications.argoproj.io.yaml
   knative-service:=$U/knative-serving/services.serving.knative.dev.yaml
   knative-broker:=$U/knative-eventing/brokers.eventing.knative.dev.yaml
   knative-trigger:=$U/knative-eventing/triggers.eventing.knative.dev.yaml

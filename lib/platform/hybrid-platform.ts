@@ -1,6 +1,8 @@
 import { App, Chart } from 'cdk8s';
 import { LABELS, MANAGED_BY } from '../k8s/common/labels';
 import { SystemNamespace, type SystemNamespaceProps } from '../k8s/common/namespace';
+import { ArgoCdLayers } from '../k8s/gitops/argocd-layers';
+import { GITOPS_CONTEXT, type GitopsTarget } from '../k8s/gitops/engine';
 import { FluxLayers } from '../k8s/gitops/flux-layers';
 import type { EnvironmentName } from '../spec/common';
 import { IssueCollector } from '../spec/errors';
@@ -32,21 +34,25 @@ export interface HybridPlatformOptions {
   readonly overrides?: unknown;
   /** Where `overrides` came from, for error paths. @default 'overrides' */
   readonly overridesSource?: string;
-  /** Folder of dist/ inside the GitOps source, for the Flux Kustomizations. @default spec.gitops.path or './dist' */
+  /** Folder of dist/ inside the GitOps source, for the Flux Kustomizations / Argo CD layer Applications. @default spec.gitops.path or './dist' */
   readonly gitopsPath?: string;
 }
 
 /**
  * L3: compiles a validated PlatformSpec for one environment into a cdk8s App whose charts
- * are grouped into layers (platform → config → apps) plus the Flux objects that apply them
- * in order. The same App feeds GitOps synthesis and the Pulumi bridge.
+ * are grouped into layers (platform → config → apps) plus the objects of the GitOps engine
+ * (Flux Kustomizations or Argo CD Applications) that apply them in order. The same App feeds GitOps synthesis and the Pulumi bridge.
  */
 export class HybridPlatform {
   readonly app: App;
   readonly env: ResolvedEnvironment;
   readonly spec: PlatformSpec;
-  /** Flux Kustomizations (GitOps only: the Pulumi bridge drops them). */
-  readonly fluxChart: Chart;
+  /** The GitOps engine the output is rendered for (spec.gitops.engine). */
+  readonly gitops: GitopsTarget;
+  /** Output folder of the engine's layer objects: `flux` or `argocd`. */
+  readonly gitopsFolder: 'flux' | 'argocd';
+  /** Flux Kustomizations or Argo CD layer Applications (GitOps only: the Pulumi bridge drops them). */
+  readonly gitopsChart: Chart;
   /** Function name → how to reach it; filled by the backend modules. */
   readonly endpoints = new Map<string, FunctionEndpoint>();
   /** The cluster's Kafka, once the kafka module has built it (undefined when the spec has no kafka). */
@@ -63,18 +69,22 @@ export class HybridPlatform {
     this.spec = spec;
     this.env = resolveEnvironment(spec, env, options.overrides, options.overridesSource);
     this.app = new App();
+    const g = spec.gitops;
+    this.gitops = g.engine === 'argocd' ? { engine: 'argocd', argocd: { namespace: g.argocd?.namespace ?? 'argocd', project: g.argocd?.project ?? 'default' } } : { engine: 'flux' };
+    this.gitopsFolder = this.gitops.engine;
+    // Chart installs read the engine from the App's context (set before any child exists).
+    this.app.node.setContext(GITOPS_CONTEXT, this.gitops);
     for (const module of MODULES) module.build(this);
     this.issues.throwIfAny(`Invalid platform spec for environment "${env}"`);
-    this.fluxChart = new Chart(this.app, 'flux', { disableResourceNameHashes: true });
-    const base = (options.gitopsPath ?? spec.gitops.path ?? './dist').replace(/\/$/, '');
-    new FluxLayers(this.fluxChart, 'layers', {
-      namePrefix: naming.envPrefix(spec.name, env),
-      layers: LAYERS,
-      basePath: `${base}/${env}`,
-      sourceRef: spec.gitops.sourceRef,
-      interval: spec.gitops.interval,
-      labels: { [LABELS.partOf]: spec.name, [LABELS.environment]: env },
-    });
+    this.gitopsChart = new Chart(this.app, this.gitopsFolder, { disableResourceNameHashes: true });
+    const base = (options.gitopsPath ?? g.path ?? './dist').replace(/\/$/, '');
+    const common = { namePrefix: naming.envPrefix(spec.name, env), layers: LAYERS, basePath: `${base}/${env}`, labels: { [LABELS.partOf]: spec.name, [LABELS.environment]: env } };
+    if (this.gitops.engine === 'argocd') {
+      // The schema requires gitops.argocd (with repoURL) for this engine.
+      new ArgoCdLayers(this.gitopsChart, 'layers', { ...common, repoURL: g.argocd!.repoURL, targetRevision: g.argocd!.targetRevision, namespace: this.gitops.argocd.namespace, project: this.gitops.argocd.project });
+    } else {
+      new FluxLayers(this.gitopsChart, 'layers', { ...common, sourceRef: g.sourceRef, interval: g.interval });
+    }
   }
 
   /** The environment name. */

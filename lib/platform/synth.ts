@@ -11,7 +11,7 @@ export interface EnvironmentOutput {
   readonly env: string;
   /** Relative path → file content. Sorted, so writing is deterministic. */
   readonly files: Map<string, string>;
-  /** Objects per layer (and `flux`). */
+  /** Objects per layer (and `flux` or `argocd`). */
   readonly counts: Record<string, number>;
 }
 
@@ -45,7 +45,7 @@ function chartObjects(chart: Chart): Manifest[] {
 /**
  * Renders one environment: `<layer>/<chart>.yaml` for each layer, a kustomization.yaml in
  * each layer folder (so `kubectl apply -k` works), and `flux/` with the ordered
- * Kustomizations. Fails if two objects share kind, namespace and name.
+ * Kustomizations or `argocd/` with one Application per layer (spec.gitops.engine). Fails if two objects share kind, namespace and name.
  */
 export function renderEnvironment(platform: HybridPlatform): EnvironmentOutput {
   const files = new Map<string, string>();
@@ -67,9 +67,10 @@ export function renderEnvironment(platform: HybridPlatform): EnvironmentOutput {
     counts[layer] = 0;
     for (const { name, chart } of platform.chartsOf(layer)) add(layer, name, chartObjects(chart));
   }
-  add('flux', 'kustomizations', chartObjects(platform.fluxChart));
+  const engine = platform.gitopsFolder;
+  add(engine, engine === 'argocd' ? 'applications' : 'kustomizations', chartObjects(platform.gitopsChart));
   if (duplicates.length > 0) throw new SpecError(duplicates, `Output for environment "${platform.envName}" is ambiguous`);
-  for (const folder of [...LAYERS, 'flux']) {
+  for (const folder of [...LAYERS, engine]) {
     const resources = [...files.keys()].filter((f) => f.startsWith(`${folder}/`)).map((f) => f.slice(folder.length + 1)).sort();
     files.set(`${folder}/kustomization.yaml`, kustomization(resources));
   }
@@ -118,7 +119,7 @@ function swap(from: string, to: string): void {
 
 /** A short table: objects per environment and layer. */
 export function summary(outputs: readonly EnvironmentOutput[]): string {
-  const cols = [...LAYERS, 'flux'];
+  const cols = [...LAYERS, ...(outputs.some((o) => 'argocd' in o.counts) ? ['argocd'] : []), ...(outputs.some((o) => !('argocd' in o.counts)) ? ['flux'] : [])];
   const lines = [`${'env'.padEnd(9)}${cols.map((c) => c.padStart(10)).join('')}${'total'.padStart(10)}`];
   for (const o of outputs) {
     const total = cols.reduce((n, c) => n + (o.counts[c] ?? 0), 0);

@@ -1,14 +1,20 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
+import { HELM_TIMEOUT, SYNC_WAVE } from '../k8s/gitops/engine';
 import type { HybridPlatform } from '../platform/hybrid-platform';
 import { LAYERS, type Layer } from '../platform/layers';
 import { durationSeconds } from '../spec/common';
 
-type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; spec?: any; [k: string]: unknown };
+type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> }; spec?: any; [k: string]: unknown };
 
 /** Flux objects that only make sense to Flux: the Pulumi path drops them. */
 const FLUX_ONLY = new Set(['source.toolkit.fluxcd.io/HelmRepository', 'source.toolkit.fluxcd.io/GitRepository', 'source.toolkit.fluxcd.io/OCIRepository', 'kustomize.toolkit.fluxcd.io/Kustomization']);
 const HELM_RELEASE = 'helm.toolkit.fluxcd.io/HelmRelease';
+const ARGO_APPLICATION = 'argoproj.io/Application';
+
+/** An Argo CD Application installing a Helm chart (source.chart set); other Applications (Git sources) are GitOps-only. */
+const isHelmApplication = (o: Manifest) => groupKind(o) === ARGO_APPLICATION && typeof o.spec?.source?.chart === 'string';
+const isGitopsOnly = (o: Manifest) => FLUX_ONLY.has(groupKind(o)) || (groupKind(o) === ARGO_APPLICATION && !isHelmApplication(o));
 
 const groupKind = (o: Manifest) => `${o.apiVersion.split('/')[0]}/${o.kind}`;
 const objectName = (o: Manifest) => (o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name);
@@ -63,6 +69,30 @@ export function helmReleaseArgs(release: Manifest, repositories: ReadonlyMap<str
   };
 }
 
+/**
+ * The Helm release an Argo CD Application with a Helm source describes. Argo CD names an OCI
+ * registry host/path without `oci://` (an `https://` URL is a classic repository), so a
+ * repoURL without a scheme is an OCI registry.
+ */
+export function applicationReleaseArgs(app: Manifest): k8s.helm.v3.ReleaseArgs {
+  const source = app.spec.source;
+  const repo = String(source.repoURL).replace(/\/$/, '');
+  const oci = !/^[a-z]+:\/\//.test(repo);
+  const timeout = app.metadata.annotations?.[HELM_TIMEOUT];
+  return {
+    name: source.helm?.releaseName ?? app.metadata.name,
+    namespace: app.spec.destination.namespace,
+    chart: oci ? `oci://${repo}/${source.chart}` : source.chart,
+    version: source.targetRevision,
+    ...(oci ? {} : { repositoryOpts: { repo } }),
+    values: source.helm?.valuesObject ?? {},
+    createNamespace: false,
+    // Argo CD retries and self-heals; Helm's atomic install is the equivalent here.
+    atomic: true,
+    timeout: timeout ? durationSeconds(timeout) : 600,
+  };
+}
+
 export interface DeployClusterOptions {
   /** Kubernetes provider. @default the ambient one (kubeconfig / `kubernetes:context` config) */
   readonly provider?: k8s.Provider;
@@ -71,8 +101,9 @@ export interface DeployClusterOptions {
 }
 
 /**
- * Turns the platform's cdk8s charts into @pulumi/kubernetes resources: HelmReleases become
- * `helm.v3.Release`s, Flux-only objects are dropped, built-in kinds become their typed
+ * Turns the platform's cdk8s charts into @pulumi/kubernetes resources: HelmReleases and
+ * Argo CD Applications with a Helm source become `helm.v3.Release`s, GitOps-only objects
+ * (Flux sources and Kustomizations, Applications of Git folders) are dropped, built-in kinds become their typed
  * resources and custom resources `apiextensions.CustomResource`s. Layers depend on each other in order (CRDs from chart installs exist before the
  * custom resources of `config`), and inside a layer namespaces come first.
  */
@@ -91,7 +122,7 @@ export function deployCluster(platform: HybridPlatform, options: DeployClusterOp
   for (const layer of LAYERS) {
     const component = new ClusterLayer(`${prefix}-${layer}`, { parent: options.parent, ...(previous && { dependsOn: [previous] }) });
     const childOpts: pulumi.CustomResourceOptions = { parent: component, ...(options.provider && { provider: options.provider }) };
-    const objects = (layerObjects.get(layer) ?? []).filter((o) => !FLUX_ONLY.has(groupKind(o)));
+    const objects = (layerObjects.get(layer) ?? []).filter((o) => !isGitopsOnly(o));
     const namespaces = objects.filter((o) => o.apiVersion === 'v1' && o.kind === 'Namespace').map((o) => new k8s.core.v1.Namespace(o.metadata.name, o as k8s.core.v1.NamespaceArgs, childOpts));
     const releases = new Map<string, k8s.helm.v3.Release>();
     const afterNamespaces: pulumi.CustomResourceOptions = { ...childOpts, dependsOn: namespaces };
@@ -104,8 +135,18 @@ export function deployCluster(platform: HybridPlatform, options: DeployClusterOp
       const deps = (r.spec.dependsOn ?? []).map((d: { name: string; namespace?: string }) => releases.get(`${d.namespace ?? r.metadata.namespace}/${d.name}`)!);
       releases.set(objectName(r), new k8s.helm.v3.Release(objectName(r), helmReleaseArgs(r, repositories), { ...childOpts, dependsOn: [...namespaces, ...deps] }));
     }
+    // Argo CD installs in sync-wave order: a release depends on every release of a lower wave.
+    const wave = (o: Manifest) => Number(o.metadata.annotations?.[SYNC_WAVE] ?? 0);
+    const apps = objects.filter(isHelmApplication).sort((a, b) => wave(a) - wave(b));
+    const appReleases: { wave: number; release: k8s.helm.v3.Release }[] = [];
+    for (const a of apps) {
+      const args = applicationReleaseArgs(a);
+      const name = `${args.namespace}/${args.name}`;
+      const deps = appReleases.filter((r) => r.wave < wave(a)).map((r) => r.release);
+      appReleases.push({ wave: wave(a), release: new k8s.helm.v3.Release(name, args, { ...childOpts, dependsOn: [...namespaces, ...deps] }) });
+    }
     for (const o of objects) {
-      if (o.kind === 'Namespace' || groupKind(o) === HELM_RELEASE) continue;
+      if (o.kind === 'Namespace' || groupKind(o) === HELM_RELEASE || isHelmApplication(o)) continue;
       // Built-in kinds get their typed class (and type token); custom resources the generic one.
       const Cls = builtInClass(o.apiVersion, o.kind);
       if (Cls) new Cls(objectName(o), o, afterNamespaces);

@@ -15,6 +15,21 @@ const awsRegion = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-[0-9]$/, { message: 
 const oidcIssuer = z.string().regex(/^[a-z0-9.-]+(\/[A-Za-z0-9._-]+)*$/, { message: 'must be an OIDC issuer host/path such as "oidc.eks.eu-west-1.amazonaws.com/id/ABC123"' });
 const awsAccountId = z.string().regex(/^[0-9]{12}$/, { message: 'must be a 12-digit AWS account id (as a string)' });
 
+/** What applies the GitOps output in the cluster. */
+export const GITOPS_ENGINES = ['flux', 'argocd'] as const;
+export type GitopsEngine = (typeof GITOPS_ENGINES)[number];
+
+const argocdSchema = z.strictObject({
+  /** Namespace Argo CD runs in (its Applications live there). @default 'argocd' */
+  namespace: dnsLabel().optional(),
+  /** Argo CD project of the Applications. @default 'default' */
+  project: dnsLabel().optional(),
+  /** Git repository holding dist/ (the layer Applications' source). */
+  repoURL: z.string().regex(/^(https:\/\/|ssh:\/\/|git@)[^\s]+$/, { message: 'must be a Git repository URL such as "https://github.com/acme/platform.git" or "git@github.com:acme/platform.git"' }),
+  /** Branch, tag or commit of that repository. @default 'HEAD' */
+  targetRevision: z.string().regex(/^[A-Za-z0-9._/-]+$/, { message: 'must be a branch, tag or commit such as "main", "v1.2.0" or "HEAD"' }).optional(),
+});
+
 export const environmentSchema = z.strictObject({
   /** Profile the environment starts from. @default the environment's own name */
   profile: z.enum(PROFILE_NAMES).optional(),
@@ -38,12 +53,30 @@ export const platformSchema = z.strictObject({
   }),
   gitops: z
     .strictObject({
+      /** What applies the output: Flux (HelmRelease + Kustomizations) or Argo CD (Applications). @default 'flux' */
+      engine: z.enum(GITOPS_ENGINES, { message: `must be one of ${GITOPS_ENGINES.map((e) => `"${e}"`).join(', ')}` }).optional(),
+      /** Argo CD settings; required (with repoURL) when engine is 'argocd'. @default none */
+      argocd: argocdSchema.optional(),
       /** The Flux source that holds dist/. @default GitRepository flux-system/flux-system */
       sourceRef: z.strictObject({ kind: z.enum(['GitRepository', 'OCIRepository', 'Bucket']), name: dnsLabel(), namespace: dnsLabel() }).optional(),
       /** Path of dist/ inside that source. @default './dist' */
       path: z.string().regex(/^\.\/?[A-Za-z0-9._/-]*$/, { message: 'must be a relative path such as "./dist" or "./clusters/dist"' }).optional(),
       /** Reconcile interval. @default '10m' */
       interval: goDuration.optional(),
+    })
+    .superRefine((g, ctx) => {
+      const engine = g.engine ?? 'flux';
+      if (engine === 'argocd' && !g.argocd) {
+        ctx.addIssue({ code: 'custom', path: ['argocd', 'repoURL'], input: undefined, message: 'is required when gitops.engine is "argocd": the Git repository Argo CD reads dist/ from, e.g. "https://github.com/acme/platform.git"' });
+      }
+      if (engine === 'flux' && g.argocd) {
+        ctx.addIssue({ code: 'custom', path: ['argocd'], input: g.argocd, message: 'is only used when gitops.engine is "argocd" (engine is "flux"): set engine: argocd or remove this block' });
+      }
+      if (engine === 'argocd') {
+        for (const key of ['sourceRef', 'interval'] as const) {
+          if (g[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], input: g[key], message: 'is Flux-only and has no effect with gitops.engine "argocd": remove it (Argo CD reads gitops.argocd.repoURL)' });
+        }
+      }
     })
     .default({}),
   environments: z.partialRecord(z.enum(ENVIRONMENTS), environmentSchema).refine((e) => Object.keys(e).length > 0, {

@@ -8,7 +8,9 @@ import {
   HelmReleaseSpecUpgradeCrds,
 } from '../../imports/flux-helmrelease-helm.toolkit.fluxcd.io';
 import { HelmRepository, HelmRepositorySpecType } from '../../imports/flux-helmrepository-source.toolkit.fluxcd.io';
+import { Application } from '../../imports/argocd-application-argoproj.io';
 import { LABELS, MANAGED_BY } from '../common/labels';
+import { ARGO_FINALIZER, ARGO_RETRY, ARGO_SYNC_OPTIONS, argoHelmRepoUrl, gitopsOf, HELM_TIMEOUT, IN_CLUSTER, SYNC_WAVE, type GitopsTarget } from './engine';
 
 /** A chart pinned by repository and exact version. */
 export interface HelmChartRef {
@@ -31,22 +33,31 @@ export interface HelmChartInstallProps<V extends object> {
   readonly values: V;
   /** Releases that must be ready first. @default none */
   readonly dependsOn?: readonly HelmChartInstall<object>[];
-  /** How often Flux reconciles the release. @default '30m' */
+  /** GitOps engine to render for. @default the App's (set by HybridPlatform from spec.gitops), else Flux */
+  readonly gitops?: GitopsTarget;
+  /** How often Flux reconciles the release (Flux only). @default '30m' */
   readonly interval?: string;
-  /** How long an install or upgrade may take. @default '10m' */
+  /** How long an install or upgrade may take (Flux; with Argo CD only the Pulumi path uses it). @default '10m' */
   readonly timeout?: string;
 }
 
 const EXACT_VERSION = /^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
 
 /**
- * Installs an upstream Helm chart, pinned. GitOps output gets a Flux `HelmRepository` +
- * `HelmRelease`; the Pulumi bridge turns the same HelmRelease into a `helm.v3.Release`
- * with the same chart, repository, version, namespace and values.
+ * Installs an upstream Helm chart, pinned. With Flux (default) the output gets a
+ * `HelmRepository` + `HelmRelease`; with Argo CD one `Application` with a Helm source in
+ * Argo CD's namespace, ordered after its dependencies by sync wave. The Pulumi bridge turns
+ * either into a `helm.v3.Release` with the same chart, repository, version, namespace and values.
  */
 export class HelmChartInstall<V extends object> extends Construct {
-  readonly release: HelmRelease;
-  readonly repository: HelmRepository;
+  /** The object that installs the chart: the Flux HelmRelease, or the Argo CD Application. */
+  readonly release: HelmRelease | Application;
+  /** The Flux HelmRepository (shared per namespace); undefined with Argo CD. */
+  readonly repository?: HelmRepository;
+  /** The Argo CD Application; undefined with Flux. */
+  readonly application?: Application;
+  /** Argo CD sync wave: 1 + the highest wave among dependsOn (1 without dependencies: after namespaces). */
+  readonly syncWave: number;
   readonly releaseName: string;
   readonly namespace: string;
   readonly chart: HelmChartRef;
@@ -66,9 +77,37 @@ export class HelmChartInstall<V extends object> extends Construct {
     this.namespace = props.namespace;
     this.chart = props.chart;
     this.values = props.values;
-    const oci = props.chart.repository.url.startsWith('oci://');
+    this.syncWave = 1 + Math.max(0, ...(props.dependsOn ?? []).map((d) => d.syncWave));
+    const gitops = props.gitops ?? gitopsOf(this);
     const labels = { [LABELS.managedBy]: MANAGED_BY };
 
+    if (gitops.engine === 'argocd') {
+      this.application = new Application(this, 'Application', {
+        metadata: {
+          name: HelmChartInstall.applicationName(props.namespace, props.releaseName),
+          namespace: gitops.argocd.namespace,
+          labels,
+          // Argo CD has no install timeout; the Pulumi bridge reads this one so both paths give Helm the same.
+          annotations: { [SYNC_WAVE]: String(this.syncWave), ...(props.timeout && { [HELM_TIMEOUT]: props.timeout }) },
+          finalizers: [ARGO_FINALIZER],
+        },
+        spec: {
+          project: gitops.argocd.project,
+          source: {
+            repoUrl: argoHelmRepoUrl(props.chart.repository.url),
+            chart: props.chart.chart,
+            targetRevision: props.chart.version,
+            helm: { releaseName: props.releaseName, valuesObject: props.values },
+          },
+          destination: { server: IN_CLUSTER, namespace: props.namespace },
+          syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: [...ARGO_SYNC_OPTIONS], retry: ARGO_RETRY },
+        },
+      });
+      this.release = this.application;
+      return;
+    }
+
+    const oci = props.chart.repository.url.startsWith('oci://');
     // Charts from one repository share one HelmRepository per namespace.
     const chartScope = Chart.of(this);
     const repoId = `HelmRepository-${props.namespace}-${props.chart.repository.name}`;
@@ -103,5 +142,13 @@ export class HelmChartInstall<V extends object> extends Construct {
         values: props.values as Record<string, unknown>,
       },
     });
+  }
+
+  /**
+   * Name of the Argo CD Application of a release: all Applications share Argo CD's namespace,
+   * so the release's namespace is part of the name unless the release is named after it.
+   */
+  static applicationName(namespace: string, releaseName: string): string {
+    return releaseName === namespace || releaseName.startsWith(`${namespace}-`) ? releaseName : `${namespace}-${releaseName}`;
   }
 }
