@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { cpuCores, GiB, memoryBytes, MiB, type ResourceAmounts } from '../spec/quantity';
 
-/** An object of the output whose existence makes pods run (a HelmRelease, an operator CR, a function). */
+/** An object of the output whose existence makes pods run (a HelmRelease or Argo CD Application, an operator CR, a function). */
 export interface ObjectRef {
   readonly apiVersion: string;
   readonly kind: string;

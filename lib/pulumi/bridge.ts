@@ -76,13 +76,13 @@ export function helmReleaseArgs(release: Manifest, repositories: ReadonlyMap<str
  */
 export function applicationReleaseArgs(app: Manifest): k8s.helm.v3.ReleaseArgs {
   const source = app.spec.source;
-  const repo = String(source.repoURL).replace(/\/$/, '');
+  const repo = String(source.repoURL);
   const oci = !/^[a-z]+:\/\//.test(repo);
   const timeout = app.metadata.annotations?.[HELM_TIMEOUT];
   return {
     name: source.helm?.releaseName ?? app.metadata.name,
     namespace: app.spec.destination.namespace,
-    chart: oci ? `oci://${repo}/${source.chart}` : source.chart,
+    chart: oci ? `oci://${repo.replace(/\/$/, '')}/${source.chart}` : source.chart,
     version: source.targetRevision,
     ...(oci ? {} : { repositoryOpts: { repo } }),
     values: source.helm?.valuesObject ?? {},

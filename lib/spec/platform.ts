@@ -19,13 +19,17 @@ const awsAccountId = z.string().regex(/^[0-9]{12}$/, { message: 'must be a 12-di
 export const GITOPS_ENGINES = ['flux', 'argocd'] as const;
 export type GitopsEngine = (typeof GITOPS_ENGINES)[number];
 
+const REPO_URL_REQUIRED = 'is required when gitops.engine is "argocd": the Git repository Argo CD reads dist/ from, e.g. "https://github.com/acme/platform.git"';
+
 const argocdSchema = z.strictObject({
   /** Namespace Argo CD runs in (its Applications live there). @default 'argocd' */
   namespace: dnsLabel().optional(),
   /** Argo CD project of the Applications. @default 'default' */
   project: dnsLabel().optional(),
   /** Git repository holding dist/ (the layer Applications' source). */
-  repoURL: z.string().regex(/^(https:\/\/|ssh:\/\/|git@)[^\s]+$/, { message: 'must be a Git repository URL such as "https://github.com/acme/platform.git" or "git@github.com:acme/platform.git"' }),
+  repoURL: z
+    .string({ error: (i) => (i.input === undefined ? REPO_URL_REQUIRED : 'must be a string (a Git repository URL)') })
+    .regex(/^(https:\/\/|ssh:\/\/|git@)[^\s]+$/, { message: 'must be a Git repository URL such as "https://github.com/acme/platform.git" or "git@github.com:acme/platform.git"' }),
   /** Branch, tag or commit of that repository. @default 'HEAD' */
   targetRevision: z.string().regex(/^[A-Za-z0-9._/-]+$/, { message: 'must be a branch, tag or commit such as "main", "v1.2.0" or "HEAD"' }).optional(),
 });
@@ -67,7 +71,7 @@ export const platformSchema = z.strictObject({
     .superRefine((g, ctx) => {
       const engine = g.engine ?? 'flux';
       if (engine === 'argocd' && !g.argocd) {
-        ctx.addIssue({ code: 'custom', path: ['argocd', 'repoURL'], input: undefined, message: 'is required when gitops.engine is "argocd": the Git repository Argo CD reads dist/ from, e.g. "https://github.com/acme/platform.git"' });
+        ctx.addIssue({ code: 'custom', path: ['argocd', 'repoURL'], input: undefined, message: REPO_URL_REQUIRED });
       }
       if (engine === 'flux' && g.argocd) {
         ctx.addIssue({ code: 'custom', path: ['argocd'], input: g.argocd, message: 'is only used when gitops.engine is "argocd" (engine is "flux"): set engine: argocd or remove this block' });

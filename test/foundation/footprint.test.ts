@@ -1,6 +1,6 @@
 import type { ObjectRef } from '../../lib/platform/footprint';
 import { cpuCores, GiB, memoryBytes } from '../../lib/spec';
-import { synthEnv, type Manifest } from '../support/synth';
+import { referenceCopy, synthEnv, type Manifest } from '../support/synth';
 
 /**
  * Objects whose existence makes pods run: chart installs, workload kinds, operator CRs that
@@ -21,7 +21,17 @@ const POD_RUNNING: Record<string, readonly string[]> = {
 };
 
 const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
-const runsPods = (o: { apiVersion: string; kind: string }) => (POD_RUNNING[groupOf(o.apiVersion)] ?? []).includes(o.kind);
+/** With Argo CD an install is an Application with a Helm source (layer Applications of Git folders run nothing themselves). */
+const isHelmApplication = (o: Manifest) => groupOf(o.apiVersion) === 'argoproj.io' && o.kind === 'Application' && typeof o.spec?.source?.chart === 'string';
+const runsPods = (o: Manifest) => isHelmApplication(o) || (POD_RUNNING[groupOf(o.apiVersion)] ?? []).includes(o.kind);
+const INSTALL_KIND = { flux: 'HelmRelease', argocd: 'Application' } as const;
+
+/** The reference stack applied by the given GitOps engine. */
+function referenceWith(engine: 'flux' | 'argocd'): any {
+  const spec = referenceCopy();
+  if (engine === 'argocd') spec.gitops = { path: spec.gitops.path, engine, argocd: { repoURL: 'https://github.com/acme/platform.git' } };
+  return spec;
+}
 const key = (o: { apiVersion: string; kind: string; name: string; namespace?: string }) => `${groupOf(o.apiVersion)}/${o.kind}/${o.namespace ?? ''}/${o.name}`;
 const refOf = (m: Manifest): ObjectRef => ({ apiVersion: m.apiVersion, kind: m.kind, name: m.metadata.name, namespace: m.metadata.namespace });
 
@@ -78,11 +88,16 @@ describe('footprint: every pod the platform runs, with its requests', () => {
     expect(entry('openfaas/nats').requests).toEqual({ cpu: cpuCores(p.components.openfaasNats.resources.requests.cpu), memory: memoryBytes(p.components.openfaasNats.resources.requests.memory) });
   });
 
-  test.each(['dev', 'prod'] as const)('%s: the inventory covers every install and pod-running object, and names only real ones', (env) => {
-    const s = synthEnv(env);
+  test.each([
+    ['dev', 'flux'],
+    ['prod', 'flux'],
+    ['dev', 'argocd'],
+    ['prod', 'argocd'],
+  ] as const)('%s (%s): the inventory covers every install and pod-running object, and names only real ones', (env, engine) => {
+    const s = synthEnv(env, referenceWith(engine));
     const covered = new Set(s.platform.footprint.entries.flatMap((e) => e.objects.map(key)));
     const running = s.objects.filter(runsPods).map(refOf);
-    expect(running.filter((o) => o.kind === 'HelmRelease').length).toBeGreaterThan(5);
+    expect(running.filter((o) => o.kind === INSTALL_KIND[engine]).length).toBeGreaterThan(5);
     expect(running.filter((o) => !covered.has(key(o))).map(key)).toEqual([]);
     const present = new Set(s.objects.map((o) => key(refOf(o))));
     expect([...covered].filter((k) => !present.has(k))).toEqual([]);

@@ -26,7 +26,7 @@ export const IN_CLUSTER = 'https://kubernetes.default.svc';
 
 /** Argo CD's repoURL for a Helm repository: OCI registries are given as host/path without `oci://` (Helm-type source). */
 export function argoHelmRepoUrl(url: string): string {
-  return url.replace(/^oci:\/\//, '').replace(/\/$/, '');
+  return url.startsWith('oci://') ? url.slice('oci://'.length).replace(/\/$/, '') : url;
 }
 
 /** Sync options of every Application: server-side apply (large CRDs exceed the client-side annotation limit). */
