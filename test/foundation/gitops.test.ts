@@ -1,6 +1,8 @@
 import { App, Chart, JsonPatch } from 'cdk8s';
 import { SystemNamespace } from '../../lib/k8s/common/namespace';
 import { HelmChartInstall } from '../../lib/k8s/gitops/helm-chart-install';
+import { ArgoCdLayers } from '../../lib/k8s/gitops/argocd-layers';
+import { GITOPS_CONTEXT } from '../../lib/k8s/gitops/engine';
 import { FluxLayers } from '../../lib/k8s/gitops/flux-layers';
 import { SpecError } from '../../lib/spec/errors';
 import { describeWithUpstream } from '../support/upstream';
@@ -92,5 +94,46 @@ describeWithUpstream('gitops objects validate against the Flux CRDs', () => {
     const problems = validateAll(objs).join('\n');
     expect(problems).toContain('/spec/interval must be string');
     expect(problems).toContain('must NOT have additional properties: bogus');
+  });
+});
+
+describe('HelmChartInstall with Argo CD', () => {
+  const argocd = { engine: 'argocd' as const, argocd: { namespace: 'argocd', project: 'platform' } };
+
+  test('one Application per install: Helm source, exact version, waves after dependencies, no Flux objects', () => {
+    const chart = new Chart(new App(), 'c');
+    const base = new HelmChartInstall(chart, 'base', { chart: chartRef, releaseName: 'base', namespace: 'sys', values: { a: 1 }, gitops: argocd });
+    const top = new HelmChartInstall(chart, 'top', { chart: { ...chartRef, repository: { name: 'o', url: 'oci://q.io/x/' } }, releaseName: 'top', namespace: 'sys', values: { b: 2 }, dependsOn: [base], timeout: '5m', gitops: argocd });
+    const objs = chart.toJson();
+    expect(objs.map((o: any) => o.kind)).toEqual(['Application', 'Application']);
+    expect(top.repository).toBeUndefined();
+    expect(top.release).toBe(top.application);
+    expect([base.syncWave, top.syncWave]).toEqual([1, 2]);
+    const app = objs.find((o: any) => o.metadata.name === 'sys-top');
+    expect(app.metadata).toMatchObject({ namespace: 'argocd', annotations: { 'argocd.argoproj.io/sync-wave': '2', 'hybrid-serverless.io/helm-timeout': '5m' } });
+    // OCI registries: host/path without oci:// (Argo CD's Helm-type source).
+    expect(app.spec.source).toEqual({ repoURL: 'q.io/x', chart: 'thing', targetRevision: '1.2.3', helm: { releaseName: 'top', valuesObject: { b: 2 } } });
+    expect(app.spec).toMatchObject({ project: 'platform', destination: { namespace: 'sys' } });
+  });
+
+  test('the engine comes from the App context; Application names carry the namespace unless the release is named after it', () => {
+    const app = new App();
+    app.node.setContext(GITOPS_CONTEXT, argocd);
+    const chart = new Chart(app, 'c');
+    new HelmChartInstall(chart, 'a', { chart: chartRef, releaseName: 'sys', namespace: 'sys', values: {} });
+    new HelmChartInstall(chart, 'b', { chart: chartRef, releaseName: 'operator', namespace: 'sys', values: {} });
+    expect(chart.toJson().map((o: any) => `${o.kind} ${o.metadata.name}`)).toEqual(['Application sys', 'Application sys-operator']);
+  });
+});
+
+describeWithUpstream('Argo CD objects validate against the Argo CD CRD', () => {
+  test('install and layer Applications; the validator catches a wrong field', () => {
+    const chart = new Chart(new App(), 'c');
+    new HelmChartInstall(chart, 'x', { chart: chartRef, releaseName: 'x', namespace: 'sys', values: { a: { b: [1] } }, gitops: { engine: 'argocd', argocd: { namespace: 'argocd', project: 'default' } } });
+    new ArgoCdLayers(chart, 'layers', { namePrefix: 'p-dev', layers: ['platform', 'config'], basePath: './dist/dev', repoURL: 'https://github.com/acme/p.git' });
+    const objs = chart.toJson();
+    expect(validateAll(objs)).toEqual([]);
+    objs[0].spec.syncPolicy.retry.limit = 'five';
+    expect(validateAll(objs).join('\n')).toContain('/spec/syncPolicy/retry/limit must be');
   });
 });
