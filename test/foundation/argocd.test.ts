@@ -1,4 +1,3 @@
-import * as pulumi from '@pulumi/pulumi';
 import { HelmChartInstall } from '../../lib/k8s/gitops/helm-chart-install';
 import { HybridPlatform } from '../../lib/platform/hybrid-platform';
 import { deployCluster } from '../../lib/pulumi/bridge';
@@ -7,6 +6,7 @@ import { parseSpec } from '../../lib/spec/parse';
 import { referenceCopy, synthEnv, type Manifest } from '../support/synth';
 import { describeWithUpstream } from '../support/upstream';
 import { validateAll } from '../support/validate';
+import { recordPulumiResources, type Registered } from '../support/pulumi-mocks';
 
 const REPO = 'https://github.com/acme/platform.git';
 
@@ -155,23 +155,7 @@ describe('gitops.argocd settings', () => {
 });
 
 describe('Pulumi bridge: both engines deploy the same Helm releases', () => {
-  type Registered = { type: string; name: string; inputs: any };
-  const registered: Registered[] = [];
-
-  beforeAll(async () => {
-    await pulumi.runtime.setMocks(
-      {
-        newResource: (args) => {
-          registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-          return { id: `${args.name}-id`, state: args.inputs };
-        },
-        call: () => ({}),
-      },
-      'hybrid-serverless',
-      'dev',
-      true,
-    );
-  });
+  const registered = recordPulumiResources();
 
   async function deploy(spec: unknown): Promise<Registered[]> {
     registered.length = 0;

@@ -1,12 +1,4 @@
-jest.mock('../../lib/platform/modules', () => {
-  const actual = jest.requireActual('../../lib/platform/modules');
-  const { kongModule } = jest.requireActual('../../lib/platform/modules/kong');
-  const { testEndpointsModule } = jest.requireActual('./support');
-  // kong where the real list has it (or last), with test endpoints for functions no backend module registered
-  const list = actual.MODULES.flatMap((m: { name: string }) => (m.name === 'kong' ? [testEndpointsModule, kongModule] : [m]));
-  if (!list.includes(kongModule)) list.push(testEndpointsModule, kongModule);
-  return { MODULES: list };
-});
+jest.mock('../../lib/platform/modules', () => jest.requireActual('./support').modulesWithTestEndpoints());
 import { KONG_CHART, splitResources } from '../../lib/k8s/kong/kong-install';
 import { ENVIRONMENTS } from '../../lib/spec/common';
 import { cpuCores, memoryBytes } from '../../lib/spec/quantity';

@@ -1,12 +1,4 @@
-jest.mock('../../lib/platform/modules', () => {
-  const actual = jest.requireActual('../../lib/platform/modules');
-  const { kongModule } = jest.requireActual('../../lib/platform/modules/kong');
-  const { testEndpointsModule } = jest.requireActual('./support');
-  // kong where the real list has it (or last), with test endpoints for functions no backend module registered
-  const list = actual.MODULES.flatMap((m: { name: string }) => (m.name === 'kong' ? [testEndpointsModule, kongModule] : [m]));
-  if (!list.includes(kongModule)) list.push(testEndpointsModule, kongModule);
-  return { MODULES: list };
-});
+jest.mock('../../lib/platform/modules', () => jest.requireActual('./support').modulesWithTestEndpoints());
 import { PROFILES } from '../../lib/spec/profiles';
 import { synthEnv, type Manifest, type SynthesizedEnv } from '../support/synth';
 import { describeWithUpstream } from '../support/upstream';

@@ -38,3 +38,15 @@ export const testEndpointsModule: PlatformModule = {
 export function kongReference(): any {
   return referenceCopy();
 }
+
+/**
+ * The real module list with test endpoints just before kong (for `jest.mock` of
+ * lib/platform/modules): functions no backend module registered still get one.
+ */
+export function modulesWithTestEndpoints(): { MODULES: readonly PlatformModule[] } {
+  const actual = jest.requireActual('../../lib/platform/modules');
+  const { kongModule } = jest.requireActual('../../lib/platform/modules/kong');
+  const list = (actual.MODULES as PlatformModule[]).flatMap((m) => (m.name === 'kong' ? [testEndpointsModule, kongModule] : [m]));
+  if (!list.includes(kongModule)) list.push(testEndpointsModule, kongModule);
+  return { MODULES: list };
+}

@@ -1,28 +1,12 @@
-import * as pulumi from '@pulumi/pulumi';
 import { ApiObject } from 'cdk8s';
 import { HelmChartInstall } from '../../lib/k8s/gitops/helm-chart-install';
 import { HybridPlatform } from '../../lib/platform/hybrid-platform';
 import { deployCluster, helmReleaseArgs } from '../../lib/pulumi/bridge';
 import { parseSpec } from '../../lib/spec/parse';
 import { referenceSpec } from '../../stacks/reference';
+import { recordPulumiResources } from '../support/pulumi-mocks';
 
-type Registered = { type: string; name: string; inputs: any };
-const registered: Registered[] = [];
-
-beforeAll(async () => {
-  await pulumi.runtime.setMocks(
-    {
-      newResource: (args) => {
-        registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-        return { id: `${args.name}-id`, state: args.inputs };
-      },
-      call: () => ({}),
-    },
-    'hybrid-serverless',
-    'dev',
-    true,
-  );
-});
+const registered = recordPulumiResources();
 
 /** A platform with a chart install in `platform`, a CR in `config`, a ConfigMap in `apps`. */
 function platformWithContent(): HybridPlatform {
