@@ -1,0 +1,83 @@
+import { parseAllDocuments } from 'yaml';
+import { applyObjects, formatRefusal, type ApplyResult } from '../../../lib/cluster/apply';
+import { objectId, type KubeObject } from '../../../lib/cluster/kubectl';
+import type { EnvironmentOutput } from '../../../lib/platform/synth';
+import type { ControlPlane } from './control-plane';
+
+/** Apply order of the output folders: the layers, then the GitOps objects that drive them. */
+export const FOLDERS = ['platform', 'config', 'apps', 'flux', 'argocd'] as const;
+
+/** The objects of each output folder, parsed from the files the toolkit writes. */
+export function objectsByFolder(output: EnvironmentOutput): Map<string, KubeObject[]> {
+  const byFolder = new Map<string, KubeObject[]>();
+  for (const [file, text] of output.files) {
+    if (file.endsWith('kustomization.yaml')) continue;
+    const folder = file.split('/')[0];
+    const list = byFolder.get(folder) ?? [];
+    list.push(...parseAllDocuments(text).map((d) => d.toJS() as KubeObject));
+    byFolder.set(folder, list);
+  }
+  return byFolder;
+}
+
+export interface Deployment {
+  readonly byFolder: Map<string, KubeObject[]>;
+  readonly results: Map<string, ApplyResult>;
+}
+
+/** CRDs for every custom kind of the output, then each folder in order (server-side, strict). */
+export function deploy(cp: ControlPlane, output: EnvironmentOutput): Deployment {
+  const byFolder = objectsByFolder(output);
+  cp.installCrdsFor([...byFolder.values()].flat());
+  return { byFolder, results: applyFolders(cp, byFolder) };
+}
+
+export function applyFolders(cp: ControlPlane, byFolder: Map<string, KubeObject[]>): Map<string, ApplyResult> {
+  const results = new Map<string, ApplyResult>();
+  for (const folder of FOLDERS) {
+    const objects = byFolder.get(folder);
+    if (objects) results.set(folder, applyObjects(cp.kubectl, objects));
+  }
+  return results;
+}
+
+export function refusalsOf(results: Map<string, ApplyResult>): string[] {
+  return [...results.entries()].flatMap(([folder, r]) => r.refusals.map((x) => `${folder}: ${formatRefusal(x)}`));
+}
+
+export function warningsOf(results: Map<string, ApplyResult>): string[] {
+  return [...results.entries()].flatMap(([folder, r]) => r.warnings.map((w) => `${folder}: ${w}`));
+}
+
+/** objectId → resourceVersion of what the server returned. */
+export function versions(results: Map<string, ApplyResult>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const r of results.values()) for (const o of r.applied) out.set(objectId(o), o.metadata.resourceVersion ?? '');
+  return out;
+}
+
+/** The label selector that finds everything one environment of one platform wrote. */
+export function ownedSelector(objects: readonly KubeObject[], env: string): string {
+  const partOf = objects.find((o) => o.metadata.labels?.['app.kubernetes.io/part-of'])?.metadata.labels?.['app.kubernetes.io/part-of'];
+  return `app.kubernetes.io/managed-by=hybrid-serverless,app.kubernetes.io/part-of=${partOf},hybrid-serverless.io/environment=${env}`;
+}
+
+/** Every object in the cluster matching a selector, over every listable resource type. */
+export function listOwned(cp: ControlPlane, selector: string): KubeObject[] {
+  const types = cp.kubectl.run(['api-resources', '--verbs=list,delete', '-o', 'name']).stdout.split('\n').filter(Boolean)
+    // events and the objects controllers derive (ReplicaSets, Pods, EndpointSlices…) copy labels; they are not ours
+    .filter((t) => !/^(events|events\.events\.k8s\.io|pods|replicasets\.apps|endpointslices\.discovery\.k8s\.io|endpoints|controllerrevisions\.apps|leases\.coordination\.k8s\.io)$/.test(t));
+  const answer = cp.kubectl.json(['get', types.join(','), '-A', '-l', selector]);
+  return answer.items as KubeObject[];
+}
+
+/** Flux-style prune: delete what carries our labels but is no longer in the output. */
+export function prune(cp: ControlPlane, selector: string, desired: readonly KubeObject[]): string[] {
+  const want = new Set(desired.map(objectId));
+  const stale = listOwned(cp, selector).filter((o) => !want.has(objectId(o)));
+  for (const o of stale) {
+    const r = cp.kubectl.run(['delete', '--wait=false', '-f', '-'], JSON.stringify(o));
+    if (r.code !== 0) throw new Error(`cannot delete ${objectId(o)}: ${r.stderr}`);
+  }
+  return stale.map(objectId).sort();
+}
