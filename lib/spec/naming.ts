@@ -32,3 +32,49 @@ export const resolveBucket = (name: string, env: EnvironmentName): string => nam
 export function resolveHost(host: string, domain: string): string {
   return host.includes('.') ? host : `${host}.${domain}`;
 }
+
+/**
+ * Kubernetes name limits. DNS labels (RFC 1123/1035): Service and Namespace names, label
+ * values and every label of a host name; DNS subdomains: most other object names and hosts.
+ */
+export const DNS_LABEL_MAX = 63;
+export const DNS_SUBDOMAIN_MAX = 253;
+
+/**
+ * What is wrong with an object name the toolkit derives from a user's name (`derived` is
+ * built from `name` by adding a fixed part), or undefined when it fits in `max`: names the
+ * derived object, its length, the limit, and the longest user name that fits.
+ */
+export function derivedNameProblem(name: string, derived: string, what: string, limit: string, max = DNS_LABEL_MAX): string | undefined {
+  if (derived.length <= max) return undefined;
+  const fixed = derived.length - name.length;
+  return `${what} "${derived}" would be ${derived.length} characters; ${limit} are at most ${max}: use a name of at most ${max - fixed} characters`;
+}
+
+/** What a resolved host name breaks (over 253 characters, or a label over 63), or undefined. */
+export function hostProblem(host: string): string | undefined {
+  if (host.length > DNS_SUBDOMAIN_MAX) return `is ${host.length} characters; host names are at most ${DNS_SUBDOMAIN_MAX}`;
+  const label = host.split('.').find((l) => l.length > DNS_LABEL_MAX);
+  if (label) return `has a label of ${label.length} characters ("${label.length > 24 ? `${label.slice(0, 21)}...` : label}"); each label of a host name is at most ${DNS_LABEL_MAX} (DNS)`;
+  return undefined;
+}
+
+/** A Kubernetes label value: at most 63 characters, alphanumeric at both ends, `-_.` inside. */
+export const isLabelValue = (v: string): boolean => v.length <= DNS_LABEL_MAX && /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(v);
+
+/**
+ * What is wrong with a qualified name (a label or annotation key: `prefix/name`, prefix a DNS
+ * subdomain ≤ 253, name ≤ 63 alphanumerics and `-_.`, alphanumeric at both ends), or undefined.
+ */
+export function qualifiedNameProblem(key: string): string | undefined {
+  const slash = key.lastIndexOf('/');
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  if (prefix !== undefined && (prefix.length > DNS_SUBDOMAIN_MAX || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(prefix))) {
+    return `prefix "${prefix}" must be a DNS subdomain of at most ${DNS_SUBDOMAIN_MAX} characters (lowercase alphanumerics, "-" and ".")`;
+  }
+  if (name.length === 0 || name.length > DNS_LABEL_MAX || !/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(name)) {
+    return `name part "${name}" must be 1–${DNS_LABEL_MAX} characters of letters, digits, "-", "_" and ".", beginning and ending alphanumeric`;
+  }
+  return undefined;
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { quantity } from './common';
+import { requestsAboveLimits, type RequestAboveLimit } from './quantity';
 
 /**
  * Environment profiles: the sizing and safety defaults each environment starts from.
@@ -243,4 +244,25 @@ export function deepMerge<T>(base: T, override: unknown): T {
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A requests/limits pair of a profile whose request is above its limit. */
+export interface ProfileRequestAboveLimit extends RequestAboveLimit {
+  /** Path of the pair in the profile, e.g. `['components', 'kong', 'resources']`. */
+  readonly at: readonly string[];
+}
+
+/**
+ * Every container resources pair of a profile (components, function defaults, Kafka brokers
+ * and entity operator) whose request exceeds its limit: the API server refuses such a
+ * container, and a LimitRange whose default request exceeds its default limit.
+ */
+export function profileRequestsAboveLimits(profile: Profile): ProfileRequestAboveLimit[] {
+  const pairs: [string[], { requests: object; limits: object }][] = [
+    ...COMPONENTS.map((c): [string[], Profile['functionDefaults']] => [['components', c, 'resources'], profile.components[c].resources]),
+    [['functionDefaults'], profile.functionDefaults],
+    [['kafka', 'resources'], profile.kafka.resources],
+    [['kafka', 'entityOperator'], profile.kafka.entityOperator],
+  ];
+  return pairs.flatMap(([at, r]) => requestsAboveLimits(r.requests, r.limits).map((x) => ({ ...x, at })));
 }

@@ -36,3 +36,23 @@ export interface ResourceAmounts {
   readonly cpu?: string | number;
   readonly memory?: string | number;
 }
+
+/** A request above its limit, which the API server refuses ("must be less than or equal to … limit"). */
+export interface RequestAboveLimit {
+  readonly resource: 'cpu' | 'memory';
+  readonly request: string | number;
+  readonly limit: string | number;
+}
+
+/** The resources whose request exceeds the limit; a missing request or limit bounds nothing. */
+export function requestsAboveLimits(requests: ResourceAmounts | undefined, limits: ResourceAmounts | undefined): RequestAboveLimit[] {
+  const out: RequestAboveLimit[] = [];
+  for (const resource of ['cpu', 'memory'] as const) {
+    const request = requests?.[resource];
+    const limit = limits?.[resource];
+    if (request === undefined || limit === undefined || !isQuantity(request) || !isQuantity(limit)) continue;
+    // Relative tolerance: `300m` and `0.3` are equal, whatever the floating-point rounding.
+    if (parseQuantity(request) > parseQuantity(limit) * (1 + 1e-9)) out.push({ resource, request, limit });
+  }
+  return out;
+}

@@ -10,11 +10,11 @@ import {
 } from '../../imports/knative-service-serving.knative.dev';
 import { fail, SpecError } from '../../spec/errors';
 import { naming } from '../../spec/naming';
-import { KNATIVE_LIMITS, trafficProblems, type AutoscalingSettings, type HttpProbeSpec, type TrafficEntry } from '../../spec/targets/knative';
+import { KNATIVE_LIMITS, serviceNameProblem, trafficProblems, type AutoscalingSettings, type HttpProbeSpec, type TrafficEntry } from '../../spec/targets/knative';
 import { restrictedContainerSecurityContext } from '../common/security';
 import { autoscalingAnnotations } from './autoscaling';
 import { findInApp, type IEventDestination, type KReference } from './destination';
-import type { ResourceAmounts } from '../../spec/quantity';
+import { requestsAboveLimits, type ResourceAmounts } from '../../spec/quantity';
 
 export type { TrafficEntry } from '../../spec/targets/knative';
 export type HttpProbe = HttpProbeSpec;
@@ -116,6 +116,8 @@ export class KnativeService extends Construct implements IEventDestination {
     const where = `KnativeService(${props.namespace}/${props.name})`;
     this.where = where;
     if (!DNS_LABEL.test(props.name) || props.name.length > 63) fail(`${where}.name`, props.name, 'must be a DNS-1123 label of at most 63 characters');
+    const nameProblem = serviceNameProblem(props.name);
+    if (nameProblem) fail(`${where}.name`, props.name, nameProblem);
     if (!DNS_LABEL.test(props.namespace)) fail(`${where}.namespace`, props.namespace, 'must be a DNS-1123 label');
     if (!props.image || /\s/.test(props.image)) fail(`${where}.image`, props.image, 'must be a container image reference');
     const port = props.port ?? 8080;
@@ -133,6 +135,7 @@ export class KnativeService extends Construct implements IEventDestination {
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) fail(`${where}.env.${name}`, name, 'must be a C identifier');
       if ((RESERVED_ENV as readonly string[]).includes(name)) fail(`${where}.env.${name}`, name, `is set by Knative itself (${RESERVED_ENV.join(', ')})`);
     }
+    if (props.revisionName !== undefined && props.revisionName.length > 63) fail(`${where}.revisionName`, props.revisionName, `is ${props.revisionName.length} characters; Knative revision names (label values) are at most 63`);
     if (props.revisionName !== undefined && (!props.revisionName.startsWith(`${props.name}-`) || !DNS_LABEL.test(props.revisionName))) {
       fail(`${where}.revisionName`, props.revisionName, `must be "${props.name}-<suffix>" (a DNS label): Knative names revisions after their service`);
     }
@@ -145,6 +148,9 @@ export class KnativeService extends Construct implements IEventDestination {
       ...Object.entries(props.env ?? {}).map(([name, value]) => ({ name, value })),
       ...(props.secretEnv ?? []).map((s) => ({ name: s.name, valueFrom: { secretKeyRef: { name: s.secret, key: s.key } } })),
     ];
+    for (const x of requestsAboveLimits(props.resources?.requests, props.resources?.limits)) {
+      fail(`${where}.resources.requests.${x.resource}`, x.request, `is above limits.${x.resource} ${x.limit}; the API server refuses a container whose request exceeds its limit`);
+    }
     const requests = amounts(props.resources?.requests, (v) => Requests.fromString(v));
     const limits = amounts(props.resources?.limits, (v) => Limits.fromString(v));
     if (props.traffic) this.setTraffic(props.traffic);

@@ -2,6 +2,7 @@ import { CronExpressionParser } from 'cron-parser';
 import { Construct } from 'constructs';
 import { PingSource as PingSourceL1 } from '../../imports/knative-pingsource-sources.knative.dev';
 import { fail } from '../../spec/errors';
+import { DNS_LABEL_MAX } from '../../spec/naming';
 import { renderDestination, type Destination } from './destination';
 
 export interface PingSourceProps {
@@ -33,7 +34,7 @@ export class PingSource extends Construct {
   constructor(scope: Construct, id: string, props: PingSourceProps) {
     super(scope, id);
     const where = `PingSource(${props.namespace}/${props.name})`;
-    if (!DNS_LABEL.test(props.name)) fail(`${where}.name`, props.name, 'must be a DNS-1123 label');
+    if (!DNS_LABEL.test(props.name) || props.name.length > DNS_LABEL_MAX) fail(`${where}.name`, props.name, `must be a DNS-1123 label of at most ${DNS_LABEL_MAX} characters (Knative copies source names into label values)`);
     const fields = props.schedule.trim().split(/\s+/);
     if (fields.length !== 5) fail(`${where}.schedule`, props.schedule, `must be a 5-field cron expression "min hour day month weekday" (has ${fields.length} fields); use timezone for the zone`);
     try {

@@ -8,6 +8,7 @@ import {
   KongUpstreamPolicySpecHealthchecksPassiveType,
 } from '../../imports/kong-upstreampolicy-configuration.konghq.com';
 import { fail } from '../../spec/errors';
+import { DNS_LABEL_MAX, derivedNameProblem } from '../../spec/naming';
 import { LABELS, MANAGED_BY } from '../common/labels';
 
 /** Health-check thresholds of one Kong upstream (Kong's `healthchecks`, in seconds). */
@@ -34,6 +35,13 @@ export const SEED_HEALTH_CHECK: UpstreamHealthCheck = {
   healthy: { successes: 2, httpStatuses: [200, 302] },
   unhealthy: { httpFailures: 3, tcpFailures: 3, timeouts: 3, httpStatuses: [429, 500, 502, 503, 504] },
 };
+
+/** What a route's backend Service is named after the route: `<route>-backend`. */
+export const KONG_BACKEND_SUFFIX = '-backend';
+/** The backend Service of a route: a Service name, so a DNS-1035 label of at most 63 characters. */
+export const kongBackendName = (route: string): string => `${route}${KONG_BACKEND_SUFFIX}`;
+
+const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Where a Kong route sends requests. */
 export type KongBackendTarget =
@@ -89,6 +97,10 @@ export class KongBackend extends Construct {
     super(scope, id);
     const where = `KongBackend(${props.name})`;
     const t = props.target;
+    // A Service name: the API server refuses anything but a DNS-1035 label.
+    if (!DNS_1035_LABEL.test(props.name) || props.name.length > DNS_LABEL_MAX) {
+      fail(`${where}.name`, props.name, derivedNameProblem(props.name, props.name, 'the Service', 'Service names', DNS_LABEL_MAX) ?? 'must be a DNS-1035 label (a Service name): lowercase letters, digits and "-", starting with a letter');
+    }
     const timeout = props.timeoutMs ?? 60000;
     if (!Number.isInteger(timeout) || timeout < 1) fail(`${where}.timeoutMs`, timeout, 'must be a positive whole number of milliseconds');
     if (t.kind === 'service') {

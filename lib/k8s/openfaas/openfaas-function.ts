@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { CronExpressionParser } from 'cron-parser';
 import { Function as FunctionCr } from '../../imports/openfaas-function-openfaas.com';
 import { fail } from '../../spec/errors';
-import { isQuantity } from '../../spec/quantity';
+import { isQuantity, requestsAboveLimits } from '../../spec/quantity';
 import { goDuration } from '../../spec/common';
 import { watchdogTimeouts } from '../../spec/targets/openfaas';
 import { SYSTEM_NAMESPACES } from '../common/namespaces';
@@ -114,6 +114,9 @@ export class OpenFaaSFunction extends Construct {
       for (const [k, v] of Object.entries(props.resources?.[kind] ?? {})) {
         if (v !== undefined && !isQuantity(v)) fail(`${where}.resources.${kind}.${k}`, v, 'must be a Kubernetes quantity such as "250m" or "128Mi"');
       }
+    }
+    for (const x of requestsAboveLimits(props.resources?.requests, props.resources?.limits)) {
+      fail(`${where}.resources.requests.${x.resource}`, x.request, `is above limits.${x.resource} ${x.limit}; the API server refuses a container whose request exceeds its limit`);
     }
 
     const labels: Record<string, string> = { ...this.scaleLabels(props.scaling ?? {}) };

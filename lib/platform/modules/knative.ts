@@ -18,11 +18,13 @@ import {
   type Destination,
   type KafkaSourceNet,
 } from '../../k8s/knative';
+import { EVENTING_NAMES } from '../../k8s/knative/trigger';
 import { KAFKA_DISPATCHER, KAFKA_DISPATCHER_POD_CAPACITY, PING_ADAPTER } from '../../k8s/knative/eventing-install';
 import { QUEUE_PROXY_REQUESTS } from '../../k8s/knative/serving-install';
 import type { EventDestination } from '../../spec/eventing';
 import type { FunctionSpec } from '../../spec/function';
 import { functionAutoscaling } from '../../spec/rules/knative';
+import { KNATIVE_NAMES } from '../../spec/targets/knative';
 import type { HybridPlatform } from '../hybrid-platform';
 import type { PlatformModule } from './module';
 
@@ -141,7 +143,7 @@ export const knativeModule: PlatformModule = {
         timeoutSeconds: fn.timeoutSeconds ?? 30,
         clusterLocal: fn.knative?.clusterLocal,
         autoscaling: functionAutoscaling(fn),
-        revisionName: fn.knative?.revision ? `${fn.name}-${fn.knative.revision}` : undefined,
+        revisionName: fn.knative?.revision ? KNATIVE_NAMES.revision(fn.name, fn.knative.revision) : undefined,
         traffic: fn.knative?.traffic,
         labels,
       });
@@ -172,7 +174,7 @@ export const knativeModule: PlatformModule = {
         if (t.type === 'event') {
           const broker = brokers.get(`${fn.tenant}/${t.broker ?? 'default'}`)!;
           new Trigger(apps, `trigger-${fn.name}-${i}`, {
-            name: `${fn.name}-event-${i}`,
+            name: EVENTING_NAMES.eventTrigger(fn.name, i),
             broker,
             filter: { ...t.filters, type: t.eventType, ...(t.source && { source: t.source }) },
             subscriber: svc,
@@ -180,7 +182,7 @@ export const knativeModule: PlatformModule = {
           });
         } else if (t.type === 'schedule') {
           const broker = brokers.get(`${fn.tenant}/default`)!;
-          const name = `${fn.name}-schedule-${i}`;
+          const name = EVENTING_NAMES.schedule(fn.name, i);
           new PingSource(apps, `ping-${fn.name}-${i}`, {
             name,
             namespace: fn.tenant,
@@ -216,7 +218,7 @@ export const knativeModule: PlatformModule = {
                   tls: { caCert: { name: auth.caSecret.name, key: auth.caKey } },
                 };
           new KafkaSource(apps, `kafka-${fn.name}-${i}`, {
-            name: `${fn.name}-kafka-${i}`,
+            name: EVENTING_NAMES.kafkaSource(fn.name, i),
             namespace: fn.tenant,
             bootstrapServers: [auth.bootstrapServers],
             topics: [t.topic],
@@ -346,7 +348,7 @@ function flowTrigger(
   delivery: DeliveryOptions,
 ): Trigger {
   return new Trigger(scope, `trigger-flow-${tenant}-${name}`, {
-    name: `${name}-in`,
+    name: EVENTING_NAMES.flowTrigger(name),
     broker: brokers.get(`${tenant}/${t.broker ?? 'default'}`)!,
     filter: { type: t.eventType, ...(t.source && { source: t.source }) },
     subscriber,

@@ -1,7 +1,7 @@
 import { LABELS } from '../../k8s/common/labels';
 import { SYSTEM_NAMESPACES } from '../../k8s/common/namespaces';
 import { ApiConsumer } from '../../k8s/kong/kong-consumer';
-import { KongBackend, SEED_HEALTH_CHECK, type KongBackendTarget, type UpstreamHealthCheck } from '../../k8s/kong/kong-backend';
+import { KongBackend, kongBackendName, SEED_HEALTH_CHECK, type KongBackendTarget, type UpstreamHealthCheck } from '../../k8s/kong/kong-backend';
 import { KONG_INGRESS_CLASS, KongInstall } from '../../k8s/kong/kong-install';
 import { KongRoute, type HttpMethod, type KongRouteTls } from '../../k8s/kong/kong-route';
 import { GlobalPlugin } from '../../k8s/kong/plugins';
@@ -87,7 +87,7 @@ export const kongModule: PlatformModule = {
       const target = backendTarget(platform, route, index, fn);
       if (!target) return;
       const backend = new KongBackend(apps, `backend-${route.name}`, {
-        name: `${route.name}-backend`,
+        name: kongBackendName(route.name),
         namespace,
         target: target.target,
         timeoutMs: (fn.timeoutSeconds ?? 30) * 1000,

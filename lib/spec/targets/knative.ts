@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { dnsLabel } from '../common';
+import { DNS_LABEL_MAX, derivedNameProblem } from '../naming';
 
 /**
  * Knative's own limits, as the Serving webhook (knative.dev/serving pkg/apis/autoscaling)
@@ -23,6 +24,29 @@ export const KNATIVE_LIMITS = {
   /** `timeoutSeconds`: ≤ config-defaults max-revision-timeout-seconds (600 unless raised). */
   maxRevisionTimeoutSeconds: 600,
 } as const;
+
+/**
+ * Names Knative Serving derives from a Service's name. Each must be a DNS label (≤ 63): the
+ * Service name itself (Knative makes a Kubernetes Service of it), its revisions
+ * (`<service>-00001`, …, or `<service>-<suffix>` when named; revision names are label
+ * values), and the Kubernetes Service of each traffic tag, `<tag>-<service>`, which is also
+ * the first label of the tag's host.
+ */
+export const KNATIVE_NAMES = {
+  /** Suffix of the first generated revision. */
+  firstRevisionSuffix: '-00001',
+  /** A named revision: `<service>-<suffix>`. */
+  revision: (service: string, suffix: string): string => `${service}-${suffix}`,
+  /** The Service (and host label) of a traffic tag. */
+  tagService: (tag: string, service: string): string => `${tag}-${service}`,
+  /** The public host of a service with Knative's default domain template. */
+  host: (service: string, namespace: string, domain: string): string => `${service}.${namespace}.${domain}`,
+} as const;
+
+/** Problems of a Knative Service name: itself and its first revision must be DNS labels. */
+export function serviceNameProblem(name: string): string | undefined {
+  return derivedNameProblem(name, `${name}${KNATIVE_NAMES.firstRevisionSuffix}`, 'its first revision', 'Knative revision names (label values)', DNS_LABEL_MAX);
+}
 
 export const AUTOSCALING_CLASSES = ['kpa', 'hpa'] as const;
 export type AutoscalingClass = (typeof AUTOSCALING_CLASSES)[number];
@@ -173,6 +197,10 @@ export function trafficProblems(serviceName: string, traffic: readonly TrafficEn
     }
     if (t.tag !== undefined) {
       if (!/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(t.tag)) out.push({ index, field: 'tag', value: t.tag, message: 'must be a DNS-1123 label (it becomes part of a host name)' });
+      else {
+        const tagged = derivedNameProblem(t.tag, KNATIVE_NAMES.tagService(t.tag, serviceName), "Knative's Service for this tag", 'Service names (and host labels)', DNS_LABEL_MAX);
+        if (tagged) out.push({ index, field: 'tag', value: t.tag, message: tagged.replace('use a name of', 'use a tag of') });
+      }
       const first = tags.get(t.tag);
       if (first !== undefined) out.push({ index, field: 'tag', value: t.tag, message: `is already used by traffic[${first}]; tags must be unique` });
       else tags.set(t.tag, index);
