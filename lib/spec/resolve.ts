@@ -2,6 +2,7 @@ import type { EnvironmentName } from './common';
 import { formatPath, SpecError, valueAt } from './errors';
 import { deepMerge, PROFILES, profileSchema, type Profile, type ProfileName } from './profiles';
 import type { PlatformSpec } from './platform';
+import { requestsAboveLimitsIssues } from './rules/environments';
 
 /** One environment of a spec, with its profile and overrides merged: what constructs read. */
 export interface ResolvedEnvironment {
@@ -51,6 +52,9 @@ export function resolveEnvironment(spec: PlatformSpec, env: EnvironmentName, ext
       );
     }
     profile = checked.data;
+    const excess: { path: string; value: unknown; message: string }[] = [];
+    requestsAboveLimitsIssues(profile, extraOverrides, (path, value, message) => excess.push({ path: formatPath([overridesSource, ...path]), value, message }));
+    if (excess.length > 0) throw new SpecError(excess, `Invalid overrides for environment "${env}"`);
   }
   return {
     name: env,

@@ -1,11 +1,14 @@
 import { coldStartScale, TRIGGERS_BY_TARGET } from '../function';
+import { requestsAboveLimits } from '../quantity';
 import type { Rule } from './context';
+import { environmentProfiles } from './environments';
 
 /** Lambda's hard limit on a function's timeout. */
 export const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
 
 export const functionRules: Rule = (ctx) => {
   const { spec, issues } = ctx;
+  const environments = environmentProfiles(spec);
   const tenants = new Set(spec.tenants.map((t) => t.name));
   for (const fn of spec.functions) {
     const at = (...p: (string | number)[]) => ctx.at('functions', fn, ...p);
@@ -32,6 +35,26 @@ export const functionRules: Rule = (ctx) => {
     }
     if (fn.target === 'lambda' && fn.timeoutSeconds !== undefined && fn.timeoutSeconds > LAMBDA_MAX_TIMEOUT_SECONDS) {
       issues.add(at('timeoutSeconds'), fn.timeoutSeconds, `Lambda functions time out after at most ${LAMBDA_MAX_TIMEOUT_SECONDS} seconds`);
+    }
+    // Container functions: the profile's functionDefaults fill what the function leaves out;
+    // the API server refuses a container whose request is above its limit.
+    if (fn.target === 'knative' || fn.target === 'openfaas') {
+      for (const e of environments) {
+        const d = e.profile.functionDefaults;
+        const own = fn.resources;
+        for (const x of requestsAboveLimits({ ...d.requests, ...own?.requests }, { ...d.limits, ...own?.limits })) {
+          const r = x.resource;
+          // Both from the profile: the environment rule reports functionDefaults itself.
+          if (own?.requests?.[r] === undefined && own?.limits?.[r] === undefined) continue;
+          const fromProfile = (kind: 'requests' | 'limits') => (own?.[kind]?.[r] === undefined ? ` (functionDefaults of profile ${e.profileName})` : '');
+          const kind = own?.requests?.[r] !== undefined ? 'requests' : 'limits';
+          issues.add(
+            at('resources', kind, r),
+            kind === 'requests' ? x.request : x.limit,
+            `in environment ${e.env} requests.${r} ${String(x.request)}${fromProfile('requests')} is above limits.${r} ${String(x.limit)}${fromProfile('limits')}; the API server refuses a container whose request exceeds its limit: set resources.limits.${r} to at least ${String(x.request)} or resources.requests.${r} to at most ${String(x.limit)}`,
+          );
+        }
+      }
     }
   }
 };

@@ -1,8 +1,11 @@
 import type { EventDestination } from '../eventing';
 import type { PathSegment } from '../errors';
 import { coldStartScale, type FunctionSpec } from '../function';
-import { autoscalingProblems, KNATIVE_LIMITS, trafficProblems, type AutoscalingSettings } from '../targets/knative';
+import { CLOUDEVENT_ATTRIBUTE, EVENTING_NAME_MAX, EVENTING_NAMES } from '../../k8s/knative/trigger';
+import { DNS_LABEL_MAX, derivedNameProblem, hostProblem } from '../naming';
+import { autoscalingProblems, KNATIVE_LIMITS, KNATIVE_NAMES, serviceNameProblem, trafficProblems, type AutoscalingSettings } from '../targets/knative';
 import type { Rule, RuleContext } from './context';
+import { brokenDomains, environmentProfiles } from './environments';
 
 /** Name of the per-tenant dead-letter sink (a Knative Service): not available to functions. */
 export const DEAD_LETTER_SINK_NAME = 'dead-letter-sink';
@@ -68,6 +71,52 @@ function checkFunction(ctx: RuleContext, fn: FunctionSpec): void {
       ctx.issues.add(p.index === undefined ? at('knative', 'traffic') : at('knative', 'traffic', p.index, ...(p.field ? [p.field] : [])), p.value, p.message);
     }
   }
+  checkNames(ctx, fn);
+}
+
+/**
+ * Names and hosts Knative derives from a function: its revisions, the eventing objects of its
+ * triggers (DNS labels), and its public hosts `<name>.<tenant>.<domain>` (and
+ * `<tag>-<name>.<tenant>.<domain>` per traffic tag) in every environment.
+ */
+function checkNames(ctx: RuleContext, fn: FunctionSpec): void {
+  const at = (...p: PathSegment[]) => ctx.at('functions', fn, ...p);
+  const service = serviceNameProblem(fn.name);
+  if (service) ctx.issues.add(at('name'), fn.name, service);
+  const rev = fn.knative?.revision;
+  if (rev !== undefined) {
+    const p = derivedNameProblem(rev, KNATIVE_NAMES.revision(fn.name, rev), 'the revision', 'Knative revision names (label values)', DNS_LABEL_MAX);
+    if (p) ctx.issues.add(at('knative', 'revision'), rev, p.replace('use a name of', 'use a revision suffix of'));
+  }
+  (fn.triggers ?? []).forEach((t, i) => {
+    const name = t.type === 'event' ? EVENTING_NAMES.eventTrigger(fn.name, i) : t.type === 'schedule' ? EVENTING_NAMES.schedule(fn.name, i) : t.type === 'kafka' ? EVENTING_NAMES.kafkaSource(fn.name, i) : undefined;
+    const what = t.type === 'event' ? 'the Trigger' : t.type === 'schedule' ? 'the PingSource and Trigger' : 'the KafkaSource';
+    const p = name && derivedNameProblem(fn.name, name, `${what} of this trigger`, 'Knative eventing names (label values)', EVENTING_NAME_MAX);
+    if (p) ctx.issues.add(at('name'), fn.name, p);
+    if (t.type === 'event') {
+      for (const [attr, value] of Object.entries(t.filters ?? {})) {
+        if (!CLOUDEVENT_ATTRIBUTE.test(attr)) ctx.issues.add(at('triggers', i, 'filters', attr), attr, `is ${attr.length} characters; the Knative eventing webhook takes CloudEvent attribute names of 1–20 lowercase letters or digits`);
+        if (value === '') ctx.issues.add(at('triggers', i, 'filters', attr), value, 'must not be empty (the Knative eventing webhook refuses it): leave the attribute out to match any value');
+      }
+    }
+  });
+  if (fn.knative?.clusterLocal) return; // cluster-local services are <name>.<tenant>.svc.cluster.local
+  const bad = brokenDomains(ctx.spec);
+  const tags = (fn.knative?.traffic ?? []).flatMap((t, i) => (t.tag !== undefined ? [{ tag: t.tag, i }] : []));
+  for (const e of environmentProfiles(ctx.spec)) {
+    if (bad.has(e.domain)) continue; // environments.<env>.domain is reported
+    const host = KNATIVE_NAMES.host(fn.name, fn.tenant, e.domain);
+    const p = hostProblem(host);
+    if (p) {
+      ctx.issues.add(at('name'), fn.name, `in environment ${e.env} Knative's host "${host}" (<name>.<tenant>.<domain>) ${p}: use shorter function, tenant or domain names, or set knative.clusterLocal`);
+      continue;
+    }
+    for (const { tag, i } of tags) {
+      const tagged = KNATIVE_NAMES.host(KNATIVE_NAMES.tagService(tag, fn.name), fn.tenant, e.domain);
+      const q = tagged.length <= 253 ? undefined : hostProblem(tagged);
+      if (q) ctx.issues.add(at('knative', 'traffic', i, 'tag'), tag, `in environment ${e.env} the tag's host "${tagged}" ${q}: use a shorter tag`);
+    }
+  }
 }
 
 /** Cross-field rules of Knative functions and the `knative` section (flows between functions). */
@@ -95,6 +144,10 @@ export const knativeRules: Rule = (ctx) => {
     else if ('sequence' in d && !flows.sequence.has(`${tenant}/${d.sequence}`)) issues.add([...path, 'sequence'], d.sequence, `no sequence "${d.sequence}" in tenant "${tenant}"`);
     else if ('parallel' in d && !flows.parallel.has(`${tenant}/${d.parallel}`)) issues.add([...path, 'parallel'], d.parallel, `no parallel "${d.parallel}" in tenant "${tenant}"`);
   };
+  const flowTriggerName = (path: PathSegment[], name: string) => {
+    const p = derivedNameProblem(name, EVENTING_NAMES.flowTrigger(name), 'the Trigger that feeds this flow from its broker', 'Knative eventing names (label values)', EVENTING_NAME_MAX);
+    if (p) issues.add(path, name, p);
+  };
   const checkTenant = (path: PathSegment[], tenant: string) => {
     if (!tenants.has(tenant)) issues.add(path, tenant, `no such tenant; defined tenants: ${[...tenants].join(', ') || '(none)'}`);
   };
@@ -112,6 +165,7 @@ export const knativeRules: Rule = (ctx) => {
     const base: PathSegment[] = ['knative', 'sequences', i];
     checkTenant([...base, 'tenant'], s.tenant);
     claim([...base, 'name'], 'sequence', s.tenant, s.name);
+    if (s.trigger) flowTriggerName([...base, 'name'], s.name);
     s.steps.forEach((step, j) => checkFunctionRef([...base, 'steps', j], step, s.tenant));
     if (s.reply) checkDestination([...base, 'reply'], s.reply, s.tenant);
     if (s.reply && 'sequence' in s.reply && s.reply.sequence === s.name) issues.add([...base, 'reply', 'sequence'], s.name, 'a sequence cannot reply to itself (the events would loop forever)');
@@ -120,6 +174,7 @@ export const knativeRules: Rule = (ctx) => {
     const base: PathSegment[] = ['knative', 'parallels', i];
     checkTenant([...base, 'tenant'], p.tenant);
     claim([...base, 'name'], 'parallel', p.tenant, p.name);
+    if (p.trigger) flowTriggerName([...base, 'name'], p.name);
     p.branches.forEach((b, j) => {
       if (b.filter) checkFunctionRef([...base, 'branches', j, 'filter'], b.filter, p.tenant);
       checkFunctionRef([...base, 'branches', j, 'subscriber'], b.subscriber, p.tenant);

@@ -7,6 +7,7 @@ import {
   timedFunction,
   type ExplicitTimeouts,
 } from '../targets/openfaas';
+import { isLabelValue, qualifiedNameProblem } from '../naming';
 import type { Rule } from './context';
 
 /** Where each explicit timeout lives in the spec. */
@@ -41,7 +42,19 @@ export const openfaasRules: Rule = (ctx) => {
         issues.add(at('env', key), fn.env![key], 'is set from timeoutSeconds (exec_timeout, read_timeout, write_timeout); set timeoutSeconds instead');
       }
     }
+    // Constraints become the pods' nodeSelector, annotations the pods' annotations: the API
+    // server refuses keys that are not qualified names and node label values over 63 characters.
+    (fn.openfaas?.constraints ?? []).forEach((c, j) => {
+      const eq = c.indexOf('=');
+      const key = c.slice(0, eq);
+      const value = c.slice(eq + 1);
+      const keyProblem = qualifiedNameProblem(key);
+      if (keyProblem) issues.add(at('openfaas', 'constraints', j), c, `node label key: ${keyProblem}`);
+      if (!isLabelValue(value)) issues.add(at('openfaas', 'constraints', j), c, `node label value is ${value.length} characters; label values are at most 63 letters, digits, "-", "_" and ".", beginning and ending alphanumeric`);
+    });
     for (const key of Object.keys(fn.openfaas?.annotations ?? {})) {
+      const keyProblem = qualifiedNameProblem(key);
+      if (keyProblem) issues.add(at('openfaas', 'annotations', key), key, `is not a valid annotation key: ${keyProblem}`);
       if ((OPENFAAS_MANAGED_ANNOTATIONS as readonly string[]).includes(key) || OPENFAAS_MANAGED_PREFIXES.some((p) => key.startsWith(p))) {
         issues.add(at('openfaas', 'annotations', key), fn.openfaas!.annotations![key], 'is managed by the toolkit (from triggers, scaling, delivery); use those fields instead');
       }

@@ -1,12 +1,28 @@
-import { resolveHost } from '../naming';
+import { kongBackendName } from '../../k8s/kong/kong-backend';
+import { derivedNameProblem, hostProblem, resolveHost } from '../naming';
 import { certManagerSecret, certificateFor, servesHttps, tlsHostsIn } from '../route';
 import type { Rule } from './context';
+import { brokenDomains } from './environments';
 
 export const routeRules: Rule = (ctx) => {
   const { spec, issues } = ctx;
   const functions = new Map(spec.functions.map((f) => [f.name, f]));
   const consumers = spec.gateway.consumers;
+  const badDomains = brokenDomains(spec);
   for (const route of spec.routes) {
+    // Names and hosts the API server (or DNS) would refuse.
+    const backend = derivedNameProblem(route.name, kongBackendName(route.name), 'the Kong backend Service', 'Service names (DNS-1035 labels)');
+    if (backend) issues.add(ctx.at('routes', route, 'name'), route.name, backend);
+    const ownHost = hostProblem(route.host);
+    if (ownHost) issues.add(ctx.at('routes', route, 'host'), route.host, ownHost);
+    else {
+      for (const [env, e] of Object.entries(spec.environments)) {
+        if (badDomains.has(e!.domain)) continue; // environments.<env>.domain is reported
+        const host = resolveHost(route.host, e!.domain);
+        const p = hostProblem(host);
+        if (p) issues.add(ctx.at('routes', route, 'host'), route.host, `in environment ${env} resolves to "${host}", which ${p} (Ingress hosts): use a host of at most ${route.host.length - (host.length - 253)} characters or a shorter domain`);
+      }
+    }
     const fn = functions.get(route.function);
     if (!fn) {
       issues.add(ctx.at('routes', route, 'function'), route.function, `no such function; defined functions: ${[...functions.keys()].join(', ') || '(none)'}`);
