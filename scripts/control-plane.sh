@@ -105,9 +105,10 @@ free_port() {
   node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
 }
 
-wait_for() { # url, cacert, cert, key, seconds
+wait_for() { # url, cacert, cert, key, seconds, pid
   local i
   for ((i = 0; i < $5 * 5; i++)); do
+    kill -0 "$6" 2>/dev/null || return 1
     if curl -fsS --cacert "$2" --cert "$3" --key "$4" "$1" >/dev/null 2>&1; then return 0; fi
     sleep 0.2
   done
@@ -177,14 +178,14 @@ cmd_start() {
     --authorization-mode Node,RBAC \
     --enable-admission-plugins NamespaceLifecycle,LimitRanger,ServiceAccount,PodSecurity,ResourceQuota,DefaultStorageClass,MutatingAdmissionWebhook,ValidatingAdmissionWebhook,ValidatingAdmissionPolicy \
     --service-cluster-ip-range 10.96.0.0/16 --allow-privileged=false \
-    --max-request-bytes 3145728 \
     > "$dir/kube-apiserver.log" 2>&1 &
-  echo "$! kube-apiserver" >> "$dir/pids"
+  local api_pid=$!
+  echo "$api_pid kube-apiserver" >> "$dir/pids"
   local server="https://127.0.0.1:$api_port"
   kubeconfig "$dir/kubeconfig" "$server" "$p/admin.crt" "$p/admin.key" "$p/ca.crt"
   kubeconfig "$dir/controller-manager.kubeconfig" "$server" "$p/controller-manager.crt" \
     "$p/controller-manager.key" "$p/ca.crt"
-  if ! wait_for "$server/readyz" "$p/ca.crt" "$p/admin.crt" "$p/admin.key" 90; then
+  if ! wait_for "$server/readyz" "$p/ca.crt" "$p/admin.crt" "$p/admin.key" 90 "$api_pid"; then
     log "kube-apiserver did not become ready; last log lines:"; tail -20 "$dir/kube-apiserver.log" >&2
     cmd_stop "$dir"; exit 1
   fi
@@ -196,10 +197,16 @@ cmd_start() {
     --use-service-account-credentials \
     --service-account-private-key-file "$p/sa.key" --root-ca-file "$p/ca.crt" \
     --cluster-signing-cert-file "$p/ca.crt" --cluster-signing-key-file "$p/ca.key" \
-    --controllers '*,-nodeipam,-nodelifecycle,-cloud-node-lifecycle,-service-lb-controller,-route-controller,-persistentvolume-binder,-attachdetach,-persistentvolume-expander' \
+    --controllers '*,-node-ipam-controller,-node-lifecycle-controller,-cloud-node-lifecycle-controller,-service-lb-controller,-node-route-controller,-persistentvolume-binder-controller,-persistentvolume-attach-detach-controller,-persistentvolume-expander-controller' \
     --leader-elect=false \
     > "$dir/kube-controller-manager.log" 2>&1 &
-  echo "$! kube-controller-manager" >> "$dir/pids"
+  local cm_pid=$!
+  echo "$cm_pid kube-controller-manager" >> "$dir/pids"
+  # the controller-manager is working once its serviceaccount controller made the default SA
+  if ! wait_for "$server/api/v1/namespaces/default/serviceaccounts/default" "$p/ca.crt" "$p/admin.crt" "$p/admin.key" 90 "$cm_pid"; then
+    log "kube-controller-manager did not start; last log lines:"; tail -20 "$dir/kube-controller-manager.log" >&2
+    cmd_stop "$dir"; exit 1
+  fi
   echo "$server" > "$dir/server"
   log "control plane up at $server in $(( $(date +%s) - t0 )) s (kubeconfig $dir/kubeconfig)"
 }

@@ -50,8 +50,9 @@ function applyArgs(options: ApplyOptions): string[] {
     'apply',
     '--server-side',
     `--field-manager=${options.fieldManager ?? FIELD_MANAGER}`,
-    '--field-validation=Strict',
+    '--validate=strict',
     ...(options.dryRun ? ['--dry-run=server'] : []),
+    '--show-managed-fields',
     '-f',
     '-',
   ];

@@ -1,5 +1,5 @@
 import { parseAllDocuments } from 'yaml';
-import { applyObjects, formatRefusal, type ApplyResult } from '../../../lib/cluster/apply';
+import { applyObjects, FIELD_MANAGER, formatRefusal, type ApplyResult } from '../../../lib/cluster/apply';
 import { objectId, type KubeObject } from '../../../lib/cluster/kubectl';
 import type { EnvironmentOutput } from '../../../lib/platform/synth';
 import type { ControlPlane } from './control-plane';
@@ -28,7 +28,13 @@ export interface Deployment {
 /** CRDs for every custom kind of the output, then each folder in order (server-side, strict). */
 export function deploy(cp: ControlPlane, output: EnvironmentOutput): Deployment {
   const byFolder = objectsByFolder(output);
-  cp.installCrdsFor([...byFolder.values()].flat());
+  const all = [...byFolder.values()].flat();
+  cp.installCrdsFor(all);
+  // The GitOps engine's own namespace (flux-system, argocd) exists once Flux or Argo CD is installed.
+  const created = new Set(all.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name));
+  for (const ns of new Set([...(byFolder.get('flux') ?? []), ...(byFolder.get('argocd') ?? [])].map((o) => o.metadata.namespace!))) {
+    if (!created.has(ns) && cp.kubectl.run(['get', 'namespace', ns]).code !== 0) cp.kubectl.run(['create', 'namespace', ns]);
+  }
   return { byFolder, results: applyFolders(cp, byFolder) };
 }
 
@@ -47,6 +53,27 @@ export function refusalsOf(results: Map<string, ApplyResult>): string[] {
 
 export function warningsOf(results: Map<string, ApplyResult>): string[] {
   return [...results.entries()].flatMap(([folder, r]) => r.warnings.map((w) => `${folder}: ${w}`));
+}
+
+/**
+ * objectId → the object as the server returned it, without resourceVersion and status (which
+ * controllers write: the resourcequota controller fills in a quota's status), managed fields
+ * included: an apply that changes nothing leaves this identical.
+ */
+export function contents(results: Map<string, ApplyResult>, withStatus = false): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const r of results.values()) {
+    for (const o of r.applied) {
+      const { status, ...rest } = o;
+      if (withStatus) rest.status = status;
+      const { resourceVersion, managedFields, ...metadata } = rest.metadata;
+      void resourceVersion;
+      // our own field manager's entry: its time moves only when our apply changed something
+      const ours = (managedFields as { manager?: string }[] | undefined)?.filter((m) => withStatus || m.manager === FIELD_MANAGER);
+      out.set(objectId(o), JSON.stringify({ ...rest, metadata: { ...metadata, managedFields: ours } }));
+    }
+  }
+  return out;
 }
 
 /** objectId → resourceVersion of what the server returned. */

@@ -98,9 +98,12 @@ export function authorize(cp: ControlPlane, subject: Subject, requests: readonly
   });
   const answers: boolean[] = [];
   for (let i = 0; i < items.length; i += 500) {
-    const res = cp.kubectl.json(['create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: items.slice(i, i + 500) }));
-    const got = res.items ?? [res];
-    answers.push(...got.map((x: any) => x.status?.allowed === true));
+    const batch = items.slice(i, i + 500);
+    // kubectl prints one answer per created review
+    const r = cp.kubectl.run(['create', '-f', '-', '-o', 'jsonpath={.status.allowed}{"\\n"}'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: batch }));
+    const got = r.stdout.split('\n').filter(Boolean);
+    if (r.code !== 0 || got.length !== batch.length) throw new Error(`SubjectAccessReviews: ${got.length}/${batch.length} answers: ${r.stderr}`);
+    answers.push(...got.map((x) => x === 'true'));
   }
   return answers;
 }
