@@ -6,6 +6,27 @@ import { SpecError } from '../spec/errors';
 import type { HybridPlatform } from './hybrid-platform';
 import { LAYERS } from './layers';
 
+/**
+ * Largest serialized size of one object the toolkit writes: 512 KiB. etcd refuses requests
+ * above 1.5 MiB, and an object near that cannot be applied with `kubectl apply` (its
+ * last-applied annotation alone would be the whole object) nor updated once managedFields
+ * grow; staying a third below leaves room for both. Collections that grow with the platform
+ * (per-function alert rules) are split per tenant and part instead.
+ */
+export const MAX_OBJECT_BYTES = 512 * 1024;
+
+/** An object's serialized size: the larger of its JSON (Pulumi, the API server) and its YAML document (GitOps). */
+export interface ObjectSize {
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+  /** File it is written to, relative to `dist/<env>/`. */
+  readonly file: string;
+  readonly bytes: number;
+  readonly jsonBytes: number;
+  readonly yamlBytes: number;
+}
+
 /** The files of one environment's GitOps output, relative to `dist/<env>/`. */
 export interface EnvironmentOutput {
   readonly env: string;
@@ -13,25 +34,46 @@ export interface EnvironmentOutput {
   readonly files: Map<string, string>;
   /** Objects per layer (and `flux` or `argocd`). */
   readonly counts: Record<string, number>;
+  /** The environment's largest object (≤ MAX_OBJECT_BYTES, or rendering fails). */
+  readonly largestObject?: ObjectSize;
 }
 
 type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } };
 
 /**
- * YAML of a list of objects, one document each (stable key order as the constructs give it).
+ * YAML of one object (stable key order as the constructs give it).
  * Written with YAML 1.1 quoting rules, so strings such as `off`, `yes` or `2026-11-25` are
  * quoted and stay strings for every reader: Flux and kustomize read YAML 1.2, but
  * `kubectl apply -f` (go-yaml) reads YAML 1.1 and would turn an unquoted `off` into false.
  */
-function toYaml(objects: readonly unknown[]): string {
-  return objects
-    .map((o) => {
-      const doc = new Document(o, { version: '1.1', aliasDuplicateObjects: false });
-      // A lone "=" is YAML 1.1's value-key indicator: PyYAML refuses it unquoted (AlertmanagerConfig matchType).
-      visit(doc, { Scalar: (_, node) => void (isScalar(node) && node.value === '=' && (node.type = 'QUOTE_DOUBLE')) });
-      return doc.toString({ lineWidth: 0 });
-    })
-    .join('---\n');
+function toYamlDocument(o: unknown): string {
+  const doc = new Document(o, { version: '1.1', aliasDuplicateObjects: false });
+  // A lone "=" is YAML 1.1's value-key indicator: PyYAML refuses it unquoted (AlertmanagerConfig matchType).
+  visit(doc, { Scalar: (_, node) => void (isScalar(node) && node.value === '=' && (node.type = 'QUOTE_DOUBLE')) });
+  return doc.toString({ lineWidth: 0 });
+}
+
+/** `Kind namespace/name` (or `Kind name` for cluster-scoped objects), as messages name an object. */
+function objectLabel(o: { kind: string; namespace?: string; name: string }): string {
+  return `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
+}
+
+function kib(bytes: number): string {
+  return `${Number((bytes / 1024).toFixed(1))} KiB`;
+}
+
+/**
+ * The problems of objects above `limit` bytes serialized, each naming the object, its size,
+ * the file and the limit: for renderEnvironment, which refuses to write them.
+ */
+export function oversizedObjects(sizes: readonly ObjectSize[], limit: number = MAX_OBJECT_BYTES): { path: string; value: unknown; message: string }[] {
+  return sizes
+    .filter((s) => s.bytes > limit)
+    .map((s) => ({
+      path: objectLabel(s),
+      value: s.bytes,
+      message: `is ${s.bytes} bytes serialized (${kib(s.bytes)}; JSON ${s.jsonBytes}, YAML ${s.yamlBytes}) in ${s.file}, more than the ${limit}-byte (${kib(limit)}) limit per object (MAX_OBJECT_BYTES); split it into smaller objects`,
+    }));
 }
 
 function kustomization(resources: readonly string[]): string {
@@ -45,22 +87,30 @@ function chartObjects(chart: Chart): Manifest[] {
 /**
  * Renders one environment: `<layer>/<chart>.yaml` for each layer, a kustomization.yaml in
  * each layer folder (so `kubectl apply -k` works), and `flux/` with the ordered
- * Kustomizations or `argocd/` with one Application per layer (spec.gitops.engine). Fails if two objects share kind, namespace and name.
+ * Kustomizations or `argocd/` with one Application per layer (spec.gitops.engine). Fails with a SpecError, before anything is
+ * written, if two objects share kind, namespace and name or an object is larger than MAX_OBJECT_BYTES.
  */
 export function renderEnvironment(platform: HybridPlatform): EnvironmentOutput {
   const files = new Map<string, string>();
   const counts: Record<string, number> = {};
   const seen = new Map<string, string>();
   const duplicates: { path: string; value: unknown; message: string }[] = [];
+  const sizes: ObjectSize[] = [];
   const add = (folder: string, name: string, objects: Manifest[]): void => {
+    const where = `${folder}/${name}.yaml`;
+    const docs: string[] = [];
     for (const o of objects) {
       const id = `${o.apiVersion.split('/')[0]}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
-      const where = `${folder}/${name}.yaml`;
       const first = seen.get(id);
-      if (first) duplicates.push({ path: `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`, value: where, message: `generated twice (also in ${first}); names must be unique per kind and namespace` });
+      if (first) duplicates.push({ path: objectLabel({ kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name }), value: where, message: `generated twice (also in ${first}); names must be unique per kind and namespace` });
       else seen.set(id, where);
+      const yaml = toYamlDocument(o);
+      docs.push(yaml);
+      const jsonBytes = Buffer.byteLength(JSON.stringify(o));
+      const yamlBytes = Buffer.byteLength(yaml);
+      sizes.push({ kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name, file: where, bytes: Math.max(jsonBytes, yamlBytes), jsonBytes, yamlBytes });
     }
-    if (objects.length > 0) files.set(`${folder}/${name}.yaml`, toYaml(objects));
+    if (objects.length > 0) files.set(where, docs.join('---\n'));
     counts[folder] = (counts[folder] ?? 0) + objects.length;
   };
   for (const layer of LAYERS) {
@@ -70,11 +120,14 @@ export function renderEnvironment(platform: HybridPlatform): EnvironmentOutput {
   const engine = platform.gitopsFolder;
   add(engine, engine === 'argocd' ? 'applications' : 'kustomizations', chartObjects(platform.gitopsChart));
   if (duplicates.length > 0) throw new SpecError(duplicates, `Output for environment "${platform.envName}" is ambiguous`);
+  const oversized = oversizedObjects(sizes);
+  if (oversized.length > 0) throw new SpecError(oversized, `Output for environment "${platform.envName}" has objects too large to apply`);
   for (const folder of [...LAYERS, engine]) {
     const resources = [...files.keys()].filter((f) => f.startsWith(`${folder}/`)).map((f) => f.slice(folder.length + 1)).sort();
     files.set(`${folder}/kustomization.yaml`, kustomization(resources));
   }
-  return { env: platform.envName, files: new Map([...files.entries()].sort(([a], [b]) => a.localeCompare(b))), counts };
+  const largestObject = sizes.reduce<ObjectSize | undefined>((max, s) => (max === undefined || s.bytes > max.bytes ? s : max), undefined);
+  return { env: platform.envName, files: new Map([...files.entries()].sort(([a], [b]) => a.localeCompare(b))), counts, ...(largestObject && { largestObject }) };
 }
 
 /**
