@@ -1,9 +1,10 @@
 import { stringify } from 'yaml';
 import { clusterCostGroup, COST } from '../../lib/k8s/observability/cost-rules';
-import { functionAlertGroups, functionSliGroup, type MonitoredFunction } from '../../lib/k8s/observability/function-rules';
+import { FUNCTIONS_PER_RULE_OBJECT, functionAlertGroups, functionRuleSets, functionSliGroup, type MonitoredFunction } from '../../lib/k8s/observability/function-rules';
 import { componentsDownGroup, kafkaLagGroup } from '../../lib/k8s/observability/platform-rules';
 import { isAlert, type RuleGroup } from '../../lib/k8s/observability/rule-model';
 import { ENVIRONMENTS } from '../../lib/spec/common';
+import { generatedSpec } from '../support/generated-spec';
 import { synthEnv } from '../support/synth';
 import { describeWithTool, run } from './tools';
 
@@ -43,10 +44,62 @@ function promtoolTest(groups: readonly RuleGroup[], tests: object[]) {
   });
 }
 
+type Group = { name: string; rules: any[] };
+
+/** The rule groups of every PrometheusRule in `monitoring` (the platform's and each tenant's parts). */
+const allGroups = (find: ReturnType<typeof synthEnv>['find']): Group[] => find('PrometheusRule', undefined, 'monitoring').flatMap((r) => r.spec.groups as Group[]);
+
 describe('rule structure', () => {
+  test('platform-wide rules in <platform>-platform; per-function and Kafka lag alerts in one PrometheusRule per tenant', () => {
+    const { find } = synthEnv('dev');
+    const rules = find('PrometheusRule', undefined, 'monitoring');
+    // media has only a Lambda function: CloudWatch alarms, no cluster rules
+    expect(rules.map((r) => r.metadata.name)).toEqual(['acme-platform', 'acme-functions-shop-1', 'acme-functions-iot-1']);
+    const groupsOf = (name: string) => (find('PrometheusRule', name, 'monitoring')[0].spec.groups as Group[]).map((g) => g.name);
+    expect(groupsOf('acme-platform')).toEqual(['hybrid-serverless.function-sli', 'hybrid-serverless.platform', 'hybrid-serverless.cluster-cost']);
+    expect(groupsOf('acme-functions-shop-1')).toEqual(['hybrid-serverless.functions.shop', 'hybrid-serverless.kafka.shop']);
+    expect(groupsOf('acme-functions-iot-1')).toEqual(['hybrid-serverless.functions.iot', 'hybrid-serverless.kafka.iot']);
+    const shop = find('PrometheusRule', 'acme-functions-shop-1', 'monitoring')[0];
+    expect(shop.metadata.labels).toMatchObject({ 'app.kubernetes.io/component': 'observability', 'hybrid-serverless.io/tenant': 'shop' });
+    // every alert of a tenant's rule is about that tenant
+    for (const r of rules.slice(1)) {
+      const tenant = r.metadata.labels!['hybrid-serverless.io/tenant'];
+      for (const g of r.spec.groups as Group[]) for (const a of g.rules) expect(a.labels.tenant).toBe(tenant);
+    }
+  });
+
+  test('a tenant with more than 50 cluster functions gets parts of 50, each function in exactly one', () => {
+    // 330 functions in one tenant: 110 Knative + 110 OpenFaaS are watched by cluster rules
+    const { find, platform } = synthEnv('dev', generatedSpec(330, { tenants: 1 }));
+    const rules = find('PrometheusRule', undefined, 'monitoring');
+    expect(rules.map((r) => r.metadata.name)).toEqual(['scale-platform', ...[1, 2, 3, 4, 5].map((n) => `scale-functions-t00-${n}`)]);
+    const functionsOf = (r: (typeof rules)[number]) => [...new Set((r.spec.groups as Group[]).flatMap((g) => g.rules.map((a) => a.labels.function)))];
+    const parts = rules.slice(1).map(functionsOf);
+    expect(parts.map((p) => p.length)).toEqual([50, 50, 50, 50, 20]);
+    // in spec order: the first part holds the first 50 cluster functions
+    const cluster = platform.spec.functions.filter((f) => f.target !== 'lambda').map((f) => f.name);
+    expect(parts.flat()).toEqual(cluster);
+    // the same group names in each part (group names are unique per rule file)
+    for (const r of rules.slice(1)) expect((r.spec.groups as Group[]).map((g) => g.name)).toEqual(['hybrid-serverless.functions.t00', 'hybrid-serverless.kafka.t00']);
+  });
+
+  test('functionRuleSets: per tenant in order of appearance, consecutive parts of perObject', () => {
+    const fns = ['a1', 'b1', 'a2', 'a3', 'b2', 'a4', 'a5'].map((n) => fn({ name: n, tenant: n[0], namespace: n[0] }));
+    const sets = functionRuleSets(fns, 2).map((s) => [s.tenant, s.part, s.functions.map((f) => f.name)]);
+    expect(sets).toEqual([
+      ['a', 1, ['a1', 'a2']],
+      ['a', 2, ['a3', 'a4']],
+      ['a', 3, ['a5']],
+      ['b', 1, ['b1', 'b2']],
+    ]);
+    expect(FUNCTIONS_PER_RULE_OBJECT).toBe(50);
+    expect(functionRuleSets(fns).map((s) => s.functions.length)).toEqual([5, 2]);
+    expect(() => functionRuleSets(fns, 0)).toThrow('perObject must be a positive integer, got 0');
+  });
+
   test('every cluster function gets error, latency and saturation alerts; scale-to-zero Knative ones a cold-start alert', () => {
     const { platform, find } = synthEnv('dev');
-    const groups = find('PrometheusRule', 'acme-platform', 'monitoring')[0].spec.groups as { name: string; rules: any[] }[];
+    const groups = allGroups(find);
     const alerts = groups.flatMap((g) => g.rules).filter((r) => r.alert);
     const cluster = platform.spec.functions.filter((f) => f.target !== 'lambda');
     for (const f of cluster) {
@@ -67,8 +120,9 @@ describe('rule structure', () => {
 
   test('Kafka lag alerts cover every consumer group of the spec’s kafka triggers', () => {
     const { find } = synthEnv('prod');
-    const groups = find('PrometheusRule', 'acme-platform', 'monitoring')[0].spec.groups as { name: string; rules: any[] }[];
-    const lag = groups.find((g) => g.name === 'hybrid-serverless.kafka')!.rules;
+    const lag = allGroups(find)
+      .filter((g) => g.name.startsWith('hybrid-serverless.kafka.'))
+      .flatMap((g) => g.rules);
     expect(lag.map((r) => r.expr)).toEqual([
       'sum by (consumergroup, topic) (kafka_consumergroup_lag{consumergroup="payment",topic="orders"}) > 1000',
       'sum by (consumergroup, topic) (kafka_consumergroup_lag{consumergroup="temperature-alert",topic="telemetry"}) > 1000',

@@ -154,11 +154,52 @@ export function functionAlerts(fn: MonitoredFunction): AlertingRule[] {
   return alerts;
 }
 
-/** Every per-function alert, one group per tenant so a tenant's alerts evaluate together. */
+/** Name of the rule group holding a tenant's per-function alerts. */
+export const functionAlertGroupName = (tenant: string): string => `hybrid-serverless.functions.${tenant}`;
+
+/**
+ * Every per-function alert, one group per tenant so a tenant's alerts evaluate together
+ * (within one rule file: a tenant split over several PrometheusRules has a group in each).
+ */
 export function functionAlertGroups(functions: readonly MonitoredFunction[]): RuleGroup[] {
   const tenants = [...new Set(functions.map((f) => f.tenant))];
   return tenants.map((t) => ({
-    name: `hybrid-serverless.functions.${t}`,
+    name: functionAlertGroupName(t),
     rules: functions.filter((f) => f.tenant === t).flatMap(functionAlerts),
   }));
+}
+
+/**
+ * Functions per PrometheusRule. A function's alerts take 1.5–3 KiB serialized (4 KiB with
+ * names at their maximum length and a few Kafka lag alerts), so 50 keep an object around
+ * 100 KiB, 250 KiB at worst: far below the toolkit's per-object limit (MAX_OBJECT_BYTES,
+ * 512 KiB) and etcd's 1.5 MiB, however many functions a platform has.
+ */
+export const FUNCTIONS_PER_RULE_OBJECT = 50;
+
+/** The functions of one tenant's PrometheusRule: part `part` (1-based) of its functions. */
+export interface FunctionRuleSet {
+  readonly tenant: string;
+  readonly part: number;
+  readonly functions: readonly MonitoredFunction[];
+}
+
+/**
+ * Splits functions into one set per tenant, and a tenant with more than `perObject`
+ * functions into consecutive parts of `perObject` in the given order (appending a function
+ * changes only the tenant's last part). Tenants in order of first appearance.
+ */
+export function functionRuleSets(functions: readonly MonitoredFunction[], perObject: number = FUNCTIONS_PER_RULE_OBJECT): FunctionRuleSet[] {
+  if (!Number.isInteger(perObject) || perObject < 1) throw new RangeError(`perObject must be a positive integer, got ${perObject}`);
+  const byTenant = new Map<string, MonitoredFunction[]>();
+  for (const f of functions) {
+    const list = byTenant.get(f.tenant);
+    if (list) list.push(f);
+    else byTenant.set(f.tenant, [f]);
+  }
+  const sets: FunctionRuleSet[] = [];
+  for (const [tenant, list] of byTenant) {
+    for (let i = 0; i < list.length; i += perObject) sets.push({ tenant, part: i / perObject + 1, functions: list.slice(i, i + perObject) });
+  }
+  return sets;
 }

@@ -39,10 +39,13 @@ export interface MonitoredConsumer {
   readonly tenant: string;
 }
 
-/** Lag alerts per consumer group and topic (Kafka Exporter's `kafka_consumergroup_lag`). */
-export function kafkaLagGroup(consumers: readonly MonitoredConsumer[], threshold: number): RuleGroup {
+/**
+ * Lag alerts per consumer group and topic (Kafka Exporter's `kafka_consumergroup_lag`); with
+ * `tenant`, the group of that tenant's consumers (`hybrid-serverless.kafka.<tenant>`).
+ */
+export function kafkaLagGroup(consumers: readonly MonitoredConsumer[], threshold: number, tenant?: string): RuleGroup {
   return {
-    name: 'hybrid-serverless.kafka',
+    name: tenant === undefined ? 'hybrid-serverless.kafka' : `hybrid-serverless.kafka.${tenant}`,
     rules: consumers.map((c) => ({
       alert: 'KafkaConsumerLagHigh',
       expr: `sum by (consumergroup, topic) (kafka_consumergroup_lag${selector({ consumergroup: c.group, topic: c.topic })}) > ${threshold}`,

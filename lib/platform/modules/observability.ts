@@ -8,6 +8,7 @@ import {
   clusterCostGroup,
   componentsDownGroup,
   functionAlertGroups,
+  functionRuleSets,
   functionSliGroup,
   GrafanaDashboard,
   kafkaLagGroup,
@@ -26,6 +27,9 @@ import { CLUSTER_KAFKA_TARGETS, consumerGroupOf, kafkaClusterName } from '../../
 import { DEFAULT_KAFKA_LAG_THRESHOLD } from '../../spec/observability';
 import type { HybridPlatform } from '../hybrid-platform';
 import type { PlatformModule } from './module';
+
+/** Name of part `part` (1-based) of a tenant's per-function PrometheusRules. */
+export const functionRulesName = (platform: string, tenant: string, part: number): string => `${platform}-functions-${tenant}-${part}`;
 
 /** The node exporter needs host namespaces and paths: it runs apart, in a privileged namespace. */
 export const NODE_EXPORTER_NAMESPACE = `${SYSTEM_NAMESPACES.monitoring}-node-exporter`;
@@ -135,7 +139,8 @@ export const observabilityModule: PlatformModule = {
 
     // Per-function SLOs on the cluster backends (Lambda's alarms are CloudWatch's, on the AWS side).
     const slo = spec.observability.defaultSlo;
-    const functions: MonitoredFunction[] = [...knative, ...openfaasFns].map((fn) => ({
+    // In spec order: adding a function at the end changes only its tenant's last PrometheusRule.
+    const functions: MonitoredFunction[] = spec.functions.filter((fn) => fn.target === 'knative' || fn.target === 'openfaas').map((fn) => ({
       name: fn.name,
       namespace: functionNamespace(platform, fn),
       tenant: fn.tenant,
@@ -153,13 +158,14 @@ export const observabilityModule: PlatformModule = {
           .flatMap((fn) => (fn.triggers ?? []).flatMap((t) => (t.type === 'kafka' ? [{ group: consumerGroupOf(fn, t), topic: t.topic, function: fn.name, tenant: fn.tenant }] : [])))
       : [];
 
+    // Platform-wide rules in one PrometheusRule, whose size does not grow with the functions:
+    // the SLI recording rules, component-down alerts and the cluster-cost projection.
     new MonitoringRules(config, 'rules', {
       name: `${spec.name}-platform`,
       namespace: monitoring,
       labels,
       groups: [
-        ...(backends.length ? [functionSliGroup(backends), ...functionAlertGroups(functions)] : []),
-        kafkaLagGroup(consumers, spec.observability.kafkaLagThreshold ?? DEFAULT_KAFKA_LAG_THRESHOLD),
+        ...(backends.length ? [functionSliGroup(backends)] : []),
         componentsDownGroup([...checksOf(targets), ...discoveredChecks(platform, own)]),
         clusterCostGroup({
           cpuCoreHourUsd: env.budget.clusterPricing.cpuCoreHourUsd,
@@ -170,6 +176,20 @@ export const observabilityModule: PlatformModule = {
         }),
       ],
     });
+
+    // Per-function alerts and the Kafka lag of those functions' consumers: one PrometheusRule
+    // per tenant and part of at most FUNCTIONS_PER_RULE_OBJECT functions,
+    // `<platform>-functions-<tenant>-<part>`, so no object grows with the platform.
+    const lagThreshold = spec.observability.kafkaLagThreshold ?? DEFAULT_KAFKA_LAG_THRESHOLD;
+    for (const set of functionRuleSets(functions)) {
+      const names = new Set(set.functions.map((f) => f.name));
+      new MonitoringRules(config, `rules-${set.tenant}-${set.part}`, {
+        name: functionRulesName(spec.name, set.tenant, set.part),
+        namespace: monitoring,
+        labels: { ...labels, [LABELS.tenant]: set.tenant },
+        groups: [...functionAlertGroups(set.functions), kafkaLagGroup(consumers.filter((c) => names.has(c.function)), lagThreshold, set.tenant)],
+      });
+    }
 
     new AlertRouting(config, 'alert-routing', {
       name: alertmanagerConfigName,
