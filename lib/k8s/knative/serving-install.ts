@@ -147,8 +147,13 @@ export class KnativeServingInstall extends Construct {
             'scale-to-zero-grace-period': grace,
             'stable-window': stable,
             'container-concurrency-target-default': String(target),
-            // Scale-to-zero functions may start at zero replicas instead of one.
+            // A new revision of a scale-to-zero function starts at zero pods, not Knative's
+            // default of one: a rollout of every function at once would otherwise need a pod per
+            // function at the same time, which a tenant quota sized for the warm pods refuses
+            // (measured on a real API server: edge). min-scale and a prewarmed initial-scale
+            // annotation still start their pods.
             'allow-zero-initial-scale': 'true',
+            'initial-scale': '0',
           },
           ...(props.features && Object.keys(props.features).length > 0 && { features: { ...props.features } }),
           // Since 1.19 (OpenTelemetry) Knative exports no metrics unless asked: the platform's

@@ -50,3 +50,21 @@ export function waitForPods(cp: ControlPlane, workloads: readonly KubeObject[], 
 function spawnSleep(s: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, s * 1000);
 }
+
+/**
+ * Workloads at zero replicas (scale-to-zero functions) create their first pod on the first
+ * request: a server-side dry run of that pod goes through the same admission (Pod Security,
+ * LimitRanger, ResourceQuota against what is running now, ServiceAccount).
+ */
+export function firstPodAdmission(cp: ControlPlane, workloads: readonly KubeObject[]): { probed: number; refused: string[] } {
+  const refused: string[] = [];
+  let probed = 0;
+  for (const w of workloads) {
+    if (want(w) > 0 || !w.spec?.template) continue;
+    probed++;
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: `${w.metadata.name}-first`.slice(0, 63), namespace: w.metadata.namespace, labels: w.spec.template.metadata?.labels }, spec: w.spec.template.spec };
+    const r = cp.kubectl.run(['create', '--dry-run=server', '-f', '-'], JSON.stringify(pod));
+    if (r.code !== 0) refused.push(`${objectId(w)}: first pod: ${r.stderr.trim()}`);
+  }
+  return { probed, refused };
+}

@@ -9,7 +9,7 @@ import type { KubeObject } from '../../../lib/cluster/kubectl';
  * - Knative Serving: the revision Deployment runs the Service's pod spec plus the
  *   `queue-proxy` sidecar, with the KnativeServing `config.deployment` resources and the
  *   restricted security context Knative gives it; `max(min-scale, initial-scale)` pods, where
- *   initial-scale defaults to config-autoscaler's `initial-scale` (Knative's default: 1).
+ *   initial-scale defaults to config-autoscaler's `initial-scale` (the toolkit sets 0; Knative's own default is 1).
  * - OpenFaaS (operator/faas-netes): one container with the Function's image, environment,
  *   requests and limits, a read-only root with allowPrivilegeEscalation false, the chart's
  *   non-root user 12000, the Profile's pod security context; `com.openfaas.scale.min` pods.
