@@ -1,9 +1,13 @@
 /**
- * The Pulumi program (Pulumi.yaml `main`): `pulumi up` on stack dev|staging|prod|edge deploys
- * that environment, cluster side and cloud side, from the reference spec or
- * `hybrid-serverless:specFile`.
+ * The Pulumi program: `pulumi up` on stack dev|staging|prod|edge deploys that environment,
+ * cluster side and cloud side, from the reference spec or `hybrid-serverless:specFile`.
+ * Pulumi.yaml's `main` is pulumi-program.ts at the project root, which loads this file.
  */
+import * as path from 'path';
 import { runProgram } from '../lib/pulumi/program';
 import { referenceSpec } from '../stacks/reference';
 
-export = runProgram(referenceSpec);
+/** Spec files and function code are relative to the project root, not the working directory. */
+const PROJECT_ROOT = path.resolve(__dirname, '..');
+
+export = runProgram(referenceSpec, { root: PROJECT_ROOT });

@@ -1,3 +1,4 @@
+import * as path from 'path';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { deployCloud } from '../platform/cloud';
@@ -24,7 +25,12 @@ export interface ProgramConfig {
   readonly kubeContext?: string;
   /** `hybrid-serverless:deployCluster` — false when Flux applies the cluster side. @default true */
   readonly deployCluster: boolean;
+  /** `hybrid-serverless:deployCloud` — false for a cluster-only stack (no AWS account needed). @default true */
+  readonly deployCloud: boolean;
 }
+
+/** Environments whose cluster must be named: deploying them into whatever context is current is how accidents happen. */
+export const CONTEXT_REQUIRED: readonly EnvironmentName[] = ['staging', 'prod'];
 
 export function readConfig(): ProgramConfig {
   const cfg = new pulumi.Config(CONFIG_NAMESPACE);
@@ -35,13 +41,27 @@ export function readConfig(): ProgramConfig {
       'Invalid Pulumi config',
     );
   }
-  return {
+  const config: ProgramConfig = {
     environment: environment as EnvironmentName,
     specFile: cfg.get('specFile'),
     overrides: cfg.getObject('overrides'),
     kubeContext: cfg.get('kubeContext'),
     deployCluster: cfg.getBoolean('deployCluster') ?? true,
+    deployCloud: cfg.getBoolean('deployCloud') ?? true,
   };
+  const problems: { path: string; value: unknown; message: string }[] = [];
+  if (!config.deployCluster && !config.deployCloud) {
+    problems.push({ path: `${CONFIG_NAMESPACE}:deployCloud`, value: false, message: `and ${CONFIG_NAMESPACE}:deployCluster are both false: the stack would deploy nothing; set one of them to true` });
+  }
+  if (config.deployCluster && !config.kubeContext && CONTEXT_REQUIRED.includes(config.environment)) {
+    problems.push({
+      path: `${CONFIG_NAMESPACE}:kubeContext`,
+      value: undefined,
+      message: `is required for environment "${config.environment}" (${CONTEXT_REQUIRED.join(', ')} never deploy into whatever kubeconfig context is current): pulumi config set ${CONFIG_NAMESPACE}:kubeContext <context>`,
+    });
+  }
+  if (problems.length > 0) throw new SpecError(problems, 'Invalid Pulumi config');
+  return config;
 }
 
 /**
@@ -61,9 +81,18 @@ export function checkAwsRegion(configured: string | undefined, specRegion: strin
  * The Pulumi program: the stack's environment, from the same spec and the same cdk8s charts
  * as GitOps synthesis, deployed through the bridge, next to the cloud side.
  */
-export function runProgram(defaultSpec: PlatformSpecInput): Record<string, unknown> {
+export interface ProgramOptions {
+  /**
+   * The project root (the folder of Pulumi.yaml): `hybrid-serverless:specFile` and functions'
+   * `code.path` are relative to it, whatever the working directory the language host gives
+   * the program. @default process.cwd()
+   */
+  readonly root?: string;
+}
+
+export function runProgram(defaultSpec: PlatformSpecInput, options: ProgramOptions = {}): Record<string, unknown> {
   try {
-    return buildProgram(defaultSpec);
+    return buildProgram(defaultSpec, path.resolve(options.root ?? process.cwd()));
   } catch (e) {
     // Pulumi prints a RunError's message without a stack trace: bad input is the user's to fix, not a crash.
     if (e instanceof SpecError) throw new pulumi.RunError(e.message);
@@ -71,9 +100,9 @@ export function runProgram(defaultSpec: PlatformSpecInput): Record<string, unkno
   }
 }
 
-function buildProgram(defaultSpec: PlatformSpecInput): Record<string, unknown> {
+function buildProgram(defaultSpec: PlatformSpecInput, root: string): Record<string, unknown> {
   const config = readConfig();
-  const spec = config.specFile ? loadSpecFile(config.specFile) : parseSpec(defaultSpec);
+  const spec = config.specFile ? loadSpecFile(path.resolve(root, config.specFile)) : parseSpec(defaultSpec);
   const platform = new HybridPlatform(spec, config.environment, { overrides: config.overrides, overridesSource: `${CONFIG_NAMESPACE}:overrides` });
   checkAwsRegion(new pulumi.Config('aws').get('region'), platform.env.aws.region, config.environment);
   const outputs: Record<string, unknown> = { environment: config.environment, platform: spec.name };
@@ -85,5 +114,5 @@ function buildProgram(defaultSpec: PlatformSpecInput): Record<string, unknown> {
     const layers = deployCluster(platform, { provider });
     outputs.clusterLayers = Object.keys(layers);
   }
-  return { ...outputs, ...deployCloud(platform) };
+  return { ...outputs, ...(config.deployCloud ? deployCloud(platform, { codeRoot: root }) : {}) };
 }

@@ -32,6 +32,8 @@ describe('BudgetAlarm', () => {
   test('a monthly USD cost budget for costs tagged with this platform AND this environment', () => {
     const b = one('aws:budgets/budget:Budget').inputs;
     expect(b).toMatchObject({ name: 'acme-staging-monthly', accountId: ACCOUNT, budgetType: 'COST', limitAmount: '1500.00', limitUnit: 'USD', timeUnit: 'MONTHLY' });
+    // the AWS provider refuses a filterExpression without metrics ("requires metrics")
+    expect(b.metrics).toBe('UnblendedCost');
     expect(b.filterExpression).toEqual({
       ands: [
         { tags: { key: 'platform', values: ['acme'], matchOptions: ['EQUALS'] } },

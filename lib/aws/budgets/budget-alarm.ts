@@ -97,6 +97,9 @@ export class BudgetAlarm extends pulumi.ComponentResource {
         limitAmount: monthlyUsd.toFixed(2),
         limitUnit: 'USD',
         timeUnit: 'MONTHLY',
+        // A filterExpression budget must say what it sums (the provider refuses it without
+        // `metrics`); unblended cost is what the bill shows.
+        metrics: 'UnblendedCost',
         // Both tags must match: the platform's costs in this environment, not the account's.
         filterExpression: {
           ands: [

@@ -1,0 +1,92 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as pulumi from '@pulumi/pulumi';
+import { parse } from 'yaml';
+import { runProgram } from '../../lib/pulumi/program';
+import { referenceSpec } from '../../stacks/reference';
+import { recordPulumiResources } from '../support/pulumi-mocks';
+
+const ROOT = path.resolve(__dirname, '../..');
+const registered = recordPulumiResources('prod');
+const settle = () => new Promise((r) => setTimeout(r, 200));
+const runError = (f: () => unknown): string => {
+  try {
+    f();
+  } catch (e) {
+    expect(pulumi.RunError.isInstance(e)).toBe(true);
+    return (e as Error).message;
+  }
+  throw new Error('expected a RunError');
+};
+
+describe('where the program runs', () => {
+  test("Pulumi.yaml's main is a file at the project root (the language host runs a program file in that file's folder)", () => {
+    const project = parse(fs.readFileSync(path.join(ROOT, 'Pulumi.yaml'), 'utf8')) as { main: string };
+    expect(path.dirname(project.main)).toBe('.');
+    expect(fs.existsSync(path.join(ROOT, project.main))).toBe(true);
+    expect(fs.readFileSync(path.join(ROOT, project.main), 'utf8')).toContain("require('./bin/pulumi')");
+  });
+
+  test('spec files and Lambda code resolve from the project root, whatever the working directory', async () => {
+    const cwd = process.cwd();
+    process.chdir(path.join(ROOT, 'bin'));
+    try {
+      pulumi.runtime.setAllConfig({ 'hybrid-serverless:deployCluster': 'false', 'hybrid-serverless:specFile': 'examples/minimal.platform.yaml', 'hybrid-serverless:environment': 'dev' });
+      expect(runProgram(referenceSpec, { root: ROOT })).toMatchObject({ environment: 'dev', platform: 'demo' });
+      registered.length = 0;
+      // the reference stack's Lambda code is stacks/functions/thumbnail, bundled from the root
+      pulumi.runtime.setAllConfig({ 'hybrid-serverless:deployCluster': 'false' });
+      expect(runProgram(referenceSpec, { root: ROOT })).toMatchObject({ environment: 'prod', platform: 'acme' });
+      await settle();
+      expect(registered.some((r) => r.type === 'aws:lambda/function:Function')).toBe(true);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+});
+
+describe('cluster-only and cloud-only stacks', () => {
+  test('deployCloud false: the cluster side only, no AWS resource (no AWS account needed)', async () => {
+    registered.length = 0;
+    pulumi.runtime.setAllConfig({ 'hybrid-serverless:deployCloud': 'false', 'hybrid-serverless:kubeContext': 'prod-cluster' });
+    runProgram(referenceSpec, { root: ROOT });
+    await settle();
+    expect(registered.filter((r) => r.type.startsWith('aws:'))).toEqual([]);
+    expect(registered.some((r) => r.type === 'kubernetes:helm.sh/v3:Release')).toBe(true);
+  });
+
+  test('deployCluster false: the cloud side only, no Kubernetes resource', async () => {
+    registered.length = 0;
+    pulumi.runtime.setAllConfig({ 'hybrid-serverless:deployCluster': 'false' });
+    runProgram(referenceSpec, { root: ROOT });
+    await settle();
+    expect(registered.filter((r) => r.type.startsWith('kubernetes:'))).toEqual([]);
+    expect(registered.some((r) => r.type.startsWith('aws:'))).toBe(true);
+  });
+
+  test('both false is refused: the stack would deploy nothing', () => {
+    pulumi.runtime.setAllConfig({ 'hybrid-serverless:deployCluster': 'false', 'hybrid-serverless:deployCloud': 'false' });
+    expect(runError(() => runProgram(referenceSpec, { root: ROOT }))).toContain('hybrid-serverless:deployCloud: and hybrid-serverless:deployCluster are both false: the stack would deploy nothing; set one of them to true');
+  });
+});
+
+describe('the cluster of staging and prod is named, never the current context', () => {
+  test('prod without hybrid-serverless:kubeContext is refused before anything is registered', () => {
+    registered.length = 0;
+    pulumi.runtime.setAllConfig({});
+    expect(runError(() => runProgram(referenceSpec, { root: ROOT }))).toContain('hybrid-serverless:kubeContext: is required for environment "prod" (staging, prod never deploy into whatever kubeconfig context is current)');
+    expect(registered).toEqual([]);
+  });
+
+  test('dev and edge may use the current context', () => {
+    pulumi.runtime.setAllConfig({ 'hybrid-serverless:environment': 'edge', 'hybrid-serverless:deployCloud': 'false' });
+    expect(runProgram(referenceSpec, { root: ROOT })).toMatchObject({ environment: 'edge' });
+  });
+
+  test('the staging and prod stack files of this repository name their context', () => {
+    for (const env of ['staging', 'prod']) {
+      const config = (parse(fs.readFileSync(path.join(ROOT, `Pulumi.${env}.yaml`), 'utf8')) as { config: Record<string, unknown> }).config;
+      expect(typeof config['hybrid-serverless:kubeContext']).toBe('string');
+    }
+  });
+});
