@@ -2,6 +2,7 @@ import { App, Chart } from 'cdk8s';
 import { LABELS, MANAGED_BY } from '../k8s/common/labels';
 import { SystemNamespace, type SystemNamespaceProps } from '../k8s/common/namespace';
 import { ArgoCdLayers } from '../k8s/gitops/argocd-layers';
+import { CHART_MIRROR_CONTEXT } from '../k8s/gitops/chart-mirror';
 import { GITOPS_CONTEXT, type GitopsTarget } from '../k8s/gitops/engine';
 import { FluxLayers } from '../k8s/gitops/flux-layers';
 import type { EnvironmentName } from '../spec/common';
@@ -74,6 +75,8 @@ export class HybridPlatform {
     this.gitopsFolder = this.gitops.engine;
     // Chart installs read the engine from the App's context (set before any child exists).
     this.app.node.setContext(GITOPS_CONTEXT, this.gitops);
+    // …and the environment's chart mirror: every install of every module fetches from it.
+    if (this.env.chartMirror) this.app.node.setContext(CHART_MIRROR_CONTEXT, this.env.chartMirror);
     for (const module of MODULES) module.build(this);
     this.issues.throwIfAny(`Invalid platform spec for environment "${env}"`);
     this.gitopsChart = new Chart(this.app, this.gitopsFolder, { disableResourceNameHashes: true });

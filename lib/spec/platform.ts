@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CHART_MIRROR_URL, CHART_MIRROR_URL_MESSAGE } from '../k8s/gitops/chart-mirror';
 import { dnsLabel, dnsSubdomain, ENVIRONMENTS, goDuration } from './common';
 import { budgetSchema } from './budget';
 import { functionSchema } from './function';
@@ -34,6 +35,23 @@ const argocdSchema = z.strictObject({
   targetRevision: z.string().regex(/^[A-Za-z0-9._/-]+$/, { message: 'must be a branch, tag or commit such as "main", "v1.2.0" or "HEAD"' }).optional(),
 });
 
+/**
+ * Where chart installs fetch their charts: every chart keeps its name and exact version, only
+ * the repository changes (Flux HelmRepositories, Argo CD Applications, Pulumi helm releases).
+ */
+export const chartsSchema = z.strictObject({
+  /** A repository that serves every chart (air-gapped clusters, local test repositories). @default none: each chart's upstream repository */
+  mirror: z
+    .strictObject({
+      /** `https://…` / `http://…` (a Helm repository) or `oci://host/path` (an OCI registry; chart `<url>/<chart>`). */
+      url: z
+        .string({ error: (i) => (i.input === undefined ? `is required: ${CHART_MIRROR_URL_MESSAGE.replace(/^must be /, '')}` : CHART_MIRROR_URL_MESSAGE) })
+        .regex(CHART_MIRROR_URL, { message: CHART_MIRROR_URL_MESSAGE }),
+    })
+    .optional(),
+});
+export type ChartsSpec = z.infer<typeof chartsSchema>;
+
 export const environmentSchema = z.strictObject({
   /** Profile the environment starts from. @default the environment's own name */
   profile: z.enum(PROFILE_NAMES).optional(),
@@ -43,6 +61,8 @@ export const environmentSchema = z.strictObject({
   overrides: z.record(z.string(), z.unknown()).optional(),
   /** Per-environment AWS account, region and cluster OIDC issuer. @default the top-level `aws` */
   aws: z.strictObject({ region: awsRegion.optional(), accountId: awsAccountId.optional(), oidcProvider: oidcIssuer.optional() }).optional(),
+  /** Per-environment chart mirror. @default the top-level `charts` */
+  charts: chartsSchema.optional(),
 });
 export type EnvironmentSpec = z.infer<typeof environmentSchema>;
 
@@ -83,6 +103,8 @@ export const platformSchema = z.strictObject({
       }
     })
     .default({}),
+  /** Chart mirror of every environment that sets none of its own. @default none: upstream repositories */
+  charts: chartsSchema.optional(),
   environments: z.partialRecord(z.enum(ENVIRONMENTS), environmentSchema).refine((e) => Object.keys(e).length > 0, {
     message: `must define at least one of ${ENVIRONMENTS.join(', ')}`,
   }),

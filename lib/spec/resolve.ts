@@ -11,6 +11,8 @@ export interface ResolvedEnvironment {
   readonly profile: Profile;
   readonly domain: string;
   readonly aws: { readonly region: string; readonly accountId: string; readonly oidcProvider?: string };
+  /** The chart mirror of the environment (its own, else the top-level one); undefined: upstream repositories. */
+  readonly chartMirror?: { readonly url: string };
   readonly budget: {
     readonly monthlyUsd: number;
     readonly thresholds: readonly number[];
@@ -61,6 +63,7 @@ export function resolveEnvironment(spec: PlatformSpec, env: EnvironmentName, ext
     profileName,
     profile,
     domain: e.domain,
+    ...((e.charts?.mirror ?? spec.charts?.mirror) && { chartMirror: e.charts?.mirror ?? spec.charts?.mirror }),
     aws: { region: e.aws?.region ?? spec.aws.region, accountId: e.aws?.accountId ?? spec.aws.accountId, oidcProvider: e.aws?.oidcProvider ?? spec.aws.oidcProvider },
     budget: {
       monthlyUsd: profile.budget.monthlyUsd,

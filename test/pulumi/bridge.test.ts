@@ -3,14 +3,15 @@ import { HelmChartInstall } from '../../lib/k8s/gitops/helm-chart-install';
 import { HybridPlatform } from '../../lib/platform/hybrid-platform';
 import { deployCluster, helmReleaseArgs } from '../../lib/pulumi/bridge';
 import { parseSpec } from '../../lib/spec/parse';
+import type { PlatformSpecInput } from '../../lib/spec/platform';
 import { referenceSpec } from '../../stacks/reference';
 import { recordPulumiResources } from '../support/pulumi-mocks';
 
 const registered = recordPulumiResources();
 
 /** A platform with a chart install in `platform`, a CR in `config`, a ConfigMap in `apps`. */
-function platformWithContent(): HybridPlatform {
-  const p = new HybridPlatform(parseSpec(referenceSpec), 'dev');
+function platformWithContent(spec: PlatformSpecInput = referenceSpec): HybridPlatform {
+  const p = new HybridPlatform(parseSpec(spec), 'dev');
   p.namespace({ name: 'demo-system' });
   const operator = new HelmChartInstall(p.chart('platform', 'demo'), 'operator', {
     chart: { repository: { name: 'demo', url: 'https://charts.example.org' }, chart: 'demo-operator', version: '1.2.3' },
@@ -68,6 +69,19 @@ describe('cdk8s → Pulumi bridge', () => {
   test('a HelmRelease whose repository is not in the output is an error', () => {
     const release = { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: 'x', namespace: 'n' }, spec: { chart: { spec: { chart: 'x', version: '1.0.0', sourceRef: { kind: 'HelmRepository', name: 'missing' } } } } };
     expect(() => helmReleaseArgs(release, new Map())).toThrow('HelmRelease n/x refers to HelmRepository n/missing, which is not in the output');
+  });
+
+  test.each([
+    ['http://127.0.0.1:8879/charts', { chart: 'demo-operator', repositoryOpts: { repo: 'http://127.0.0.1:8879/charts' } }, { chart: 'addon', repositoryOpts: { repo: 'http://127.0.0.1:8879/charts' } }],
+    ['oci://mirror.internal/charts', { chart: 'oci://mirror.internal/charts/demo-operator' }, { chart: 'oci://mirror.internal/charts/addon' }],
+  ])('helmReleaseArgs follows a chart mirror (%s): same chart names and versions', (url, operator, addon) => {
+    const p = platformWithContent({ ...referenceSpec, charts: { mirror: { url } } });
+    const objects = p.app.charts.flatMap((c) => c.toJson());
+    const repositories = new Map<string, string>(objects.filter((o) => o.kind === 'HelmRepository').map((o) => [`${o.metadata.namespace}/${o.metadata.name}`, o.spec.url]));
+    const args = (name: string) => helmReleaseArgs(objects.find((o) => o.kind === 'HelmRelease' && o.metadata.name === name), repositories);
+    expect(args('demo-operator')).toMatchObject({ ...operator, version: '1.2.3' });
+    expect(args('demo-addon')).toMatchObject({ ...addon, version: '0.4.0' });
+    if (url.startsWith('oci://')) expect(args('demo-addon').repositoryOpts).toBeUndefined();
   });
 });
 

@@ -10,6 +10,7 @@ import {
 import { HelmRepository, HelmRepositorySpecType } from '../../imports/flux-helmrepository-source.toolkit.fluxcd.io';
 import { Application } from '../../imports/argocd-application-argoproj.io';
 import { LABELS, MANAGED_BY } from '../common/labels';
+import { chartMirrorOf, chartMirrorProblem, type HelmChartMirror } from './chart-mirror';
 import { ARGO_FINALIZER, ARGO_RETRY, ARGO_SYNC_OPTIONS, argoHelmRepoUrl, gitopsOf, HELM_TIMEOUT, IN_CLUSTER, SYNC_WAVE, type GitopsTarget } from './engine';
 
 /** A chart pinned by repository and exact version. */
@@ -31,6 +32,13 @@ export interface HelmChartInstallProps<V extends object> {
   readonly namespace: string;
   /** Typed chart values. */
   readonly values: V;
+  /**
+   * Repository to fetch the chart from instead of `chart.repository` (same chart name and
+   * version); may be plain `http://`. With Flux the HelmRepository keeps the upstream
+   * repository's name and points at the mirror, so the HelmRelease is the same with or without one.
+   * @default the App's mirror (set by HybridPlatform from the spec's `charts.mirror`), else none: `chart.repository`
+   */
+  readonly mirror?: HelmChartMirror;
   /** Releases that must be ready first. @default none */
   readonly dependsOn?: readonly HelmChartInstall<object>[];
   /** GitOps engine to render for. @default the App's (set by HybridPlatform from spec.gitops), else Flux */
@@ -48,6 +56,7 @@ const EXACT_VERSION = /^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.
  * `HelmRepository` + `HelmRelease`; with Argo CD one `Application` with a Helm source in
  * Argo CD's namespace, ordered after its dependencies by sync wave. The Pulumi bridge turns
  * either into a `helm.v3.Release` with the same chart, repository, version, namespace and values.
+ * With a mirror (the `mirror` prop or the App's), all three fetch the chart from the mirror.
  */
 export class HelmChartInstall<V extends object> extends Construct {
   /** The object that installs the chart: the Flux HelmRelease, or the Argo CD Application. */
@@ -60,7 +69,12 @@ export class HelmChartInstall<V extends object> extends Construct {
   readonly syncWave: number;
   readonly releaseName: string;
   readonly namespace: string;
+  /** The chart as pinned (its upstream repository). */
   readonly chart: HelmChartRef;
+  /** The mirror the chart is fetched from; undefined when it comes from `chart.repository`. */
+  readonly mirror?: HelmChartMirror;
+  /** The repository URL the install fetches from: the mirror's, else `chart.repository.url`. */
+  readonly repositoryUrl: string;
   readonly values: V;
 
   constructor(scope: Construct, id: string, props: HelmChartInstallProps<V>) {
@@ -70,9 +84,15 @@ export class HelmChartInstall<V extends object> extends Construct {
       fail(`${where}.chart.version`, props.chart.version, 'must be an exact chart version such as "1.2.0" (ranges make installs unreproducible)');
     }
     if (!/^(https:\/\/|oci:\/\/)/.test(props.chart.repository.url)) {
-      fail(`${where}.chart.repository.url`, props.chart.repository.url, 'must start with https:// or oci://');
+      fail(`${where}.chart.repository.url`, props.chart.repository.url, 'must start with https:// or oci:// (plain http:// only for a mirror: see `mirror`)');
     }
+    const mirror = props.mirror ?? chartMirrorOf(scope);
+    const problem = mirror && chartMirrorProblem(mirror);
+    if (problem) fail(`${where}.mirror.url`, mirror!.url, problem);
     super(scope, id);
+    this.mirror = mirror;
+    const url = mirror?.url ?? props.chart.repository.url;
+    this.repositoryUrl = url;
     this.releaseName = props.releaseName;
     this.namespace = props.namespace;
     this.chart = props.chart;
@@ -94,7 +114,7 @@ export class HelmChartInstall<V extends object> extends Construct {
         spec: {
           project: gitops.argocd.project,
           source: {
-            repoUrl: argoHelmRepoUrl(props.chart.repository.url),
+            repoUrl: argoHelmRepoUrl(url),
             chart: props.chart.chart,
             targetRevision: props.chart.version,
             helm: { releaseName: props.releaseName, valuesObject: props.values },
@@ -107,19 +127,21 @@ export class HelmChartInstall<V extends object> extends Construct {
       return;
     }
 
-    const oci = props.chart.repository.url.startsWith('oci://');
-    // Charts from one repository share one HelmRepository per namespace.
+    const oci = url.startsWith('oci://');
+    // Charts from one repository share one HelmRepository per namespace. A mirror keeps the
+    // upstream repository's name (only the URL changes), so turning it on or off leaves every
+    // HelmRelease as it is.
     const chartScope = Chart.of(this);
     const repoId = `HelmRepository-${props.namespace}-${props.chart.repository.name}`;
     const existing = chartScope.node.tryFindChild(repoId) as HelmRepository | undefined;
-    if (existing && existing.toJson().spec.url !== props.chart.repository.url) {
+    if (existing && existing.toJson().spec.url !== url) {
       fail(`${where}.chart.repository`, props.chart.repository, `repository name "${props.chart.repository.name}" is already used for ${existing.toJson().spec.url}`);
     }
     this.repository =
       existing ??
       new HelmRepository(chartScope, repoId, {
         metadata: { name: props.chart.repository.name, namespace: props.namespace, labels },
-        spec: { url: props.chart.repository.url, interval: '24h', ...(oci && { type: HelmRepositorySpecType.OCI }) },
+        spec: { url, interval: '24h', ...(oci && { type: HelmRepositorySpecType.OCI }) },
       });
 
     this.release = new HelmRelease(this, 'Release', {
