@@ -93,6 +93,19 @@ export function applicationReleaseArgs(app: Manifest): k8s.helm.v3.ReleaseArgs {
   };
 }
 
+/**
+ * The provider waits for an Ingress until its status has a load-balancer address, which the
+ * gateway publishes only from a LoadBalancer proxy Service: with a NodePort or ClusterIP proxy
+ * (clusters without load balancers) the wait would never end, so it is skipped.
+ */
+export function withoutAddressWait(o: Manifest, proxyServiceType: string): Manifest {
+  if (o.kind !== 'Ingress' || proxyServiceType === 'LoadBalancer') return o;
+  return { ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, [SKIP_AWAIT]: 'true' } } };
+}
+
+/** @pulumi/kubernetes' annotation that turns off its readiness wait for one resource. */
+export const SKIP_AWAIT = 'pulumi.com/skipAwait';
+
 export interface DeployClusterOptions {
   /** Kubernetes provider. @default the ambient one (kubeconfig / `kubernetes:context` config) */
   readonly provider?: k8s.Provider;
@@ -149,7 +162,7 @@ export function deployCluster(platform: HybridPlatform, options: DeployClusterOp
       if (o.kind === 'Namespace' || groupKind(o) === HELM_RELEASE || isHelmApplication(o)) continue;
       // Built-in kinds get their typed class (and type token); custom resources the generic one.
       const Cls = builtInClass(o.apiVersion, o.kind);
-      if (Cls) new Cls(objectName(o), o, afterNamespaces);
+      if (Cls) new Cls(objectName(o), withoutAddressWait(o, platform.env.proxyServiceType), afterNamespaces);
       else new k8s.apiextensions.CustomResource(objectName(o), o as unknown as k8s.apiextensions.CustomResourceArgs, afterNamespaces);
     }
     component.done();

@@ -63,6 +63,12 @@ export const environmentSchema = z.strictObject({
   aws: z.strictObject({ region: awsRegion.optional(), accountId: awsAccountId.optional(), oidcProvider: oidcIssuer.optional() }).optional(),
   /** Per-environment chart mirror. @default the top-level `charts` */
   charts: chartsSchema.optional(),
+  /**
+   * Per-environment gateway settings: a cluster without load balancers (kind, k3s without
+   * ServiceLB, bare metal without MetalLB) needs `proxyServiceType: NodePort` or `ClusterIP`.
+   * @default the top-level `gateway.proxyServiceType`
+   */
+  gateway: z.strictObject({ proxyServiceType: z.enum(['LoadBalancer', 'NodePort', 'ClusterIP']).optional() }).optional(),
 });
 export type EnvironmentSpec = z.infer<typeof environmentSchema>;
 

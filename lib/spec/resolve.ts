@@ -13,6 +13,11 @@ export interface ResolvedEnvironment {
   readonly aws: { readonly region: string; readonly accountId: string; readonly oidcProvider?: string };
   /** The chart mirror of the environment (its own, else the top-level one); undefined: upstream repositories. */
   readonly chartMirror?: { readonly url: string };
+  /**
+   * Type of the gateway's proxy Service (the environment's own, else `gateway.proxyServiceType`,
+   * else LoadBalancer). Only a LoadBalancer ever gets an address for Ingress status.
+   */
+  readonly proxyServiceType: 'LoadBalancer' | 'NodePort' | 'ClusterIP';
   readonly budget: {
     readonly monthlyUsd: number;
     readonly thresholds: readonly number[];
@@ -63,6 +68,7 @@ export function resolveEnvironment(spec: PlatformSpec, env: EnvironmentName, ext
     profileName,
     profile,
     domain: e.domain,
+    proxyServiceType: e.gateway?.proxyServiceType ?? spec.gateway.proxyServiceType ?? 'LoadBalancer',
     ...((e.charts?.mirror ?? spec.charts?.mirror) && { chartMirror: e.charts?.mirror ?? spec.charts?.mirror }),
     aws: { region: e.aws?.region ?? spec.aws.region, accountId: e.aws?.accountId ?? spec.aws.accountId, oidcProvider: e.aws?.oidcProvider ?? spec.aws.oidcProvider },
     budget: {

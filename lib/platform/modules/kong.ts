@@ -48,7 +48,7 @@ export const kongModule: PlatformModule = {
       },
       podDisruptionBudget: env.profile.ha.podDisruptionBudgets,
       antiAffinity: env.profile.ha.antiAffinity,
-      proxyServiceType: spec.gateway.proxyServiceType,
+      proxyServiceType: env.proxyServiceType,
       // IRSA: the role (created on the AWS side) may invoke exactly the routed Lambda functions.
       ...(lambdaRouted && env.aws.oidcProvider && { iamRoleArn: naming.roleArn(env.aws.accountId, naming.kongInvokeRole(spec.name, env.name)) }),
     });

@@ -1,0 +1,48 @@
+import { HybridPlatform } from '../../lib/platform/hybrid-platform';
+import { deployCluster, SKIP_AWAIT } from '../../lib/pulumi/bridge';
+import { parseSpec } from '../../lib/spec/parse';
+import { referenceSpec } from '../../stacks/reference';
+import { recordPulumiResources } from '../support/pulumi-mocks';
+import { synthEnv } from '../support/synth';
+
+const registered = recordPulumiResources('dev');
+const settle = () => new Promise((r) => setTimeout(r, 100));
+
+/** The reference stack with dev's cluster lacking load balancers (kind): a NodePort proxy there. */
+function withoutLoadBalancers(): any {
+  const spec = structuredClone(referenceSpec) as any;
+  spec.environments.dev = { ...spec.environments.dev, gateway: { proxyServiceType: 'NodePort' } };
+  return spec;
+}
+
+describe('clusters without load balancers', () => {
+  test('the proxy Service type is set per environment; others keep the spec-wide one', () => {
+    const kongValues = (env: 'dev' | 'prod') => synthEnv(env, withoutLoadBalancers()).get('HelmRelease', 'kong', 'kong').spec.values.proxy;
+    expect(kongValues('dev').type).toBe('NodePort');
+    expect(kongValues('prod').type).toBe('LoadBalancer');
+  });
+
+  test('Pulumi does not wait for Ingress addresses that a NodePort proxy never publishes', async () => {
+    registered.length = 0;
+    deployCluster(new HybridPlatform(parseSpec(withoutLoadBalancers()), 'dev'));
+    await settle();
+    const ingresses = registered.filter((r) => r.type === 'kubernetes:networking.k8s.io/v1:Ingress');
+    expect(ingresses.length).toBeGreaterThan(0);
+    for (const i of ingresses) expect(i.inputs.metadata.annotations[SKIP_AWAIT]).toBe('true');
+  });
+
+  test('with a LoadBalancer proxy the provider still waits for the address', async () => {
+    registered.length = 0;
+    deployCluster(new HybridPlatform(parseSpec(referenceSpec), 'prod'));
+    await settle();
+    const ingresses = registered.filter((r) => r.type === 'kubernetes:networking.k8s.io/v1:Ingress');
+    expect(ingresses.length).toBeGreaterThan(0);
+    for (const i of ingresses) expect(i.inputs.metadata.annotations?.[SKIP_AWAIT]).toBeUndefined();
+  });
+
+  test('an unknown proxy type per environment is one SpecError naming the path', () => {
+    const spec = withoutLoadBalancers();
+    spec.environments.dev.gateway.proxyServiceType = 'Ingress';
+    expect(() => parseSpec(spec)).toThrow(/environments\.dev\.gateway\.proxyServiceType: .*"LoadBalancer".*"NodePort".*"ClusterIP".*\(got "Ingress"\)/);
+  });
+});
