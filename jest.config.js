@@ -3,8 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // tier 2 (a real API server) runs with `npm run test:cluster` (jest.cluster.config.js)
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/'],
+  // tiers 2 and 3 (a real API server, the real Pulumi engine) run with `npm run test:cluster` and `npm run test:pulumi`
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/', '<rootDir>/test/pulumi-engine/'],
   // swc strips types only; `npm test` type-checks the whole project once with tsc first.
   transform: { '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   testTimeout: 120000,

@@ -100,6 +100,13 @@ export class ControlPlane {
 }
 
 let catalogCache: Map<string, KubeObject> | undefined;
+const folderOf = new Map<string, string>();
+
+/** The ../shared/upstream/crds folder (one per upstream release) a pinned CRD comes from, by CRD name. */
+export function crdFolder(name: string): string | undefined {
+  crdCatalog();
+  return folderOf.get(name);
+}
 
 /** `group/Kind` → the pinned CRD serving it, from every file under ../shared/upstream/crds. */
 export function crdCatalog(): Map<string, KubeObject> {
@@ -114,6 +121,7 @@ export function crdCatalog(): Map<string, KubeObject> {
         if (crd?.kind !== 'CustomResourceDefinition') continue;
         const key = `${crd.spec.group}/${crd.spec.names.kind}`;
         if (!map.has(key)) map.set(key, crd);
+        if (!folderOf.has(crd.metadata.name)) folderOf.set(crd.metadata.name, dir);
       }
     }
   }
