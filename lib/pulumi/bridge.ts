@@ -47,6 +47,13 @@ export class ClusterLayer extends pulumi.ComponentResource {
   }
 }
 
+/**
+ * Every release keeps its last 10 revisions (Helm's default is unbounded: one Secret per
+ * upgrade, forever; Flux keeps 5) and waits for the chart's Jobs (hooks, migrations) to finish,
+ * as Flux's helm-controller does, before the release counts as deployed.
+ */
+export const RELEASE_HOUSEKEEPING = { maxHistory: 10, waitForJobs: true } as const;
+
 /** The Helm release a Flux HelmRelease describes: same chart, repository, version, namespace, values. */
 export function helmReleaseArgs(release: Manifest, repositories: ReadonlyMap<string, string>): k8s.helm.v3.ReleaseArgs {
   const spec = release.spec;
@@ -65,6 +72,7 @@ export function helmReleaseArgs(release: Manifest, repositories: ReadonlyMap<str
     createNamespace: false,
     // Flux waits for readiness and remediates; Helm's atomic install is the equivalent here.
     atomic: true,
+    ...RELEASE_HOUSEKEEPING,
     timeout: spec.timeout ? durationSeconds(spec.timeout) : 600,
   };
 }
@@ -89,6 +97,7 @@ export function applicationReleaseArgs(app: Manifest): k8s.helm.v3.ReleaseArgs {
     createNamespace: false,
     // Argo CD retries and self-heals; Helm's atomic install is the equivalent here.
     atomic: true,
+    ...RELEASE_HOUSEKEEPING,
     timeout: timeout ? durationSeconds(timeout) : 600,
   };
 }

@@ -110,6 +110,10 @@ function buildProgram(defaultSpec: PlatformSpecInput, root: string): Record<stri
     const provider = new k8s.Provider(`${spec.name}-${config.environment}-cluster`, {
       ...(config.kubeContext && { context: config.kubeContext }),
       enableServerSideApply: true,
+      // A changed ConfigMap or Secret (dashboards, generated config) is updated in place, as
+      // Flux does, not deleted and recreated under the pods that mount it.
+      enableConfigMapMutable: true,
+      enableSecretMutable: true,
     });
     const layers = deployCluster(platform, { provider });
     outputs.clusterLayers = Object.keys(layers);

@@ -94,3 +94,14 @@ describe('Pulumi config checks', () => {
     expect(() => checkAwsRegion('us-east-1', 'eu-west-1', 'prod')).toThrow(`aws:region: disagrees with the spec's region for environment "prod" (eu-west-1)`);
   });
 });
+
+describe('Helm release housekeeping', () => {
+  test('every release keeps a bounded history and waits for its Jobs', async () => {
+    registered.length = 0;
+    deployCluster(platformWithContent());
+    await settle();
+    const releases = registered.filter((r) => r.type === 'kubernetes:helm.sh/v3:Release');
+    expect(releases.length).toBeGreaterThan(2);
+    for (const r of releases) expect(r.inputs).toMatchObject({ maxHistory: 10, waitForJobs: true });
+  });
+});

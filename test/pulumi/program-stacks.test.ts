@@ -70,6 +70,18 @@ describe('cluster-only and cloud-only stacks', () => {
   });
 });
 
+describe('the cluster provider', () => {
+  test('updates ConfigMaps and Secrets in place instead of replacing them', async () => {
+    registered.length = 0;
+    pulumi.runtime.setAllConfig({ 'hybrid-serverless:deployCloud': 'false', 'hybrid-serverless:kubeContext': 'prod-cluster' });
+    runProgram(referenceSpec, { root: ROOT });
+    await settle();
+    const providers = registered.filter((r) => r.type === 'pulumi:providers:kubernetes');
+    expect(providers).toHaveLength(1);
+    expect(providers[0].inputs).toMatchObject({ context: 'prod-cluster', enableServerSideApply: 'true', enableConfigMapMutable: 'true', enableSecretMutable: 'true' });
+  });
+});
+
 describe('the cluster of staging and prod is named, never the current context', () => {
   test('prod without hybrid-serverless:kubeContext is refused before anything is registered', () => {
     registered.length = 0;
