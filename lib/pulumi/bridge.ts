@@ -115,7 +115,27 @@ export function withoutAddressWait(o: Manifest, proxyServiceType: string): Manif
 /** @pulumi/kubernetes' annotation that turns off its readiness wait for one resource. */
 export const SKIP_AWAIT = 'pulumi.com/skipAwait';
 
+/** Annotation on a chart install listing Secrets it needs before it installs: `ns/name (key k), …`. */
+export const REQUIRES_SECRETS = 'hybrid-serverless.io/requires-secrets';
+
+/** The Secrets a chart install says it needs, as `namespace/name` → key. */
+export function requiredSecrets(o: Manifest): { id: string; namespace: string; name: string; key: string }[] {
+  const list = o.metadata.annotations?.[REQUIRES_SECRETS];
+  if (!list) return [];
+  return list.split(',').flatMap((entry) => {
+    const m = /^\s*([a-z0-9-]+)\/([a-z0-9.-]+) \(key ([A-Za-z0-9._-]+)\)\s*$/.exec(entry);
+    return m ? [{ id: `${m[1]}/${m[2]}`, namespace: m[1], name: m[2], key: m[3] }] : [];
+  });
+}
+
 export interface DeployClusterOptions {
+  /**
+   * Values of Secrets that chart installs need before they install (the annotation
+   * `hybrid-serverless.io/requires-secrets`, e.g. `openfaas/openfaas-license`), by
+   * `namespace/name`: each becomes a Secret created after its namespace and before the release.
+   * Secrets not given here must exist already. @default none
+   */
+  readonly secrets?: Readonly<Record<string, pulumi.Input<string>>>;
   /** Kubernetes provider. @default the ambient one (kubeconfig / `kubernetes:context` config) */
   readonly provider?: k8s.Provider;
   /** Parent of the layers. @default none (stack) */
@@ -148,6 +168,18 @@ export function deployCluster(platform: HybridPlatform, options: DeployClusterOp
     const namespaces = objects.filter((o) => o.apiVersion === 'v1' && o.kind === 'Namespace').map((o) => new k8s.core.v1.Namespace(o.metadata.name, o as k8s.core.v1.NamespaceArgs, childOpts));
     const releases = new Map<string, k8s.helm.v3.Release>();
     const afterNamespaces: pulumi.CustomResourceOptions = { ...childOpts, dependsOn: namespaces };
+    // Secrets a release needs before it installs, from the stack's secret config.
+    const secrets = new Map<string, k8s.core.v1.Secret>();
+    const secretsFor = (o: Manifest) =>
+      requiredSecrets(o).flatMap(({ id, namespace, name, key }) => {
+        const value = options.secrets?.[id];
+        if (value === undefined) return [];
+        if (!secrets.has(id)) {
+          const labels = { 'app.kubernetes.io/managed-by': 'hybrid-serverless', 'app.kubernetes.io/part-of': platform.spec.name, 'hybrid-serverless.io/environment': platform.envName };
+          secrets.set(id, new k8s.core.v1.Secret(id, { metadata: { name, namespace, labels }, type: 'Opaque', stringData: { [key]: pulumi.secret(value) } }, afterNamespaces));
+        }
+        return [secrets.get(id)!];
+      });
     // Helm releases in Flux dependsOn order (a release's dependencies are created before it).
     const pending = objects.filter((o) => groupKind(o) === HELM_RELEASE);
     while (pending.length > 0) {
@@ -155,7 +187,7 @@ export function deployCluster(platform: HybridPlatform, options: DeployClusterOp
       if (ready < 0) throw new Error(`HelmRelease dependsOn cycle or missing release among: ${pending.map(objectName).join(', ')}`);
       const r = pending.splice(ready, 1)[0];
       const deps = (r.spec.dependsOn ?? []).map((d: { name: string; namespace?: string }) => releases.get(`${d.namespace ?? r.metadata.namespace}/${d.name}`)!);
-      releases.set(objectName(r), new k8s.helm.v3.Release(objectName(r), helmReleaseArgs(r, repositories), { ...childOpts, dependsOn: [...namespaces, ...deps] }));
+      releases.set(objectName(r), new k8s.helm.v3.Release(objectName(r), helmReleaseArgs(r, repositories), { ...childOpts, dependsOn: [...namespaces, ...deps, ...secretsFor(r)] }));
     }
     // Argo CD installs in sync-wave order: a release depends on every release of a lower wave.
     const wave = (o: Manifest) => Number(o.metadata.annotations?.[SYNC_WAVE] ?? 0);
@@ -165,7 +197,7 @@ export function deployCluster(platform: HybridPlatform, options: DeployClusterOp
       const args = applicationReleaseArgs(a);
       const name = `${args.namespace}/${args.name}`;
       const deps = appReleases.filter((r) => r.wave < wave(a)).map((r) => r.release);
-      appReleases.push({ wave: wave(a), release: new k8s.helm.v3.Release(name, args, { ...childOpts, dependsOn: [...namespaces, ...deps] }) });
+      appReleases.push({ wave: wave(a), release: new k8s.helm.v3.Release(name, args, { ...childOpts, dependsOn: [...namespaces, ...deps, ...secretsFor(a)] }) });
     }
     for (const o of objects) {
       if (o.kind === 'Namespace' || groupKind(o) === HELM_RELEASE || isHelmApplication(o)) continue;

@@ -29,6 +29,12 @@ export interface ProgramConfig {
   readonly deployCloud: boolean;
 }
 
+/**
+ * `hybrid-serverless:openfaasLicense` (set with `pulumi config set --secret`): the OpenFaaS
+ * licence, written to this Secret before the openfaas release installs.
+ */
+export const OPENFAAS_LICENSE_SECRET = 'openfaas/openfaas-license';
+
 /** Environments whose cluster must be named: deploying them into whatever context is current is how accidents happen. */
 export const CONTEXT_REQUIRED: readonly EnvironmentName[] = ['staging', 'prod'];
 
@@ -115,7 +121,8 @@ function buildProgram(defaultSpec: PlatformSpecInput, root: string): Record<stri
       enableConfigMapMutable: true,
       enableSecretMutable: true,
     });
-    const layers = deployCluster(platform, { provider });
+    const license = new pulumi.Config(CONFIG_NAMESPACE).getSecret('openfaasLicense');
+    const layers = deployCluster(platform, { provider, ...(license && { secrets: { [OPENFAAS_LICENSE_SECRET]: license } }) });
     outputs.clusterLayers = Object.keys(layers);
   }
   return { ...outputs, ...(config.deployCloud ? deployCloud(platform, { codeRoot: root }) : {}) };

@@ -22,6 +22,7 @@ import { ENGINE_BIN, ENGINE_BUILT, PulumiProject } from './support/engine';
 
 const ROOT = path.resolve(__dirname, '../..');
 const minimal = parse(fs.readFileSync(path.join(ROOT, 'examples/minimal.platform.yaml'), 'utf8'));
+const LICENCE = 'test-licence-9f3b2c7e';
 const SPECS: [string, any, EnvironmentName[]][] = [
   ['the reference stack', structuredClone(referenceSpec), ['dev', 'staging', 'prod', 'edge']],
   ['examples/minimal.platform.yaml', minimal, ['dev']],
@@ -64,6 +65,7 @@ for (const [label, base, envs] of SPECS) for (const env of envs) {
       for (const [k, v] of Object.entries({ 'hybrid-serverless:environment': env, 'hybrid-serverless:deployCloud': 'false', 'hybrid-serverless:specFile': specFile, 'hybrid-serverless:kubeContext': 'local' })) {
         project.must(['config', 'set', k, v]);
       }
+      project.must(['config', 'set', '--secret', 'hybrid-serverless:openfaasLicense', LICENCE]);
     });
     afterAll(() => {
       cp?.stop();
@@ -80,6 +82,15 @@ for (const [label, base, envs] of SPECS) for (const env of envs) {
       const objects = deployedByPulumi([...objectsByFolder(render(spec)).values()].flat());
       const live = new Set(listOwned(cp, ownedSelector(objects, env)).map(objectId));
       expect(objects.map(objectId).filter((id) => !live.has(id))).toEqual([]);
+    });
+
+    test('the OpenFaaS licence from `pulumi config set --secret` is in the cluster, and nowhere in the state in plaintext', () => {
+      const data = cp.kubectl.run(['get', 'secret', 'openfaas-license', '-n', 'openfaas', '-o', 'jsonpath={.data.license}']);
+      expect(Buffer.from(data.stdout, 'base64').toString()).toBe(LICENCE);
+      const state = project.must(['stack', 'export']).output;
+      expect(state).toContain('openfaas-license');
+      expect(state).not.toContain(LICENCE);
+      expect(state).not.toContain(Buffer.from(LICENCE).toString('base64'));
     });
 
     test('`pulumi preview --expect-no-changes` then passes', () => {

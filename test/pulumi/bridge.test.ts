@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { HelmChartInstall } from '../../lib/k8s/gitops/helm-chart-install';
 import { HybridPlatform } from '../../lib/platform/hybrid-platform';
-import { deployCluster, helmReleaseArgs } from '../../lib/pulumi/bridge';
+import { deployCluster, helmReleaseArgs, REQUIRES_SECRETS, requiredSecrets } from '../../lib/pulumi/bridge';
 import { parseSpec } from '../../lib/spec/parse';
 import type { PlatformSpecInput } from '../../lib/spec/platform';
 import { referenceSpec } from '../../stacks/reference';
@@ -103,5 +103,14 @@ describe('Helm release housekeeping', () => {
     const releases = registered.filter((r) => r.type === 'kubernetes:helm.sh/v3:Release');
     expect(releases.length).toBeGreaterThan(2);
     for (const r of releases) expect(r.inputs).toMatchObject({ maxHistory: 10, waitForJobs: true });
+  });
+});
+
+describe('Secrets a chart install needs', () => {
+  test('the requires-secrets annotation is read as namespace/name and key', () => {
+    expect(requiredSecrets({ apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: 'x', annotations: { [REQUIRES_SECRETS]: 'openfaas/openfaas-license (key license), openfaas/kafka-broker-ca (key ca.crt)' } } })).toEqual([
+      { id: 'openfaas/openfaas-license', namespace: 'openfaas', name: 'openfaas-license', key: 'license' },
+      { id: 'openfaas/kafka-broker-ca', namespace: 'openfaas', name: 'kafka-broker-ca', key: 'ca.crt' },
+    ]);
   });
 });

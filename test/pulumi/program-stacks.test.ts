@@ -82,6 +82,28 @@ describe('the cluster provider', () => {
   });
 });
 
+describe('the OpenFaaS licence from the stack\'s secret config', () => {
+  test('becomes Secret openfaas/openfaas-license (key license) before the openfaas release', async () => {
+    registered.length = 0;
+    pulumi.runtime.setAllConfig({ 'hybrid-serverless:deployCloud': 'false', 'hybrid-serverless:kubeContext': 'prod-cluster', 'hybrid-serverless:openfaasLicense': 'licence-text' }, ['hybrid-serverless:openfaasLicense']);
+    runProgram(referenceSpec, { root: ROOT });
+    await settle();
+    const secret = registered.filter((r) => r.type === 'kubernetes:core/v1:Secret' && r.name === 'openfaas/openfaas-license');
+    expect(secret).toHaveLength(1);
+    expect(secret[0].inputs).toMatchObject({ metadata: { name: 'openfaas-license', namespace: 'openfaas' }, type: 'Opaque' });
+    // the data stays a secret for the engine (Pulumi's secret signature), never plaintext in state
+    expect(secret[0].inputs.stringData).toEqual({ [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value: { license: 'licence-text' } });
+  });
+
+  test('without it nothing is created: the Secret must exist already (as for GitOps)', async () => {
+    registered.length = 0;
+    pulumi.runtime.setAllConfig({ 'hybrid-serverless:deployCloud': 'false', 'hybrid-serverless:kubeContext': 'prod-cluster' });
+    runProgram(referenceSpec, { root: ROOT });
+    await settle();
+    expect(registered.filter((r) => r.name === 'openfaas/openfaas-license')).toEqual([]);
+  });
+});
+
 describe('the cluster of staging and prod is named, never the current context', () => {
   test('prod without hybrid-serverless:kubeContext is refused before anything is registered', () => {
     registered.length = 0;
