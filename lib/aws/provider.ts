@@ -16,14 +16,38 @@ export function defaultTags(e: AwsEnvironment, owner?: { tenant: string; functio
 }
 
 /**
+ * How to authenticate, from the stack's `aws:` config: an explicit provider reads none of it
+ * (only the default provider does), so the keys people set for the default one — a profile,
+ * roles to assume, credential files, static keys — are passed on. Region and account come from
+ * the spec.
+ */
+export function stackCredentials(): Partial<aws.ProviderArgs> {
+  const c = new pulumi.Config('aws');
+  const out: Record<string, unknown> = {};
+  const profile = c.get('profile');
+  if (profile) out.profile = profile;
+  for (const key of ['assumeRoles', 'assumeRoleWithWebIdentity', 'sharedCredentialsFiles', 'sharedConfigFiles'] as const) {
+    const v = c.getObject(key);
+    if (v !== undefined) out[key] = v;
+  }
+  for (const key of ['accessKey', 'secretKey', 'token'] as const) {
+    const v = c.getSecret(key);
+    if (v !== undefined) out[key] = v;
+  }
+  return out as Partial<aws.ProviderArgs>;
+}
+
+/**
  * An explicit AWS provider for the environment's account and region that tags everything it
  * creates, so cost allocation and the budget filter see every resource. `allowedAccountIds`
- * stops a stack from deploying into the wrong account with ambient credentials.
+ * stops a stack from deploying into the wrong account with ambient credentials; credentials
+ * follow the stack's `aws:` config (`stackCredentials`).
  */
 export function environmentProvider(name: string, e: AwsEnvironment, owner?: { tenant: string; function: string }, opts?: pulumi.CustomResourceOptions): aws.Provider {
   return new aws.Provider(
     name,
     {
+      ...stackCredentials(),
       region: e.region as aws.Region,
       allowedAccountIds: [e.accountId],
       defaultTags: { tags: defaultTags(e, owner) },
