@@ -39,9 +39,10 @@ export function stackConfig(root: string, stack: string): Record<string, string>
  * Runs a Pulumi program under `pulumi.runtime.setMocks` — no cloud, no Pulumi CLI — and
  * returns every resource it registers, with its parent, grouped by cluster layer or cloud.
  */
-export async function planProgram(opts: { root: string; stack: EnvironmentName; project?: string; load: () => Record<string, unknown> }): Promise<Plan> {
+export async function planProgram(opts: { root: string; stack: EnvironmentName; project?: string; config?: Record<string, string>; load: () => Record<string, unknown> }): Promise<Plan> {
   const project = opts.project ?? 'hybrid-serverless';
-  const config = stackConfig(opts.root, opts.stack);
+  // the stack's config: given, or read from Pulumi.<stack>.yaml
+  const config = opts.config ?? stackConfig(opts.root, opts.stack);
   const region = config['aws:region'] ?? 'eu-west-1';
   await pulumi.runtime.setMocks(
     {

@@ -11,6 +11,8 @@ import { objectId, type KubeObject } from '../../lib/cluster/kubectl';
 import { HybridPlatform } from '../../lib/platform/hybrid-platform';
 import { renderEnvironment } from '../../lib/platform/synth';
 import type { EnvironmentName } from '../../lib/spec/common';
+import { planProgram } from '../../lib/pulumi/plan';
+import { runProgram } from '../../lib/pulumi/program';
 import { parseSpec } from '../../lib/spec/parse';
 import { referenceSpec } from '../../stacks/reference';
 import { BUILT, ControlPlane } from '../cluster/support/control-plane';
@@ -72,6 +74,24 @@ for (const [label, base, envs] of SPECS) for (const env of envs) {
       repo?.stop();
       project?.remove();
       console.log(`pulumi, ${label}, ${env}: ${timings.join(', ')}`);
+    });
+
+    test('`npm run plan` (offline, mocks) lists what the real preview lists: same types and names', async () => {
+      const preview = project.run(['preview', '--json']);
+      expect({ code: preview.code, tail: preview.code === 0 ? '' : preview.output.slice(-4000) }).toEqual({ code: 0, tail: '' });
+      const json = JSON.parse(preview.output.slice(preview.output.indexOf('{')));
+      // urn:pulumi:<stack>::<project>::<parent types $ type>::<name>
+      const fromUrn = (urn: string) => {
+        const parts = urn.split('::');
+        return `${parts[2].split('$').pop()} ${parts.slice(3).join('::')}`;
+      };
+      const real = new Set<string>((json.steps as { urn: string }[]).map((st) => fromUrn(st.urn)).filter((r) => !r.startsWith('pulumi:pulumi:Stack ')));
+      const config: Record<string, string> = Object.fromEntries(Object.entries({ 'hybrid-serverless:environment': env, 'hybrid-serverless:deployCloud': 'false', 'hybrid-serverless:specFile': specFile, 'hybrid-serverless:kubeContext': 'local', 'hybrid-serverless:openfaasLicense': LICENCE }));
+      const plan = await planProgram({ root: ROOT, stack: env, config, load: () => runProgram(referenceSpec, { root: ROOT }) });
+      const planned = new Set(plan.resources.map((r) => `${r.type} ${r.name}`).filter((r) => !r.startsWith('pulumi:pulumi:Stack ')));
+      expect(real.size).toBeGreaterThan(20);
+      expect([...planned].filter((r) => !real.has(r)).sort()).toEqual([]);
+      expect([...real].filter((r) => !planned.has(r)).sort()).toEqual([]);
     });
 
     test('the first `pulumi up` (with its preview) succeeds on an empty cluster', () => {
