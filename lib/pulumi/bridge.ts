@@ -112,6 +112,22 @@ export function withoutAddressWait(o: Manifest, proxyServiceType: string): Manif
   return { ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, [SKIP_AWAIT]: 'true' } } };
 }
 
+/**
+ * Operator custom resources whose readiness the next layer needs: the Knative Operator installs
+ * Serving's and Eventing's CRDs and webhooks only when it reconciles these, and the apps layer's
+ * Services, Brokers and Triggers need both. Flux waits for them through the Kustomization's
+ * health checks; on the Pulumi path the provider waits for their Ready condition.
+ */
+export const READINESS_GATES: ReadonlySet<string> = new Set(['operator.knative.dev/KnativeServing', 'operator.knative.dev/KnativeEventing']);
+
+/** @pulumi/kubernetes' annotation: wait until the object meets a condition (kubectl wait syntax). */
+export const WAIT_FOR = 'pulumi.com/waitFor';
+
+export function withReadinessWait(o: Manifest): Manifest {
+  if (!READINESS_GATES.has(groupKind(o))) return o;
+  return { ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, [WAIT_FOR]: 'condition=Ready' } } };
+}
+
 /** @pulumi/kubernetes' annotation that turns off its readiness wait for one resource. */
 export const SKIP_AWAIT = 'pulumi.com/skipAwait';
 
@@ -204,7 +220,7 @@ export function deployCluster(platform: HybridPlatform, options: DeployClusterOp
       // Built-in kinds get their typed class (and type token); custom resources the generic one.
       const Cls = builtInClass(o.apiVersion, o.kind);
       if (Cls) new Cls(objectName(o), withoutAddressWait(o, platform.env.proxyServiceType), afterNamespaces);
-      else new k8s.apiextensions.CustomResource(objectName(o), o as unknown as k8s.apiextensions.CustomResourceArgs, afterNamespaces);
+      else new k8s.apiextensions.CustomResource(objectName(o), withReadinessWait(o) as unknown as k8s.apiextensions.CustomResourceArgs, afterNamespaces);
     }
     component.done();
     layers[layer] = component;

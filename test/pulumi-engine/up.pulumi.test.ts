@@ -21,6 +21,7 @@ import { listOwned, objectsByFolder, ownedSelector } from '../cluster/support/en
 import { UPSTREAM } from '../support/upstream';
 import { ChartRepository, chartsOf } from './support/chart-repo';
 import { ENGINE_BIN, ENGINE_BUILT, PulumiProject } from './support/engine';
+import { StandInOperator } from './support/stand-in-operator';
 
 const ROOT = path.resolve(__dirname, '../..');
 const minimal = parse(fs.readFileSync(path.join(ROOT, 'examples/minimal.platform.yaml'), 'utf8'));
@@ -50,6 +51,7 @@ for (const [label, base, envs] of SPECS) for (const env of envs) {
   describeEngine(`pulumi up of ${label}, environment ${env}, cluster side, on the real control plane`, () => {
     let cp: ControlPlane;
     let repo: ChartRepository;
+    let operator: StandInOperator;
     let project: PulumiProject;
     let specFile: string;
     const timings: string[] = [];
@@ -58,6 +60,7 @@ for (const [label, base, envs] of SPECS) for (const env of envs) {
 
     beforeAll(async () => {
       cp = ControlPlane.start();
+      operator = StandInOperator.start(cp.kubectl.binary, cp.kubeconfig);
       repo = await ChartRepository.start(chartsOf([...objectsByFolder(render(base)).values()].flat()));
       // this control plane has no load balancers, like kind: the gateway proxy is a NodePort
       const spec = { ...base, charts: { mirror: { url: repo.url } }, environments: { ...base.environments, [env]: { ...base.environments[env], gateway: { proxyServiceType: 'NodePort' } } } };
@@ -70,6 +73,7 @@ for (const [label, base, envs] of SPECS) for (const env of envs) {
       project.must(['config', 'set', '--secret', 'hybrid-serverless:openfaasLicense', LICENCE]);
     });
     afterAll(() => {
+      operator?.stop();
       cp?.stop();
       repo?.stop();
       project?.remove();
@@ -102,6 +106,12 @@ for (const [label, base, envs] of SPECS) for (const env of envs) {
       const objects = deployedByPulumi([...objectsByFolder(render(spec)).values()].flat());
       const live = new Set(listOwned(cp, ownedSelector(objects, env)).map(objectId));
       expect(objects.map(objectId).filter((id) => !live.has(id))).toEqual([]);
+      // the apps layer came after the Knative Operator reported Serving Ready
+      const serving = cp.kubectl.json(['get', 'knativeservings.operator.knative.dev', '-A']).items[0];
+      const readyAt = Date.parse(serving.status.conditions.find((c: any) => c.type === 'Ready').lastTransitionTime);
+      const services = cp.kubectl.json(['get', 'services.serving.knative.dev', '-A']).items as KubeObject[];
+      expect(services.length).toBeGreaterThan(0);
+      expect(services.filter((k) => Date.parse(String(k.metadata.creationTimestamp)) < readyAt).map(objectId)).toEqual([]);
     });
 
     test('the OpenFaaS licence from `pulumi config set --secret` is in the cluster, and nowhere in the state in plaintext', () => {

@@ -1,5 +1,5 @@
 import { HybridPlatform } from '../../lib/platform/hybrid-platform';
-import { deployCluster, SKIP_AWAIT } from '../../lib/pulumi/bridge';
+import { deployCluster, SKIP_AWAIT, WAIT_FOR } from '../../lib/pulumi/bridge';
 import { parseSpec } from '../../lib/spec/parse';
 import { referenceSpec } from '../../stacks/reference';
 import { recordPulumiResources } from '../support/pulumi-mocks';
@@ -44,5 +44,20 @@ describe('clusters without load balancers', () => {
     const spec = withoutLoadBalancers();
     spec.environments.dev.gateway.proxyServiceType = 'Ingress';
     expect(() => parseSpec(spec)).toThrow(/environments\.dev\.gateway\.proxyServiceType: .*"LoadBalancer".*"NodePort".*"ClusterIP".*\(got "Ingress"\)/);
+  });
+});
+
+describe('readiness before the apps layer', () => {
+  test("KnativeServing and KnativeEventing are waited for until Ready (the apps layer needs the CRDs and webhooks the operator installs then)", async () => {
+    registered.length = 0;
+    deployCluster(new HybridPlatform(parseSpec(referenceSpec), 'prod'));
+    await settle();
+    const gates = registered.filter((r) => r.type.startsWith('kubernetes:operator.knative.dev/'));
+    expect(gates.map((r) => r.type).sort()).toEqual(['kubernetes:operator.knative.dev/v1beta1:KnativeEventing', 'kubernetes:operator.knative.dev/v1beta1:KnativeServing']);
+    for (const g of gates) expect(g.inputs.metadata.annotations[WAIT_FOR]).toBe('condition=Ready');
+    // other custom resources are not held up
+    const others = registered.filter((r) => r.type.startsWith('kubernetes:kafka.strimzi.io/'));
+    expect(others.length).toBeGreaterThan(0);
+    for (const o of others) expect(o.inputs.metadata.annotations?.[WAIT_FOR]).toBeUndefined();
   });
 });
