@@ -1,15 +1,8 @@
 /**
- * Writes the JSON Schema of the platform spec (what users write in YAML/JSON), for editor
- * completion and validation: `# yaml-language-server: $schema=./platform.schema.json`.
- * Cross-field rules (unique names, references, profile-dependent limits) are checked by
- * parseSpec only.
- *
- *   npm run schema            (writes platform.schema.json)
+ * `hybrid-serverless schema` under its former entry point (kept for scripts that call it):
+ * same options, same output. See `npx ts-node bin/hybrid-serverless.ts schema --help`.
  */
-import * as fs from 'fs';
-import * as path from 'path';
-import { platformJsonSchema } from '../lib/spec/json-schema';
+import { run } from '../lib/cli/main';
+import { REPO_CLI } from './hybrid-serverless';
 
-const out = path.resolve(__dirname, '..', 'platform.schema.json');
-fs.writeFileSync(out, `${JSON.stringify(platformJsonSchema(), null, 2)}\n`);
-console.log(`wrote ${path.relative(process.cwd(), out)}`);
+run(['schema', ...process.argv.slice(2)], REPO_CLI);

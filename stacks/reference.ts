@@ -11,7 +11,7 @@ import type { PlatformSpecInput } from '../lib/spec/platform';
 export const referenceSpec: PlatformSpecInput = {
   name: 'acme',
   aws: { region: 'eu-west-1', accountId: '123456789012', oidcProvider: 'oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE' },
-  gitops: { path: './dist', sourceRef: { kind: 'GitRepository', name: 'flux-system', namespace: 'flux-system' } },
+  gitops: { sourceRef: { kind: 'GitRepository', name: 'flux-system', namespace: 'flux-system' } },
   environments: {
     dev: { domain: 'dev.acme.example' },
     staging: { domain: 'staging.acme.example' },

@@ -131,14 +131,111 @@ export function renderEnvironment(platform: HybridPlatform): EnvironmentOutput {
 }
 
 /**
- * Writes environments into `outdir/<env>/…` atomically: everything is rendered in memory
- * first, written into a sibling temporary folder, then swapped in. A failure at any point
- * leaves the previous output untouched. With `only` (some environments), just those
- * `<env>/` folders are replaced and the others stay as they are; otherwise the whole
- * folder is replaced, so environments no longer in the spec disappear.
+ * The file that marks a folder as written by this toolkit. It lists the environment folders
+ * synthesis wrote there; those are the only entries a later synthesis replaces or removes.
  */
-export function writeOutputs(outdir: string, outputs: readonly EnvironmentOutput[], options: { only?: boolean } = {}): void {
+export const OUTPUT_MARKER = '.hybrid-serverless-output';
+
+const MARKER_HEADER = '# Written by hybrid-serverless: synthesis replaces the environment folders listed below\n# (and removes those no longer in the spec); it never touches anything else in this folder.\n';
+
+export interface WriteOptions {
+  /**
+   * Replace only the given environments' folders and keep the other environments' ones (a
+   * synthesis of some environments). Otherwise environment folders that synthesis wrote
+   * earlier but that are not in `outputs` are removed. @default false
+   */
+  readonly only?: boolean;
+  /**
+   * Write into a folder that is not empty although this toolkit did not write it (no
+   * OUTPUT_MARKER), e.g. the root of a GitOps repository: only the environment folders
+   * are replaced there, everything else (`.git` included) stays. @default false (refused)
+   */
+  readonly force?: boolean;
+}
+
+/** The environment folders a marker lists. */
+function readMarker(file: string): string[] {
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
+}
+
+function markerText(envs: Iterable<string>): string {
+  return MARKER_HEADER + [...new Set(envs)].sort().map((e) => `${e}\n`).join('');
+}
+
+/**
+ * Output written before the marker existed: every entry an environment folder holding a
+ * layer folder with its kustomization.yaml. Adopted as ours, so upgrading needs no --force.
+ */
+function legacyEnvironments(target: string, entries: readonly string[]): string[] | undefined {
+  const ours = entries.every((e) => {
+    const dir = path.join(target, e);
+    return fs.statSync(dir).isDirectory() && fs.existsSync(path.join(dir, LAYERS[0], 'kustomization.yaml'));
+  });
+  return entries.length > 0 && ours ? [...entries] : undefined;
+}
+
+/**
+ * What is in `target` and whose it is: `owned` lists the environment folders this toolkit
+ * wrote there; `foreign` everything else. Throws a SpecError for a folder that holds things
+ * the toolkit did not write, unless `force`.
+ */
+function inspectTarget(target: string, outdir: string, force: boolean): { exists: boolean; owned: string[]; foreign: string[] } {
+  if (!fs.existsSync(target)) return { exists: false, owned: [], foreign: [] };
+  if (!fs.statSync(target).isDirectory()) {
+    throw new SpecError([{ path: 'out', value: outdir, message: 'is a file, not a folder; choose a folder for the output' }], 'Cannot write the output');
+  }
+  const entries = fs.readdirSync(target).sort();
+  const marker = path.join(target, OUTPUT_MARKER);
+  const listed = fs.existsSync(marker) ? readMarker(marker) : legacyEnvironments(target, entries);
+  if (listed) {
+    const owned = entries.filter((e) => listed.includes(e));
+    return { exists: true, owned, foreign: entries.filter((e) => e !== OUTPUT_MARKER && !owned.includes(e)) };
+  }
+  if (entries.length > 0 && !force) {
+    const shown = entries.slice(0, 5).join(', ') + (entries.length > 5 ? `, … (${entries.length} entries)` : '');
+    throw new SpecError(
+      [
+        {
+          path: 'out',
+          value: outdir,
+          message: `is not empty and was not written by hybrid-serverless (no ${OUTPUT_MARKER}; it holds ${shown}); nothing was changed. Choose an empty or new folder, or force it (CLI: --force): then only the environment folders are written into it and everything else stays`,
+        },
+      ],
+      'Cannot write the output',
+    );
+  }
+  return { exists: true, owned: [], foreign: entries };
+}
+
+/**
+ * Throws the SpecError writeOutputs would throw for `outdir` (a file, or a non-empty folder
+ * this toolkit did not write without `force`), so a caller can refuse before rendering.
+ */
+export function checkOutputFolder(outdir: string, options: { force?: boolean; label?: string } = {}): void {
+  inspectTarget(path.resolve(outdir), options.label ?? outdir, options.force ?? false);
+}
+
+/**
+ * Writes environments into `outdir/<env>/…` atomically: everything is rendered in memory
+ * first and written into a sibling temporary folder, then swapped in; a failure at any
+ * point leaves the previous output untouched. `outdir` gets an OUTPUT_MARKER listing the
+ * environment folders; only those are ever replaced or removed. A folder that is not empty
+ * and has no marker is refused (SpecError) unless `force`, and even then only the
+ * environment folders are written into it.
+ *
+ * When `outdir` holds nothing but the toolkit's output, the whole folder is swapped at once.
+ * When it holds other files too, each environment folder is swapped on its own.
+ */
+export function writeOutputs(outdir: string, outputs: readonly EnvironmentOutput[], options: WriteOptions = {}): void {
   const target = path.resolve(outdir);
+  const before = inspectTarget(target, outdir, options.force ?? false);
+  const written = outputs.map((o) => o.env);
+  const kept = options.only ? before.owned.filter((e) => !written.includes(e)) : [];
+  const envs = [...written, ...kept];
   const parent = path.dirname(target);
   fs.mkdirSync(parent, { recursive: true });
   const tmp = fs.mkdtempSync(path.join(parent, `.${path.basename(target)}-new-`));
@@ -150,12 +247,16 @@ export function writeOutputs(outdir: string, outputs: readonly EnvironmentOutput
         fs.writeFileSync(file, content);
       }
     }
-    if (options.only && fs.existsSync(target)) {
-      for (const out of outputs) swap(path.join(tmp, out.env), path.join(target, out.env));
-      fs.rmSync(tmp, { recursive: true, force: true });
-    } else {
+    fs.writeFileSync(path.join(tmp, OUTPUT_MARKER), markerText(envs));
+    if (!before.exists || (before.foreign.length === 0 && kept.length === 0)) {
       swap(tmp, target);
+      return;
     }
+    // Other files live beside the output (or some environments stay): replace folder by folder.
+    for (const env of written) swap(path.join(tmp, env), path.join(target, env));
+    if (!options.only) for (const env of before.owned.filter((e) => !written.includes(e))) fs.rmSync(path.join(target, env), { recursive: true, force: true });
+    fs.renameSync(path.join(tmp, OUTPUT_MARKER), path.join(target, OUTPUT_MARKER));
+    fs.rmSync(tmp, { recursive: true, force: true });
   } catch (e) {
     fs.rmSync(tmp, { recursive: true, force: true });
     throw e;

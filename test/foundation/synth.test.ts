@@ -125,9 +125,9 @@ describe('the synth command', () => {
     expect(fs.existsSync(out)).toBe(false);
   });
 
-  test('an unknown argument is an error, not a silent default', () => {
+  test('an unknown argument is a usage error (exit code 2), not a silent default', () => {
     const r = run(['--environment', 'prod']);
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(2);
     expect(r.stderr).toContain('unknown argument; valid: --spec, --env, --out');
   });
 });
