@@ -5,14 +5,12 @@ import type { AwsEnvironment } from './context';
 /** Cost-allocation tag keys on every AWS resource; the budget filters on `platform` and `env`. */
 export const TAG_KEYS = { platform: 'platform', env: 'env', tenant: 'tenant', function: 'function' } as const;
 
-/** The default tags of an environment, plus tenant and function for a function's resources. */
-export function defaultTags(e: AwsEnvironment, owner?: { tenant: string; function: string }): Record<string, string> {
-  return {
-    [TAG_KEYS.platform]: e.platform,
-    [TAG_KEYS.env]: e.env,
-    ...(owner && { [TAG_KEYS.tenant]: owner.tenant, [TAG_KEYS.function]: owner.function }),
-    'managed-by': 'hybrid-serverless',
-  };
+/**
+ * The default tags of an environment's provider. A function's resources add `tenant` and
+ * `function` as resource tags (one provider serves the whole environment).
+ */
+export function defaultTags(e: AwsEnvironment): Record<string, string> {
+  return { [TAG_KEYS.platform]: e.platform, [TAG_KEYS.env]: e.env, 'managed-by': 'hybrid-serverless' };
 }
 
 /**
@@ -43,14 +41,14 @@ export function stackCredentials(): Partial<aws.ProviderArgs> {
  * stops a stack from deploying into the wrong account with ambient credentials; credentials
  * follow the stack's `aws:` config (`stackCredentials`).
  */
-export function environmentProvider(name: string, e: AwsEnvironment, owner?: { tenant: string; function: string }, opts?: pulumi.CustomResourceOptions): aws.Provider {
+export function environmentProvider(name: string, e: AwsEnvironment, opts?: pulumi.CustomResourceOptions): aws.Provider {
   return new aws.Provider(
     name,
     {
       ...stackCredentials(),
       region: e.region as aws.Region,
       allowedAccountIds: [e.accountId],
-      defaultTags: { tags: defaultTags(e, owner) },
+      defaultTags: { tags: defaultTags(e) },
     },
     opts,
   );

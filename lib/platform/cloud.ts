@@ -1,3 +1,5 @@
+import * as awsSdk from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
 import { BudgetAlarm } from '../aws/budgets/budget-alarm';
 import { LambdaAlarms } from '../aws/cloudwatch/lambda-alarms';
 import type { AwsEnvironment } from '../aws/context';
@@ -10,8 +12,17 @@ import { KONG_SERVICE_ACCOUNT } from '../k8s/kong/kong-install';
 import { naming } from '../spec/naming';
 import type { HybridPlatform } from './hybrid-platform';
 
-/** What the cloud side exports from the Pulumi program (function ARNs, topic ARN, budget name…). */
+/** What the cloud side exports from the Pulumi program (function ARNs, topic ARN, budget name…): resource outputs. */
 export type CloudOutputs = Record<string, unknown>;
+
+/**
+ * The SSM parameter that says which stack owns an environment's cloud side. Every AWS
+ * resource of the environment waits for it, and SSM refuses to create a parameter that
+ * exists: a second stack deploying the same environment into the same account stops at this
+ * first resource (ParameterAlreadyExists), before it could take over roles, queues or a
+ * bucket's notification configuration. Deleted with the stack.
+ */
+export const ownerParameterName = (platform: string, env: string): string => `/hybrid-serverless/${platform}/${env}/cloud-owner`;
 
 export interface DeployCloudOptions {
   /** Root that functions' `code.path` is relative to. @default process.cwd() */
@@ -28,9 +39,17 @@ export function deployCloud(platform: HybridPlatform, options: DeployCloudOption
   const aws: AwsEnvironment = { platform: spec.name, env: env.name, region: env.aws.region, accountId: env.aws.accountId };
   const prefix = naming.envPrefix(spec.name, env.name);
   // Environment-wide resources (topic, budget, Kong role, bucket notifications) carry platform/env tags.
+  // One provider (one plugin process) for the whole environment; functions add their own tags.
   const provider = environmentProvider(`${prefix}-aws`, aws);
+  const owner = `${pulumi.getProject()}/${pulumi.getStack()}`;
+  const lock = new awsSdk.ssm.Parameter(
+    `${prefix}-cloud-owner`,
+    { name: ownerParameterName(spec.name, env.name), type: 'String', value: owner, description: `The Pulumi stack that deploys the cloud side of ${spec.name}/${env.name}; a second stack for this environment stops here` },
+    { provider },
+  );
+  const guarded = { provider, dependsOn: [lock] };
 
-  const budget = new BudgetAlarm(`${prefix}-budget`, { environment: aws, budget: env.budget, provider }, { provider });
+  const budget = new BudgetAlarm(`${prefix}-budget`, { environment: aws, budget: env.budget, provider }, guarded);
 
   const functions = platform.functionsFor('lambda').map((fn) => {
     const index = spec.functions.indexOf(fn);
@@ -41,7 +60,8 @@ export function deployCloud(platform: HybridPlatform, options: DeployCloudOption
       msk: spec.kafka?.msk,
       codeRoot: options.codeRoot,
       specPath: `functions[${index}]`,
-    });
+      provider,
+    }, guarded);
     new LambdaAlarms(
       `${prefix}-${fn.name}-alarms`,
       {
@@ -52,7 +72,7 @@ export function deployCloud(platform: HybridPlatform, options: DeployCloudOption
         topicArn: budget.topicArn,
         provider,
       },
-      { provider, dependsOn: [budget] },
+      { provider, dependsOn: [lock, budget] },
     );
     return { fn, lambda };
   });
@@ -61,7 +81,7 @@ export function deployCloud(platform: HybridPlatform, options: DeployCloudOption
   const byBucket = new Map<string, S3NotificationTarget[]>();
   for (const { lambda } of functions) for (const n of lambda.s3Notifications) byBucket.set(n.bucket, [...(byBucket.get(n.bucket) ?? []), n]);
   for (const [bucket, targets] of [...byBucket.entries()].sort(([x], [y]) => x.localeCompare(y))) {
-    new BucketNotifications(`${prefix}-s3-${bucket}`, { bucket, targets, provider }, { provider });
+    new BucketNotifications(`${prefix}-s3-${bucket}`, { bucket, targets, provider }, guarded);
   }
 
   const lambdaNames = new Set(functions.map(({ fn }) => fn.name));
@@ -71,20 +91,23 @@ export function deployCloud(platform: HybridPlatform, options: DeployCloudOption
     kongRole = new KongInvokeRole(
       `${prefix}-kong-invoke`,
       { environment: aws, oidcProvider: env.aws.oidcProvider, serviceAccount: { namespace: SYSTEM_NAMESPACES.kong, name: KONG_SERVICE_ACCOUNT }, functions: routed, provider },
-      { provider },
+      guarded,
     );
   }
 
+  // Outputs come from the resources (known once AWS created them), not from the names the
+  // toolkit computed: a stack output never claims something that does not exist.
   const byName = <T>(pick: (l: LambdaFunction) => T) => Object.fromEntries(functions.map(({ fn, lambda }) => [fn.name, pick(lambda)]));
   return {
-    lambdaFunctionArns: byName((l) => l.functionArn),
-    lambdaAliasArns: byName((l) => l.aliasArn),
-    lambdaRoleArns: byName((l) => l.roleArn),
-    lambdaDeadLetterQueues: byName((l) => l.deadLetterQueueNames),
+    lambdaFunctionArns: byName((l) => l.function.arn),
+    lambdaAliasArns: byName((l) => l.alias.arn),
+    lambdaRoleArns: byName((l) => l.role.arn),
+    lambdaDeadLetterQueues: byName((l) => l.deadLetterQueues.map((q) => q.name)),
     lambdaFunctionUrls: Object.fromEntries(functions.flatMap(({ fn, lambda }) => (lambda.functionUrl ? [[fn.name, lambda.functionUrl.functionUrl]] : []))),
-    s3EventTopicArns: Object.fromEntries(functions.flatMap(({ lambda }) => Object.keys(lambda.topics).map((t) => [t, `arn:aws:sns:${aws.region}:${aws.accountId}:${t}`]))),
-    alertTopicArn: budget.topicArn,
-    budgetName: budget.budgetName,
-    ...(kongRole && { kongInvokeRoleArn: kongRole.roleArn }),
+    s3EventTopicArns: Object.fromEntries(functions.flatMap(({ lambda }) => Object.entries(lambda.topics).map(([t, topic]) => [t, topic.arn]))),
+    alertTopicArn: budget.topic.arn,
+    budgetName: budget.budget.name,
+    cloudOwner: lock.value,
+    ...(kongRole && { kongInvokeRoleArn: kongRole.role.arn }),
   };
 }

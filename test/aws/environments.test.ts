@@ -1,5 +1,5 @@
 /** The same spec gives every environment its own cloud side, sized by its profile. */
-import { installMocks, ofType, settle } from './support';
+import { installMocks, ofType, settle, valueOf } from './support';
 
 installMocks('all');
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -33,10 +33,10 @@ test('names never collide between environments sharing an account', () => {
   }
 });
 
-test('the same code gives the same package hash in every environment', () => {
+test('the same code gives the same package hash in every environment', async () => {
   const hashes = new Set(ofType('aws:lambda/function:Function').map((r) => r.inputs.sourceCodeHash));
   expect(hashes.size).toBe(1);
-  expect(Object.values(outputs).map((o) => o.budgetName)).toEqual(['acme-dev-monthly', 'acme-staging-monthly', 'acme-prod-monthly', 'acme-edge-monthly']);
+  expect(await Promise.all(Object.values(outputs).map((o) => valueOf(o.budgetName as string)))).toEqual(['acme-dev-monthly', 'acme-staging-monthly', 'acme-prod-monthly', 'acme-edge-monthly']);
 });
 
 test('each environment gets its own bucket from "acme-{env}-media-uploads": notifications, grants and the function’s variable', () => {

@@ -2,7 +2,8 @@
  * The cloud side of the reference stack (seed 000's S3 → SNS → thumbnail Lambda, routed by
  * Kong), as `pulumi up` would register it for prod, under Pulumi mocks.
  */
-import { installMocks, one, ofType, providerTags, recorded, settle, type Recorded } from './support';
+import * as pulumi from '@pulumi/pulumi';
+import { installMocks, one, ofType, providerTags, recorded, settle, valueOf, type Recorded } from './support';
 
 installMocks('prod');
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -171,7 +172,8 @@ describe('Kong IRSA role', () => {
   test('its ARN is the one the Kong install (cluster side, same platform) annotates its service account with', () => {
     const objects = platform.app.charts.flatMap((c) => c.toJson());
     const kong = objects.find((o) => o.kind === 'HelmRelease' && o.metadata.name === 'kong');
-    expect(kong.spec.values.deployment.serviceAccount).toMatchObject({ name: 'kong', annotations: { 'eks.amazonaws.com/role-arn': outputs.kongInvokeRoleArn } });
+    expect(kong.spec.values.deployment.serviceAccount).toMatchObject({ name: 'kong', annotations: { 'eks.amazonaws.com/role-arn': `arn:aws:iam::${ACCOUNT}:role/acme-prod-kong-invoke` } });
+    expect(one('aws:iam/role:Role', (r) => r.name === 'acme-prod-kong-invoke-role').inputs.name).toBe('acme-prod-kong-invoke');
   });
 });
 
@@ -193,26 +195,38 @@ describe('every IAM document of the environment', () => {
 });
 
 describe('tags and outputs', () => {
-  test('every AWS resource has an explicit provider; function resources carry tenant and function tags', () => {
+  test('one AWS provider for the environment (one plugin process, not one per function); function resources add tenant and function tags', () => {
     for (const r of awsResources()) expect(r.provider).toBeDefined();
-    expect(providerTags(one('aws:lambda/function:Function'))).toEqual({ platform: 'acme', env: 'prod', tenant: 'media', function: 'thumbnail', 'managed-by': 'hybrid-serverless' });
-    expect(providerTags(one('aws:budgets/budget:Budget'))).toEqual({ platform: 'acme', env: 'prod', 'managed-by': 'hybrid-serverless' });
-    const p = one('pulumi:providers:aws', (x) => x.name === 'acme-prod-aws').inputs;
+    expect(ofType('pulumi:providers:aws').map((p) => p.name)).toEqual(['acme-prod-aws']);
+    const p = one('pulumi:providers:aws').inputs;
     expect(p.region).toBe(REGION);
     expect(JSON.parse(p.allowedAccountIds)).toEqual([ACCOUNT]);
+    const effective = (r: Recorded) => ({ ...providerTags(r), ...r.inputs.tags });
+    const owned = { platform: 'acme', env: 'prod', tenant: 'media', function: 'thumbnail', 'managed-by': 'hybrid-serverless' };
+    for (const type of ['aws:lambda/function:Function', 'aws:iam/role:Role', 'aws:cloudwatch/logGroup:LogGroup', 'aws:sqs/queue:Queue', 'aws:sns/topic:Topic']) {
+      for (const r of ofType(type, (x) => x.name.startsWith(`${FN}-`))) expect([type, r.name, effective(r)]).toEqual([type, r.name, owned]);
+    }
+    expect(effective(one('aws:budgets/budget:Budget'))).toEqual({ platform: 'acme', env: 'prod', 'managed-by': 'hybrid-serverless' });
   });
 
-  test('the program exports function, alias and role ARNs, the alert topic and the budget name', () => {
-    expect(outputs).toEqual({
-      lambdaFunctionArns: { thumbnail: FN_ARN },
-      lambdaAliasArns: { thumbnail: `${FN_ARN}:live` },
-      lambdaRoleArns: { thumbnail: `arn:aws:iam::${ACCOUNT}:role/${FN}-exec` },
+  test('the outputs are the resources\' outputs (what AWS reports once they exist), not names computed beforehand', async () => {
+    const resolved = await valueOf(pulumi.output(outputs));
+    // The mocks answer each resource's arn as `arn:mock:<type>:<name>`: an output equal to it came from the resource.
+    const mock = (type: string, name: string) => `arn:mock:${type}:${name}`;
+    expect(resolved).toEqual({
+      lambdaFunctionArns: { thumbnail: mock('aws:lambda/function:Function', FN) },
+      lambdaAliasArns: { thumbnail: mock('aws:lambda/alias:Alias', 'live') },
+      lambdaRoleArns: { thumbnail: mock('aws:iam/role:Role', `${FN}-exec`) },
       lambdaDeadLetterQueues: { thumbnail: [`${FN}-dlq`] },
       lambdaFunctionUrls: {},
-      s3EventTopicArns: { [`${FN}-s3-1`]: TOPIC_ARN },
-      alertTopicArn: ALERTS_ARN,
+      s3EventTopicArns: { [`${FN}-s3-1`]: mock('aws:sns/topic:Topic', `${FN}-s3-1`) },
+      alertTopicArn: mock('aws:sns/topic:Topic', 'acme-prod-alerts'),
       budgetName: 'acme-prod-monthly',
-      kongInvokeRoleArn: `arn:aws:iam::${ACCOUNT}:role/acme-prod-kong-invoke`,
+      cloudOwner: 'hybrid-serverless/prod',
+      kongInvokeRoleArn: mock('aws:iam/role:Role', 'acme-prod-kong-invoke'),
     });
+    // …and the ARNs the toolkit computes up front (for the cluster side and policies) name the same things.
+    expect(FN_ARN).toBe(`arn:aws:lambda:${REGION}:${ACCOUNT}:function:${one('aws:lambda/function:Function').inputs.name}`);
+    expect(ALERTS_ARN.endsWith(`:${one('aws:sns/topic:Topic', (r) => r.name === 'acme-prod-budget-topic').inputs.name}`)).toBe(true);
   });
 });

@@ -6,6 +6,7 @@ import { MAX_BUDGET_THRESHOLDS } from '../../spec/rules/lambda';
 import { arns, type AwsEnvironment } from '../context';
 import { policyDocument, policyJson } from '../iam/policy';
 import { TAG_KEYS } from '../provider';
+import { childOptions } from '../options';
 
 export interface BudgetAlarmArgs {
   readonly environment: AwsEnvironment;
@@ -50,7 +51,7 @@ export class BudgetAlarm extends pulumi.ComponentResource {
     this.topicName = `${prefix}-alerts`;
     this.topicArn = a.sns(this.topicName);
     this.budgetName = `${prefix}-monthly`;
-    const o = { parent: this, ...(args.provider && { provider: args.provider }) };
+    const o = childOptions(this, args.provider, opts);
 
     this.topic = new aws.sns.Topic(`${name}-topic`, { name: this.topicName, displayName: `${prefix} budget and alarms` }, o);
     const topicPolicy = new aws.sns.TopicPolicy(

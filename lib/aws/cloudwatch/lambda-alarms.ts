@@ -1,6 +1,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { fail } from '../../spec/errors';
+import { childOptions } from '../options';
 
 /** Evaluation period of every alarm (seconds). */
 const PERIOD = 300;
@@ -33,7 +34,7 @@ export class LambdaAlarms extends pulumi.ComponentResource {
     super('hybrid-serverless:aws:LambdaAlarms', name, {}, opts);
     if (!(args.errorRatioPercent > 0 && args.errorRatioPercent <= 100)) fail('slo.errorRatioPercent', args.errorRatioPercent, 'must be a percentage above 0 and at most 100');
     if (!(args.timeoutSeconds >= 1)) fail('timeoutSeconds', args.timeoutSeconds, 'must be at least 1 second');
-    const o = { parent: this, ...(args.provider && { provider: args.provider }) };
+    const o = childOptions(this, args.provider, opts);
     const fn = args.functionName;
     const common = {
       alarmActions: [args.topicArn],

@@ -5,6 +5,7 @@ import { naming } from '../../spec/naming';
 import { lambdaNames } from '../../spec/targets/lambda';
 import { arns, type AwsEnvironment } from '../context';
 import { policyDocument, policyJson, type PolicyStatement } from './policy';
+import { childOptions } from '../options';
 
 export interface KongInvokeRoleArgs {
   readonly environment: AwsEnvironment;
@@ -58,7 +59,7 @@ export class KongInvokeRole extends pulumi.ComponentResource {
     const functions = [...new Set(args.functions)].sort();
     // Alias ARNs only: the unqualified ARN is what would let a caller invoke $LATEST.
     this.statements = [{ Sid: 'InvokeRoutedFunctions', Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: functions.map((f) => a.lambda(f, lambdaNames(f).alias)) }];
-    const o = { parent: this, ...(args.provider && { provider: args.provider }) };
+    const o = childOptions(this, args.provider, opts);
     this.role = new aws.iam.Role(`${name}-role`, { name: this.roleName, assumeRolePolicy: policyJson(this.trustPolicy), description: 'Kong (IRSA) invoking the routed Lambda functions' }, o);
     new aws.iam.RolePolicy(`${name}-policy`, { name: 'least-privilege', role: this.role.id, policy: policyJson(policyDocument(this.statements)) }, o);
     this.registerOutputs({ roleArn: this.roleArn });

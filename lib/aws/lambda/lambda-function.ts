@@ -21,7 +21,8 @@ import {
 } from '../../spec/targets/lambda';
 import { arns, type Arns, type AwsEnvironment } from '../context';
 import { policyDocument, policyJson, serviceTrustPolicy, type PolicyStatement } from '../iam/policy';
-import { environmentProvider } from '../provider';
+import { childOptions } from '../options';
+import { environmentProvider, TAG_KEYS } from '../provider';
 import { bundleCode, writeBundle } from './code-bundle';
 import { LAMBDA_BLOCKED_RUNTIMES } from '../../spec/targets/lambda';
 
@@ -44,7 +45,12 @@ export interface LambdaFunctionArgs {
   readonly msk?: { readonly clusterArn: string };
   /** Root that `code.path` is relative to. @default process.cwd() */
   readonly codeRoot?: string;
-  /** Provider for the function's resources. @default one for the environment, tagged with tenant and function */
+  /**
+   * Provider for the function's resources: pass the environment's (one provider process per
+   * environment, not per function). The function's taggable resources carry `tenant` and
+   * `function` tags of their own on top of the provider's default tags.
+   * @default a provider of its own for the environment (for a function deployed alone)
+   */
   readonly provider?: aws.Provider;
   /** Where the function sits in the spec, for error messages. @default `functions[<name>]` */
   readonly specPath?: string;
@@ -112,6 +118,8 @@ export class LambdaFunction extends pulumi.ComponentResource {
   readonly functionArn: string;
   readonly aliasArn: string;
   readonly roleArn: string;
+  /** Tags of the function's taggable resources (tenant and function; the provider adds platform and env). */
+  readonly tags: Record<string, string>;
   readonly function: aws.lambda.Function;
   readonly alias: aws.lambda.Alias;
   readonly role: aws.iam.Role;
@@ -120,6 +128,8 @@ export class LambdaFunction extends pulumi.ComponentResource {
   readonly deadLetterQueue?: aws.sqs.Queue;
   /** Every dead-letter queue this function owns (its own and its SQS triggers'), by queue name. */
   readonly deadLetterQueueNames: string[] = [];
+  /** The same dead-letter queues as resources. */
+  readonly deadLetterQueues: aws.sqs.Queue[] = [];
   /** The execution role's policy statements, exactly as deployed. */
   readonly statements: PolicyStatement[] = [];
   /** SNS topics S3 notifies (one per `s3` trigger with `via: 'sns'`), by name: subscribe more consumers to fan out. */
@@ -178,12 +188,13 @@ export class LambdaFunction extends pulumi.ComponentResource {
     const code = fn.code ? bundleCode({ ...fn.code, root: args.codeRoot, specPath: `${this.path}.code` }) : undefined;
     this.codeSha256 = code?.sha256;
 
-    const provider = args.provider ?? environmentProvider(`${name}-aws`, args.environment, { tenant: fn.tenant, function: fn.name }, { parent: this });
-    this.childOpts = { parent: this, provider };
+    const provider = args.provider ?? environmentProvider(`${name}-aws`, args.environment, { parent: this });
+    this.childOpts = childOptions(this, provider, opts);
     const o = this.childOpts;
+    const tags = (this.tags = { [TAG_KEYS.tenant]: fn.tenant, [TAG_KEYS.function]: fn.name });
 
-    this.role = new aws.iam.Role(`${name}-exec`, { name: this.names.role, assumeRolePolicy: policyJson(serviceTrustPolicy('lambda.amazonaws.com')), description: `Execution role of Lambda function ${this.names.function}` }, o);
-    this.logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: this.names.logGroup, retentionInDays: logRetentionDays(args.logRetentionDays) }, o);
+    this.role = new aws.iam.Role(`${name}-exec`, { name: this.names.role, assumeRolePolicy: policyJson(serviceTrustPolicy('lambda.amazonaws.com')), description: `Execution role of Lambda function ${this.names.function}`, tags }, o);
+    this.logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: this.names.logGroup, retentionInDays: logRetentionDays(args.logRetentionDays), tags }, o);
     this.grant('Logs', ['logs:CreateLogStream', 'logs:PutLogEvents'], this.arn.logStreams(this.names.logGroup));
 
     if (this.delivery.deadLetter) {
@@ -226,6 +237,7 @@ export class LambdaFunction extends pulumi.ComponentResource {
         loggingConfig: { logFormat: 'JSON', logGroup: this.names.logGroup },
         ...(fn.lambda?.reservedConcurrency !== undefined && { reservedConcurrentExecutions: fn.lambda.reservedConcurrency }),
         tracingConfig: { mode: 'PassThrough' },
+        tags,
       },
       { ...o, dependsOn: [policy, this.logGroup] },
     );
@@ -291,8 +303,11 @@ export class LambdaFunction extends pulumi.ComponentResource {
 
   /** An SSE-encrypted queue; dead-letter queues are listed for the not-empty alarms. */
   private queue(resourceName: string, queueName: string, args: Omit<aws.sqs.QueueArgs, 'name'>, deadLetter: boolean): aws.sqs.Queue {
-    const q = new aws.sqs.Queue(resourceName, { name: queueName, sqsManagedSseEnabled: true, ...args }, this.childOpts);
-    if (deadLetter) this.deadLetterQueueNames.push(queueName);
+    const q = new aws.sqs.Queue(resourceName, { name: queueName, sqsManagedSseEnabled: true, ...args, tags: this.tags }, this.childOpts);
+    if (deadLetter) {
+      this.deadLetterQueueNames.push(queueName);
+      this.deadLetterQueues.push(q);
+    }
     return q;
   }
 
@@ -338,7 +353,7 @@ export class LambdaFunction extends pulumi.ComponentResource {
     if ((t.via ?? 'sns') === 'sns') {
       const topicName = `${this.names.function}-s3-${i}`;
       const topicArn = this.arn.sns(topicName);
-      const topic = new aws.sns.Topic(`${name}-s3-${i}`, { name: topicName }, o);
+      const topic = new aws.sns.Topic(`${name}-s3-${i}`, { name: topicName, tags: this.tags }, o);
       this.topics[topicName] = topic;
       const topicPolicy = new aws.sns.TopicPolicy(
         `${name}-s3-${i}-policy`,
@@ -412,6 +427,7 @@ export class LambdaFunction extends pulumi.ComponentResource {
         ...(batchSize > 10 && { maximumBatchingWindowInSeconds: 1 }),
         functionResponseTypes: ['ReportBatchItemFailures'],
         ...(max !== undefined && max >= 2 && { scalingConfig: { maximumConcurrency: Math.min(max, 1000) } }),
+        tags: this.tags,
       },
       { ...this.childOpts, dependsOn: [policy, queue, this.alias, ...(dlq ? [dlq] : [])] },
     );
@@ -428,6 +444,7 @@ export class LambdaFunction extends pulumi.ComponentResource {
         topics: [t.topic],
         startingPosition: 'LATEST',
         batchSize: t.batchSize ?? 100,
+        tags: this.tags,
         ...(this.deadLetterQueue && { destinationConfig: { onFailure: { destinationArn: this.arn.sqs(this.names.deadLetterQueue) } } }),
         ...(msk
           ? { eventSourceArn: msk.clusterArn, amazonManagedKafkaEventSourceConfig: { consumerGroupId: group } }
@@ -460,6 +477,7 @@ export class LambdaFunction extends pulumi.ComponentResource {
         name: this.names.schedulerRole,
         assumeRolePolicy: policyJson(serviceTrustPolicy('scheduler.amazonaws.com', { accountId: this.env.accountId, arn: scheduleGroupArn })),
         description: `EventBridge Scheduler role of Lambda function ${this.names.function}`,
+        tags: this.tags,
       },
       o,
     );

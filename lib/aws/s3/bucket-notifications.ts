@@ -1,4 +1,5 @@
 import * as aws from '@pulumi/aws';
+import { childOptions, dependencies } from '../options';
 import * as pulumi from '@pulumi/pulumi';
 import type { S3NotificationTarget } from '../lambda/lambda-function';
 
@@ -29,7 +30,7 @@ export class BucketNotifications extends pulumi.ComponentResource {
       `${name}-notification`,
       { bucket: args.bucket, ...(topics.length > 0 && { topics }), ...(lambdaFunctions.length > 0 && { lambdaFunctions }) },
       // S3 sends a test event when the configuration is saved: topic policies and invoke permissions first.
-      { parent: this, ...(args.provider && { provider: args.provider }), dependsOn: sorted.flatMap((t) => t.dependsOn) },
+      { ...childOptions(this, args.provider, opts), dependsOn: [...dependencies(opts), ...sorted.flatMap((t) => t.dependsOn)] },
     );
     this.registerOutputs({ bucket: args.bucket, notifications: sorted.map((t) => t.id) });
   }
