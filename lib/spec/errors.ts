@@ -45,7 +45,10 @@ export class SpecError extends Error {
   }
 }
 
-/** Collects issues from many checks so that one SpecError can report all of them. */
+/**
+ * Collects issues from many checks so that one SpecError can report all of them.
+ * @internal
+ */
 export class IssueCollector {
   private readonly list: SpecIssue[] = [];
 
@@ -67,12 +70,18 @@ export class IssueCollector {
   }
 }
 
-/** Throws a SpecError with a single issue: for constructs used directly, outside parseSpec. */
+/**
+ * Throws a SpecError with a single issue: for constructs used directly, outside parseSpec.
+ * @internal
+ */
 export function fail(path: string, value: unknown, message: string, title = 'Invalid construct props'): never {
   throw new SpecError([{ path, value, message }], title);
 }
 
-/** The value at `path` inside `obj`, or undefined where the path leads nowhere. */
+/**
+ * The value at `path` inside `obj`, or undefined where the path leads nowhere.
+ * @internal
+ */
 export function valueAt(obj: unknown, path: readonly PropertyKey[]): unknown {
   let cur: unknown = obj;
   for (const p of path) {

@@ -1,4 +1,8 @@
-export * from './errors';
+/**
+ * `hybrid-serverless/spec`: the platform model (zod schema, types, profiles) and `parseSpec`,
+ * which validates a spec and its cross-field rules into one SpecError. No cdk8s, no Pulumi.
+ */
+export { SpecError, formatPath, type SpecIssue, type PathSegment } from './errors';
 export * from './quantity';
 export * from './common';
 export * from './profiles';

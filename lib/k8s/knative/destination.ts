@@ -57,7 +57,10 @@ export function renderDestination(where: string, d: Destination, namespace: stri
   return { ref: d.ref };
 }
 
-/** The constructs of a kind in the whole App: references are checked against what is really there. */
+/**
+ * The constructs of a kind in the whole App: references are checked against what is really there.
+ * @internal
+ */
 export function findInApp<T>(scope: Construct, type: abstract new (...args: never[]) => T): T[] {
   return scope.node.root.node.findAll().filter((c): c is T & IConstruct => c instanceof type) as T[];
 }
