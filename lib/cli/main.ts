@@ -144,10 +144,7 @@ function mirrorForCdk8s(outdir: string, envs: readonly string[], cdk8sOutdir: st
     }
   };
   fs.mkdirSync(cdk8sOutdir, { recursive: true });
-  for (const env of envs) {
-    fs.rmSync(path.join(cdk8sOutdir, env), { recursive: true, force: true });
-    link(path.join(outdir, env), path.join(cdk8sOutdir, env));
-  }
+  for (const env of envs) link(path.join(outdir, env), path.join(cdk8sOutdir, env));
 }
 
 const synth: Command = {
@@ -189,7 +186,10 @@ const synth: Command = {
     writeOutputs(outdir, outputs, { only: environments !== undefined, force });
     const cdk8sOutdir = io.env.CDK8S_OUTDIR;
     if (cdk8sOutdir && path.resolve(io.cwd, cdk8sOutdir) !== outdir) {
-      mirrorForCdk8s(outdir, outputs.map((o) => o.env), path.resolve(io.cwd, cdk8sOutdir));
+      // cdk8s-cli empties it before it runs the app; a folder with content is someone else's
+      const mirror = path.resolve(io.cwd, cdk8sOutdir);
+      if (!fs.existsSync(mirror) || fs.readdirSync(mirror).length === 0) mirrorForCdk8s(outdir, outputs.map((o) => o.env), mirror);
+      else io.err(`note: CDK8S_OUTDIR (${cdk8sOutdir}) is not empty, so it gets no copy of the output (cdk8s synth empties it first)`);
     }
     gitopsPath ??= spec.gitops.path ?? './dist';
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
