@@ -20,7 +20,7 @@ import { referenceSpec } from '../stacks/reference';
 /** Where the committed digests live. */
 export const REFERENCE_DIGEST_FILE = path.resolve(__dirname, '..', 'test', 'fixtures', 'reference-output.sha256');
 
-/** Relative path (`<env>/<layer>/<file>`) → sha256 of its bytes, for every file synthesis writes. */
+/** Relative path (`<env>/<layer>/<file>`) → sha256 of its bytes, for every file synthesis writes into the environment folders. */
 export function referenceDigests(): Map<string, string> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hs-reference-digest-'));
   try {
@@ -34,7 +34,8 @@ export function referenceDigests(): Map<string, string> {
         else digests.set(path.relative(out, p).split(path.sep).join('/'), createHash('sha256').update(fs.readFileSync(p)).digest('hex'));
       }
     };
-    walk(out);
+    // Every environment folder; files beside them (the writer's bookkeeping) are not the platform's output.
+    for (const e of fs.readdirSync(out, { withFileTypes: true })) if (e.isDirectory()) walk(path.join(out, e.name));
     return new Map([...digests.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

@@ -1,10 +1,26 @@
-import type { FunctionSpec } from '../spec/function';
+import type { KafkaBootstrapAddress } from '../k8s/kafka/kafka-cluster';
+import type { FunctionSpec, Target } from '../spec/function';
 import type { KafkaAccess } from '../spec/kafka';
 
 /**
- * Seams between modules: what one upstream system offers the others, registered on the
- * HybridPlatform by the module that owns it (modules run in the order of MODULES).
+ * Seams between modules: what one upstream system offers the others. The module that owns
+ * it returns it from its `build…` function; HybridPlatform hands it to the modules that
+ * take it as an argument.
  */
+
+/** How the gateway (and anything else) reaches a function on its backend. */
+export interface FunctionEndpoint {
+  readonly function: FunctionSpec;
+  readonly target: Target;
+  /** In-cluster Service that serves the function (knative ingress, OpenFaaS gateway); absent for Lambda. */
+  readonly service?: { readonly namespace: string; readonly name: string; readonly port: number };
+  /** Host header the backend routes on (Knative). */
+  readonly hostHeader?: string;
+  /** Path prefix on the backend (OpenFaaS `/function/<name>`). */
+  readonly path?: string;
+  /** Deterministic Lambda function name (target lambda), as the cloud side names the function. */
+  readonly lambdaName?: string;
+}
 
 /** How a client authenticates to the platform's Kafka. */
 export interface KafkaClientAuth {
@@ -32,12 +48,14 @@ export interface KafkaClientAuth {
   };
 }
 
-/** The cluster's Kafka as clients see it (registered by the kafka module). */
+/** The cluster's Kafka as clients see it (what buildKafka returns). */
 export interface KafkaBinding {
   readonly clusterName: string;
   readonly namespace: string;
-  /** Bootstrap address of the authenticated TLS listener, `host:port`. */
+  /** Bootstrap address of the authenticated TLS listener of the cluster's default client authentication, `host:port`. */
   readonly bootstrapServers: string;
+  /** The same address, typed: the bootstrap Service's host and the listener's port (e.g. for network policies). */
+  readonly bootstrap: KafkaBootstrapAddress;
   /**
    * Declares a client of the cluster: creates its user with exactly the ACLs it needs and
    * returns where its credentials are. Called by the backend modules for kafka triggers.

@@ -11,24 +11,21 @@ import type { FunctionSpec, Target } from '../spec/function';
 import { naming } from '../spec/naming';
 import type { PlatformSpec } from '../spec/platform';
 import { resolveEnvironment, type ResolvedEnvironment } from '../spec/resolve';
-import type { KafkaBinding } from './bindings';
+import type { FunctionEndpoint, KafkaBinding } from './bindings';
 import { Footprint } from './footprint';
 import { LAYERS, type Layer } from './layers';
-import { MODULES } from './modules';
-
-/** How the gateway (and anything else) reaches a function on its backend. */
-export interface FunctionEndpoint {
-  readonly function: FunctionSpec;
-  readonly target: Target;
-  /** In-cluster Service that serves the function (knative ingress, OpenFaaS gateway); absent for Lambda. */
-  readonly service?: { readonly namespace: string; readonly name: string; readonly port: number };
-  /** Host header the backend routes on (Knative). */
-  readonly hostHeader?: string;
-  /** Path prefix on the backend (OpenFaaS `/function/<name>`). */
-  readonly path?: string;
-  /** Deterministic Lambda function name (target lambda). */
-  readonly lambdaName?: string;
-}
+import {
+  buildKafka,
+  buildKnative,
+  buildKong,
+  buildLambda,
+  buildObservability,
+  buildOpenFaaS,
+  buildPlatformOperators,
+  buildTenants,
+  planTenancy,
+  type ModuleContext,
+} from './modules';
 
 export interface HybridPlatformOptions {
   /** Extra profile overrides (from `Pulumi.<env>.yaml`), applied last. @default none */
@@ -43,6 +40,9 @@ export interface HybridPlatformOptions {
  * L3: compiles a validated PlatformSpec for one environment into a cdk8s App whose charts
  * are grouped into layers (platform → config → apps) plus the objects of the GitOps engine
  * (Flux Kustomizations or Argo CD Applications) that apply them in order. The same App feeds GitOps synthesis and the Pulumi bridge.
+ *
+ * The constructor composes the per-system modules (lib/platform/modules) in the order their
+ * arguments require: each takes a narrow ModuleContext and what the modules before it returned.
  */
 export class HybridPlatform {
   readonly app: App;
@@ -54,10 +54,10 @@ export class HybridPlatform {
   readonly gitopsFolder: 'flux' | 'argocd';
   /** Flux Kustomizations or Argo CD layer Applications (GitOps only: the Pulumi bridge drops them). */
   readonly gitopsChart: Chart;
-  /** Function name → how to reach it; filled by the backend modules. */
+  /** Function name → how to reach it: what the backend modules (knative, openfaas, lambda) returned. */
   readonly endpoints = new Map<string, FunctionEndpoint>();
-  /** The cluster's Kafka, once the kafka module has built it (undefined when the spec has no kafka). */
-  kafka?: KafkaBinding;
+  /** The cluster's Kafka, as the kafka module built it (undefined when the spec has no kafka). */
+  readonly kafka?: KafkaBinding;
   /** Problems found while building (cross-module references); thrown as one SpecError. */
   readonly issues = new IssueCollector();
   /** Every pod the modules cause to run, with its requests: what the environment needs from the cluster. */
@@ -77,7 +77,32 @@ export class HybridPlatform {
     this.app.node.setContext(GITOPS_CONTEXT, this.gitops);
     // …and the environment's chart mirror: every install of every module fetches from it.
     if (this.env.chartMirror) this.app.node.setContext(CHART_MIRROR_CONTEXT, this.env.chartMirror);
-    for (const module of MODULES) module.build(this);
+
+    const ctx: ModuleContext = {
+      spec,
+      env: this.env,
+      chart: (layer, name) => this.chart(layer, name),
+      namespace: (props) => this.namespace(props),
+      functionsFor: (target) => this.functionsFor(target),
+      issues: this.issues,
+      footprint: this.footprint,
+    };
+    // Tenants first: their checks, and their namespaces, which the backends deploy into.
+    const tenancy = planTenancy(ctx);
+    const kafka = buildKafka(ctx);
+    this.kafka = kafka;
+    // Tenant objects once Kafka exists: their network policies allow its client listener.
+    buildTenants(ctx, tenancy, { kafka });
+    const knative = buildKnative(ctx, { kafka });
+    const openfaas = buildOpenFaaS(ctx, { kafka });
+    const lambda = buildLambda(ctx);
+    for (const e of [...knative.endpoints, ...(openfaas?.endpoints ?? []), ...lambda.endpoints]) this.endpoints.set(e.function.name, e);
+    buildKong(ctx, { endpoints: this.endpoints });
+    buildObservability(ctx, { kafka, openfaas });
+    // On-call reads every platform namespace the modules above created (tenants' are their own).
+    const tenantNamespaces = new Set(tenancy.namespaces);
+    buildPlatformOperators(ctx, { namespaces: [...this.namespaces.keys()].filter((n) => !tenantNamespaces.has(n)) });
+
     this.issues.throwIfAny(`Invalid platform spec for environment "${env}"`);
     this.gitopsChart = new Chart(this.app, this.gitopsFolder, { disableResourceNameHashes: true });
     const base = (options.gitopsPath ?? g.path ?? './dist').replace(/\/$/, '');

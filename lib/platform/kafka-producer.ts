@@ -1,6 +1,6 @@
 import type { FunctionSpec } from '../spec/function';
-import type { KafkaClientAuth } from './bindings';
-import type { HybridPlatform } from './hybrid-platform';
+import type { KafkaBinding, KafkaClientAuth } from './bindings';
+import type { ModuleContext } from './modules/context';
 
 /** How a producing function's container reaches Kafka: plain settings and secret references. */
 export interface KafkaProducerSettings {
@@ -36,15 +36,15 @@ export function kafkaProducerSettings(auth: KafkaClientAuth): KafkaProducerSetti
  * undefined when it produces nothing. Variables the function already defines are reported:
  * the platform will not silently override a user's setting.
  */
-export function kafkaProducerFor(platform: HybridPlatform, fn: FunctionSpec): KafkaProducerSettings | undefined {
-  const write = platform.kafka?.access.get(fn.name)?.write ?? [];
-  if (!platform.kafka || write.length === 0) return undefined;
-  const settings = kafkaProducerSettings(platform.kafka.client(fn, { write }));
-  const index = platform.spec.functions.indexOf(fn);
+export function kafkaProducerFor(ctx: Pick<ModuleContext, 'spec' | 'issues'>, kafka: KafkaBinding | undefined, fn: FunctionSpec): KafkaProducerSettings | undefined {
+  const write = kafka?.access.get(fn.name)?.write ?? [];
+  if (!kafka || write.length === 0) return undefined;
+  const settings = kafkaProducerSettings(kafka.client(fn, { write }));
+  const index = ctx.spec.functions.indexOf(fn);
   const taken = new Set([...Object.keys(fn.env ?? {}), ...(fn.secrets ?? []).map((s) => s.env)]);
   for (const name of [...Object.keys(settings.env), ...settings.secrets.map((s) => s.env)]) {
     if (taken.has(name)) {
-      platform.issues.add(['functions', index, 'env', name], name, `is set by the platform for Kafka producers (topics ${write.join(', ')}); remove it from the function's env/secrets`);
+      ctx.issues.add(['functions', index, 'env', name], name, `is set by the platform for Kafka producers (topics ${write.join(', ')}); remove it from the function's env/secrets`);
     }
   }
   return settings;

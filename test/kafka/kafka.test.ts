@@ -1,9 +1,5 @@
-jest.mock('../../lib/platform/modules', () => {
-  const { kafkaModule } = jest.requireActual('../../lib/platform/modules/kafka');
-  const { testBackendModule } = jest.requireActual('./support');
-  // Only what is under test: the kafka module and a stand-in backend using platform.kafka.
-  return { MODULES: [kafkaModule, testBackendModule] };
-});
+// Only what is under test: the kafka module and a stand-in backend using the binding it returns.
+jest.mock('../../lib/platform/modules', () => jest.requireActual('./support').onlyKafkaModules());
 import { Chart, Testing } from 'cdk8s';
 import { KafkaClientUser } from '../../lib/k8s/kafka/kafka-client-user';
 import { KafkaCluster } from '../../lib/k8s/kafka/kafka-cluster';
@@ -261,6 +257,8 @@ describe('users: exactly the ACLs each client needs', () => {
     const s = synthEnv('prod', kafkaSpec());
     const binding = s.platform.kafka!;
     expect([binding.clusterName, binding.namespace, binding.bootstrapServers]).toEqual(['events', 'kafka', 'events-kafka-bootstrap.kafka.svc:9093']);
+    // typed, for whoever needs the port alone (the tenants' network policies)
+    expect(binding.bootstrap).toEqual({ host: 'events-kafka-bootstrap.kafka.svc', port: 9093 });
     expect(Object.fromEntries(clientCalls.map((c) => [c.fn, c.auth]))).toEqual({
       payment: {
         user: 'kafka-payment',

@@ -1,6 +1,5 @@
-import type { HybridPlatform } from '../../lib/platform/hybrid-platform';
-import type { KafkaClientAuth } from '../../lib/platform/bindings';
-import type { PlatformModule } from '../../lib/platform/modules/module';
+import type { KafkaBinding, KafkaClientAuth } from '../../lib/platform/bindings';
+import type { ModuleContext } from '../../lib/platform/modules/context';
 import type { PlatformSpecInput } from '../../lib/spec/platform';
 import type { Manifest } from '../support/synth';
 
@@ -54,22 +53,40 @@ export function kafkaObjects(objects: readonly Manifest[]): Manifest[] {
   );
 }
 
-/** Calls recorded by the test backend module. */
+/** Calls recorded by the test backend. */
 export const clientCalls: { fn: string; auth: KafkaClientAuth }[] = [];
 
 /**
- * A stand-in backend that asks `platform.kafka` for each kafka trigger, as the knative and
+ * A stand-in backend that asks the Kafka binding for each kafka trigger, as the knative and
  * openfaas modules do, so the binding's answers can be asserted in isolation.
  */
-export const testBackendModule: PlatformModule = {
-  name: 'test-backend',
-  build(platform: HybridPlatform) {
-    clientCalls.length = 0;
-    for (const fn of platform.spec.functions) {
-      for (const t of fn.triggers ?? []) {
-        if (t.type !== 'kafka' || !platform.kafka) continue;
-        clientCalls.push({ fn: fn.name, auth: platform.kafka.client(fn, { read: [t.topic], group: t.consumerGroup ?? fn.name }) });
-      }
+export function testBackend(ctx: ModuleContext, deps: { readonly kafka?: KafkaBinding }): { endpoints: [] } {
+  clientCalls.length = 0;
+  for (const fn of ctx.spec.functions) {
+    for (const t of fn.triggers ?? []) {
+      if (t.type !== 'kafka' || !deps.kafka) continue;
+      clientCalls.push({ fn: fn.name, auth: deps.kafka.client(fn, { read: [t.topic], group: t.consumerGroup ?? fn.name }) });
     }
-  },
-};
+  }
+  return { endpoints: [] };
+}
+
+/**
+ * The platform's modules for `jest.mock` of lib/platform/modules with only what is under test:
+ * the real kafka module, and the stand-in backend in place of knative; every other module
+ * builds nothing.
+ */
+export function onlyKafkaModules(): Record<string, unknown> {
+  const actual = jest.requireActual('../../lib/platform/modules');
+  return {
+    ...actual,
+    planTenancy: () => ({ tenants: [], namespaces: [] }),
+    buildTenants: () => undefined,
+    buildKnative: testBackend,
+    buildOpenFaaS: () => undefined,
+    buildLambda: () => ({ endpoints: [] }),
+    buildKong: () => undefined,
+    buildObservability: () => undefined,
+    buildPlatformOperators: () => undefined,
+  };
+}

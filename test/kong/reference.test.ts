@@ -1,4 +1,3 @@
-import { MODULES } from '../../lib/platform/modules';
 import { ENVIRONMENTS } from '../../lib/spec/common';
 import { synthEnv } from '../support/synth';
 import { describeWithUpstream } from '../support/upstream';
@@ -10,13 +9,15 @@ import { kongReference } from './support';
  * endpoints, the kong module routes to them. No test doubles.
  */
 describe('reference stack through the gateway (real backend modules)', () => {
-  test('kong runs after the backends that register endpoints and before observability', () => {
-    const names = MODULES.map((m) => m.name);
-    expect(names.indexOf('kong')).toBeGreaterThan(names.indexOf('knative'));
-    expect(names.indexOf('kong')).toBeGreaterThan(names.indexOf('openfaas'));
-    expect(names.indexOf('knative')).toBeGreaterThanOrEqual(0);
-    expect(names.indexOf('openfaas')).toBeGreaterThanOrEqual(0);
-    if (names.includes('observability')) expect(names.indexOf('kong')).toBeLessThan(names.indexOf('observability'));
+  test('the gateway gets an endpoint from every backend module: Knative and OpenFaaS Services, the Lambda function name', () => {
+    const s = synthEnv('prod', kongReference());
+    const byTarget = (target: string) => [...s.platform.endpoints.values()].filter((e) => e.target === target).map((e) => e.function.name);
+    expect(byTarget('knative')).toEqual(s.platform.functionsFor('knative').map((f) => f.name));
+    expect(byTarget('openfaas')).toEqual(s.platform.functionsFor('openfaas').map((f) => f.name));
+    expect(byTarget('lambda')).toEqual(['thumbnail']);
+    // One name for both sides: the lambda module's endpoint carries the name the cloud side gives the function.
+    expect(s.platform.endpoints.get('thumbnail')).toMatchObject({ target: 'lambda', lambdaName: 'acme-prod-thumbnail' });
+    expect(s.platform.endpoints.get('thumbnail')!.service).toBeUndefined();
   });
 
   test.each(ENVIRONMENTS)('%s: every route resolves to the endpoint its backend module registered', (env) => {
@@ -33,6 +34,7 @@ describe('reference stack through the gateway (real backend modules)', () => {
       expect(service.spec.ports[0].port).toBe(ref.port.number);
       const ep = s.platform.endpoints.get(fn);
       if (target === 'lambda') {
+        expect(ep?.lambdaName).toBe(`acme-${env}-thumbnail`);
         expect(service.spec.externalName).toBe(`lambda.${s.platform.env.aws.region}.amazonaws.com`);
         // The live alias (provisioned concurrency, and the only ARN the invoke role allows), never $LATEST.
         expect(s.get('KongPlugin', `${route}-aws-lambda`, 'kong').config).toMatchObject({ function_name: `acme-${env}-thumbnail`, qualifier: 'live' });

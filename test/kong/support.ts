@@ -1,38 +1,41 @@
 import { referenceCopy } from '../support/synth';
-import type { HybridPlatform } from '../../lib/platform/hybrid-platform';
-import type { PlatformModule } from '../../lib/platform/modules/module';
+import type { FunctionEndpoint } from '../../lib/platform/bindings';
+import type { ModuleContext } from '../../lib/platform/modules/context';
+import type { PlatformSpec } from '../../lib/spec/platform';
 
 /**
- * Endpoints the backend modules register (knative: the Kourier internal Service with the
- * function's cluster-local Host; openfaas: the gateway with `/function/<name>`), for
- * functions no real module registered yet. Tests put it right before the kong module.
+ * Backend targets whose module builds nothing and whose functions get no test endpoint either
+ * (to test dangling routes). Only `openfaas` is supported.
  */
-/** Backend targets the test module leaves unregistered (to test dangling routes). */
 export const skippedTargets = new Set<string>();
 
-export const testEndpointsModule: PlatformModule = {
-  name: 'test-endpoints',
-  build(platform: HybridPlatform): void {
-    for (const fn of platform.spec.functions) {
-      if (platform.endpoints.has(fn.name) || skippedTargets.has(fn.target) || !(fn.triggers ?? []).some((t) => t.type === 'http')) continue;
-      if (fn.target === 'knative') {
-        platform.endpoints.set(fn.name, {
-          function: fn,
-          target: 'knative',
-          service: { namespace: 'kourier-system', name: 'kourier-internal', port: 80 },
-          hostHeader: `${fn.name}.${fn.tenant}.svc.cluster.local`,
-        });
-      } else if (fn.target === 'openfaas') {
-        platform.endpoints.set(fn.name, {
-          function: fn,
-          target: 'openfaas',
-          service: { namespace: 'openfaas', name: 'gateway', port: 8080 },
-          path: `/function/${fn.name}`,
-        });
-      }
+/**
+ * The endpoints the backend modules return (knative: the Kourier internal Service with the
+ * function's cluster-local Host; openfaas: the gateway with `/function/<name>`), added for
+ * HTTP functions no real module returned one for.
+ */
+export function withTestEndpoints(spec: PlatformSpec, endpoints: ReadonlyMap<string, FunctionEndpoint>): Map<string, FunctionEndpoint> {
+  const all = new Map(endpoints);
+  for (const fn of spec.functions) {
+    if (all.has(fn.name) || skippedTargets.has(fn.target) || !(fn.triggers ?? []).some((t) => t.type === 'http')) continue;
+    if (fn.target === 'knative') {
+      all.set(fn.name, {
+        function: fn,
+        target: 'knative',
+        service: { namespace: 'kourier-system', name: 'kourier-internal', port: 80 },
+        hostHeader: `${fn.name}.${fn.tenant}.svc.cluster.local`,
+      });
+    } else if (fn.target === 'openfaas') {
+      all.set(fn.name, {
+        function: fn,
+        target: 'openfaas',
+        service: { namespace: 'openfaas', name: 'gateway', port: 8080 },
+        path: `/function/${fn.name}`,
+      });
     }
-  },
-};
+  }
+  return all;
+}
 
 /** A deep copy of the reference spec (the kong tests' starting point). */
 export function kongReference(): any {
@@ -40,13 +43,15 @@ export function kongReference(): any {
 }
 
 /**
- * The real module list with test endpoints just before kong (for `jest.mock` of
- * lib/platform/modules): functions no backend module registered still get one.
+ * The real modules (for `jest.mock` of lib/platform/modules), with test endpoints handed to
+ * kong for functions no backend module returned one for, and the openfaas module switched off
+ * while `skippedTargets` has `openfaas`.
  */
-export function modulesWithTestEndpoints(): { MODULES: readonly PlatformModule[] } {
+export function modulesWithTestEndpoints(): Record<string, unknown> {
   const actual = jest.requireActual('../../lib/platform/modules');
-  const { kongModule } = jest.requireActual('../../lib/platform/modules/kong');
-  const list = (actual.MODULES as PlatformModule[]).flatMap((m) => (m.name === 'kong' ? [testEndpointsModule, kongModule] : [m]));
-  if (!list.includes(kongModule)) list.push(testEndpointsModule, kongModule);
-  return { MODULES: list };
+  return {
+    ...actual,
+    buildOpenFaaS: (ctx: ModuleContext, deps: unknown) => (skippedTargets.has('openfaas') ? undefined : actual.buildOpenFaaS(ctx, deps)),
+    buildKong: (ctx: ModuleContext, deps: { endpoints: ReadonlyMap<string, FunctionEndpoint> }) => actual.buildKong(ctx, { ...deps, endpoints: withTestEndpoints(ctx.spec, deps.endpoints) }),
+  };
 }

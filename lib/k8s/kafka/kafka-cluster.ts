@@ -44,6 +44,12 @@ export function quantities<L, R>(r: RequestsLimits, limit: { fromString(s: strin
   };
 }
 
+/** Where clients reach the cluster: the bootstrap Service's host and the listener's port. */
+export interface KafkaBootstrapAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
 /** Authentication of a client listener. */
 export type KafkaListenerAuth = 'scram-sha-512' | 'tls';
 
@@ -211,10 +217,16 @@ export class KafkaCluster extends Construct {
     return this.sizing.brokers;
   }
 
+  /** Host and port of the bootstrap Service for clients authenticating with `auth` over TLS. */
+  bootstrapAddress(auth: KafkaListenerAuth = 'scram-sha-512'): KafkaBootstrapAddress {
+    const l = KAFKA_LISTENERS.find((x) => x.tls && x.auth === auth)!;
+    return { host: `${this.name}-kafka-bootstrap.${this.namespace}.svc`, port: l.port };
+  }
+
   /** `host:port` of the bootstrap Service for clients authenticating with `auth` over TLS. */
   bootstrapServers(auth: KafkaListenerAuth = 'scram-sha-512'): string {
-    const l = KAFKA_LISTENERS.find((x) => x.tls && x.auth === auth)!;
-    return `${this.name}-kafka-bootstrap.${this.namespace}.svc:${l.port}`;
+    const { host, port } = this.bootstrapAddress(auth);
+    return `${host}:${port}`;
   }
 
   /** Mirrors the cluster CA certificate Secret into `namespace` (for clients there). */

@@ -1,24 +1,13 @@
-import { kafkaModule } from './kafka';
-import { knativeModule } from './knative';
-import { kongModule } from './kong';
-import type { PlatformModule } from './module';
-import { observabilityModule } from './observability';
-import { openfaasModule } from './openfaas';
-import { platformOperatorsModule, tenancyModule } from './tenancy';
-
 /**
- * Modules in build order: tenancy first (namespaces the others deploy into), then kafka
- * (which the backends consume), the backends (knative, openfaas; they register function
- * endpoints), the gateway that routes to those endpoints, and observability last, which
- * covers everything built before it. platform-operators stays LAST: it binds on-call in
- * exactly the platform namespaces the modules before it created.
+ * The per-system modules HybridPlatform composes. Each is a `build…(ctx, deps)` function: it
+ * takes the narrow ModuleContext and the outputs of the modules it depends on, and returns
+ * what it offers the others.
  */
-export const MODULES: readonly PlatformModule[] = [
-  tenancyModule,
-  kafkaModule,
-  knativeModule,
-  openfaasModule,
-  kongModule,
-  observabilityModule,
-  platformOperatorsModule,
-];
+export type { ModuleContext } from './context';
+export { planTenancy, buildTenants, buildPlatformOperators, type TenancyPlan, type PlannedTenant } from './tenancy';
+export { buildKafka } from './kafka';
+export { buildKnative, type KnativeOutputs } from './knative';
+export { buildOpenFaaS, type OpenFaaSOutputs } from './openfaas';
+export { buildLambda, type LambdaOutputs } from './lambda';
+export { buildKong } from './kong';
+export { buildObservability, type ObservabilityDeps } from './observability';

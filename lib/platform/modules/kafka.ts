@@ -11,14 +11,13 @@ import type { FunctionSpec } from '../../spec/function';
 import { CLUSTER_KAFKA_TARGETS, kafkaAccessByFunction, kafkaClusterName } from '../../spec/kafka';
 import { topicSizingIssues } from '../../spec/rules/kafka';
 import type { KafkaBinding, KafkaClientAuth } from '../bindings';
-import type { HybridPlatform } from '../hybrid-platform';
-import type { PlatformModule } from './module';
+import type { ModuleContext } from './context';
 
 type Requests = { requests?: { cpu?: string; memory?: string } } | undefined;
 
 /** Strimzi's pods: the operator, Reflector, the node pools and the operands the `Kafka` CR runs. */
-function recordFootprint(platform: HybridPlatform, operator: StrimziOperator, reflector: SecretReflector, cluster: KafkaCluster): void {
-  const fp = platform.footprint;
+function recordFootprint(ctx: ModuleContext, operator: StrimziOperator, reflector: SecretReflector, cluster: KafkaCluster): void {
+  const fp = ctx.footprint;
   const ns = cluster.namespace;
   const ov = operator.install.values;
   fp.record({ component: 'strimzi/cluster-operator', namespace: ns, pods: ov.replicas, containers: [ov.resources.requests], source: 'strimzi values: replicas, resources', objects: [operator.install.release] });
@@ -71,106 +70,104 @@ export function clientAuthentication(fn: FunctionSpec, consumer: boolean, cluste
 /**
  * Strimzi and the cluster's Kafka: the operator (platform layer), the KRaft cluster sized by
  * the environment's profile, the spec's topics and one KafkaUser per function that touches
- * Kafka (config layer), and `platform.kafka` for the backends.
+ * Kafka (config layer). Returns the binding the backends take (undefined when the spec has no
+ * `kafka` section, or its sizing does not hold for this environment: then an issue says why).
  */
-export const kafkaModule: PlatformModule = {
-  name: 'kafka',
-  build(platform: HybridPlatform): void {
-    const spec = platform.spec.kafka;
-    if (!spec) return;
-    const env = platform.env;
-    const profile = env.profile;
+export function buildKafka(ctx: ModuleContext): KafkaBinding | undefined {
+  const spec = ctx.spec.kafka;
+  if (!spec) return undefined;
+  const env = ctx.env;
+  const profile = env.profile;
 
-    // parseSpec checked the spec's profiles; Pulumi config overrides arrive only here.
-    const sizing = topicSizingIssues(spec, { name: env.name, profileName: env.profileName, profile });
-    for (const i of sizing) platform.issues.add(i.path, i.value, i.message);
-    if (sizing.length > 0) return;
+  // parseSpec checked the spec's profiles; Pulumi config overrides arrive only here.
+  const sizing = topicSizingIssues(spec, { name: env.name, profileName: env.profileName, profile });
+  for (const i of sizing) ctx.issues.add(i.path, i.value, i.message);
+  if (sizing.length > 0) return undefined;
 
-    const namespace = SYSTEM_NAMESPACES.kafka;
-    platform.namespace({ name: namespace });
-    const installs = platform.chart('platform', 'kafka');
-    const operator = new StrimziOperator(installs, 'strimzi', {
-      namespace,
-      replicas: profile.components.strimziOperator.replicas,
-      resources: profile.components.strimziOperator.resources,
-      podDisruptionBudgets: profile.ha.podDisruptionBudgets,
-    });
-    const reflector = new SecretReflector(installs, 'reflector', { namespace });
+  const namespace = SYSTEM_NAMESPACES.kafka;
+  ctx.namespace({ name: namespace });
+  const installs = ctx.chart('platform', 'kafka');
+  const operator = new StrimziOperator(installs, 'strimzi', {
+    namespace,
+    replicas: profile.components.strimziOperator.replicas,
+    resources: profile.components.strimziOperator.resources,
+    podDisruptionBudgets: profile.ha.podDisruptionBudgets,
+  });
+  const reflector = new SecretReflector(installs, 'reflector', { namespace });
 
-    const config = platform.chart('config', 'kafka');
-    const cluster = new KafkaCluster(config, 'cluster', {
-      name: kafkaClusterName(spec),
-      namespace,
-      sizing: profile.kafka,
-      entityOperatorResources: profile.kafka.entityOperator,
-      rack: spec.rack,
-      antiAffinity: profile.ha.antiAffinity,
-      podDisruptionBudget: profile.ha.podDisruptionBudgets,
-    });
-    recordFootprint(platform, operator, reflector, cluster);
-    const topics = new Set<string>();
-    for (const t of spec.topics) {
-      new KafkaClusterTopic(config, `topic-${t.name}`, { cluster, ...t });
-      topics.add(t.name);
+  const config = ctx.chart('config', 'kafka');
+  const cluster = new KafkaCluster(config, 'cluster', {
+    name: kafkaClusterName(spec),
+    namespace,
+    sizing: profile.kafka,
+    entityOperatorResources: profile.kafka.entityOperator,
+    rack: spec.rack,
+    antiAffinity: profile.ha.antiAffinity,
+    podDisruptionBudget: profile.ha.podDisruptionBudgets,
+  });
+  recordFootprint(ctx, operator, reflector, cluster);
+  const topics = new Set<string>();
+  for (const t of spec.topics) {
+    new KafkaClusterTopic(config, `topic-${t.name}`, { cluster, ...t });
+    topics.add(t.name);
+  }
+
+  const authentication = spec.clientAuthentication ?? 'scram-sha-512';
+  const users = new Map<string, KafkaClientUser>();
+  const access = kafkaAccessByFunction(ctx.spec);
+  const userOf = (fn: FunctionSpec) => {
+    let u = users.get(fn.name);
+    if (!u) {
+      const consumer = (access.get(fn.name)?.read.length ?? 0) > 0 || (fn.triggers ?? []).some((t) => t.type === 'kafka');
+      u = new KafkaClientUser(config, `user-${fn.name}`, { cluster, name: kafkaUserName(fn.name), authentication: clientAuthentication(fn, consumer, authentication), labels: { [LABELS.function]: fn.name, [LABELS.tenant]: fn.tenant } });
+      users.set(fn.name, u);
     }
+    return u;
+  };
 
-    const authentication = spec.clientAuthentication ?? 'scram-sha-512';
-    const users = new Map<string, KafkaClientUser>();
-    const access = kafkaAccessByFunction(platform.spec);
-    const userOf = (fn: FunctionSpec) => {
-      let u = users.get(fn.name);
-      if (!u) {
-        const consumer = (access.get(fn.name)?.read.length ?? 0) > 0 || (fn.triggers ?? []).some((t) => t.type === 'kafka');
-        u = new KafkaClientUser(config, `user-${fn.name}`, { cluster, name: kafkaUserName(fn.name), authentication: clientAuthentication(fn, consumer, authentication), labels: { [LABELS.function]: fn.name, [LABELS.tenant]: fn.tenant } });
-        users.set(fn.name, u);
+  // Every client the spec declares, so the ACLs are exact whichever backends run.
+  const byName = new Map(ctx.spec.functions.map((f) => [f.name, f]));
+  for (const [name, a] of access) {
+    const fn = byName.get(name)!;
+    const u = userOf(fn);
+    a.read.forEach((t) => u.allowRead(t));
+    a.groups.forEach((g) => u.allowGroup(g));
+    a.write.forEach((t) => u.allowWrite(t));
+    if (a.read.length > 0) u.shareWith(clientNamespace(fn, true));
+    if (a.write.length > 0) u.shareWith(clientNamespace(fn, false));
+  }
+
+  return {
+    clusterName: cluster.name,
+    namespace,
+    bootstrapServers: cluster.bootstrapServers(authentication),
+    bootstrap: cluster.bootstrapAddress(authentication),
+    access,
+    client(fn, req): KafkaClientAuth {
+      const index = ctx.spec.functions.indexOf(fn);
+      const path = index >= 0 ? `functions[${index}]` : `function ${fn.name}`;
+      if (!(CLUSTER_KAFKA_TARGETS as readonly string[]).includes(fn.target)) {
+        ctx.issues.add(path, fn.target, `target "${fn.target}" cannot use the cluster's Kafka (Lambda reaches Kafka through kafka.msk)`);
       }
-      return u;
-    };
-
-    // Every client the spec declares, so the ACLs are exact whichever backends run.
-    const byName = new Map(platform.spec.functions.map((f) => [f.name, f]));
-    for (const [name, a] of access) {
-      const fn = byName.get(name)!;
+      for (const t of [...(req.read ?? []), ...(req.write ?? [])]) {
+        if (!topics.has(t)) ctx.issues.add(path, t, `Kafka topic "${t}" is not in kafka.topics; defined topics: ${[...topics].join(', ') || '(none)'}`);
+      }
       const u = userOf(fn);
-      a.read.forEach((t) => u.allowRead(t));
-      a.groups.forEach((g) => u.allowGroup(g));
-      a.write.forEach((t) => u.allowWrite(t));
-      if (a.read.length > 0) u.shareWith(clientNamespace(fn, true));
-      if (a.write.length > 0) u.shareWith(clientNamespace(fn, false));
-    }
-
-    const binding: KafkaBinding = {
-      clusterName: cluster.name,
-      namespace,
-      bootstrapServers: cluster.bootstrapServers(authentication),
-      access,
-      client(fn, req): KafkaClientAuth {
-        const index = platform.spec.functions.indexOf(fn);
-        const path = index >= 0 ? `functions[${index}]` : `function ${fn.name}`;
-        if (!(CLUSTER_KAFKA_TARGETS as readonly string[]).includes(fn.target)) {
-          platform.issues.add(path, fn.target, `target "${fn.target}" cannot use the cluster's Kafka (Lambda reaches Kafka through kafka.msk)`);
-        }
-        for (const t of [...(req.read ?? []), ...(req.write ?? [])]) {
-          if (!topics.has(t)) platform.issues.add(path, t, `Kafka topic "${t}" is not in kafka.topics; defined topics: ${[...topics].join(', ') || '(none)'}`);
-        }
-        const u = userOf(fn);
-        (req.read ?? []).forEach((t) => topics.has(t) && u.allowRead(t));
-        (req.write ?? []).forEach((t) => topics.has(t) && u.allowWrite(t));
-        if (req.group) u.allowGroup(req.group);
-        const ns = req.namespace ?? clientNamespace(fn, (req.read?.length ?? 0) > 0 || req.group !== undefined);
-        u.shareWith(ns);
-        return {
-          user: u.name,
-          mechanism: u.authentication,
-          secret: { namespace: ns, name: u.name },
-          caSecret: { namespace: ns, name: cluster.caSecretName },
-          bootstrapServers: cluster.bootstrapServers(u.authentication),
-          secretKeys: USER_SECRET_KEYS[u.authentication],
-          caKey: 'ca.crt',
-          connectionSecret: { namespace: ns, name: u.connectionSecretName, keys: CONNECTION_KEYS },
-        };
-      },
-    };
-    platform.kafka = binding;
-  },
-};
+      (req.read ?? []).forEach((t) => topics.has(t) && u.allowRead(t));
+      (req.write ?? []).forEach((t) => topics.has(t) && u.allowWrite(t));
+      if (req.group) u.allowGroup(req.group);
+      const ns = req.namespace ?? clientNamespace(fn, (req.read?.length ?? 0) > 0 || req.group !== undefined);
+      u.shareWith(ns);
+      return {
+        user: u.name,
+        mechanism: u.authentication,
+        secret: { namespace: ns, name: u.name },
+        caSecret: { namespace: ns, name: cluster.caSecretName },
+        bootstrapServers: cluster.bootstrapServers(u.authentication),
+        secretKeys: USER_SECRET_KEYS[u.authentication],
+        caKey: 'ca.crt',
+        connectionSecret: { namespace: ns, name: u.connectionSecretName, keys: CONNECTION_KEYS },
+      };
+    },
+  };
+}

@@ -1,5 +1,4 @@
-import { kafkaProducerFor } from '../kafka-producer';
-import { ApiObject } from 'cdk8s';
+import { ApiObject, type Chart } from 'cdk8s';
 import { LABELS } from '../../k8s/common/labels';
 import { SYSTEM_NAMESPACES } from '../../k8s/common/namespaces';
 import {
@@ -23,113 +22,150 @@ import { KAFKA_DISPATCHER, KAFKA_DISPATCHER_POD_CAPACITY, PING_ADAPTER } from '.
 import { QUEUE_PROXY_REQUESTS } from '../../k8s/knative/serving-install';
 import type { EventDestination } from '../../spec/eventing';
 import type { FunctionSpec } from '../../spec/function';
+import type { PlatformSpec } from '../../spec/platform';
 import { functionAutoscaling } from '../../spec/rules/knative';
 import { KNATIVE_NAMES } from '../../spec/targets/knative';
-import type { HybridPlatform } from '../hybrid-platform';
-import type { PlatformModule } from './module';
+import type { FunctionEndpoint, KafkaBinding, KafkaClientAuth } from '../bindings';
+import { kafkaProducerFor } from '../kafka-producer';
+import type { ModuleContext } from './context';
 
 /** CloudEvent `source` of a PingSource's events, as the ping adapter sets it. */
 export const pingEventSource = (namespace: string, name: string): string => `/apis/v1/namespaces/${namespace}/pingsources/${name}`;
 /** CloudEvent `type` of a PingSource's events. */
 export const PING_EVENT_TYPE = 'dev.knative.sources.ping';
 
+type KnativeSpec = PlatformSpec['knative'];
+
 const OPERATOR_POD_SECURITY_REASON =
   'the knative-operator chart v1.23.0 sets allowPrivilegeEscalation, readOnlyRootFilesystem, runAsNonRoot and drops ALL capabilities, but templates no seccompProfile, which Pod Security "restricted" requires';
+
+/** What buildKnative offers: how the gateway reaches each Knative function. */
+export interface KnativeOutputs {
+  readonly endpoints: readonly FunctionEndpoint[];
+}
 
 /**
  * Knative: the Operator (platform layer), KnativeServing/KnativeEventing (config layer), and
  * per tenant the functions, their triggers, brokers, flows and the dead-letter sink (apps).
+ * Kafka triggers and producers take their credentials from `kafka`.
  *
  * Async paths: event triggers are broker Triggers; schedule triggers are PingSources into the
  * tenant's broker plus a Trigger (PingSource has no retry settings; the Trigger does); kafka
  * triggers are KafkaSources. Every one of them retries (3× exponential from 1s by default)
  * and dead-letters to the tenant's `dead-letter-sink` unless the function turns it off.
  */
-export const knativeModule: PlatformModule = {
-  name: 'knative',
-  build(platform: HybridPlatform): void {
-    const fns = platform.functionsFor('knative');
-    const k = platform.spec.knative;
-    const flows = k.sequences.length + k.parallels.length + k.pings.length;
-    if (fns.length === 0 && flows === 0) return;
-    const profile = platform.env.profile;
-    const ns = SYSTEM_NAMESPACES;
+export function buildKnative(ctx: ModuleContext, deps: { readonly kafka?: KafkaBinding }): KnativeOutputs {
+  const fns = ctx.functionsFor('knative');
+  const k = ctx.spec.knative;
+  if (fns.length === 0 && k.sequences.length + k.parallels.length + k.pings.length === 0) return { endpoints: [] };
 
-    // Platform layer: namespaces and the operator chart.
-    platform.namespace({ name: ns.knativeOperator, podSecurity: 'baseline', podSecurityReason: OPERATOR_POD_SECURITY_REASON });
-    platform.namespace({ name: ns.knativeServing });
-    const op = profile.components.knativeOperator.resources;
-    const operator = new KnativeOperatorInstall(platform.chart('platform', 'knative'), 'operator', {
-      namespace: ns.knativeOperator,
-      resources: { requests: { cpu: String(op.requests.cpu), memory: String(op.requests.memory) }, limits: { cpu: String(op.limits.cpu), memory: String(op.limits.memory) } },
-    });
+  const tenants = eventingTenants(fns, k);
+  const { operator, serving, eventing } = installKnative(ctx, fns, tenants);
 
-    // Config layer: the operator's CRs.
-    const config = platform.chart('config', 'knative');
-    const serving = new KnativeServingInstall(config, 'serving', {
-      namespace: ns.knativeServing,
-      domain: platform.env.domain,
-      ingress: k.ingress,
-      serving: profile.components.knativeServing,
-      gateway: profile.components.kourier,
-      autoscaler: k.autoscaler,
-      features: k.features,
-    });
-    const asyncTriggers = (f: FunctionSpec) => (f.triggers ?? []).filter((t) => t.type !== 'http');
-    const usesKafka = fns.some((f) => asyncTriggers(f).some((t) => t.type === 'kafka'));
-    const eventingTenants = new Set([...fns.filter((f) => asyncTriggers(f).length > 0).map((f) => f.tenant), ...k.sequences.map((s) => s.tenant), ...k.parallels.map((p) => p.tenant), ...k.pings.map((p) => p.tenant)]);
-    let eventing: KnativeEventingInstall | undefined;
-    if (eventingTenants.size > 0) {
-      platform.namespace({ name: ns.knativeEventing });
-      eventing = new KnativeEventingInstall(config, 'eventing', {
-        namespace: ns.knativeEventing,
-        eventing: profile.components.knativeEventing,
-        kafkaSource: usesKafka,
-        kafkaDispatcher: profile.components.knativeKafkaDispatcher,
-      });
-    }
+  const apps = ctx.chart('apps', 'knative');
+  // Dead-letter sinks and brokers first: everything else delivers to them.
+  const sinks = deadLetterSinks(apps, tenants, k.deadLetterImage);
+  const brokers = tenantBrokers(apps, fns, k, sinks);
+  const services = functionServices(ctx, apps, fns, deps.kafka);
+  const wiring = new AppsWiring(apps, sinks, brokers, services);
+  fns.forEach((fn) => functionTriggers(ctx, wiring, fn, deps.kafka));
+  flows(wiring, k);
 
-    const apps = platform.chart('apps', 'knative');
+  recordFootprint(ctx, operator, serving, eventing, apps);
+  // Host header of the cluster-local route: Knative creates it for every service (public
+  // or cluster-local), so the gateway's hop stays in-cluster and needs no DNS.
+  return { endpoints: fns.map((fn) => ({ function: fn, target: 'knative', service: serving.localGateway, hostHeader: `${fn.name}.${fn.tenant}.svc.cluster.local` })) };
+}
 
-    // Dead-letter sinks and brokers first: everything else delivers to them.
-    const sinks = new Map<string, DeadLetterSink>();
-    for (const tenant of [...eventingTenants].sort()) {
-      sinks.set(tenant, new DeadLetterSink(apps, `dls-${tenant}`, { namespace: tenant, image: k.deadLetterImage }));
-    }
-    const brokerNames = new Map<string, Set<string>>();
-    const useBroker = (tenant: string, name = 'default') => (brokerNames.get(tenant) ?? brokerNames.set(tenant, new Set()).get(tenant)!).add(name);
-    const collectDest = (tenant: string, d: EventDestination | undefined) => d && 'broker' in d && useBroker(tenant, d.broker);
-    for (const f of fns) {
-      for (const t of asyncTriggers(f)) {
-        if (t.type === 'event') useBroker(f.tenant, t.broker);
-        if (t.type === 'schedule') useBroker(f.tenant);
-      }
-    }
-    for (const s of k.sequences) {
-      if (s.trigger) useBroker(s.tenant, s.trigger.broker);
-      collectDest(s.tenant, s.reply);
-    }
-    for (const p of k.parallels) {
-      if (p.trigger) useBroker(p.tenant, p.trigger.broker);
-      collectDest(p.tenant, p.reply);
-      p.branches.forEach((b) => collectDest(p.tenant, b.reply));
-    }
-    for (const p of k.pings) collectDest(p.tenant, p.sink);
-    const brokers = new Map<string, Broker>();
-    for (const [tenant, names] of [...brokerNames.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-      for (const name of [...names].sort()) {
-        brokers.set(`${tenant}/${name}`, new Broker(apps, `broker-${tenant}-${name}`, { name, namespace: tenant, delivery: { deadLetterSink: sinks.get(tenant) } }));
-      }
-    }
+/** Triggers of a function that are not plain HTTP: delivered through Knative Eventing. */
+const asyncTriggers = (f: FunctionSpec) => (f.triggers ?? []).filter((t) => t.type !== 'http');
 
-    // Functions: one Knative Service each, reachable through the ingress's local gateway.
-    const services = new Map<string, KnativeService>();
-    for (const fn of fns) {
-      const d = profile.functionDefaults;
-      const labels = { [LABELS.tenant]: fn.tenant, [LABELS.function]: fn.name };
-      // Producers get their Kafka client settings; credentials stay Secret references.
-      const producer = kafkaProducerFor(platform, fn);
-      const svc = new KnativeService(apps, `fn-${fn.name}`, {
+/** Tenants that need Eventing (a broker, dead-letter sink): async triggers, flows or pings. */
+function eventingTenants(fns: readonly FunctionSpec[], k: KnativeSpec): ReadonlySet<string> {
+  return new Set([...fns.filter((f) => asyncTriggers(f).length > 0).map((f) => f.tenant), ...k.sequences.map((s) => s.tenant), ...k.parallels.map((p) => p.tenant), ...k.pings.map((p) => p.tenant)]);
+}
+
+/** The operator and its namespaces (platform layer), KnativeServing and, when a tenant needs it, KnativeEventing (config layer). */
+function installKnative(ctx: ModuleContext, fns: readonly FunctionSpec[], eventingTenants: ReadonlySet<string>): { operator: KnativeOperatorInstall; serving: KnativeServingInstall; eventing?: KnativeEventingInstall } {
+  const k = ctx.spec.knative;
+  const profile = ctx.env.profile;
+  const ns = SYSTEM_NAMESPACES;
+  ctx.namespace({ name: ns.knativeOperator, podSecurity: 'baseline', podSecurityReason: OPERATOR_POD_SECURITY_REASON });
+  ctx.namespace({ name: ns.knativeServing });
+  const op = profile.components.knativeOperator.resources;
+  const operator = new KnativeOperatorInstall(ctx.chart('platform', 'knative'), 'operator', {
+    namespace: ns.knativeOperator,
+    resources: { requests: { cpu: String(op.requests.cpu), memory: String(op.requests.memory) }, limits: { cpu: String(op.limits.cpu), memory: String(op.limits.memory) } },
+  });
+
+  const config = ctx.chart('config', 'knative');
+  const serving = new KnativeServingInstall(config, 'serving', {
+    namespace: ns.knativeServing,
+    domain: ctx.env.domain,
+    ingress: k.ingress,
+    serving: profile.components.knativeServing,
+    gateway: profile.components.kourier,
+    autoscaler: k.autoscaler,
+    features: k.features,
+  });
+  if (eventingTenants.size === 0) return { operator, serving };
+  ctx.namespace({ name: ns.knativeEventing });
+  const eventing = new KnativeEventingInstall(config, 'eventing', {
+    namespace: ns.knativeEventing,
+    eventing: profile.components.knativeEventing,
+    kafkaSource: fns.some((f) => asyncTriggers(f).some((t) => t.type === 'kafka')),
+    kafkaDispatcher: profile.components.knativeKafkaDispatcher,
+  });
+  return { operator, serving, eventing };
+}
+
+/** One dead-letter sink per eventing tenant, by tenant. */
+function deadLetterSinks(apps: Chart, tenants: ReadonlySet<string>, image: KnativeSpec['deadLetterImage']): Map<string, DeadLetterSink> {
+  const sinks = new Map<string, DeadLetterSink>();
+  for (const tenant of [...tenants].sort()) sinks.set(tenant, new DeadLetterSink(apps, `dls-${tenant}`, { namespace: tenant, image }));
+  return sinks;
+}
+
+/** Every broker a trigger, flow or reply names, per tenant (`default` unless named), by `<tenant>/<name>`. */
+function tenantBrokers(apps: Chart, fns: readonly FunctionSpec[], k: KnativeSpec, sinks: ReadonlyMap<string, DeadLetterSink>): Map<string, Broker> {
+  const brokerNames = new Map<string, Set<string>>();
+  const useBroker = (tenant: string, name = 'default') => (brokerNames.get(tenant) ?? brokerNames.set(tenant, new Set()).get(tenant)!).add(name);
+  const collectDest = (tenant: string, d: EventDestination | undefined) => d && 'broker' in d && useBroker(tenant, d.broker);
+  for (const f of fns) {
+    for (const t of asyncTriggers(f)) {
+      if (t.type === 'event') useBroker(f.tenant, t.broker);
+      if (t.type === 'schedule') useBroker(f.tenant);
+    }
+  }
+  for (const s of k.sequences) {
+    if (s.trigger) useBroker(s.tenant, s.trigger.broker);
+    collectDest(s.tenant, s.reply);
+  }
+  for (const p of k.parallels) {
+    if (p.trigger) useBroker(p.tenant, p.trigger.broker);
+    collectDest(p.tenant, p.reply);
+    p.branches.forEach((b) => collectDest(p.tenant, b.reply));
+  }
+  for (const p of k.pings) collectDest(p.tenant, p.sink);
+  const brokers = new Map<string, Broker>();
+  for (const [tenant, names] of [...brokerNames.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const name of [...names].sort()) {
+      brokers.set(`${tenant}/${name}`, new Broker(apps, `broker-${tenant}-${name}`, { name, namespace: tenant, delivery: { deadLetterSink: sinks.get(tenant) } }));
+    }
+  }
+  return brokers;
+}
+
+/** One Knative Service per function (producers with their Kafka client settings), by function name. */
+function functionServices(ctx: ModuleContext, apps: Chart, fns: readonly FunctionSpec[], kafka: KafkaBinding | undefined): Map<string, KnativeService> {
+  const d = ctx.env.profile.functionDefaults;
+  const services = new Map<string, KnativeService>();
+  for (const fn of fns) {
+    // Producers get their Kafka client settings; credentials stay Secret references.
+    const producer = kafkaProducerFor(ctx, kafka, fn);
+    services.set(
+      fn.name,
+      new KnativeService(apps, `fn-${fn.name}`, {
         name: fn.name,
         namespace: fn.tenant,
         image: fn.image!,
@@ -145,136 +181,161 @@ export const knativeModule: PlatformModule = {
         autoscaling: functionAutoscaling(fn),
         revisionName: fn.knative?.revision ? KNATIVE_NAMES.revision(fn.name, fn.knative.revision) : undefined,
         traffic: fn.knative?.traffic,
-        labels,
-      });
-      services.set(fn.name, svc);
-      // Host header of the cluster-local route: Knative creates it for every service (public
-      // or cluster-local), so the gateway's hop stays in-cluster and needs no DNS.
-      platform.endpoints.set(fn.name, { function: fn, target: 'knative', service: serving.localGateway, hostHeader: `${fn.name}.${fn.tenant}.svc.cluster.local` });
-    }
+        labels: { [LABELS.tenant]: fn.tenant, [LABELS.function]: fn.name },
+      }),
+    );
+  }
+  return services;
+}
 
-    const delivery = (tenant: string, d: FunctionSpec['delivery']): DeliveryOptions => ({
+/** The apps chart and what triggers and flows deliver to: sinks, brokers, services. */
+class AppsWiring {
+  constructor(
+    readonly apps: Chart,
+    private readonly sinks: ReadonlyMap<string, DeadLetterSink>,
+    private readonly brokers: ReadonlyMap<string, Broker>,
+    private readonly services: ReadonlyMap<string, KnativeService>,
+  ) {}
+
+  service(name: string): KnativeService {
+    return this.services.get(name)!;
+  }
+
+  broker(tenant: string, name = 'default'): Broker {
+    return this.brokers.get(`${tenant}/${name}`)!;
+  }
+
+  /** Retries and the tenant's dead-letter sink, unless the settings turn it off. */
+  delivery(tenant: string, d: FunctionSpec['delivery']): DeliveryOptions {
+    return {
       retries: d?.retries,
       backoffPolicy: d?.backoffPolicy,
       backoffDelay: d?.backoffDelay,
-      deadLetterSink: d?.deadLetter === false ? false : sinks.get(tenant),
-    });
-    const destination = (tenant: string, d: EventDestination): Destination => {
-      if ('function' in d) return services.get(d.function)!;
-      if ('broker' in d) return brokers.get(`${tenant}/${d.broker}`)!;
-      if ('sequence' in d) return { ref: { apiVersion: 'flows.knative.dev/v1', kind: 'Sequence', name: d.sequence, namespace: tenant } };
-      return { ref: { apiVersion: 'flows.knative.dev/v1', kind: 'Parallel', name: d.parallel, namespace: tenant } };
+      deadLetterSink: d?.deadLetter === false ? false : this.sinks.get(tenant),
     };
+  }
 
-    // Function triggers.
-    for (const fn of fns) {
-      const svc = services.get(fn.name)!;
-      const index = platform.spec.functions.indexOf(fn);
-      (fn.triggers ?? []).forEach((t, i) => {
-        if (t.type === 'event') {
-          const broker = brokers.get(`${fn.tenant}/${t.broker ?? 'default'}`)!;
-          new Trigger(apps, `trigger-${fn.name}-${i}`, {
-            name: EVENTING_NAMES.eventTrigger(fn.name, i),
-            broker,
-            filter: { ...t.filters, type: t.eventType, ...(t.source && { source: t.source }) },
-            subscriber: svc,
-            delivery: delivery(fn.tenant, fn.delivery),
-          });
-        } else if (t.type === 'schedule') {
-          const broker = brokers.get(`${fn.tenant}/default`)!;
-          const name = EVENTING_NAMES.schedule(fn.name, i);
-          new PingSource(apps, `ping-${fn.name}-${i}`, {
-            name,
-            namespace: fn.tenant,
-            schedule: t.cron,
-            timezone: t.timezone,
-            ...(t.data && { data: t.data, contentType: contentTypeOf(t.data) }),
-            sink: broker,
-          });
-          new Trigger(apps, `trigger-${fn.name}-${i}`, {
-            name,
-            broker,
-            filter: { type: PING_EVENT_TYPE, source: pingEventSource(fn.tenant, name) },
-            subscriber: svc,
-            delivery: delivery(fn.tenant, fn.delivery),
-          });
-        } else if (t.type === 'kafka') {
-          if (!platform.kafka) {
-            platform.issues.add(['functions', index, 'triggers', i], t, 'a kafka trigger needs the platform\'s Kafka: add a top-level "kafka" section with the topic');
-            return;
-          }
-          const group = t.consumerGroup ?? fn.name;
-          const auth = platform.kafka.client(fn, { read: [t.topic], group });
-          const conn = auth.connectionSecret;
-          const net: KafkaSourceNet =
-            auth.mechanism === 'tls'
-              ? { tls: { caCert: { name: auth.caSecret.name, key: auth.caKey }, cert: { name: auth.secret.name, key: auth.secretKeys.certificate ?? 'user.crt' }, key: { name: auth.secret.name, key: auth.secretKeys.key ?? 'user.key' } } }
-              : {
-                  sasl: {
-                    user: { name: conn.name, key: conn.keys.user },
-                    password: { name: auth.secret.name, key: auth.secretKeys.password ?? 'password' },
-                    type: { name: conn.name, key: conn.keys.saslMechanism },
-                  },
-                  tls: { caCert: { name: auth.caSecret.name, key: auth.caKey } },
-                };
-          new KafkaSource(apps, `kafka-${fn.name}-${i}`, {
-            name: EVENTING_NAMES.kafkaSource(fn.name, i),
-            namespace: fn.tenant,
-            bootstrapServers: [auth.bootstrapServers],
-            topics: [t.topic],
-            consumerGroup: group,
-            // A new consumer group starts at the beginning: no record published before the
-            // first deploy is skipped.
-            initialOffset: 'earliest',
-            net,
-            sink: svc,
-            delivery: delivery(fn.tenant, fn.delivery),
-          });
-        }
-      });
-    }
+  /** A flow's or ping's destination: a function, a broker, or a sequence/parallel by name (the spec rules checked it exists). */
+  destination(tenant: string, d: EventDestination): Destination {
+    if ('function' in d) return this.service(d.function);
+    if ('broker' in d) return this.broker(tenant, d.broker);
+    if ('sequence' in d) return { ref: { apiVersion: 'flows.knative.dev/v1', kind: 'Sequence', name: d.sequence, namespace: tenant } };
+    return { ref: { apiVersion: 'flows.knative.dev/v1', kind: 'Parallel', name: d.parallel, namespace: tenant } };
+  }
+}
 
-    // Flows: parallels and sequences (they may reply to each other: references are by name,
-    // checked by the spec rules), then pings into them.
-    for (const p of k.parallels) {
-      const par = new Parallel(apps, `parallel-${p.tenant}-${p.name}`, {
-        name: p.name,
-        namespace: p.tenant,
-        branches: p.branches.map((b) => ({
-          ...(b.filter && { filter: services.get(b.filter)! }),
-          subscriber: services.get(b.subscriber)!,
-          ...(b.reply && { reply: destination(p.tenant, b.reply) }),
-        })),
-        ...(p.reply && { reply: destination(p.tenant, p.reply) }),
-        delivery: delivery(p.tenant, p.delivery),
+/** A function's async triggers: broker Triggers, PingSources with their Trigger, KafkaSources. */
+function functionTriggers(ctx: ModuleContext, w: AppsWiring, fn: FunctionSpec, kafka: KafkaBinding | undefined): void {
+  const svc = w.service(fn.name);
+  const index = ctx.spec.functions.indexOf(fn);
+  (fn.triggers ?? []).forEach((t, i) => {
+    if (t.type === 'event') {
+      new Trigger(w.apps, `trigger-${fn.name}-${i}`, {
+        name: EVENTING_NAMES.eventTrigger(fn.name, i),
+        broker: w.broker(fn.tenant, t.broker),
+        filter: { ...t.filters, type: t.eventType, ...(t.source && { source: t.source }) },
+        subscriber: svc,
+        delivery: w.delivery(fn.tenant, fn.delivery),
       });
-      if (p.trigger) flowTrigger(apps, brokers, p.tenant, p.name, p.trigger, par, delivery(p.tenant, p.delivery));
-    }
-    for (const s of k.sequences) {
-      const seq = new Sequence(apps, `sequence-${s.tenant}-${s.name}`, {
-        name: s.name,
-        namespace: s.tenant,
-        steps: s.steps.map((step) => services.get(step)!),
-        ...(s.reply && { reply: destination(s.tenant, s.reply) }),
-        delivery: delivery(s.tenant, s.delivery),
+    } else if (t.type === 'schedule') {
+      const broker = w.broker(fn.tenant);
+      const name = EVENTING_NAMES.schedule(fn.name, i);
+      new PingSource(w.apps, `ping-${fn.name}-${i}`, {
+        name,
+        namespace: fn.tenant,
+        schedule: t.cron,
+        timezone: t.timezone,
+        ...(t.data && { data: t.data, contentType: contentTypeOf(t.data) }),
+        sink: broker,
       });
-      if (s.trigger) flowTrigger(apps, brokers, s.tenant, s.name, s.trigger, seq, delivery(s.tenant, s.delivery));
-    }
-    for (const p of k.pings) {
-      new PingSource(apps, `ping-${p.tenant}-${p.name}`, {
-        name: p.name,
-        namespace: p.tenant,
-        schedule: p.cron,
-        timezone: p.timezone,
-        contentType: p.contentType ?? 'application/json',
-        ...(p.data !== undefined && { data: p.data }),
-        sink: destination(p.tenant, p.sink),
+      new Trigger(w.apps, `trigger-${fn.name}-${i}`, {
+        name,
+        broker,
+        filter: { type: PING_EVENT_TYPE, source: pingEventSource(fn.tenant, name) },
+        subscriber: svc,
+        delivery: w.delivery(fn.tenant, fn.delivery),
+      });
+    } else if (t.type === 'kafka') {
+      if (!kafka) {
+        ctx.issues.add(['functions', index, 'triggers', i], t, 'a kafka trigger needs the platform\'s Kafka: add a top-level "kafka" section with the topic');
+        return;
+      }
+      const group = t.consumerGroup ?? fn.name;
+      const auth = kafka.client(fn, { read: [t.topic], group });
+      new KafkaSource(w.apps, `kafka-${fn.name}-${i}`, {
+        name: EVENTING_NAMES.kafkaSource(fn.name, i),
+        namespace: fn.tenant,
+        bootstrapServers: [auth.bootstrapServers],
+        topics: [t.topic],
+        consumerGroup: group,
+        // A new consumer group starts at the beginning: no record published before the
+        // first deploy is skipped.
+        initialOffset: 'earliest',
+        net: kafkaSourceNet(auth),
+        sink: svc,
+        delivery: w.delivery(fn.tenant, fn.delivery),
       });
     }
+  });
+}
 
-    recordFootprint(platform, operator, serving, eventing, apps);
-  },
-};
+/** A KafkaSource's credentials, by Secret reference: a client certificate (mTLS) or SCRAM over TLS. */
+function kafkaSourceNet(auth: KafkaClientAuth): KafkaSourceNet {
+  const conn = auth.connectionSecret;
+  if (auth.mechanism === 'tls') {
+    return { tls: { caCert: { name: auth.caSecret.name, key: auth.caKey }, cert: { name: auth.secret.name, key: auth.secretKeys.certificate ?? 'user.crt' }, key: { name: auth.secret.name, key: auth.secretKeys.key ?? 'user.key' } } };
+  }
+  return {
+    sasl: {
+      user: { name: conn.name, key: conn.keys.user },
+      password: { name: auth.secret.name, key: auth.secretKeys.password ?? 'password' },
+      type: { name: conn.name, key: conn.keys.saslMechanism },
+    },
+    tls: { caCert: { name: auth.caSecret.name, key: auth.caKey } },
+  };
+}
+
+/**
+ * Flows: parallels and sequences (they may reply to each other: references are by name,
+ * checked by the spec rules), each with its broker Trigger, then pings into them.
+ */
+function flows(w: AppsWiring, k: KnativeSpec): void {
+  for (const p of k.parallels) {
+    const par = new Parallel(w.apps, `parallel-${p.tenant}-${p.name}`, {
+      name: p.name,
+      namespace: p.tenant,
+      branches: p.branches.map((b) => ({
+        ...(b.filter && { filter: w.service(b.filter) }),
+        subscriber: w.service(b.subscriber),
+        ...(b.reply && { reply: w.destination(p.tenant, b.reply) }),
+      })),
+      ...(p.reply && { reply: w.destination(p.tenant, p.reply) }),
+      delivery: w.delivery(p.tenant, p.delivery),
+    });
+    if (p.trigger) flowTrigger(w, p.tenant, p.name, p.trigger, par, w.delivery(p.tenant, p.delivery));
+  }
+  for (const s of k.sequences) {
+    const seq = new Sequence(w.apps, `sequence-${s.tenant}-${s.name}`, {
+      name: s.name,
+      namespace: s.tenant,
+      steps: s.steps.map((step) => w.service(step)),
+      ...(s.reply && { reply: w.destination(s.tenant, s.reply) }),
+      delivery: w.delivery(s.tenant, s.delivery),
+    });
+    if (s.trigger) flowTrigger(w, s.tenant, s.name, s.trigger, seq, w.delivery(s.tenant, s.delivery));
+  }
+  for (const p of k.pings) {
+    new PingSource(w.apps, `ping-${p.tenant}-${p.name}`, {
+      name: p.name,
+      namespace: p.tenant,
+      schedule: p.cron,
+      timezone: p.timezone,
+      contentType: p.contentType ?? 'application/json',
+      ...(p.data !== undefined && { data: p.data }),
+      sink: w.destination(p.tenant, p.sink),
+    });
+  }
+}
 
 type WorkloadJson = { name: string; replicas?: number; resources?: { container: string; requests?: { cpu?: string; memory?: string } }[] };
 
@@ -283,8 +344,8 @@ type WorkloadJson = { name: string; replicas?: number; resources?: { container: 
  * `workloads` of KnativeServing/KnativeEventing, and each Knative Service's min scale and
  * containers plus the queue-proxy sidecar (config-deployment sets its requests).
  */
-function recordFootprint(platform: HybridPlatform, operator: KnativeOperatorInstall, serving: KnativeServingInstall, eventing: KnativeEventingInstall | undefined, apps: ReturnType<HybridPlatform['chart']>): void {
-  const fp = platform.footprint;
+function recordFootprint(ctx: ModuleContext, operator: KnativeOperatorInstall, serving: KnativeServingInstall, eventing: KnativeEventingInstall | undefined, apps: Chart): void {
+  const fp = ctx.footprint;
   const op = operator.install.values.knative_operator;
   for (const [component, d] of [['knative-operator', op.knative_operator], ['operator-webhook', op.operator_webhook]] as const) {
     // The chart has no replicas value: one pod each.
@@ -317,7 +378,7 @@ function recordFootprint(platform: HybridPlatform, operator: KnativeOperatorInst
       fp.record({ component: `knative-eventing/${w.name}`, namespace: ns, pods, containers: (w.resources ?? []).map((r) => r.requests), source, objects });
     }
   }
-  const defaults = platform.env.profile.functionDefaults.requests;
+  const defaults = ctx.env.profile.functionDefaults.requests;
   for (const svc of all.filter((c): c is KnativeService => c instanceof KnativeService)) {
     const json = svc.apiObject.toJson();
     const template = json.spec?.template ?? {};
@@ -338,18 +399,11 @@ function recordFootprint(platform: HybridPlatform, operator: KnativeOperatorInst
   }
 }
 
-function flowTrigger(
-  scope: ReturnType<HybridPlatform['chart']>,
-  brokers: ReadonlyMap<string, Broker>,
-  tenant: string,
-  name: string,
-  t: { eventType: string; source?: string; broker?: string },
-  subscriber: Destination,
-  delivery: DeliveryOptions,
-): Trigger {
-  return new Trigger(scope, `trigger-flow-${tenant}-${name}`, {
+/** The broker Trigger that starts a flow. */
+function flowTrigger(w: AppsWiring, tenant: string, name: string, t: { eventType: string; source?: string; broker?: string }, subscriber: Destination, delivery: DeliveryOptions): Trigger {
+  return new Trigger(w.apps, `trigger-flow-${tenant}-${name}`, {
     name: EVENTING_NAMES.flowTrigger(name),
-    broker: brokers.get(`${tenant}/${t.broker ?? 'default'}`)!,
+    broker: w.broker(tenant, t.broker),
     filter: { type: t.eventType, ...(t.source && { source: t.source }) },
     subscriber,
     delivery,

@@ -9,8 +9,8 @@ import { coldStartScale, type FunctionSpec } from '../../spec/function';
 import { naming, resolveHost } from '../../spec/naming';
 import { certManagerSecret, certificateFor, servesHttps, type GatewaySpec, type RouteSpec } from '../../spec/route';
 import { lambdaNames } from '../../spec/targets/lambda';
-import type { HybridPlatform } from '../hybrid-platform';
-import type { PlatformModule } from './module';
+import type { FunctionEndpoint } from '../bindings';
+import type { ModuleContext } from './context';
 
 /** Default of `gateway.maxBodyMb`. */
 export const DEFAULT_MAX_BODY_MB = 10;
@@ -22,115 +22,113 @@ export const CORRELATION_HEADER = 'X-Request-ID';
 /**
  * The Kong gateway: the install (platform layer), global plugins and consumers (config
  * layer, after Kong's CRDs exist), and one route per `spec.routes` entry (apps layer) to the
- * endpoint the backend modules registered — or, for Lambda, the aws-lambda plugin.
+ * function's endpoint in `endpoints` (what the backend modules returned, by function name):
+ * an in-cluster Service, or for Lambda the aws-lambda plugin with the function's name.
  *
  * Everything of the gateway lives in the `kong` namespace: auth and rate limits are platform
  * policy, so tenants (who may edit their own namespaces) cannot loosen them. Backends in other
  * namespaces are reached through ExternalName Services there (see KongBackend).
  */
-export const kongModule: PlatformModule = {
-  name: 'kong',
-  build(platform: HybridPlatform): void {
-    const { env, spec } = platform;
-    const namespace = SYSTEM_NAMESPACES.kong;
-    platform.namespace({ name: namespace, labels: { [LABELS.component]: 'gateway' } });
+export function buildKong(ctx: ModuleContext, deps: { readonly endpoints: ReadonlyMap<string, FunctionEndpoint> }): void {
+  const { env, spec } = ctx;
+  const namespace = SYSTEM_NAMESPACES.kong;
+  ctx.namespace({ name: namespace, labels: { [LABELS.component]: 'gateway' } });
 
-    const functions = new Map(spec.functions.map((f) => [f.name, f]));
-    const lambdaRouted = spec.routes.some((r) => functions.get(r.function)?.target === 'lambda');
-    const size = env.profile.components.kong;
-    const q = (v: string | number) => String(v);
-    const kong = new KongInstall(platform.chart('platform', 'kong'), 'kong', {
+  const functions = new Map(spec.functions.map((f) => [f.name, f]));
+  const lambdaRouted = spec.routes.some((r) => functions.get(r.function)?.target === 'lambda');
+  const size = env.profile.components.kong;
+  const q = (v: string | number) => String(v);
+  const kong = new KongInstall(ctx.chart('platform', 'kong'), 'kong', {
+    namespace,
+    replicas: size.replicas,
+    resources: {
+      requests: { cpu: q(size.resources.requests.cpu), memory: q(size.resources.requests.memory) },
+      limits: { cpu: q(size.resources.limits.cpu), memory: q(size.resources.limits.memory) },
+    },
+    podDisruptionBudget: env.profile.ha.podDisruptionBudgets,
+    antiAffinity: env.profile.ha.antiAffinity,
+    proxyServiceType: env.proxyServiceType,
+    // IRSA: the role (created on the AWS side) may invoke exactly the routed Lambda functions.
+    ...(lambdaRouted && env.aws.oidcProvider && { iamRoleArn: naming.roleArn(env.aws.accountId, naming.kongInvokeRole(spec.name, env.name)) }),
+  });
+
+  // One pod per replica: the proxy and the ingress controller containers.
+  ctx.footprint.record({
+    component: 'kong',
+    namespace,
+    pods: kong.values.replicaCount,
+    containers: [kong.values.resources.requests, kong.values.ingressController.resources.requests],
+    source: 'kong values: replicaCount, resources (proxy) + ingressController.resources',
+    objects: [kong.install.release],
+  });
+
+  const config = ctx.chart('config', 'kong');
+  new GlobalPlugin(config, 'prometheus', {
+    name: 'prometheus',
+    spec: { plugin: 'prometheus', config: { per_consumer: true, status_code_metrics: true, latency_metrics: true, bandwidth_metrics: true, upstream_health_metrics: true } },
+  });
+  new GlobalPlugin(config, 'correlation-id', {
+    name: 'correlation-id',
+    spec: { plugin: 'correlation-id', config: { header_name: CORRELATION_HEADER, generator: 'uuid#counter', echo_downstream: true } },
+  });
+  new GlobalPlugin(config, 'request-size-limiting', {
+    name: 'request-size-limiting',
+    spec: { plugin: 'request-size-limiting', config: { allowed_payload_size: spec.gateway.maxBodyMb ?? DEFAULT_MAX_BODY_MB, size_unit: 'megabytes' } },
+  });
+  for (const c of spec.gateway.consumers) {
+    new ApiConsumer(config, `consumer-${c.name}`, { name: c.name, namespace, credentialSecrets: [c.credentialSecret], ingressClass: KONG_INGRESS_CLASS });
+  }
+
+  const apps = ctx.chart('apps', 'kong');
+  spec.routes.forEach((route, index) => {
+    const fn = functions.get(route.function);
+    if (!fn) return; // parseSpec already reported it
+    const target = backendTarget(ctx, deps.endpoints.get(fn.name), route, index, fn);
+    if (!target) return;
+    const backend = new KongBackend(apps, `backend-${route.name}`, {
+      name: kongBackendName(route.name),
       namespace,
-      replicas: size.replicas,
-      resources: {
-        requests: { cpu: q(size.resources.requests.cpu), memory: q(size.resources.requests.memory) },
-        limits: { cpu: q(size.resources.limits.cpu), memory: q(size.resources.limits.memory) },
-      },
-      podDisruptionBudget: env.profile.ha.podDisruptionBudgets,
-      antiAffinity: env.profile.ha.antiAffinity,
-      proxyServiceType: env.proxyServiceType,
-      // IRSA: the role (created on the AWS side) may invoke exactly the routed Lambda functions.
-      ...(lambdaRouted && env.aws.oidcProvider && { iamRoleArn: naming.roleArn(env.aws.accountId, naming.kongInvokeRole(spec.name, env.name)) }),
+      target: target.target,
+      timeoutMs: (fn.timeoutSeconds ?? 30) * 1000,
+      healthCheck: target.target.kind === 'service' ? healthCheck(route, fn, target.target.path) : false,
+      labels: { [LABELS.function]: fn.name, [LABELS.tenant]: fn.tenant },
     });
-
-    // One pod per replica: the proxy and the ingress controller containers.
-    platform.footprint.record({
-      component: 'kong',
+    let methods = route.methods as HttpMethod[] | undefined;
+    // A CORS preflight is an OPTIONS request: the route must match it for the cors plugin to answer.
+    if (route.cors && methods && !methods.includes('OPTIONS')) methods = [...methods, 'OPTIONS'];
+    const host = resolveHost(route.host, env.domain);
+    const r = new KongRoute(apps, `route-${route.name}`, {
+      name: route.name,
       namespace,
-      pods: kong.values.replicaCount,
-      containers: [kong.values.resources.requests, kong.values.ingressController.resources.requests],
-      source: 'kong values: replicaCount, resources (proxy) + ingressController.resources',
-      objects: [kong.install.release],
+      host,
+      tls: routeTls(spec.gateway, route, host, env.domain),
+      paths: [route.path],
+      methods,
+      stripPath: route.stripPath ?? true,
+      protocols: route.protocols,
+      backend,
+      ingressClass: KONG_INGRESS_CLASS,
+      labels: { [LABELS.function]: fn.name, [LABELS.tenant]: fn.tenant },
     });
-
-    const config = platform.chart('config', 'kong');
-    new GlobalPlugin(config, 'prometheus', {
-      name: 'prometheus',
-      spec: { plugin: 'prometheus', config: { per_consumer: true, status_code_metrics: true, latency_metrics: true, bandwidth_metrics: true, upstream_health_metrics: true } },
-    });
-    new GlobalPlugin(config, 'correlation-id', {
-      name: 'correlation-id',
-      spec: { plugin: 'correlation-id', config: { header_name: CORRELATION_HEADER, generator: 'uuid#counter', echo_downstream: true } },
-    });
-    new GlobalPlugin(config, 'request-size-limiting', {
-      name: 'request-size-limiting',
-      spec: { plugin: 'request-size-limiting', config: { allowed_payload_size: spec.gateway.maxBodyMb ?? DEFAULT_MAX_BODY_MB, size_unit: 'megabytes' } },
-    });
-    for (const c of spec.gateway.consumers) {
-      new ApiConsumer(config, `consumer-${c.name}`, { name: c.name, namespace, credentialSecrets: [c.credentialSecret], ingressClass: KONG_INGRESS_CLASS });
+    addRoutePlugins(r, route, size.replicas);
+    if (target.lambdaName !== undefined) {
+      r.addPlugin({
+        plugin: 'aws-lambda',
+        config: {
+          function_name: target.lambdaName,
+          // The alias carries the provisioned (warm) instances and is what the invoke role allows.
+          qualifier: lambdaNames(target.lambdaName).alias,
+          aws_region: env.aws.region,
+          invocation_type: 'RequestResponse',
+          // A second past the function's own timeout, so the client sees Lambda's timeout error.
+          timeout: (fn.timeoutSeconds ?? 30) * 1000 + 1000,
+          awsgateway_compatible: true,
+          is_proxy_integration: true,
+        },
+      });
     }
-
-    const apps = platform.chart('apps', 'kong');
-    spec.routes.forEach((route, index) => {
-      const fn = functions.get(route.function);
-      if (!fn) return; // parseSpec already reported it
-      const target = backendTarget(platform, route, index, fn);
-      if (!target) return;
-      const backend = new KongBackend(apps, `backend-${route.name}`, {
-        name: kongBackendName(route.name),
-        namespace,
-        target: target.target,
-        timeoutMs: (fn.timeoutSeconds ?? 30) * 1000,
-        healthCheck: target.target.kind === 'service' ? healthCheck(route, fn, target.target.path) : false,
-        labels: { [LABELS.function]: fn.name, [LABELS.tenant]: fn.tenant },
-      });
-      let methods = route.methods as HttpMethod[] | undefined;
-      // A CORS preflight is an OPTIONS request: the route must match it for the cors plugin to answer.
-      if (route.cors && methods && !methods.includes('OPTIONS')) methods = [...methods, 'OPTIONS'];
-      const host = resolveHost(route.host, platform.env.domain);
-      const r = new KongRoute(apps, `route-${route.name}`, {
-        name: route.name,
-        namespace,
-        host,
-        tls: routeTls(spec.gateway, route, host, platform.env.domain),
-        paths: [route.path],
-        methods,
-        stripPath: route.stripPath ?? true,
-        protocols: route.protocols,
-        backend,
-        ingressClass: KONG_INGRESS_CLASS,
-        labels: { [LABELS.function]: fn.name, [LABELS.tenant]: fn.tenant },
-      });
-      addRoutePlugins(r, route, size.replicas);
-      if (fn.target === 'lambda') {
-        r.addPlugin({
-          plugin: 'aws-lambda',
-          config: {
-            function_name: target.lambdaName!,
-            // The alias carries the provisioned (warm) instances and is what the invoke role allows.
-            qualifier: lambdaNames(target.lambdaName!).alias,
-            aws_region: env.aws.region,
-            invocation_type: 'RequestResponse',
-            // A second past the function's own timeout, so the client sees Lambda's timeout error.
-            timeout: (fn.timeoutSeconds ?? 30) * 1000 + 1000,
-            awsgateway_compatible: true,
-            is_proxy_integration: true,
-          },
-        });
-      }
-    });
-  },
-};
+  });
+}
 
 /**
  * The certificate of an https route: the `gateway.tls` Secret covering its host, else one
@@ -146,19 +144,17 @@ function routeTls(gateway: GatewaySpec, route: RouteSpec, host: string, domain: 
 }
 
 /** The backend a route's function is reached at, or undefined (with an issue) when it has none. */
-function backendTarget(platform: HybridPlatform, route: RouteSpec, index: number, fn: FunctionSpec): { target: KongBackendTarget; lambdaName?: string } | undefined {
-  const endpoint = platform.endpoints.get(fn.name);
-  if (fn.target === 'lambda') {
-    return {
-      target: { kind: 'lambda', region: platform.env.aws.region },
-      lambdaName: endpoint?.lambdaName ?? naming.lambdaFunction(platform.spec.name, platform.envName, fn.name),
-    };
+function backendTarget(ctx: ModuleContext, endpoint: FunctionEndpoint | undefined, route: RouteSpec, index: number, fn: FunctionSpec): { target: KongBackendTarget; lambdaName?: string } | undefined {
+  if (fn.target === 'lambda' && endpoint?.lambdaName !== undefined) {
+    return { target: { kind: 'lambda', region: ctx.env.aws.region }, lambdaName: endpoint.lambdaName };
   }
-  if (!endpoint?.service) {
-    platform.issues.add(
+  if (fn.target === 'lambda' || !endpoint?.service) {
+    ctx.issues.add(
       ['routes', index, 'function'],
       route.function,
-      `function "${fn.name}" (target ${fn.target}) has no endpoint in the cluster: the ${fn.target} module registered none, so the gateway has nothing to route to`,
+      fn.target === 'lambda'
+        ? `function "${fn.name}" (target lambda) has no Lambda function name: the lambda module returned no endpoint for it, so the gateway has nothing to invoke`
+        : `function "${fn.name}" (target ${fn.target}) has no endpoint in the cluster: the ${fn.target} module registered none, so the gateway has nothing to route to`,
     );
     return undefined;
   }

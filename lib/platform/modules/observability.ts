@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import type { ApiObject } from 'cdk8s';
 import { LABELS } from '../../k8s/common/labels';
 import { SYSTEM_NAMESPACES } from '../../k8s/common/namespaces';
 import { KONG_METRICS } from '../../k8s/kong/kong-install';
@@ -22,11 +22,12 @@ import {
   type MonitoredConsumer,
   type MonitoredFunction,
 } from '../../k8s/observability';
-import { coldStartScale, type FunctionSpec } from '../../spec/function';
-import { CLUSTER_KAFKA_TARGETS, consumerGroupOf, kafkaClusterName } from '../../spec/kafka';
+import { coldStartScale } from '../../spec/function';
+import { CLUSTER_KAFKA_TARGETS, consumerGroupOf } from '../../spec/kafka';
 import { DEFAULT_KAFKA_LAG_THRESHOLD } from '../../spec/observability';
-import type { HybridPlatform } from '../hybrid-platform';
-import type { PlatformModule } from './module';
+import type { KafkaBinding } from '../bindings';
+import type { ModuleContext } from './context';
+import type { OpenFaaSOutputs } from './openfaas';
 
 /** Name of part `part` (1-based) of a tenant's per-function PrometheusRules. */
 export const functionRulesName = (platform: string, tenant: string, part: number): string => `${platform}-functions-${tenant}-${part}`;
@@ -34,38 +35,23 @@ export const functionRulesName = (platform: string, tenant: string, part: number
 /** The node exporter needs host namespaces and paths: it runs apart, in a privileged namespace. */
 export const NODE_EXPORTER_NAMESPACE = `${SYSTEM_NAMESPACES.monitoring}-node-exporter`;
 
-/** Where a function's metrics say it runs: OpenFaaS functions share one namespace, Knative ones their tenant's. */
-function functionNamespace(platform: HybridPlatform, fn: FunctionSpec): string {
-  if (fn.target !== 'openfaas') return fn.tenant;
-  // The OpenFaaS path is /function/<name>.<namespace> when the module spells the namespace out.
-  const m = platform.endpoints.get(fn.name)?.path?.match(/\/function\/[^./]+\.([a-z0-9-]+)/);
-  return m?.[1] ?? SYSTEM_NAMESPACES.openfaasFunctions;
-}
-
-/** PodMonitors other modules made (e.g. the OpenFaaS gateway's): each gets a down alert by its job. */
-function discoveredChecks(platform: HybridPlatform, own: ReadonlySet<ApiObject>): ComponentCheck[] {
-  const out: ComponentCheck[] = [];
-  for (const layer of ['platform', 'config', 'apps'] as const) {
-    for (const { chart } of platform.chartsOf(layer)) {
-      for (const o of chart.node.findAll()) {
-        if (!(o instanceof ApiObject) || own.has(o) || o.kind !== 'PodMonitor') continue;
-        const ns = o.metadata.namespace ?? 'default';
-        const name = o.metadata.name!;
-        const selected = (o.toJson().spec?.namespaceSelector?.matchNames as string[] | undefined) ?? [ns];
-        // The operator names a PodMonitor's job "<namespace>/<name>".
-        out.push({ component: name, up: { job: `${ns}/${name}` }, namespaces: selected });
-      }
-    }
-  }
-  return out;
+/**
+ * The down check of a PodMonitor another module made (e.g. the OpenFaaS gateway's), by its
+ * job: the operator names it "<namespace>/<name>". Such monitors select pods of their own
+ * namespace (they set no namespaceSelector).
+ */
+function podMonitorCheck(monitor: ApiObject): ComponentCheck {
+  const ns = monitor.metadata.namespace ?? 'default';
+  const name = monitor.metadata.name!;
+  return { component: name, up: { job: `${ns}/${name}` }, namespaces: [ns] };
 }
 
 /**
  * The pods of kube-prometheus-stack, from its values: the operator adds a config-reloader to
  * Prometheus and Alertmanager pods; Grafana's pod runs the dashboard and datasource sidecars.
  */
-function recordFootprint(platform: HybridPlatform, stack: KubePrometheusStack, namespace: string, nodeExporterNamespace: string): void {
-  const fp = platform.footprint;
+function recordFootprint(ctx: ModuleContext, stack: KubePrometheusStack, namespace: string, nodeExporterNamespace: string): void {
+  const fp = ctx.footprint;
   const v = stack.values;
   const objects = [stack.install.release];
   const reloader = v.prometheusOperator.prometheusConfigReloader.resources.requests;
@@ -83,132 +69,133 @@ function recordFootprint(platform: HybridPlatform, stack: KubePrometheusStack, n
   }
 }
 
+/** What observability watches beyond the spec: the Kafka cluster and the OpenFaaS install, as their modules built them. */
+export interface ObservabilityDeps {
+  readonly kafka?: KafkaBinding;
+  readonly openfaas?: OpenFaaSOutputs;
+}
+
 /**
  * Observability: kube-prometheus-stack sized by the profile; monitors, SLO rules and
- * dashboards for every backend the modules before it built; the cluster-cost rule; and
- * Alertmanager routing to the spec's receivers.
+ * dashboards for every backend the spec uses (Kafka and OpenFaaS as their modules built
+ * them); the cluster-cost rule; and Alertmanager routing to the spec's receivers.
  */
-export const observabilityModule: PlatformModule = {
-  name: 'observability',
-  build(platform: HybridPlatform): void {
-    const { spec, env } = platform;
-    const profile = env.profile;
-    const monitoring = SYSTEM_NAMESPACES.monitoring;
-    platform.namespace({ name: monitoring });
-    platform.namespace({
-      name: NODE_EXPORTER_NAMESPACE,
-      podSecurity: 'privileged',
-      podSecurityReason: 'prometheus-node-exporter reads node metrics through hostNetwork, hostPID and hostPath mounts of /proc, /sys and /',
-    });
-    const prefix = `${spec.name}-${env.name}`;
-    const alertmanagerConfigName = `${spec.name}-alert-routing`;
+export function buildObservability(ctx: ModuleContext, deps: ObservabilityDeps): void {
+  const { spec, env } = ctx;
+  const { kafka, openfaas } = deps;
+  const profile = env.profile;
+  const monitoring = SYSTEM_NAMESPACES.monitoring;
+  ctx.namespace({ name: monitoring });
+  ctx.namespace({
+    name: NODE_EXPORTER_NAMESPACE,
+    podSecurity: 'privileged',
+    podSecurityReason: 'prometheus-node-exporter reads node metrics through hostNetwork, hostPID and hostPath mounts of /proc, /sys and /',
+  });
+  const prefix = `${spec.name}-${env.name}`;
+  const alertmanagerConfigName = `${spec.name}-alert-routing`;
 
-    const stack = new KubePrometheusStack(platform.chart('platform', 'observability'), 'kube-prometheus-stack', {
+  const stack = new KubePrometheusStack(ctx.chart('platform', 'observability'), 'kube-prometheus-stack', {
+    namespace: monitoring,
+    nodeExporterNamespace: NODE_EXPORTER_NAMESPACE,
+    profile,
+    monitorNamespaces: Object.values(SYSTEM_NAMESPACES),
+    alertmanagerConfigName,
+    externalLabels: { platform: spec.name, environment: env.name },
+    // Edge clusters keep only the platform's own dashboards (the stock ones are ~30 ConfigMaps).
+    defaultDashboards: env.profileName !== 'edge',
+  });
+
+  recordFootprint(ctx, stack, monitoring, NODE_EXPORTER_NAMESPACE);
+
+  const config = ctx.chart('config', 'observability');
+  const labels = { [LABELS.component]: 'observability' };
+
+  // What runs: backends with functions, Kong when routes exist, Strimzi when the spec has Kafka.
+  const knative = ctx.functionsFor('knative');
+  const openfaasFns = ctx.functionsFor('openfaas');
+  const knativeTriggers = knative.flatMap((f) => f.triggers ?? []);
+  const kafkaCluster = kafka && { clusterName: kafka.clusterName, namespace: kafka.namespace };
+  const targets = platformTargets({
+    knativeNamespaces: [...new Set(knative.map((f) => f.tenant))].sort(),
+    knativeEventing: knativeTriggers.some((t) => ['event', 'kafka', 'schedule'].includes(t.type)),
+    knativeBrokers: knativeTriggers.some((t) => t.type === 'event'),
+    kong: spec.routes.length > 0 ? { podLabels: { ...KONG_METRICS.podLabels } } : undefined,
+    kafka: kafkaCluster,
+  });
+  for (const t of targets) new ScrapeTarget(config, `scrape-${t.component}`, { ...t, name: t.component, namespace: monitoring, labels });
+
+  // Per-function SLOs on the cluster backends (Lambda's alarms are CloudWatch's, on the AWS side).
+  const slo = spec.observability.defaultSlo;
+  // In spec order: adding a function at the end changes only its tenant's last PrometheusRule.
+  const functions: MonitoredFunction[] = spec.functions.filter((fn) => fn.target === 'knative' || fn.target === 'openfaas').map((fn) => ({
+    name: fn.name,
+    // OpenFaaS functions share one namespace, Knative ones run in their tenant's.
+    namespace: fn.target === 'openfaas' ? (openfaas?.functionNamespace ?? SYSTEM_NAMESPACES.openfaasFunctions) : fn.tenant,
+    tenant: fn.tenant,
+    backend: fn.target as ClusterBackend,
+    latencyP99Seconds: (fn.slo?.latencyP99Ms ?? slo.latencyP99Ms) / 1000,
+    errorRatio: (fn.slo?.errorRatioPercent ?? slo.errorRatioPercent) / 100,
+    maxScale: fn.scaling?.max ?? 10,
+    minScale: coldStartScale(fn).min,
+  }));
+  const backends = (['knative', 'openfaas'] as const).filter((b) => functions.some((f) => f.backend === b));
+
+  const consumers: MonitoredConsumer[] = kafkaCluster
+    ? spec.functions
+        .filter((fn) => (CLUSTER_KAFKA_TARGETS as readonly string[]).includes(fn.target))
+        .flatMap((fn) => (fn.triggers ?? []).flatMap((t) => (t.type === 'kafka' ? [{ group: consumerGroupOf(fn, t), topic: t.topic, function: fn.name, tenant: fn.tenant }] : [])))
+    : [];
+
+  // Platform-wide rules in one PrometheusRule, whose size does not grow with the functions:
+  // the SLI recording rules, component-down alerts and the cluster-cost projection.
+  new MonitoringRules(config, 'rules', {
+    name: `${spec.name}-platform`,
+    namespace: monitoring,
+    labels,
+    groups: [
+      ...(backends.length ? [functionSliGroup(backends)] : []),
+      componentsDownGroup([...checksOf(targets), ...(openfaas ? [podMonitorCheck(openfaas.gatewayMonitor.resource)] : [])]),
+      clusterCostGroup({
+        cpuCoreHourUsd: env.budget.clusterPricing.cpuCoreHourUsd,
+        memoryGiBHourUsd: env.budget.clusterPricing.memoryGiBHourUsd,
+        monthlyUsd: env.budget.monthlyUsd,
+        thresholds: env.budget.thresholds,
+        tenants: spec.tenants.map((t) => t.name),
+      }),
+    ],
+  });
+
+  // Per-function alerts and the Kafka lag of those functions' consumers: one PrometheusRule
+  // per tenant and part of at most FUNCTIONS_PER_RULE_OBJECT functions,
+  // `<platform>-functions-<tenant>-<part>`, so no object grows with the platform.
+  const lagThreshold = spec.observability.kafkaLagThreshold ?? DEFAULT_KAFKA_LAG_THRESHOLD;
+  for (const set of functionRuleSets(functions)) {
+    const names = new Set(set.functions.map((f) => f.name));
+    new MonitoringRules(config, `rules-${set.tenant}-${set.part}`, {
+      name: functionRulesName(spec.name, set.tenant, set.part),
       namespace: monitoring,
-      nodeExporterNamespace: NODE_EXPORTER_NAMESPACE,
-      profile,
-      monitorNamespaces: Object.values(SYSTEM_NAMESPACES),
-      alertmanagerConfigName,
-      externalLabels: { platform: spec.name, environment: env.name },
-      // Edge clusters keep only the platform's own dashboards (the stock ones are ~30 ConfigMaps).
-      defaultDashboards: env.profileName !== 'edge',
+      labels: { ...labels, [LABELS.tenant]: set.tenant },
+      groups: [...functionAlertGroups(set.functions), kafkaLagGroup(consumers.filter((c) => names.has(c.function)), lagThreshold, set.tenant)],
     });
+  }
 
-    recordFootprint(platform, stack, monitoring, NODE_EXPORTER_NAMESPACE);
+  new AlertRouting(config, 'alert-routing', {
+    name: alertmanagerConfigName,
+    namespace: monitoring,
+    labels,
+    receivers: spec.observability.receivers,
+    smtp: spec.observability.smtp,
+  });
 
-    const config = platform.chart('config', 'observability');
-    const labels = { [LABELS.component]: 'observability' };
-
-    // What runs: backends with functions, Kong when routes exist, Strimzi when the spec has Kafka.
-    const knative = platform.functionsFor('knative');
-    const openfaasFns = platform.functionsFor('openfaas');
-    const knativeTriggers = knative.flatMap((f) => f.triggers ?? []);
-    const kafkaCluster = spec.kafka ? { clusterName: platform.kafka?.clusterName ?? kafkaClusterName(spec.kafka), namespace: platform.kafka?.namespace ?? SYSTEM_NAMESPACES.kafka } : undefined;
-    const targets = platformTargets({
-      knativeNamespaces: [...new Set(knative.map((f) => f.tenant))].sort(),
-      knativeEventing: knativeTriggers.some((t) => ['event', 'kafka', 'schedule'].includes(t.type)),
-      knativeBrokers: knativeTriggers.some((t) => t.type === 'event'),
-      kong: spec.routes.length > 0 ? { podLabels: { ...KONG_METRICS.podLabels } } : undefined,
-      kafka: kafkaCluster,
-    });
-    const own = new Set<ApiObject>();
-    for (const t of targets) {
-      const st = new ScrapeTarget(config, `scrape-${t.component}`, { ...t, name: t.component, namespace: monitoring, labels });
-      own.add(st.apiObject);
-    }
-
-    // Per-function SLOs on the cluster backends (Lambda's alarms are CloudWatch's, on the AWS side).
-    const slo = spec.observability.defaultSlo;
-    // In spec order: adding a function at the end changes only its tenant's last PrometheusRule.
-    const functions: MonitoredFunction[] = spec.functions.filter((fn) => fn.target === 'knative' || fn.target === 'openfaas').map((fn) => ({
-      name: fn.name,
-      namespace: functionNamespace(platform, fn),
-      tenant: fn.tenant,
-      backend: fn.target as ClusterBackend,
-      latencyP99Seconds: (fn.slo?.latencyP99Ms ?? slo.latencyP99Ms) / 1000,
-      errorRatio: (fn.slo?.errorRatioPercent ?? slo.errorRatioPercent) / 100,
-      maxScale: fn.scaling?.max ?? 10,
-      minScale: coldStartScale(fn).min,
-    }));
-    const backends = (['knative', 'openfaas'] as const).filter((b) => functions.some((f) => f.backend === b));
-
-    const consumers: MonitoredConsumer[] = kafkaCluster
-      ? spec.functions
-          .filter((fn) => (CLUSTER_KAFKA_TARGETS as readonly string[]).includes(fn.target))
-          .flatMap((fn) => (fn.triggers ?? []).flatMap((t) => (t.type === 'kafka' ? [{ group: consumerGroupOf(fn, t), topic: t.topic, function: fn.name, tenant: fn.tenant }] : [])))
-      : [];
-
-    // Platform-wide rules in one PrometheusRule, whose size does not grow with the functions:
-    // the SLI recording rules, component-down alerts and the cluster-cost projection.
-    new MonitoringRules(config, 'rules', {
-      name: `${spec.name}-platform`,
-      namespace: monitoring,
-      labels,
-      groups: [
-        ...(backends.length ? [functionSliGroup(backends)] : []),
-        componentsDownGroup([...checksOf(targets), ...discoveredChecks(platform, own)]),
-        clusterCostGroup({
-          cpuCoreHourUsd: env.budget.clusterPricing.cpuCoreHourUsd,
-          memoryGiBHourUsd: env.budget.clusterPricing.memoryGiBHourUsd,
-          monthlyUsd: env.budget.monthlyUsd,
-          thresholds: env.budget.thresholds,
-          tenants: spec.tenants.map((t) => t.name),
-        }),
-      ],
-    });
-
-    // Per-function alerts and the Kafka lag of those functions' consumers: one PrometheusRule
-    // per tenant and part of at most FUNCTIONS_PER_RULE_OBJECT functions,
-    // `<platform>-functions-<tenant>-<part>`, so no object grows with the platform.
-    const lagThreshold = spec.observability.kafkaLagThreshold ?? DEFAULT_KAFKA_LAG_THRESHOLD;
-    for (const set of functionRuleSets(functions)) {
-      const names = new Set(set.functions.map((f) => f.name));
-      new MonitoringRules(config, `rules-${set.tenant}-${set.part}`, {
-        name: functionRulesName(spec.name, set.tenant, set.part),
-        namespace: monitoring,
-        labels: { ...labels, [LABELS.tenant]: set.tenant },
-        groups: [...functionAlertGroups(set.functions), kafkaLagGroup(consumers.filter((c) => names.has(c.function)), lagThreshold, set.tenant)],
-      });
-    }
-
-    new AlertRouting(config, 'alert-routing', {
-      name: alertmanagerConfigName,
-      namespace: monitoring,
-      labels,
-      receivers: spec.observability.receivers,
-      smtp: spec.observability.smtp,
-    });
-
-    for (const d of platformDashboards({
-      uidPrefix: prefix,
-      titlePrefix: `${spec.name} ${env.name}`,
-      knative: knative.length > 0,
-      openfaas: openfaasFns.length > 0,
-      kong: spec.routes.length > 0,
-      kafka: kafkaCluster !== undefined,
-      monthlyBudgetUsd: env.budget.monthlyUsd,
-    })) {
-      new GrafanaDashboard(config, `dashboard-${d.uid}`, { dashboard: d, name: `dashboard-${d.uid}`, namespace: monitoring, labels });
-    }
-  },
-};
+  for (const d of platformDashboards({
+    uidPrefix: prefix,
+    titlePrefix: `${spec.name} ${env.name}`,
+    knative: knative.length > 0,
+    openfaas: openfaasFns.length > 0,
+    kong: spec.routes.length > 0,
+    kafka: kafkaCluster !== undefined,
+    monthlyBudgetUsd: env.budget.monthlyUsd,
+  })) {
+    new GrafanaDashboard(config, `dashboard-${d.uid}`, { dashboard: d, name: `dashboard-${d.uid}`, namespace: monitoring, labels });
+  }
+}

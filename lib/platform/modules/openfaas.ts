@@ -1,4 +1,3 @@
-import { kafkaProducerFor } from '../kafka-producer';
 import type { IConstruct } from 'constructs';
 import { LABELS } from '../../k8s/common/labels';
 import { SYSTEM_NAMESPACES } from '../../k8s/common/namespaces';
@@ -13,8 +12,9 @@ import type { Resources } from '../../k8s/openfaas/chart-values';
 import { coldStartScale, type FunctionSpec } from '../../spec/function';
 import type { Profile } from '../../spec/profiles';
 import { goDurationOf, OPENFAAS_SCALE_TYPES, openfaasInvokedAsync, timedFunction } from '../../spec/targets/openfaas';
-import type { HybridPlatform } from '../hybrid-platform';
-import type { PlatformModule } from './module';
+import type { FunctionEndpoint, KafkaBinding } from '../bindings';
+import { kafkaProducerFor } from '../kafka-producer';
+import type { ModuleContext } from './context';
 
 const size = (c: Profile['components'][keyof Profile['components']]): ComponentSize => ({ replicas: c.replicas, resources: resources(c.resources) });
 
@@ -54,154 +54,165 @@ const CONTROL_PLANE_REASON =
 const FUNCTIONS_REASON =
   'the OpenFaaS operator does not drop capabilities or set allowPrivilegeEscalation on function containers; the hybrid-serverless-restricted Profile enforces non-root and seccomp RuntimeDefault at pod level';
 
+/** What buildOpenFaaS offers the gateway and observability. */
+export interface OpenFaaSOutputs {
+  /** How the gateway reaches each function: the OpenFaaS gateway Service and the function's path. */
+  readonly endpoints: readonly FunctionEndpoint[];
+  /** The namespace every function runs in (OpenFaaS CE has one). */
+  readonly functionNamespace: string;
+  /** The gateway's PodMonitor, for the platform Prometheus (and its down alert). */
+  readonly gatewayMonitor: GatewayMonitor;
+}
+
 /**
  * OpenFaaS: the install (operator mode, basic auth, timeouts derived from the functions,
  * JetStream queue worker with retries), the Function objects of every `target: openfaas`
  * function in the one function namespace (labelled with their tenant), the cron-connector
- * and one kafka-connector per consumed topic, and each function's gateway endpoint.
+ * and one kafka-connector per consumed topic (credentials from `kafka`), and each function's
+ * gateway endpoint. Undefined when no function targets OpenFaaS (nothing is installed).
  */
-export const openfaasModule: PlatformModule = {
-  name: 'openfaas',
-  build(platform: HybridPlatform): void {
-    const functions = platform.functionsFor('openfaas');
-    if (functions.length === 0) return;
-    const { profile } = platform.env;
-    const settings = platform.spec.openfaas;
+export function buildOpenFaaS(ctx: ModuleContext, deps: { readonly kafka?: KafkaBinding }): OpenFaaSOutputs | undefined {
+  const functions = ctx.functionsFor('openfaas');
+  if (functions.length === 0) return undefined;
+  const { kafka } = deps;
+  const { profile } = ctx.env;
+  const settings = ctx.spec.openfaas;
 
-    for (const c of ['openfaasAutoscaler', 'openfaasNats'] as const) {
-      const replicas = profile.components[c].replicas;
-      if (replicas !== 1) platform.issues.add(`environments.${platform.envName}.overrides.components.${c}.replicas`, replicas, 'the OpenFaaS chart runs exactly one pod of it: must be 1');
-    }
-    const ns = platform.namespace({ name: SYSTEM_NAMESPACES.openfaas, podSecurity: 'baseline', podSecurityReason: CONTROL_PLANE_REASON });
-    platform.namespace({ name: SYSTEM_NAMESPACES.openfaasFunctions, podSecurity: 'baseline', podSecurityReason: FUNCTIONS_REASON, labels: { [LABELS.partOf]: platform.spec.name } });
+  for (const c of ['openfaasAutoscaler', 'openfaasNats'] as const) {
+    const replicas = profile.components[c].replicas;
+    if (replicas !== 1) ctx.issues.add(`environments.${ctx.env.name}.overrides.components.${c}.replicas`, replicas, 'the OpenFaaS chart runs exactly one pod of it: must be 1');
+  }
+  const ns = ctx.namespace({ name: SYSTEM_NAMESPACES.openfaas, podSecurity: 'baseline', podSecurityReason: CONTROL_PLANE_REASON });
+  ctx.namespace({ name: SYSTEM_NAMESPACES.openfaasFunctions, podSecurity: 'baseline', podSecurityReason: FUNCTIONS_REASON, labels: { [LABELS.partOf]: ctx.spec.name } });
 
-    const installChart = platform.chart('platform', 'openfaas');
-    const install = new OpenFaaSInstall(installChart, 'openfaas', {
-      namespace: ns.name,
-      functionNamespace: SYSTEM_NAMESPACES.openfaasFunctions,
-      gateway: size(profile.components.openfaasGateway),
-      queueWorker: size(profile.components.openfaasQueueWorker),
-      basicAuth: settings?.basicAuth === 'existing-secret' ? { existingSecret: 'basic-auth' } : { generate: true },
-      functions: functions.map(timedFunction),
-      timeouts: {
-        gatewayUpstream: settings?.gateway?.upstreamTimeout,
-        gatewayRead: settings?.gateway?.readTimeout,
-        gatewayWrite: settings?.gateway?.writeTimeout,
-        queueAckWait: settings?.queueWorker?.ackWait,
+  const installChart = ctx.chart('platform', 'openfaas');
+  const install = new OpenFaaSInstall(installChart, 'openfaas', {
+    namespace: ns.name,
+    functionNamespace: SYSTEM_NAMESPACES.openfaasFunctions,
+    gateway: size(profile.components.openfaasGateway),
+    queueWorker: size(profile.components.openfaasQueueWorker),
+    basicAuth: settings?.basicAuth === 'existing-secret' ? { existingSecret: 'basic-auth' } : { generate: true },
+    functions: functions.map(timedFunction),
+    timeouts: {
+      gatewayUpstream: settings?.gateway?.upstreamTimeout,
+      gatewayRead: settings?.gateway?.readTimeout,
+      gatewayWrite: settings?.gateway?.writeTimeout,
+      queueAckWait: settings?.queueWorker?.ackWait,
+    },
+    maxInflight: settings?.queueWorker?.maxInflight,
+    autoscaler: resources(profile.components.openfaasAutoscaler.resources),
+    nats: resources(profile.components.openfaasNats.resources),
+    podDisruptionBudgets: profile.ha.podDisruptionBudgets,
+  });
+
+  const config = ctx.chart('config', 'openfaas');
+  const securityProfile = new FunctionSecurityProfile(config, 'function-profile', { namespace: ns.name });
+  const gatewayMonitor = new GatewayMonitor(config, 'gateway-monitor', { namespace: ns.name, labels: { [LABELS.partOf]: ctx.spec.name } });
+
+  const apps = ctx.chart('apps', 'openfaas-functions');
+  const byTopic = new Map<string, FunctionSpec[]>();
+  const endpoints: FunctionEndpoint[] = [];
+  let scheduled = false;
+  for (const fn of functions) {
+    const async = openfaasInvokedAsync(fn);
+    const { min } = coldStartScale(fn);
+    const metric = fn.scaling?.metric ?? 'concurrency';
+    // Producers get their Kafka client settings; credentials stay Secret references.
+    const producer = kafkaProducerFor(ctx, kafka, fn);
+    const secretRefs = [...(fn.secrets ?? []), ...(producer?.secrets ?? [])];
+    const env: Record<string, string> = { ...fn.env, ...producer?.env };
+    // OpenFaaS mounts secrets as files, not variables: tell the code where each one is.
+    for (const s of secretRefs) env[`${s.env}_FILE`] = `/var/openfaas/secrets/${s.key}`;
+    const f = new OpenFaaSFunction(apps, fn.name, {
+      name: fn.name,
+      namespace: install.functionNamespace,
+      image: fn.image!,
+      tenant: fn.tenant,
+      environment: env,
+      timeoutSeconds: timedFunction(fn).timeoutSeconds,
+      scaling: {
+        min: Math.max(1, min),
+        max: fn.scaling?.max ?? 10,
+        ...(fn.scaling?.target !== undefined && { target: fn.scaling.target }),
+        type: OPENFAAS_SCALE_TYPES[metric as keyof typeof OPENFAAS_SCALE_TYPES],
+        ...(min === 0 && { zero: true, zeroDuration: fn.openfaas?.idleTimeout ?? '15m' }),
       },
-      maxInflight: settings?.queueWorker?.maxInflight,
-      autoscaler: resources(profile.components.openfaasAutoscaler.resources),
-      nats: resources(profile.components.openfaasNats.resources),
-      podDisruptionBudgets: profile.ha.podDisruptionBudgets,
+      ...(async && { retries: retriesOf(fn) }),
+      annotations: fn.openfaas?.annotations,
+      resources: functionResources(fn, profile.functionDefaults),
+      secrets: [...new Set(secretRefs.map((s) => s.secret))],
+      constraints: fn.openfaas?.constraints,
+      readOnlyRootFilesystem: fn.openfaas?.readOnlyRootFilesystem ?? true,
+      profile: securityProfile.name,
     });
-
-    const config = platform.chart('config', 'openfaas');
-    const securityProfile = new FunctionSecurityProfile(config, 'function-profile', { namespace: ns.name });
-    new GatewayMonitor(config, 'gateway-monitor', { namespace: ns.name, labels: { [LABELS.partOf]: platform.spec.name } });
-
-    const apps = platform.chart('apps', 'openfaas-functions');
-    const byTopic = new Map<string, FunctionSpec[]>();
-    let scheduled = false;
-    for (const fn of functions) {
-      const async = openfaasInvokedAsync(fn);
-      const { min } = coldStartScale(fn);
-      const metric = fn.scaling?.metric ?? 'concurrency';
-      // Producers get their Kafka client settings; credentials stay Secret references.
-      const producer = kafkaProducerFor(platform, fn);
-      const secretRefs = [...(fn.secrets ?? []), ...(producer?.secrets ?? [])];
-      const env: Record<string, string> = { ...fn.env, ...producer?.env };
-      // OpenFaaS mounts secrets as files, not variables: tell the code where each one is.
-      for (const s of secretRefs) env[`${s.env}_FILE`] = `/var/openfaas/secrets/${s.key}`;
-      const f = new OpenFaaSFunction(apps, fn.name, {
-        name: fn.name,
-        namespace: install.functionNamespace,
-        image: fn.image!,
-        tenant: fn.tenant,
-        environment: env,
-        timeoutSeconds: timedFunction(fn).timeoutSeconds,
-        scaling: {
-          min: Math.max(1, min),
-          max: fn.scaling?.max ?? 10,
-          ...(fn.scaling?.target !== undefined && { target: fn.scaling.target }),
-          type: OPENFAAS_SCALE_TYPES[metric as keyof typeof OPENFAAS_SCALE_TYPES],
-          ...(min === 0 && { zero: true, zeroDuration: fn.openfaas?.idleTimeout ?? '15m' }),
-        },
-        ...(async && { retries: retriesOf(fn) }),
-        annotations: fn.openfaas?.annotations,
-        resources: functionResources(fn, profile.functionDefaults),
-        secrets: [...new Set(secretRefs.map((s) => s.secret))],
-        constraints: fn.openfaas?.constraints,
-        readOnlyRootFilesystem: fn.openfaas?.readOnlyRootFilesystem ?? true,
-        profile: securityProfile.name,
-      });
-      for (const t of fn.triggers ?? []) {
-        if (t.type === 'schedule') {
-          f.addSchedule(t.cron);
-          scheduled = true;
-        } else if (t.type === 'kafka') {
-          f.addKafkaTopic(t.topic);
-          byTopic.set(t.topic, [...(byTopic.get(t.topic) ?? []), fn]);
-        }
+    for (const t of fn.triggers ?? []) {
+      if (t.type === 'schedule') {
+        f.addSchedule(t.cron);
+        scheduled = true;
+      } else if (t.type === 'kafka') {
+        f.addKafkaTopic(t.topic);
+        byTopic.set(t.topic, [...(byTopic.get(t.topic) ?? []), fn]);
       }
-      platform.endpoints.set(fn.name, {
-        function: fn,
-        target: 'openfaas',
-        service: install.gatewayService,
-        path: install.functionPath(fn.name, fn.openfaas?.async === true),
-      });
     }
+    endpoints.push({
+      function: fn,
+      target: 'openfaas',
+      service: install.gatewayService,
+      path: install.functionPath(fn.name, fn.openfaas?.async === true),
+    });
+  }
 
-    if (scheduled) new CronConnector(installChart, 'cron-connector', { openfaas: install });
+  if (scheduled) new CronConnector(installChart, 'cron-connector', { openfaas: install });
 
-    const brokerCredentials = new Map<string, KafkaConnectorCredentials>();
-    for (const [topic, subscribers] of byTopic) {
-      const first = subscribers[0];
-      const trigger = (first.triggers ?? []).find((t) => t.type === 'kafka' && t.topic === topic);
-      const group = (trigger?.type === 'kafka' && trigger.consumerGroup) || first.name;
-      const path = ['functions', platform.spec.functions.indexOf(first), 'triggers'];
-      if (!platform.kafka) {
-        platform.issues.add(path, topic, 'an OpenFaaS kafka trigger needs the platform\'s Kafka (the kafka module registers it from the top-level "kafka" section)');
-        continue;
-      }
-      const auth = platform.kafka.client(first, { read: [topic], group, namespace: ns.name });
-      if (auth.secret.namespace !== ns.name || auth.caSecret.namespace !== ns.name) {
-        platform.issues.add(path, topic, `the kafka-connector runs in namespace "${ns.name}" but the Kafka credentials are in "${auth.secret.namespace}"/"${auth.caSecret.namespace}"`);
-        continue;
-      }
-      if (auth.mechanism !== KAFKA_CONNECTOR_AUTHENTICATION || !auth.secretKeys.certificate || !auth.secretKeys.key) {
-        platform.issues.add(path, topic, `the kafka-connector authenticates with a TLS client certificate, but Kafka user "${auth.user}" uses ${auth.mechanism}`);
-        continue;
-      }
-      // The chart reads fixed key names (broker-ca/-cert/-key); Strimzi's Secrets use others.
-      const credentialsName = `${auth.user}-broker`;
-      let credentials = brokerCredentials.get(credentialsName);
-      if (!credentials) {
-        credentials = new KafkaConnectorCredentials(installChart, `kafka-credentials-${auth.user}`, {
-          namespace: ns.name,
-          name: credentialsName,
-          ca: { name: auth.caSecret.name, key: auth.caKey },
-          certificate: { name: auth.secret.name, key: auth.secretKeys.certificate },
-          key: { name: auth.secret.name, key: auth.secretKeys.key },
-        });
-        brokerCredentials.set(credentialsName, credentials);
-      }
-      const connectorAuth: KafkaConnectorAuth = { mechanism: 'tls', caSecret: credentials.secretName, certSecret: credentials.secretName, keySecret: credentials.secretName };
-      const partitions = platform.spec.kafka?.topics.find((t) => t.name === topic)?.partitions ?? 3;
-      new KafkaConnector(installChart, `kafka-connector-${topic}`, {
-        openfaas: install,
-        topic,
-        brokerHosts: auth.bootstrapServers,
-        group,
-        auth: connectorAuth,
-        partitions,
-        // One consumer per partition at most; HA profiles run up to three.
-        replicas: profile.ha.antiAffinity ? Math.min(partitions, 3) : 1,
-      });
+  const brokerCredentials = new Map<string, KafkaConnectorCredentials>();
+  for (const [topic, subscribers] of byTopic) {
+    const first = subscribers[0];
+    const trigger = (first.triggers ?? []).find((t) => t.type === 'kafka' && t.topic === topic);
+    const group = (trigger?.type === 'kafka' && trigger.consumerGroup) || first.name;
+    const path = ['functions', ctx.spec.functions.indexOf(first), 'triggers'];
+    if (!kafka) {
+      ctx.issues.add(path, topic, 'an OpenFaaS kafka trigger needs the platform\'s Kafka (the kafka module builds it from the top-level "kafka" section)');
+      continue;
     }
+    const auth = kafka.client(first, { read: [topic], group, namespace: ns.name });
+    if (auth.secret.namespace !== ns.name || auth.caSecret.namespace !== ns.name) {
+      ctx.issues.add(path, topic, `the kafka-connector runs in namespace "${ns.name}" but the Kafka credentials are in "${auth.secret.namespace}"/"${auth.caSecret.namespace}"`);
+      continue;
+    }
+    if (auth.mechanism !== KAFKA_CONNECTOR_AUTHENTICATION || !auth.secretKeys.certificate || !auth.secretKeys.key) {
+      ctx.issues.add(path, topic, `the kafka-connector authenticates with a TLS client certificate, but Kafka user "${auth.user}" uses ${auth.mechanism}`);
+      continue;
+    }
+    // The chart reads fixed key names (broker-ca/-cert/-key); Strimzi's Secrets use others.
+    const credentialsName = `${auth.user}-broker`;
+    let credentials = brokerCredentials.get(credentialsName);
+    if (!credentials) {
+      credentials = new KafkaConnectorCredentials(installChart, `kafka-credentials-${auth.user}`, {
+        namespace: ns.name,
+        name: credentialsName,
+        ca: { name: auth.caSecret.name, key: auth.caKey },
+        certificate: { name: auth.secret.name, key: auth.secretKeys.certificate },
+        key: { name: auth.secret.name, key: auth.secretKeys.key },
+      });
+      brokerCredentials.set(credentialsName, credentials);
+    }
+    const connectorAuth: KafkaConnectorAuth = { mechanism: 'tls', caSecret: credentials.secretName, certSecret: credentials.secretName, keySecret: credentials.secretName };
+    const partitions = ctx.spec.kafka?.topics.find((t) => t.name === topic)?.partitions ?? 3;
+    new KafkaConnector(installChart, `kafka-connector-${topic}`, {
+      openfaas: install,
+      topic,
+      brokerHosts: auth.bootstrapServers,
+      group,
+      auth: connectorAuth,
+      partitions,
+      // One consumer per partition at most; HA profiles run up to three.
+      replicas: profile.ha.antiAffinity ? Math.min(partitions, 3) : 1,
+    });
+  }
 
-    recordFootprint(platform, install, [...installChart.node.findAll(), ...apps.node.findAll()]);
-  },
-};
+  recordFootprint(ctx, install, [...installChart.node.findAll(), ...apps.node.findAll()]);
+  return { endpoints, functionNamespace: install.functionNamespace, gatewayMonitor };
+}
 
 /** Requests the openfaas chart 15.0.6 sets where the module leaves a component's resources alone (its values.yaml). */
 const OPENFAAS_CHART_DEFAULTS = {
@@ -215,8 +226,8 @@ const OPENFAAS_CHART_DEFAULTS = {
  * chart's Prometheus, the connectors, the credentials CronJob and every function's
  * minimum replicas.
  */
-function recordFootprint(platform: HybridPlatform, install: OpenFaaSInstall, built: readonly IConstruct[]): void {
-  const fp = platform.footprint;
+function recordFootprint(ctx: ModuleContext, install: OpenFaaSInstall, built: readonly IConstruct[]): void {
+  const fp = ctx.footprint;
   const v = install.install.values;
   const ns = install.namespace;
   const release = [install.install.release];

@@ -1,5 +1,5 @@
+import type { Chart } from 'cdk8s';
 import { LABELS } from '../../k8s/common/labels';
-import { SystemNamespace } from '../../k8s/common/namespace';
 import { SYSTEM_NAMESPACES } from '../../k8s/common/namespaces';
 import {
   KNATIVE_EVENTING_KINDS,
@@ -12,17 +12,11 @@ import {
 } from '../../k8s/tenancy';
 import { QUEUE_PROXY_LIMITS, QUEUE_PROXY_REQUESTS } from '../../k8s/knative/serving-install';
 import { coldStartScale, type FunctionSpec } from '../../spec/function';
-import { kafkaClusterName } from '../../spec/kafka';
+import type { Profile } from '../../spec/profiles';
 import { cpuCores, GiB, memoryBytes, MiB } from '../../spec/quantity';
 import { TENANT_ROLES, type TenantSpec } from '../../spec/tenant';
-import type { HybridPlatform } from '../hybrid-platform';
-import type { PlatformModule } from './module';
-
-/**
- * Strimzi's conventional TLS client listener; used only until the kafka module registers
- * the cluster's binding (read at synthesis, so the real port wins once it does).
- */
-const STRIMZI_TLS_PORT = 9093;
+import type { KafkaBinding } from '../bindings';
+import type { ModuleContext } from './context';
 
 const hasTrigger = (fn: FunctionSpec, ...types: string[]) => (fn.triggers ?? []).some((t) => types.includes(t.type));
 
@@ -68,20 +62,20 @@ function queueProxyAmounts(defaults: { limits: { cpu: string | number; memory: s
  * function container (its own requests and limits, or the profile's functionDefaults, which
  * the knative module writes into the container) plus Knative's queue-proxy sidecar.
  */
-function checkQuota(platform: HybridPlatform, tenant: TenantSpec, index: number, quota: TenantSpec['quota'] & object, functions: readonly FunctionSpec[]): void {
-  const d = platform.env.profile.functionDefaults;
+function checkQuota(ctx: ModuleContext, tenant: TenantSpec, index: number, quota: TenantSpec['quota'] & object, functions: readonly FunctionSpec[]): void {
+  const d = ctx.env.profile.functionDefaults;
   const running = functions.filter((f) => minPods(f) > 0);
   if (running.length === 0) return;
   const sidecar = queueProxyAmounts(d);
-  const fromProfile = (field: keyof NonNullable<TenantSpec['quota']>) => (tenant.quota?.[field] === undefined ? ` (the "${platform.env.profileName}" profile's tenantQuota; override it in tenants[${index}].quota)` : '');
-  const where = `environment "${platform.envName}"`;
+  const fromProfile = (field: keyof NonNullable<TenantSpec['quota']>) => (tenant.quota?.[field] === undefined ? ` (the "${ctx.env.profileName}" profile's tenantQuota; override it in tenants[${index}].quota)` : '');
+  const where = `environment "${ctx.env.name}"`;
   const check = (field: QuotaField, per: (f: FunctionSpec) => number, parse: (q: string | number) => number, fmt: (n: number) => string, what: string) => {
     const qp = parse(sidecar[field].value);
     const need = running.reduce((s, f) => s + minPods(f) * (per(f) + qp), 0);
     const have = parse(quota[field]!);
     if (have >= need) return;
     const parts = running.map((f) => `${f.name} ${minPods(f)}×(${fmt(per(f))} + ${fmt(qp)})`).join(', ');
-    platform.issues.add(
+    ctx.issues.add(
       `tenants[${index}].quota.${field}`,
       quota[field],
       `${where}: ${what} ${fmt(have)}${fromProfile(field)} is below the ${fmt(need)} the tenant's functions need at their minimum scale, Knative's queue-proxy sidecar included (pods × (function container + queue-proxy): ${parts}; queue-proxy ${what} from ${sidecar[field].source}); raise it to at least ${fmt(need)} or lower their min scale`,
@@ -93,91 +87,117 @@ function checkQuota(platform: HybridPlatform, tenant: TenantSpec, index: number,
   check('limitsMemory', (f) => byteCount(f.resources?.limits?.memory ?? d.limits.memory), byteCount, bytes, 'limits.memory');
   const pods = running.reduce((s, f) => s + minPods(f), 0);
   if (quota.pods! < pods) {
-    platform.issues.add(`tenants[${index}].quota.pods`, quota.pods, `${where}: ${quota.pods} pods${fromProfile('pods')} is below the ${pods} the tenant's functions keep running at their minimum scale; raise it to at least ${pods}`);
+    ctx.issues.add(`tenants[${index}].quota.pods`, quota.pods, `${where}: ${quota.pods} pods${fromProfile('pods')} is below the ${pods} the tenant's functions keep running at their minimum scale; raise it to at least ${pods}`);
   }
 }
 
+/** A tenant that passed its checks, with its namespace reserved. */
+export interface PlannedTenant {
+  readonly spec: TenantSpec;
+  /** Index in `spec.tenants`, for error paths. */
+  readonly index: number;
+  /** The profile's tenantQuota with the tenant's own fields over it. */
+  readonly quota: Profile['tenantQuota'];
+}
+
+/** What planTenancy reserved: the tenants' chart and namespaces, for buildTenants. */
+export interface TenancyPlan {
+  readonly chart: Chart;
+  readonly tenants: readonly PlannedTenant[];
+  /** Namespaces of the tenants, in spec order. */
+  readonly namespaces: readonly string[];
+}
+
 /**
- * Tenants: a restricted namespace each (platform layer), and in the config layer its quota,
- * roles bound to its groups, default-deny network policies with the allows its functions
- * need, and the ServiceAccount functions run as. Function kinds and network allows follow
- * the backends the spec uses.
+ * The first step of tenancy, before any other module: checks each tenant's name (not a
+ * platform component's namespace) and quota (room for its Knative functions at their minimum
+ * scale), and reserves its restricted namespace, which the backends deploy into. The objects
+ * in it come from buildTenants, once Kafka (whose listener their network policies allow) is built.
  */
-export const tenancyModule: PlatformModule = {
-  name: 'tenancy',
-  build(platform) {
-    const { spec, env } = platform;
-    const knative = platform.functionsFor('knative');
-    const usesEventing = knative.some((f) => hasTrigger(f, 'event', 'schedule', 'kafka'));
-    const usesKnativeKafka = knative.some((f) => hasTrigger(f, 'kafka'));
-    const functionKinds = [...(knative.length > 0 ? KNATIVE_SERVING_KINDS : []), ...(usesEventing ? KNATIVE_EVENTING_KINDS : []), ...(usesKnativeKafka ? KNATIVE_KAFKA_KINDS : [])];
-    const systemNamespaces = new Set<string>(Object.values(SYSTEM_NAMESPACES));
-    const chart = platform.chart('config', 'tenants');
-    const producers = new Set((spec.kafka?.topics ?? []).flatMap((t) => t.producers ?? []));
+export function planTenancy(ctx: ModuleContext): TenancyPlan {
+  const { spec, env } = ctx;
+  const systemNamespaces = new Set<string>(Object.values(SYSTEM_NAMESPACES));
+  const chart = ctx.chart('config', 'tenants');
+  const tenants: PlannedTenant[] = [];
+  spec.tenants.forEach((t, i) => {
+    if (systemNamespaces.has(t.name)) {
+      ctx.issues.add(`tenants[${i}].name`, t.name, `is the namespace of a platform component (${[...systemNamespaces].join(', ')}); choose another tenant name`);
+      return;
+    }
+    const quota = { ...env.profile.tenantQuota, ...Object.fromEntries(Object.entries(t.quota ?? {}).filter(([, v]) => v !== undefined)) };
+    checkQuota(ctx, t, i, quota, spec.functions.filter((f) => f.tenant === t.name && f.target === 'knative'));
+    ctx.namespace({ name: t.name, labels: { [LABELS.tenant]: t.name } });
+    tenants.push({ spec: t, index: i, quota });
+  });
+  return { chart, tenants, namespaces: tenants.map((t) => t.spec.name) };
+}
 
-    spec.tenants.forEach((t, i) => {
-      if (systemNamespaces.has(t.name)) {
-        platform.issues.add(`tenants[${i}].name`, t.name, `is the namespace of a platform component (${[...systemNamespaces].join(', ')}); choose another tenant name`);
-        return;
-      }
-      const quota = { ...env.profile.tenantQuota, ...Object.fromEntries(Object.entries(t.quota ?? {}).filter(([, v]) => v !== undefined)) };
-      const own = spec.functions.filter((f) => f.tenant === t.name);
-      checkQuota(platform, t, i, quota, own.filter((f) => f.target === 'knative'));
+/**
+ * Tenants' objects in the config layer: per tenant its quota, roles bound to its groups,
+ * default-deny network policies with the allows its functions need (Kafka's client listener
+ * when they use the cluster's Kafka), and the ServiceAccount functions run as. Function kinds
+ * and network allows follow the backends the spec uses.
+ */
+export function buildTenants(ctx: ModuleContext, plan: TenancyPlan, deps: { readonly kafka?: KafkaBinding }): void {
+  const { spec, env } = ctx;
+  const { kafka } = deps;
+  const knative = ctx.functionsFor('knative');
+  const usesEventing = knative.some((f) => hasTrigger(f, 'event', 'schedule', 'kafka'));
+  const usesKnativeKafka = knative.some((f) => hasTrigger(f, 'kafka'));
+  const functionKinds = [...(knative.length > 0 ? KNATIVE_SERVING_KINDS : []), ...(usesEventing ? KNATIVE_EVENTING_KINDS : []), ...(usesKnativeKafka ? KNATIVE_KAFKA_KINDS : [])];
+  const producers = new Set((spec.kafka?.topics ?? []).flatMap((t) => t.producers ?? []));
 
-      platform.namespace({ name: t.name, labels: { [LABELS.tenant]: t.name } });
-      const tenant = new Tenant(chart, t.name, {
-        namespace: t.name,
-        quota,
-        containerDefaults: env.profile.functionDefaults,
-        functionKinds,
-        groups: t.groups,
-        readableSecrets: t.readableSecrets,
-        // Debugging by exec is for development; production pods are read through logs.
-        developerExec: env.profileName !== 'prod',
-      });
-
-      const net = tenant.network;
-      if (knative.length > 0) {
-        // The operator runs Kourier's gateway in knative-serving too, so this one peer covers it.
-        net.allowIngressFrom({ namespace: SYSTEM_NAMESPACES.knativeServing, reason: 'Knative ingress gateway (Kourier), activator (requests while scaled to zero) and autoscaler (queue-proxy metrics)' });
-        net.allowIngressFrom({ namespace: SYSTEM_NAMESPACES.kong, reason: 'API gateway (Kong) routing to the functions' });
-      }
-      if (usesEventing) {
-        net.allowIngressFrom({ namespace: SYSTEM_NAMESPACES.knativeEventing, reason: 'Knative Eventing delivering events (broker filter, PingSource and KafkaSource dispatchers)' });
-        net.allowEgressTo({ namespace: SYSTEM_NAMESPACES.knativeEventing, reason: 'functions publishing events to the broker ingress' });
-      }
-      net.allowIngressFrom({ namespace: SYSTEM_NAMESPACES.monitoring, reason: 'Prometheus scraping function and queue-proxy metrics' });
-      // Knative functions are Kafka clients in their own namespace: KafkaSources consume with their credentials, producers write.
-      if (spec.kafka && own.some((f) => f.target === 'knative' && (hasTrigger(f, 'kafka') || producers.has(f.name)))) {
-        net.allowEgressTo({
-          namespace: SYSTEM_NAMESPACES.kafka,
-          podLabels: { 'strimzi.io/cluster': kafkaClusterName(spec.kafka), 'strimzi.io/kind': 'Kafka' },
-          ports: () => {
-            const port = platform.kafka?.bootstrapServers.split(':').pop();
-            return [port ? Number(port) : STRIMZI_TLS_PORT];
-          },
-          reason: 'Kafka brokers (client listener), for functions with Kafka triggers or producing to topics',
-        });
-      }
-      (t.egress ?? []).forEach((e, j) =>
-        net.allowEgressToCidr(`${j}`, e.cidr, e.ports ?? [443], `tenants[${i}].egress[${j}] in the platform spec`),
-      );
-
-      // OpenFaaS CE: every function in one namespace; the tenant's groups read their own by name.
-      const openfaas = own.filter((f) => f.target === 'openfaas');
-      if (openfaas.length > 0) {
-        new SharedFunctionReader(chart, `${t.name}-openfaas`, {
-          namespace: SYSTEM_NAMESPACES.openfaasFunctions,
-          tenant: t.name,
-          apiGroup: OPENFAAS_FUNCTION.apiGroup,
-          resource: OPENFAAS_FUNCTION.resource,
-          functionNames: openfaas.map((f) => f.name),
-          groups: TENANT_ROLES.flatMap((r) => t.groups?.[r] ?? []),
-        });
-      }
+  for (const { spec: t, index: i, quota } of plan.tenants) {
+    const own = spec.functions.filter((f) => f.tenant === t.name);
+    const tenant = new Tenant(plan.chart, t.name, {
+      namespace: t.name,
+      quota,
+      containerDefaults: env.profile.functionDefaults,
+      functionKinds,
+      groups: t.groups,
+      readableSecrets: t.readableSecrets,
+      // Debugging by exec is for development; production pods are read through logs.
+      developerExec: env.profileName !== 'prod',
     });
-  },
-};
+
+    const net = tenant.network;
+    if (knative.length > 0) {
+      // The operator runs Kourier's gateway in knative-serving too, so this one peer covers it.
+      net.allowIngressFrom({ namespace: SYSTEM_NAMESPACES.knativeServing, reason: 'Knative ingress gateway (Kourier), activator (requests while scaled to zero) and autoscaler (queue-proxy metrics)' });
+      net.allowIngressFrom({ namespace: SYSTEM_NAMESPACES.kong, reason: 'API gateway (Kong) routing to the functions' });
+    }
+    if (usesEventing) {
+      net.allowIngressFrom({ namespace: SYSTEM_NAMESPACES.knativeEventing, reason: 'Knative Eventing delivering events (broker filter, PingSource and KafkaSource dispatchers)' });
+      net.allowEgressTo({ namespace: SYSTEM_NAMESPACES.knativeEventing, reason: 'functions publishing events to the broker ingress' });
+    }
+    net.allowIngressFrom({ namespace: SYSTEM_NAMESPACES.monitoring, reason: 'Prometheus scraping function and queue-proxy metrics' });
+    // Knative functions are Kafka clients in their own namespace: KafkaSources consume with their credentials, producers write.
+    if (kafka && own.some((f) => f.target === 'knative' && (hasTrigger(f, 'kafka') || producers.has(f.name)))) {
+      net.allowEgressTo({
+        namespace: kafka.namespace,
+        podLabels: { 'strimzi.io/cluster': kafka.clusterName, 'strimzi.io/kind': 'Kafka' },
+        ports: [kafka.bootstrap.port],
+        reason: 'Kafka brokers (client listener), for functions with Kafka triggers or producing to topics',
+      });
+    }
+    (t.egress ?? []).forEach((e, j) =>
+      net.allowEgressToCidr(`${j}`, e.cidr, e.ports ?? [443], `tenants[${i}].egress[${j}] in the platform spec`),
+    );
+
+    // OpenFaaS CE: every function in one namespace; the tenant's groups read their own by name.
+    const openfaas = own.filter((f) => f.target === 'openfaas');
+    if (openfaas.length > 0) {
+      new SharedFunctionReader(plan.chart, `${t.name}-openfaas`, {
+        namespace: SYSTEM_NAMESPACES.openfaasFunctions,
+        tenant: t.name,
+        apiGroup: OPENFAAS_FUNCTION.apiGroup,
+        resource: OPENFAAS_FUNCTION.resource,
+        functionNames: openfaas.map((f) => f.name),
+        groups: TENANT_ROLES.flatMap((r) => t.groups?.[r] ?? []),
+      });
+    }
+  }
+}
 
 /** Custom resources on-call reads in the namespace of each installed system. */
 const OPERATOR_READS: Record<string, readonly { apiGroup: string; resources: readonly string[] }[]> = {
@@ -190,26 +210,21 @@ const OPERATOR_READS: Record<string, readonly { apiGroup: string; resources: rea
 };
 
 /**
- * The platform-operator ClusterRole, bound in exactly the platform namespaces the other
- * modules created: it runs after them (last in MODULES) and reads the namespaces built.
+ * The platform-operator ClusterRole, bound in exactly the platform namespaces given: those the
+ * modules created (HybridPlatform passes them once every other module ran).
  */
-export const platformOperatorsModule: PlatformModule = {
-  name: 'platform-operators',
-  build(platform) {
-    const tenants = new Set(platform.spec.tenants.map((t) => t.name));
-    const nsChart = platform.chartsOf('platform').find((c) => c.name === 'namespaces')?.chart;
-    const namespaces = (nsChart?.node.children ?? []).filter((c): c is SystemNamespace => c instanceof SystemNamespace).map((n) => n.name).filter((n) => !tenants.has(n));
-    if (namespaces.length === 0) return;
-    // Every install is a Flux HelmRelease in its namespace: on-call reads their status.
-    const customResources = [
-      { apiGroup: 'helm.toolkit.fluxcd.io', resources: ['helmreleases'] },
-      { apiGroup: 'source.toolkit.fluxcd.io', resources: ['helmrepositories'] },
-      ...namespaces.flatMap((n) => OPERATOR_READS[n] ?? []),
-    ];
-    new PlatformOperatorRole(platform.chart('config', 'platform-operators'), 'platform-operator', {
-      namespaces,
-      groups: platform.spec.operators?.groups,
-      customResources,
-    });
-  },
-};
+export function buildPlatformOperators(ctx: ModuleContext, deps: { readonly namespaces: readonly string[] }): void {
+  const namespaces = [...deps.namespaces];
+  if (namespaces.length === 0) return;
+  // Every install is a Flux HelmRelease in its namespace: on-call reads their status.
+  const customResources = [
+    { apiGroup: 'helm.toolkit.fluxcd.io', resources: ['helmreleases'] },
+    { apiGroup: 'source.toolkit.fluxcd.io', resources: ['helmrepositories'] },
+    ...namespaces.flatMap((n) => OPERATOR_READS[n] ?? []),
+  ];
+  new PlatformOperatorRole(ctx.chart('config', 'platform-operators'), 'platform-operator', {
+    namespaces,
+    groups: ctx.spec.operators?.groups,
+    customResources,
+  });
+}
