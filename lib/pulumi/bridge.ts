@@ -1,3 +1,4 @@
+import * as path from 'path';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { HELM_TIMEOUT, SYNC_WAVE } from '../k8s/gitops/engine';
@@ -103,6 +104,84 @@ export function applicationReleaseArgs(app: Manifest): k8s.helm.v3.ReleaseArgs {
 }
 
 /**
+ * The Helm post-renderer that keeps only the CRDs of a chart's `crds/` folders, marked
+ * `pulumi.com/patchForce` (scripts/helm-crds-only.js, shipped in the package; the same
+ * `../../scripts` from lib/pulumi under ts-node and from build/pulumi).
+ */
+export const CRDS_ONLY_FILTER = path.resolve(__dirname, '../../scripts/helm-crds-only.js');
+
+/**
+ * How the provider runs the filter. The command is `node` from PATH (the Node.js language host
+ * needs it there too) and the script is given relative to the working directory, which the
+ * engine gives both the program and its provider plugins (the project folder): the chart's
+ * inputs, recorded in the state, are then the same on every machine and checkout, so a
+ * preview from elsewhere shows no change.
+ */
+export function crdsOnlyPostRenderer(cwd = process.cwd()): { command: string; args: string[] } {
+  return { command: 'node', args: [path.relative(cwd, CRDS_ONLY_FILTER) || CRDS_ONLY_FILTER] };
+}
+
+/**
+ * The chart install that manages a release's CRDs: a `helm.v4.Chart` (rendered by the provider,
+ * each object applied server-side) of the same chart, version, repository, values, name and
+ * namespace, with the chart's `crds/` included and everything but those CRDs filtered out.
+ * Helm installs `crds/` only on a release's first install and never upgrades them; as Pulumi
+ * resources they follow the chart version. The release itself then skips them.
+ */
+export function crdChartArgs(release: k8s.helm.v3.ReleaseArgs): k8s.helm.v4.ChartArgs {
+  return {
+    name: release.name,
+    namespace: release.namespace,
+    chart: release.chart,
+    version: release.version,
+    ...(release.repositoryOpts && { repositoryOpts: release.repositoryOpts as pulumi.Input<k8s.types.input.helm.v4.RepositoryOpts> }),
+    values: release.values,
+    skipCrds: false,
+    postRenderer: crdsOnlyPostRenderer(),
+  };
+}
+
+/**
+ * A Helm release and its CRDs (see crdChartArgs): the CRD chart `<name>-crds` is applied first,
+ * the release (`skipCrds`) after it. The CRDs are retained when the chart goes: Helm and Flux
+ * never delete a chart's CRDs either (deleting one deletes every object of its kinds); the
+ * provider's create is an upsert, so CRDs an earlier release installed are adopted.
+ */
+export function helmInstall(name: string, args: k8s.helm.v3.ReleaseArgs, opts: Omit<pulumi.CustomResourceOptions, 'dependsOn'> & { dependsOn?: pulumi.Resource[] } = {}): { release: k8s.helm.v3.Release; crds: k8s.helm.v4.Chart } {
+  const { dependsOn = [], ...rest } = opts;
+  // CRDs are cluster-wide and rendered from the chart alone: they need neither the release's namespace nor its dependencies.
+  const crds = new k8s.helm.v4.Chart(`${name}-crds`, crdChartArgs(args), { ...rest, retainOnDelete: true });
+  const release = new k8s.helm.v3.Release(name, { ...args, skipCrds: true }, { ...rest, dependsOn: [...dependsOn, crds] });
+  return { release, crds };
+}
+
+/**
+ * Version names a custom resource's apiVersion may move between (Kubernetes' naming:
+ * v<major>[alpha|beta<n>]). Every version the pinned upstream CRDs serve is among them; a
+ * version outside this list gets no alias. A fixed list because the CRDs' served versions are
+ * not known to the program (they come with the charts, rendered by the provider).
+ */
+export const API_VERSION_NAMES: readonly string[] = ['v1alpha1', 'v1alpha2', 'v1alpha3', 'v1beta1', 'v1beta2', 'v1beta3', 'v1', 'v2alpha1', 'v2beta1', 'v2beta2', 'v2', 'v3'];
+
+/**
+ * Aliases of a custom resource at the other versions of its group and kind. Its Pulumi type
+ * (`kubernetes:<group>/<version>:<Kind>`) and so its URN contain the version: without aliases,
+ * moving an object from v1beta2 to v1 would delete it and create it anew (a KafkaTopic's data
+ * with it); with them the engine sees the same resource and the provider updates it in place.
+ * The built-in classes of @pulumi/kubernetes alias their kinds' versions the same way.
+ */
+export function apiVersionAliases(apiVersion: string, kind: string): pulumi.Alias[] {
+  const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
+  if (!group) return [];
+  return API_VERSION_NAMES.filter((v) => v !== version).map((v) => ({ type: `kubernetes:${group}/${v}:${kind}` }));
+}
+
+/** A custom resource as the bridge registers it: the generic class, with apiVersion aliases. */
+export function customResource(name: string, o: { apiVersion: string; kind: string; [k: string]: unknown }, opts: pulumi.CustomResourceOptions = {}): k8s.apiextensions.CustomResource {
+  return new k8s.apiextensions.CustomResource(name, o as k8s.apiextensions.CustomResourceArgs, { ...opts, aliases: [...(opts.aliases ?? []), ...apiVersionAliases(o.apiVersion, o.kind)] });
+}
+
+/**
  * The provider waits for an Ingress until its status has a load-balancer address, which the
  * gateway publishes only from a LoadBalancer proxy Service: with a NodePort or ClusterIP proxy
  * (clusters without load balancers) the wait would never end, so it is skipped.
@@ -160,9 +239,10 @@ export interface DeployClusterOptions {
 
 /**
  * Turns the platform's cdk8s charts into @pulumi/kubernetes resources: HelmReleases and
- * Argo CD Applications with a Helm source become `helm.v3.Release`s, GitOps-only objects
+ * Argo CD Applications with a Helm source become `helm.v3.Release`s, each with its chart's CRDs
+ * as a `helm.v4.Chart` (helmInstall), GitOps-only objects
  * (Flux sources and Kustomizations, Applications of Git folders) are dropped, built-in kinds become their typed
- * resources and custom resources `apiextensions.CustomResource`s. Layers depend on each other in order (CRDs from chart installs exist before the
+ * resources and custom resources `apiextensions.CustomResource`s (aliased across versions). Layers depend on each other in order (CRDs from chart installs exist before the
  * custom resources of `config`), and inside a layer namespaces come first.
  */
 export function deployCluster(platform: HybridPlatform, options: DeployClusterOptions = {}): Record<Layer, ClusterLayer> {
@@ -203,7 +283,7 @@ export function deployCluster(platform: HybridPlatform, options: DeployClusterOp
       if (ready < 0) throw new Error(`HelmRelease dependsOn cycle or missing release among: ${pending.map(objectName).join(', ')}`);
       const r = pending.splice(ready, 1)[0];
       const deps = (r.spec.dependsOn ?? []).map((d: { name: string; namespace?: string }) => releases.get(`${d.namespace ?? r.metadata.namespace}/${d.name}`)!);
-      releases.set(objectName(r), new k8s.helm.v3.Release(objectName(r), helmReleaseArgs(r, repositories), { ...childOpts, dependsOn: [...namespaces, ...deps, ...secretsFor(r)] }));
+      releases.set(objectName(r), helmInstall(objectName(r), helmReleaseArgs(r, repositories), { ...childOpts, dependsOn: [...namespaces, ...deps, ...secretsFor(r)] }).release);
     }
     // Argo CD installs in sync-wave order: a release depends on every release of a lower wave.
     const wave = (o: Manifest) => Number(o.metadata.annotations?.[SYNC_WAVE] ?? 0);
@@ -213,14 +293,14 @@ export function deployCluster(platform: HybridPlatform, options: DeployClusterOp
       const args = applicationReleaseArgs(a);
       const name = `${args.namespace}/${args.name}`;
       const deps = appReleases.filter((r) => r.wave < wave(a)).map((r) => r.release);
-      appReleases.push({ wave: wave(a), release: new k8s.helm.v3.Release(name, args, { ...childOpts, dependsOn: [...namespaces, ...deps, ...secretsFor(a)] }) });
+      appReleases.push({ wave: wave(a), release: helmInstall(name, args, { ...childOpts, dependsOn: [...namespaces, ...deps, ...secretsFor(a)] }).release });
     }
     for (const o of objects) {
       if (o.kind === 'Namespace' || groupKind(o) === HELM_RELEASE || isHelmApplication(o)) continue;
       // Built-in kinds get their typed class (and type token); custom resources the generic one.
       const Cls = builtInClass(o.apiVersion, o.kind);
       if (Cls) new Cls(objectName(o), withoutAddressWait(o, platform.env.proxyServiceType), afterNamespaces);
-      else new k8s.apiextensions.CustomResource(objectName(o), withReadinessWait(o) as unknown as k8s.apiextensions.CustomResourceArgs, afterNamespaces);
+      else customResource(objectName(o), withReadinessWait(o), afterNamespaces);
     }
     component.done();
     layers[layer] = component;

@@ -13,6 +13,11 @@ export interface PlannedResource {
   /** `cluster:<layer>`, `cloud` or `program`. */
   readonly group: string;
   readonly custom: boolean;
+  /**
+   * A component the provider constructs (`kubernetes:helm.sh/v4:Chart`): it is listed, what it
+   * contains is not — the provider renders that at preview, from the chart.
+   */
+  readonly remote: boolean;
   /** Names of the resources it explicitly depends on. */
   readonly dependsOn: string[];
 }
@@ -56,7 +61,7 @@ export async function planProgram(opts: { root: string; stack: EnvironmentName; 
   pulumi.runtime.setAllConfig(config);
 
   // The mock monitor sees each registration with its parent's URN and answers with its own.
-  const records: { type: string; name: string; custom: boolean; parentUrn?: string; deps: string[]; urn?: string }[] = [];
+  const records: { type: string; name: string; custom: boolean; remote: boolean; parentUrn?: string; deps: string[]; urn?: string }[] = [];
   const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource: (req: any, cb: (err: unknown, resp: any) => void) => void };
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) => {
@@ -64,6 +69,7 @@ export async function planProgram(opts: { root: string; stack: EnvironmentName; 
       type: req.getType(),
       name: req.getName(),
       custom: req.getCustom(),
+      remote: req.getRemote(),
       parentUrn: req.getParent() || undefined,
       deps: req.getDependenciesList() as string[],
       urn: undefined as string | undefined,
@@ -90,6 +96,7 @@ export async function planProgram(opts: { root: string; stack: EnvironmentName; 
     parent: r.parentUrn ? byUrn.get(r.parentUrn)?.name : undefined,
     group: groupOf(r),
     custom: r.custom,
+    remote: r.remote,
     dependsOn: r.deps.map((d) => byUrn.get(d)?.name ?? d),
   }));
   const counts: Record<string, number> = {};
@@ -112,8 +119,9 @@ export function formatPlan(plan: Plan): string {
   for (const g of groups) {
     const rs = plan.resources.filter((r) => r.group === g);
     lines.push('', `${g} (${rs.length})`);
-    for (const r of rs) lines.push(`  ${r.type.padEnd(58)} ${r.name}${r.parent ? `   ← ${r.parent}` : ''}`);
+    for (const r of rs) lines.push(`  ${r.type.padEnd(58)} ${r.name}${r.remote ? ' *' : ''}${r.parent ? `   ← ${r.parent}` : ''}`);
   }
+  if (plan.resources.some((r) => r.remote)) lines.push('', 'Components marked * are rendered by the provider at preview: a chart\'s CRDs (kubernetes:helm.sh/v4:Chart) are not listed here.');
   lines.push('', 'counts: ' + Object.entries(plan.counts).map(([g, n]) => `${g}=${n}`).join(', '));
   return lines.join('\n');
 }

@@ -121,6 +121,11 @@ export class ChartRepository {
   ) {}
 
   static async start(charts: readonly ChartRef[]): Promise<ChartRepository> {
+    return ChartRepository.serve((dir, url) => buildStandInCharts(charts, dir, url));
+  }
+
+  /** A repository whose folder `build` fills (charts and index.yaml); files are read per request, so they may change later. */
+  static async serve(build: (dir: string, url: string) => void): Promise<ChartRepository> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hs-chart-repo-'));
     const server = `
       const http = require('http'), fs = require('fs'), path = require('path');
@@ -140,7 +145,7 @@ export class ChartRepository {
       child.once('exit', (code) => reject(new Error(`chart repository exited (${code})`)));
     });
     const url = `http://127.0.0.1:${port}`;
-    buildStandInCharts(charts, dir, url);
+    build(dir, url);
     return new ChartRepository(dir, url, child);
   }
 

@@ -44,11 +44,13 @@ export class PulumiProject {
     };
   }
 
-  static create(stack: string, config: Record<string, string>, kubeconfig: string): PulumiProject {
+  /** `program`: source of a program to run instead of the project's pulumi-program.ts (same folder, same links). */
+  static create(stack: string, config: Record<string, string>, kubeconfig: string, program?: string): PulumiProject {
     const p = new PulumiProject(fs.mkdtempSync(path.join(os.tmpdir(), 'hs-pulumi-')), kubeconfig);
     fs.mkdirSync(p.projectDir);
     fs.mkdirSync(path.join(p.dir, 'state'));
     for (const f of ['Pulumi.yaml', 'pulumi-program.ts', 'tsconfig.json', 'package.json']) fs.copyFileSync(path.join(ROOT, f), path.join(p.projectDir, f));
+    if (program !== undefined) fs.writeFileSync(path.join(p.projectDir, 'pulumi-program.ts'), program);
     for (const d of ['bin', 'lib', 'stacks', 'examples', 'node_modules']) fs.symlinkSync(path.join(ROOT, d), path.join(p.projectDir, d));
     const install = spawnSync('bash', [SCRIPT, 'plugin-install', p.env.PULUMI_HOME!], { encoding: 'utf8', env: p.env });
     if (install.status !== 0) throw new Error(`plugin-install: ${install.stderr}`);
