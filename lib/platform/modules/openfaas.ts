@@ -1,3 +1,4 @@
+import type { Chart } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { LABELS } from '../../k8s/common/labels';
 import { SYSTEM_NAMESPACES } from '../../k8s/common/namespaces';
@@ -75,9 +76,44 @@ export function buildOpenFaaS(ctx: ModuleContext, deps: { readonly kafka?: Kafka
   const functions = ctx.functionsFor('openfaas');
   if (functions.length === 0) return undefined;
   const { kafka } = deps;
+  const { install, installChart } = installOpenFaaS(ctx, functions);
+
+  const config = ctx.chart('config', 'openfaas');
+  const securityProfile = new FunctionSecurityProfile(config, 'function-profile', { namespace: install.namespace });
+  const gatewayMonitor = new GatewayMonitor(config, 'gateway-monitor', { namespace: install.namespace, labels: { [LABELS.partOf]: ctx.spec.name } });
+
+  const apps = ctx.chart('apps', 'openfaas-functions');
+  const byTopic = new Map<string, FunctionSpec[]>();
+  let scheduled = false;
+  for (const fn of functions) {
+    const f = functionObject(ctx, apps, install, securityProfile, fn, kafka);
+    for (const t of fn.triggers ?? []) {
+      if (t.type === 'schedule') {
+        f.addSchedule(t.cron);
+        scheduled = true;
+      } else if (t.type === 'kafka') {
+        f.addKafkaTopic(t.topic);
+        byTopic.set(t.topic, [...(byTopic.get(t.topic) ?? []), fn]);
+      }
+    }
+  }
+  if (scheduled) new CronConnector(installChart, 'cron-connector', { openfaas: install });
+  kafkaConnectors(ctx, installChart, install, byTopic, kafka);
+
+  recordFootprint(ctx, install, [...installChart.node.findAll(), ...apps.node.findAll()]);
+  const endpoints: FunctionEndpoint[] = functions.map((fn) => ({
+    function: fn,
+    target: 'openfaas',
+    service: install.gatewayService,
+    path: install.functionPath(fn.name, fn.openfaas?.async === true),
+  }));
+  return { endpoints, functionNamespace: install.functionNamespace, gatewayMonitor };
+}
+
+/** The namespaces (platform layer) and the install, its timeouts derived from the functions. */
+function installOpenFaaS(ctx: ModuleContext, functions: readonly FunctionSpec[]): { install: OpenFaaSInstall; installChart: Chart } {
   const { profile } = ctx.env;
   const settings = ctx.spec.openfaas;
-
   for (const c of ['openfaasAutoscaler', 'openfaasNats'] as const) {
     const replicas = profile.components[c].replicas;
     if (replicas !== 1) ctx.issues.add(`environments.${ctx.env.name}.overrides.components.${c}.replicas`, replicas, 'the OpenFaaS chart runs exactly one pod of it: must be 1');
@@ -104,66 +140,50 @@ export function buildOpenFaaS(ctx: ModuleContext, deps: { readonly kafka?: Kafka
     nats: resources(profile.components.openfaasNats.resources),
     podDisruptionBudgets: profile.ha.podDisruptionBudgets,
   });
+  return { install, installChart };
+}
 
-  const config = ctx.chart('config', 'openfaas');
-  const securityProfile = new FunctionSecurityProfile(config, 'function-profile', { namespace: ns.name });
-  const gatewayMonitor = new GatewayMonitor(config, 'gateway-monitor', { namespace: ns.name, labels: { [LABELS.partOf]: ctx.spec.name } });
+/** A function's Function object (producers with their Kafka client settings), in the function namespace. */
+function functionObject(ctx: ModuleContext, apps: Chart, install: OpenFaaSInstall, securityProfile: FunctionSecurityProfile, fn: FunctionSpec, kafka: KafkaBinding | undefined): OpenFaaSFunction {
+  const async = openfaasInvokedAsync(fn);
+  const { min } = coldStartScale(fn);
+  const metric = fn.scaling?.metric ?? 'concurrency';
+  // Producers get their Kafka client settings; credentials stay Secret references.
+  const producer = kafkaProducerFor(ctx, kafka, fn);
+  const secretRefs = [...(fn.secrets ?? []), ...(producer?.secrets ?? [])];
+  const env: Record<string, string> = { ...fn.env, ...producer?.env };
+  // OpenFaaS mounts secrets as files, not variables: tell the code where each one is.
+  for (const s of secretRefs) env[`${s.env}_FILE`] = `/var/openfaas/secrets/${s.key}`;
+  return new OpenFaaSFunction(apps, fn.name, {
+    name: fn.name,
+    namespace: install.functionNamespace,
+    image: fn.image!,
+    tenant: fn.tenant,
+    environment: env,
+    timeoutSeconds: timedFunction(fn).timeoutSeconds,
+    scaling: {
+      min: Math.max(1, min),
+      max: fn.scaling?.max ?? 10,
+      ...(fn.scaling?.target !== undefined && { target: fn.scaling.target }),
+      type: OPENFAAS_SCALE_TYPES[metric as keyof typeof OPENFAAS_SCALE_TYPES],
+      ...(min === 0 && { zero: true, zeroDuration: fn.openfaas?.idleTimeout ?? '15m' }),
+    },
+    ...(async && { retries: retriesOf(fn) }),
+    annotations: fn.openfaas?.annotations,
+    resources: functionResources(fn, ctx.env.profile.functionDefaults),
+    secrets: [...new Set(secretRefs.map((s) => s.secret))],
+    constraints: fn.openfaas?.constraints,
+    readOnlyRootFilesystem: fn.openfaas?.readOnlyRootFilesystem ?? true,
+    profile: securityProfile.name,
+  });
+}
 
-  const apps = ctx.chart('apps', 'openfaas-functions');
-  const byTopic = new Map<string, FunctionSpec[]>();
-  const endpoints: FunctionEndpoint[] = [];
-  let scheduled = false;
-  for (const fn of functions) {
-    const async = openfaasInvokedAsync(fn);
-    const { min } = coldStartScale(fn);
-    const metric = fn.scaling?.metric ?? 'concurrency';
-    // Producers get their Kafka client settings; credentials stay Secret references.
-    const producer = kafkaProducerFor(ctx, kafka, fn);
-    const secretRefs = [...(fn.secrets ?? []), ...(producer?.secrets ?? [])];
-    const env: Record<string, string> = { ...fn.env, ...producer?.env };
-    // OpenFaaS mounts secrets as files, not variables: tell the code where each one is.
-    for (const s of secretRefs) env[`${s.env}_FILE`] = `/var/openfaas/secrets/${s.key}`;
-    const f = new OpenFaaSFunction(apps, fn.name, {
-      name: fn.name,
-      namespace: install.functionNamespace,
-      image: fn.image!,
-      tenant: fn.tenant,
-      environment: env,
-      timeoutSeconds: timedFunction(fn).timeoutSeconds,
-      scaling: {
-        min: Math.max(1, min),
-        max: fn.scaling?.max ?? 10,
-        ...(fn.scaling?.target !== undefined && { target: fn.scaling.target }),
-        type: OPENFAAS_SCALE_TYPES[metric as keyof typeof OPENFAAS_SCALE_TYPES],
-        ...(min === 0 && { zero: true, zeroDuration: fn.openfaas?.idleTimeout ?? '15m' }),
-      },
-      ...(async && { retries: retriesOf(fn) }),
-      annotations: fn.openfaas?.annotations,
-      resources: functionResources(fn, profile.functionDefaults),
-      secrets: [...new Set(secretRefs.map((s) => s.secret))],
-      constraints: fn.openfaas?.constraints,
-      readOnlyRootFilesystem: fn.openfaas?.readOnlyRootFilesystem ?? true,
-      profile: securityProfile.name,
-    });
-    for (const t of fn.triggers ?? []) {
-      if (t.type === 'schedule') {
-        f.addSchedule(t.cron);
-        scheduled = true;
-      } else if (t.type === 'kafka') {
-        f.addKafkaTopic(t.topic);
-        byTopic.set(t.topic, [...(byTopic.get(t.topic) ?? []), fn]);
-      }
-    }
-    endpoints.push({
-      function: fn,
-      target: 'openfaas',
-      service: install.gatewayService,
-      path: install.functionPath(fn.name, fn.openfaas?.async === true),
-    });
-  }
-
-  if (scheduled) new CronConnector(installChart, 'cron-connector', { openfaas: install });
-
+/**
+ * One kafka-connector per consumed topic (the group of its first subscriber), with the
+ * credentials of that subscriber's Kafka user re-keyed for the chart.
+ */
+function kafkaConnectors(ctx: ModuleContext, installChart: Chart, install: OpenFaaSInstall, byTopic: ReadonlyMap<string, readonly FunctionSpec[]>, kafka: KafkaBinding | undefined): void {
+  const ns = install.namespace;
   const brokerCredentials = new Map<string, KafkaConnectorCredentials>();
   for (const [topic, subscribers] of byTopic) {
     const first = subscribers[0];
@@ -174,9 +194,9 @@ export function buildOpenFaaS(ctx: ModuleContext, deps: { readonly kafka?: Kafka
       ctx.issues.add(path, topic, 'an OpenFaaS kafka trigger needs the platform\'s Kafka (the kafka module builds it from the top-level "kafka" section)');
       continue;
     }
-    const auth = kafka.client(first, { read: [topic], group, namespace: ns.name });
-    if (auth.secret.namespace !== ns.name || auth.caSecret.namespace !== ns.name) {
-      ctx.issues.add(path, topic, `the kafka-connector runs in namespace "${ns.name}" but the Kafka credentials are in "${auth.secret.namespace}"/"${auth.caSecret.namespace}"`);
+    const auth = kafka.client(first, { read: [topic], group, namespace: ns });
+    if (auth.secret.namespace !== ns || auth.caSecret.namespace !== ns) {
+      ctx.issues.add(path, topic, `the kafka-connector runs in namespace "${ns}" but the Kafka credentials are in "${auth.secret.namespace}"/"${auth.caSecret.namespace}"`);
       continue;
     }
     if (auth.mechanism !== KAFKA_CONNECTOR_AUTHENTICATION || !auth.secretKeys.certificate || !auth.secretKeys.key) {
@@ -188,7 +208,7 @@ export function buildOpenFaaS(ctx: ModuleContext, deps: { readonly kafka?: Kafka
     let credentials = brokerCredentials.get(credentialsName);
     if (!credentials) {
       credentials = new KafkaConnectorCredentials(installChart, `kafka-credentials-${auth.user}`, {
-        namespace: ns.name,
+        namespace: ns,
         name: credentialsName,
         ca: { name: auth.caSecret.name, key: auth.caKey },
         certificate: { name: auth.secret.name, key: auth.secretKeys.certificate },
@@ -206,12 +226,9 @@ export function buildOpenFaaS(ctx: ModuleContext, deps: { readonly kafka?: Kafka
       auth: connectorAuth,
       partitions,
       // One consumer per partition at most; HA profiles run up to three.
-      replicas: profile.ha.antiAffinity ? Math.min(partitions, 3) : 1,
+      replicas: ctx.env.profile.ha.antiAffinity ? Math.min(partitions, 3) : 1,
     });
   }
-
-  recordFootprint(ctx, install, [...installChart.node.findAll(), ...apps.node.findAll()]);
-  return { endpoints, functionNamespace: install.functionNamespace, gatewayMonitor };
 }
 
 /** Requests the openfaas chart 15.0.6 sets where the module leaves a component's resources alone (its values.yaml). */
