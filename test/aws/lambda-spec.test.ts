@@ -10,7 +10,6 @@ const { LambdaFunction } = require('../../lib/aws/lambda/lambda-function') as ty
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const code = { path: 'test/aws/fixtures/echo', handler: 'index.handler', runtime: 'nodejs22.x' };
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const specWith = (fn: Record<string, unknown>, extra: Record<string, any> = {}) => ({
   name: 'acme',
   aws: { region: 'eu-west-1', accountId: '123456789012' },
@@ -204,7 +203,6 @@ describe('the component validates too (used directly, outside parseSpec), before
     [{ env: { OUT: 'x' }, lambda: { s3Write: [{ bucket: 'acme-{env}-a', prefix: 'a/', envVar: 'OUT' }] } }, 'functions[fn].lambda.s3Write[0].envVar: is also set in env; the variable receives one resolved bucket name (got "OUT")'],
   ])('%j', (override, message) => {
     const before = recorded.length;
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const fn = { name: 'fn', tenant: 'media', target: 'lambda', code, ...override } as any;
     expect(() => new LambdaFunction(`bad-${before}`, { function: fn, environment: env, logRetentionDays: 7 })).toThrow(message);
     expect(recorded.slice(before).filter((r) => r.type.startsWith('aws:') || r.type.startsWith('pulumi:providers'))).toEqual([]);

@@ -4,7 +4,6 @@ import * as pulumi from '@pulumi/pulumi';
 export interface Recorded {
   readonly type: string;
   readonly name: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly inputs: any;
   /** Provider reference `urn::id`. */
   readonly provider?: string;

@@ -32,7 +32,7 @@ const SPECS: [string, PlatformSpecInput][] = [
 
 const render = (spec: PlatformSpecInput, env: EnvironmentName) => renderEnvironment(new HybridPlatform(parseSpec(spec), env));
 
-const log = (lines: string[]) => console.log(lines.join('\n')); // eslint-disable-line no-console
+const log = (lines: string[]) => console.log(lines.join('\n'));
 
 for (const [label, spec] of SPECS) {
   for (const env of environmentNames(parseSpec(spec))) {

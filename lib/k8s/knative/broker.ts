@@ -3,7 +3,7 @@ import { Broker as BrokerL1 } from '../../imports/knative-broker-eventing.knativ
 import { fail } from '../../spec/errors';
 import { DeadLetterSink } from './dead-letter-sink';
 import { findInApp, renderDelivery, type DeliveryOptions, type IEventDestination, type KReference } from './destination';
-import { Trigger, type TriggerProps } from './trigger';
+import { Trigger, type IBroker, type TriggerProps } from './trigger';
 
 export const BROKER_CLASSES = ['MTChannelBasedBroker'] as const;
 export type BrokerClass = (typeof BROKER_CLASSES)[number];
@@ -27,7 +27,7 @@ export interface BrokerProps {
 const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
 /** An eventing Broker (`eventing.knative.dev/v1`), dead letters on by default. */
-export class Broker extends Construct implements IEventDestination {
+export class Broker extends Construct implements IEventDestination, IBroker {
   /** The Broker of that name and namespace in this App, or a SpecError naming what exists. */
   static lookup(scope: Construct, namespace: string, name: string, where: string): Broker {
     const all = findInApp(scope, Broker);

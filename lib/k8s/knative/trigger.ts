@@ -2,16 +2,21 @@ import { Construct } from 'constructs';
 import { Trigger as TriggerL1 } from '../../imports/knative-trigger-eventing.knative.dev';
 import { fail } from '../../spec/errors';
 import { DNS_LABEL_MAX, derivedNameProblem } from '../../spec/naming';
-import type { Broker } from './broker';
 import { DeadLetterSink } from './dead-letter-sink';
 import { renderDelivery, renderDestination, type DeliveryOptions, type Destination } from './destination';
+
+/** What a Trigger needs of its broker (Broker implements it). */
+export interface IBroker {
+  readonly name: string;
+  readonly namespace: string;
+}
 
 export interface TriggerProps {
   readonly name: string;
   /** @default the broker's namespace */
   readonly namespace?: string;
   /** The broker it subscribes to (`Broker.lookup` finds one by name). */
-  readonly broker: Broker;
+  readonly broker: IBroker;
   /** Exact-match CloudEvent attribute filters, e.g. `{ type: 'com.acme.order.created' }`. @default every event */
   readonly filter?: Readonly<Record<string, string>>;
   /** Where matching events go. */

@@ -63,7 +63,7 @@ export const routeRules: Rule = (ctx) => {
       }
     }
   }
-  tlsRules(ctx, domains);
+  tlsRules(ctx);
   // Consumers become Kong usernames and own their credential Secret: both must be unique.
   consumers.forEach((c, i) => {
     const first = consumers.findIndex((o) => o.name === c.name);
@@ -80,7 +80,7 @@ export const routeRules: Rule = (ctx) => {
  * cert-manager every https route's host needs one, in every environment, or Kong would answer
  * it with its self-signed default certificate.
  */
-function tlsRules(ctx: Parameters<Rule>[0], domains: string[]): void {
+function tlsRules(ctx: Parameters<Rule>[0]): void {
   const { spec, issues } = ctx;
   const { tls, certManager } = spec.gateway;
   if (!tls) return;

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { durationSeconds, goDuration } from '../common';
-import type { FunctionSpec } from '../function';
 
 /**
  * Annotation and label keys the toolkit sets on OpenFaaS functions itself (from triggers,
@@ -198,11 +197,22 @@ export const OPENFAAS_SCALE_TYPES = { concurrency: 'capacity', rps: 'rps', cpu: 
  * cron and Kafka connectors (installed with `asyncInvocation: true`, so that failed
  * invocations are retried by the queue worker instead of being dropped).
  */
-export function openfaasInvokedAsync(fn: Pick<FunctionSpec, 'openfaas' | 'triggers'>): boolean {
+export function openfaasInvokedAsync(fn: Pick<OpenFaaSFunctionFields, 'openfaas' | 'triggers'>): boolean {
   return fn.openfaas?.async === true || (fn.triggers ?? []).some((t) => t.type === 'schedule' || t.type === 'kafka');
 }
 
+/**
+ * The fields of a function spec the OpenFaaS settings depend on (a FunctionSpec has them;
+ * spelled out here because the function schema imports this file).
+ */
+export interface OpenFaaSFunctionFields {
+  readonly name: string;
+  readonly timeoutSeconds?: number;
+  readonly openfaas?: Pick<OpenFaaSOptions, 'async'>;
+  readonly triggers?: readonly { readonly type: string }[];
+}
+
 /** The function as the timeout calculation sees it. */
-export function timedFunction(fn: FunctionSpec): TimedFunction {
+export function timedFunction(fn: OpenFaaSFunctionFields): TimedFunction {
   return { name: fn.name, timeoutSeconds: fn.timeoutSeconds ?? DEFAULT_FUNCTION_TIMEOUT_SECONDS, async: openfaasInvokedAsync(fn) };
 }

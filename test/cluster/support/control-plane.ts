@@ -24,7 +24,6 @@ export function describeCluster(name: string, fn: () => void): void {
     describe(name, () => test('the real control plane is available', () => { throw new Error(why); }));
     return;
   }
-  // eslint-disable-next-line no-console
   console.warn(`skipping "${name}": ${why}`);
   describe.skip(name, fn);
 }

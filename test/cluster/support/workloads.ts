@@ -38,7 +38,6 @@ function deployment(name: string, namespace: string, replicas: number, labels: R
 
 function knativeRevision(svc: KubeObject, config: Record<string, string>, autoscaler: Record<string, string>): KubeObject {
   const { containerConcurrency, timeoutSeconds, responseStartTimeoutSeconds, idleTimeoutSeconds, ...podSpec } = svc.spec.template.spec;
-  void containerConcurrency, timeoutSeconds, responseStartTimeoutSeconds, idleTimeoutSeconds;
   const ann = svc.spec.template.metadata?.annotations ?? {};
   const min = Number(ann['autoscaling.knative.dev/min-scale'] ?? autoscaler['min-scale'] ?? 0);
   const initial = Number(ann['autoscaling.knative.dev/initial-scale'] ?? autoscaler['initial-scale'] ?? 1);
