@@ -108,16 +108,30 @@ function sourcePath(relative: string): string {
   return p === '' ? './' : `./${p}`;
 }
 
+/** The nearest folder at or above `dir` that holds `.git`. */
+function gitRepositoryOf(dir: string): string | undefined {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, '.git'))) return d;
+    if (path.dirname(d) === d) return undefined;
+  }
+}
+
+/** True when git is sure `dir` is ignored in its repository (false when git is missing or unsure). */
+function ignoredByGit(dir: string): boolean {
+  const repo = gitRepositoryOf(dir);
+  if (!repo) return false;
+  const r = spawnSync('git', ['check-ignore', '-q', path.relative(repo, dir) || '.'], { cwd: repo, stdio: 'ignore' });
+  return r.status === 0;
+}
+
 /**
  * Where the output sits inside the repository Flux or Argo CD reads: relative to the nearest
  * folder at or above it that holds `.git`; without one, relative to the working directory if
  * the output is inside it, else the output folder is taken as the repository's root.
  */
 export function gitopsPathFor(outdir: string, cwd: string): string {
-  for (let dir = outdir; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, '.git'))) return sourcePath(path.relative(dir, outdir));
-    if (path.dirname(dir) === dir) break;
-  }
+  const repo = gitRepositoryOf(outdir);
+  if (repo) return sourcePath(path.relative(repo, outdir));
   const rel = path.relative(cwd, outdir);
   return rel.startsWith('..') || path.isAbsolute(rel) ? './' : sourcePath(rel);
 }
@@ -196,6 +210,7 @@ const synth: Command = {
     const engine = spec.gitops.engine === 'argocd' ? 'Argo CD' : 'Flux';
     io.out(`Synthesized ${outputs.length} environment(s) into ${outArg.replace(/\/$/, '')}/ in ${seconds.toFixed(2)}s\n${summary(outputs)}`);
     io.out(`${engine} reads ${gitopsPath.replace(/\/$/, '')}/<env>/ from the GitOps repository${spec.gitops.path !== undefined && !args.values['gitops-path'] ? ' (gitops.path in the spec)' : ''}; commit ${outArg.replace(/\/$/, '')}/ there.`);
+    if (ignoredByGit(outdir)) io.out(`note: ${outArg.replace(/\/$/, '')}/ is ignored by git here (.gitignore), so it is a local copy: Flux and Argo CD read only what is committed.`);
     return 0;
   },
 };
