@@ -235,6 +235,11 @@ export interface DeployClusterOptions {
   readonly provider?: k8s.Provider;
   /** Parent of the layers. @default none (stack) */
   readonly parent?: pulumi.Resource;
+  /**
+   * Register every object with `retainOnDelete`: when it leaves the program (or the stack is
+   * destroyed) Pulumi forgets it and the cluster keeps it. @default false
+   */
+  readonly retainOnDelete?: boolean;
 }
 
 /**
@@ -259,7 +264,7 @@ export function deployCluster(platform: HybridPlatform, options: DeployClusterOp
   let previous: ClusterLayer | undefined;
   for (const layer of LAYERS) {
     const component = new ClusterLayer(`${prefix}-${layer}`, { parent: options.parent, ...(previous && { dependsOn: [previous] }) });
-    const childOpts: pulumi.CustomResourceOptions = { parent: component, ...(options.provider && { provider: options.provider }) };
+    const childOpts: pulumi.CustomResourceOptions = { parent: component, ...(options.provider && { provider: options.provider }), ...(options.retainOnDelete && { retainOnDelete: true }) };
     const objects = (layerObjects.get(layer) ?? []).filter((o) => !isGitopsOnly(o));
     const namespaces = objects.filter((o) => o.apiVersion === 'v1' && o.kind === 'Namespace').map((o) => new k8s.core.v1.Namespace(o.metadata.name, o as k8s.core.v1.NamespaceArgs, childOpts));
     const releases = new Map<string, k8s.helm.v3.Release>();

@@ -27,6 +27,17 @@ export interface ProgramConfig {
   readonly deployCluster: boolean;
   /** `hybrid-serverless:deployCloud` — false for a cluster-only stack (no AWS account needed). @default true */
   readonly deployCloud: boolean;
+  /**
+   * `hybrid-serverless:retainCluster` — every cluster object is registered with `retainOnDelete`:
+   * `pulumi destroy`, or turning `deployCluster` off, leaves it in the cluster (handing the
+   * cluster over to Flux). @default false
+   */
+  readonly retainCluster: boolean;
+  /**
+   * `hybrid-serverless:removeCluster` — consent to delete the cluster side when `deployCluster`
+   * is turned off on a stack that deployed it without `retainCluster`. @default false (refused)
+   */
+  readonly removeCluster: boolean;
 }
 
 /**
@@ -54,6 +65,8 @@ export function readConfig(): ProgramConfig {
     kubeContext: cfg.get('kubeContext'),
     deployCluster: cfg.getBoolean('deployCluster') ?? true,
     deployCloud: cfg.getBoolean('deployCloud') ?? true,
+    retainCluster: cfg.getBoolean('retainCluster') ?? false,
+    removeCluster: cfg.getBoolean('removeCluster') ?? false,
   };
   const problems: { path: string; value: unknown; message: string }[] = [];
   if (!config.deployCluster && !config.deployCloud) {
@@ -106,6 +119,39 @@ export function runProgram(defaultSpec: PlatformSpecInput, options: ProgramOptio
   }
 }
 
+/** What the previous deployment of this stack left, from its outputs. */
+export type ClusterHandover = 'not-deployed' | 'retained' | 'removed';
+
+/**
+ * Turning `deployCluster` off drops every cluster resource from the program, and Pulumi then
+ * deletes them all — namespaces, releases, tenants' functions — without a word. This reads the
+ * stack's own previous outputs and refuses, unless the previous deployment registered the
+ * cluster with `retainCluster` (Pulumi forgets the objects, the cluster keeps them) or the user
+ * consented with `removeCluster`. The check runs in preview as in update, before any deletion.
+ */
+export function clusterHandover(previous: Record<string, unknown> | undefined, config: Pick<ProgramConfig, 'environment' | 'removeCluster'>): ClusterHandover {
+  const deployed = previous?.clusterLayers !== undefined;
+  if (!deployed) return 'not-deployed';
+  if (previous?.clusterRetained === true) return 'retained';
+  if (config.removeCluster) return 'removed';
+  throw new pulumi.RunError(
+    `${CONFIG_NAMESPACE}:deployCluster is false, but this stack deployed the cluster side of "${config.environment}": the update would delete every namespace, release and function of it. ` +
+      `To hand the cluster over (e.g. to Flux) keep the objects: set deployCluster back to true, run \`pulumi config set ${CONFIG_NAMESPACE}:retainCluster true\` and \`pulumi up\`, then turn deployCluster off. ` +
+      `To delete them: \`pulumi config set ${CONFIG_NAMESPACE}:removeCluster true\`.`,
+  );
+}
+
+/** The stack's own fully qualified name, for a StackReference to its previous outputs. */
+function selfReference(): string {
+  let org = 'organization';
+  try {
+    org = pulumi.getOrganization();
+  } catch {
+    // mocks without an organization; the DIY backend calls it "organization"
+  }
+  return `${org}/${pulumi.getProject()}/${pulumi.getStack()}`;
+}
+
 function buildProgram(defaultSpec: PlatformSpecInput, root: string): Record<string, unknown> {
   const config = readConfig();
   const spec = config.specFile ? loadSpecFile(path.resolve(root, config.specFile)) : parseSpec(defaultSpec);
@@ -122,8 +168,12 @@ function buildProgram(defaultSpec: PlatformSpecInput, root: string): Record<stri
       enableSecretMutable: true,
     });
     const license = new pulumi.Config(CONFIG_NAMESPACE).getSecret('openfaasLicense');
-    const layers = deployCluster(platform, { provider, ...(license && { secrets: { [OPENFAAS_LICENSE_SECRET]: license } }) });
+    const layers = deployCluster(platform, { provider, retainOnDelete: config.retainCluster, ...(license && { secrets: { [OPENFAAS_LICENSE_SECRET]: license } }) });
     outputs.clusterLayers = Object.keys(layers);
+    if (config.retainCluster) outputs.clusterRetained = true;
+  } else {
+    const self = new pulumi.StackReference(selfReference());
+    outputs.clusterSide = self.outputs.apply((previous) => clusterHandover(previous, config));
   }
   return { ...outputs, ...(config.deployCloud ? deployCloud(platform, { codeRoot: root }) : {}) };
 }
