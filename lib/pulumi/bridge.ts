@@ -39,6 +39,9 @@ export function builtInClass(apiVersion: string, kind: string): ResourceClass | 
 
 /** A layer of the cluster side: its resources are its children, so depending on it waits for all of them. */
 export class ClusterLayer extends pulumi.ComponentResource {
+  /** The layer's resources by `<Kind>/<namespace>/<name>` (Helm releases: `Release/<namespace>/<release name>`). */
+  readonly resources = new Map<string, pulumi.CustomResource>();
+
   constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
     super('hybrid-serverless:cluster:Layer', name, {}, opts);
   }
@@ -288,7 +291,10 @@ export function deployCluster(platform: HybridPlatform, options: DeployClusterOp
       if (ready < 0) throw new Error(`HelmRelease dependsOn cycle or missing release among: ${pending.map(objectName).join(', ')}`);
       const r = pending.splice(ready, 1)[0];
       const deps = (r.spec.dependsOn ?? []).map((d: { name: string; namespace?: string }) => releases.get(`${d.namespace ?? r.metadata.namespace}/${d.name}`)!);
-      releases.set(objectName(r), helmInstall(objectName(r), helmReleaseArgs(r, repositories), { ...childOpts, dependsOn: [...namespaces, ...deps, ...secretsFor(r)] }).release);
+      const args = helmReleaseArgs(r, repositories);
+      const release = helmInstall(objectName(r), args, { ...childOpts, dependsOn: [...namespaces, ...deps, ...secretsFor(r)] }).release;
+      releases.set(objectName(r), release);
+      component.resources.set(`Release/${args.namespace}/${args.name}`, release);
     }
     // Argo CD installs in sync-wave order: a release depends on every release of a lower wave.
     const wave = (o: Manifest) => Number(o.metadata.annotations?.[SYNC_WAVE] ?? 0);
@@ -298,14 +304,16 @@ export function deployCluster(platform: HybridPlatform, options: DeployClusterOp
       const args = applicationReleaseArgs(a);
       const name = `${args.namespace}/${args.name}`;
       const deps = appReleases.filter((r) => r.wave < wave(a)).map((r) => r.release);
-      appReleases.push({ wave: wave(a), release: helmInstall(name, args, { ...childOpts, dependsOn: [...namespaces, ...deps, ...secretsFor(a)] }).release });
+      const release = helmInstall(name, args, { ...childOpts, dependsOn: [...namespaces, ...deps, ...secretsFor(a)] }).release;
+      appReleases.push({ wave: wave(a), release });
+      component.resources.set(`Release/${args.namespace}/${args.name}`, release);
     }
     for (const o of objects) {
       if (o.kind === 'Namespace' || groupKind(o) === HELM_RELEASE || isHelmApplication(o)) continue;
       // Built-in kinds get their typed class (and type token); custom resources the generic one.
       const Cls = builtInClass(o.apiVersion, o.kind);
-      if (Cls) new Cls(objectName(o), withoutAddressWait(o, platform.env.proxyServiceType), afterNamespaces);
-      else customResource(objectName(o), withReadinessWait(o), afterNamespaces);
+      const resource = Cls ? new Cls(objectName(o), withoutAddressWait(o, platform.env.proxyServiceType), afterNamespaces) : customResource(objectName(o), withReadinessWait(o), afterNamespaces);
+      component.resources.set(`${o.kind}/${objectName(o)}`, resource);
     }
     component.done();
     layers[layer] = component;

@@ -9,6 +9,7 @@ import { SpecError } from '../spec/errors';
 import { parseSpec } from '../spec/parse';
 import type { PlatformSpecInput } from '../spec/platform';
 import { deployCluster } from './bridge';
+import { clusterOutputs } from './outputs';
 
 /** The config namespace of the program's keys in `Pulumi.<env>.yaml`. */
 export const CONFIG_NAMESPACE = 'hybrid-serverless';
@@ -170,6 +171,7 @@ function buildProgram(defaultSpec: PlatformSpecInput, root: string): Record<stri
     const license = new pulumi.Config(CONFIG_NAMESPACE).getSecret('openfaasLicense');
     const layers = deployCluster(platform, { provider, retainOnDelete: config.retainCluster, ...(license && { secrets: { [OPENFAAS_LICENSE_SECRET]: license } }) });
     outputs.clusterLayers = Object.keys(layers);
+    Object.assign(outputs, clusterOutputs(platform, layers));
     if (config.retainCluster) outputs.clusterRetained = true;
   } else {
     const self = new pulumi.StackReference(selfReference());
