@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as pulumi from '@pulumi/pulumi';
+import { isUnknown } from '@pulumi/pulumi/output';
 import { parse } from 'yaml';
 import type { EnvironmentName } from '../spec/common';
 
@@ -104,12 +105,28 @@ export async function planProgram(opts: { root: string; stack: EnvironmentName; 
   return { environment: opts.stack, resources, counts, outputs: await resolveOutputs(outputs) };
 }
 
+/** What an offline plan shows for a value only the deployment can tell (an ARN, an address). */
+export const KNOWN_AFTER_DEPLOYMENT = '(known after deployment)';
+
+/**
+ * The program's outputs with every Output resolved. Under preview mocks, values the provider
+ * would compute (resource outputs the mocks do not answer) are unknown: an apply on them never
+ * runs, so they are read with their unknowns and shown as KNOWN_AFTER_DEPLOYMENT.
+ */
 async function resolveOutputs(outputs: Record<string, unknown>): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(outputs ?? {})) {
-    out[k] = pulumi.Output.isInstance(v) ? await new Promise((resolve) => (v as pulumi.Output<unknown>).apply((x) => resolve(x))) : v;
+    const lifted = pulumi.output(v) as unknown as { promise(withUnknowns?: boolean): Promise<unknown> };
+    out[k] = withoutUnknowns(await lifted.promise(true));
   }
   return out;
+}
+
+function withoutUnknowns(v: unknown): unknown {
+  if (isUnknown(v)) return KNOWN_AFTER_DEPLOYMENT;
+  if (Array.isArray(v)) return v.map(withoutUnknowns);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, withoutUnknowns(x)]));
+  return v;
 }
 
 /** Human-readable plan: resources grouped, with type, name and parent, then counts. */

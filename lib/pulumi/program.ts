@@ -103,8 +103,9 @@ export function checkAwsRegion(configured: string | undefined, specRegion: strin
  */
 export interface ProgramOptions {
   /**
-   * The project root (the folder of Pulumi.yaml): `hybrid-serverless:specFile` and functions'
-   * `code.path` are relative to it, whatever the working directory the language host gives
+   * The project root (the folder of Pulumi.yaml): `hybrid-serverless:specFile` is relative to
+   * it, and so are functions' `code.path` of the built-in spec (a spec file's are relative to
+   * the spec file's folder, as with `hybrid-serverless plan --spec`), whatever the working directory the language host gives
    * the program. @default process.cwd()
    */
   readonly root?: string;
@@ -177,5 +178,5 @@ function buildProgram(defaultSpec: PlatformSpecInput, root: string): Record<stri
     const self = new pulumi.StackReference(selfReference());
     outputs.clusterSide = self.outputs.apply((previous) => clusterHandover(previous, config));
   }
-  return { ...outputs, ...(config.deployCloud ? deployCloud(platform, { codeRoot: root }) : {}) };
+  return { ...outputs, ...(config.deployCloud ? deployCloud(platform, { codeRoot: config.specFile ? path.dirname(path.resolve(root, config.specFile)) : root }) : {}) };
 }

@@ -45,6 +45,23 @@ describe('where the program runs', () => {
   });
 });
 
+test("with hybrid-serverless:specFile, Lambda code paths resolve from the spec file's folder (as in npm run plan -- --spec)", async () => {
+  const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'hs-spec-'));
+  try {
+    fs.cpSync(path.join(ROOT, 'test/aws/fixtures/echo'), path.join(dir, 'functions/echo'), { recursive: true });
+    const spec = parse(fs.readFileSync(path.join(ROOT, 'examples/minimal.platform.yaml'), 'utf8'));
+    spec.functions.push({ name: 'echo', tenant: 'web', target: 'lambda', code: { path: 'functions/echo', handler: 'index.handler', runtime: 'nodejs22.x' } });
+    fs.writeFileSync(path.join(dir, 'platform.yaml'), require('yaml').stringify(spec));
+    registered.length = 0;
+    pulumi.runtime.setAllConfig({ 'hybrid-serverless:deployCluster': 'false', 'hybrid-serverless:specFile': path.join(dir, 'platform.yaml'), 'hybrid-serverless:environment': 'dev' });
+    runProgram(referenceSpec, { root: ROOT });
+    await settle();
+    expect(registered.find((r) => r.type === 'aws:lambda/function:Function')?.inputs.name).toBe('demo-dev-echo');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 describe('cluster-only and cloud-only stacks', () => {
   test('deployCloud false: the cluster side only, no AWS resource (no AWS account needed)', async () => {
     registered.length = 0;
