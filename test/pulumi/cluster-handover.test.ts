@@ -97,6 +97,7 @@ describe('retainCluster', () => {
     const outputs = runProgram(referenceSpec);
     await new Promise((r) => setTimeout(r, 300));
     expect(outputs.clusterRetained).toBeUndefined();
-    expect(kubernetes().filter((r) => r.retainOnDelete === true)).toEqual([]);
+    // only the CRD charts, whose CRDs are never deleted with a chart (as with Helm and Flux)
+    expect(kubernetes().filter((r) => r.retainOnDelete === true && r.type !== 'kubernetes:helm.sh/v4:Chart').map((r) => r.name)).toEqual([]);
   });
 });
