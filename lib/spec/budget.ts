@@ -11,7 +11,9 @@ export const budgetSchema = z.strictObject({
   /** Unit prices of the cluster (seed 004's cost model). */
   clusterPricing: z
     .strictObject({
+      /** Price of one CPU core for an hour, in USD. */
       cpuCoreHourUsd: z.number().nonnegative(),
+      /** Price of one GiB of memory for an hour, in USD. */
       memoryGiBHourUsd: z.number().nonnegative(),
     })
     .default({ cpuCoreHourUsd: 0.04, memoryGiBHourUsd: 0.005 }),

@@ -23,10 +23,20 @@ export const quantity = z
   .union([z.string(), z.number().nonnegative()])
   .refine((q) => isQuantity(q), { message: 'must be a Kubernetes quantity such as "250m", "0.5", "128Mi" or "1Gi"' });
 
-export const resourceList = z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() });
+export const resourceList = z.strictObject({
+  /** CPU, e.g. "250m" or "0.5". */
+  cpu: quantity.optional(),
+  /** Memory, e.g. "128Mi" or "1Gi". */
+  memory: quantity.optional(),
+});
 
 /** Container resources; requests default from the environment profile. */
-export const resources = z.strictObject({ requests: resourceList.optional(), limits: resourceList.optional() });
+export const resources = z.strictObject({
+  /** What the scheduler reserves for each replica. */
+  requests: resourceList.optional(),
+  /** The most each replica may use. */
+  limits: resourceList.optional(),
+});
 
 export const envVarName = z
   .string()

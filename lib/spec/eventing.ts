@@ -12,10 +12,22 @@ const duration = z.string().regex(/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/, { message:
 
 /** Where events go: a function, a broker, or a flow of the same tenant. */
 export const eventDestinationSchema = z.union([
-  z.strictObject({ function: dnsLabel() }),
-  z.strictObject({ broker: dnsLabel() }),
-  z.strictObject({ sequence: dnsLabel() }),
-  z.strictObject({ parallel: dnsLabel() }),
+  z.strictObject({
+    /** A function of the tenant. */
+    function: dnsLabel(),
+  }),
+  z.strictObject({
+    /** A broker in the tenant's namespace. */
+    broker: dnsLabel(),
+  }),
+  z.strictObject({
+    /** A sequence of the tenant. */
+    sequence: dnsLabel(),
+  }),
+  z.strictObject({
+    /** A parallel of the tenant. */
+    parallel: dnsLabel(),
+  }),
 ]);
 export type EventDestination = z.infer<typeof eventDestinationSchema>;
 
@@ -29,8 +41,11 @@ const flowTrigger = z.strictObject({
   broker: dnsLabel().optional(),
 });
 
+/** A Knative Sequence: functions called in order, each with the previous one's reply. */
 export const sequenceSchema = z.strictObject({
+  /** Sequence name. */
   name: dnsLabel(),
+  /** Tenant whose namespace holds the sequence and its functions. */
   tenant: dnsLabel(),
   /** Functions called one after another, each getting the previous one's reply. */
   steps: z.array(dnsLabel()).min(1, { message: 'a sequence needs at least one step' }),
@@ -43,28 +58,39 @@ export const sequenceSchema = z.strictObject({
 });
 export type SequenceSpec = z.infer<typeof sequenceSchema>;
 
+/** A Knative Parallel: every event goes to each branch whose filter accepts it. */
 export const parallelSchema = z.strictObject({
+  /** Parallel name. */
   name: dnsLabel(),
+  /** Tenant whose namespace holds the parallel and its functions. */
   tenant: dnsLabel(),
+  /** The branches, each a subscriber function with an optional filter function. */
   branches: z
     .array(
       z.strictObject({
         /** Function that decides whether the branch gets the event (replies to accept). @default every event */
         filter: dnsLabel().optional(),
+        /** Function that handles the events of this branch. */
         subscriber: dnsLabel(),
         /** @default the parallel's reply */
         reply: eventDestinationSchema.optional(),
       }),
     )
     .min(1, { message: 'a parallel needs at least one branch' }),
+  /** Where the branches' replies go. @default dropped */
   reply: eventDestinationSchema.optional(),
+  /** Broker events that enter the parallel. @default none (send to the parallel's address) */
   trigger: flowTrigger.optional(),
+  /** Retries and dead letters of each branch. @default 3 retries, exponential from PT1S, tenant dead-letter sink */
   delivery: deliverySchema.optional(),
 });
 export type ParallelSpec = z.infer<typeof parallelSchema>;
 
+/** A Knative PingSource: an event on a cron schedule. */
 export const pingSchema = z.strictObject({
+  /** PingSource name. */
   name: dnsLabel(),
+  /** Tenant whose namespace holds the source. */
   tenant: dnsLabel(),
   /** Five-field cron. */
   cron,
@@ -74,6 +100,7 @@ export const pingSchema = z.strictObject({
   data: z.string().max(4096).optional(),
   /** @default 'application/json' */
   contentType: z.string().regex(/^[a-z]+\/[a-z0-9.+-]+$/, { message: 'must be a media type such as "application/json"' }).optional(),
+  /** Where the events go. */
   sink: eventDestinationSchema,
 });
 export type PingSpec = z.infer<typeof pingSchema>;
@@ -102,8 +129,11 @@ export const knativePlatformSchema = z.strictObject({
    * @default Knative's event_display at the installed release
    */
   deadLetterImage: z.string().regex(/^[a-z0-9]+([._/:@-][a-zA-Z0-9]+)*$/, { message: 'must be an image reference' }).optional(),
+  /** Sequences: functions called in order. @default [] */
   sequences: z.array(sequenceSchema).default([]),
+  /** Parallels: events fanned out to filtered branches. @default [] */
   parallels: z.array(parallelSchema).default([]),
+  /** PingSources: events on a cron schedule. @default [] */
   pings: z.array(pingSchema).default([]),
 });
 export type KnativePlatformSpec = z.infer<typeof knativePlatformSchema>;

@@ -20,9 +20,11 @@ export const deliverySchema = z.strictObject({
 });
 
 const httpTrigger = z.strictObject({
+  /** Invoked over HTTP: Kong routes and other workloads call the function's address. */
   type: z.literal('http'),
 });
 const eventTrigger = z.strictObject({
+  /** CloudEvents from a Knative broker of the tenant (knative only). */
   type: z.literal('event'),
   /** CloudEvent `type` to receive. */
   eventType: z.string().min(1),
@@ -34,7 +36,9 @@ const eventTrigger = z.strictObject({
   broker: dnsLabel().optional(),
 });
 const kafkaTrigger = z.strictObject({
+  /** Records of a Kafka topic (the cluster's Kafka, or MSK for Lambda). */
   type: z.literal('kafka'),
+  /** Topic consumed. */
   topic: dnsLabel(249),
   /** Consumer group. @default '<function>' */
   consumerGroup: z.string().regex(/^[a-zA-Z0-9._-]+$/, { message: 'must be letters, digits, ".", "_" or "-"' }).optional(),
@@ -42,7 +46,9 @@ const kafkaTrigger = z.strictObject({
   batchSize: z.number().int().min(1).max(10000).optional(),
 });
 const scheduleTrigger = z.strictObject({
+  /** A cron schedule. */
   type: z.literal('schedule'),
+  /** Five-field cron expression, e.g. "0 6 * * 1-5". */
   cron,
   /** IANA time zone. @default 'UTC' */
   timezone: z.string().min(1).optional(),
@@ -50,6 +56,7 @@ const scheduleTrigger = z.strictObject({
   data: z.string().optional(),
 });
 const s3Trigger = z.strictObject({
+  /** S3 object notifications of a bucket (lambda only). */
   type: z.literal('s3'),
   /**
    * An existing bucket. At most one `{env}` token, replaced by the environment name
@@ -61,12 +68,15 @@ const s3Trigger = z.strictObject({
   bucket: s3BucketTemplate,
   /** @default ['s3:ObjectCreated:*'] */
   events: z.array(z.string().regex(/^s3:[A-Za-z]+:[A-Za-z*]+$/, { message: 'must be an S3 event type such as "s3:ObjectCreated:*"' })).min(1).optional(),
+  /** Only keys starting with this. @default any key */
   prefix: z.string().optional(),
+  /** Only keys ending with this, e.g. ".jpg". @default any key */
   suffix: z.string().optional(),
   /** Fan out through an SNS topic (seed 000) or invoke directly. @default 'sns' */
   via: z.enum(['sns', 'direct']).optional(),
 });
 const sqsTrigger = z.strictObject({
+  /** Messages of an SQS queue the toolkit creates (lambda only). */
   type: z.literal('sqs'),
   /** Queue name (created by the toolkit). */
   queue: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, { message: 'must be an SQS queue name (1–80 letters, digits, "-" or "_")' }),
@@ -92,6 +102,7 @@ export const functionSchema = z.strictObject({
   name: dnsLabel(40),
   /** Tenant (namespace) that owns the function. */
   tenant: dnsLabel(),
+  /** Where the function runs: 'knative' or 'openfaas' in the cluster, 'lambda' on AWS. */
   target: z.enum(TARGETS),
   /** Container image (knative, openfaas; lambda container images). */
   image: z.string().regex(/^[a-z0-9]+([._/:@-][a-zA-Z0-9]+)*$/, { message: 'must be an image reference such as "ghcr.io/acme/fn:1.2.0"' }).optional(),
@@ -102,6 +113,7 @@ export const functionSchema = z.strictObject({
       path: z.string().min(1),
       /** `file.export`, e.g. `index.handler`. */
       handler: z.string().regex(/^[A-Za-z0-9_/.-]+\.[A-Za-z_$][A-Za-z0-9_$]*$/, { message: 'must be "<file>.<export>", e.g. "index.handler"' }),
+      /** Lambda runtime, e.g. "nodejs22.x". */
       runtime: z.enum(LAMBDA_RUNTIMES),
     })
     .optional(),
@@ -111,10 +123,20 @@ export const functionSchema = z.strictObject({
   env: z.record(envVarName, z.string()).optional(),
   /** Secrets exposed as environment variables, by reference. @default [] */
   secrets: z
-    .array(z.strictObject({ env: envVarName, secret: dnsSubdomain, key: z.string().min(1) }))
+    .array(
+      z.strictObject({
+        /** Environment variable the value is exposed as. */
+        env: envVarName,
+        /** Secret holding the value (a Kubernetes Secret in the tenant's namespace; a Secrets Manager secret for lambda). */
+        secret: dnsSubdomain,
+        /** Key of the value inside the secret. */
+        key: z.string().min(1),
+      }),
+    )
     .optional(),
-  /** @default the environment profile's functionDefaults */
+  /** CPU and memory requests and limits, as Kubernetes quantities. @default the environment profile's functionDefaults */
   resources: resources.optional(),
+  /** Replica bounds and the autoscaling target. */
   scaling: z
     .strictObject({
       /** @default 0 (scale to zero) — raised by the cold-start preset */
@@ -131,7 +153,11 @@ export const functionSchema = z.strictObject({
   coldStart: z
     .union([
       z.enum(COLD_START_PRESETS),
-      z.strictObject({ preset: z.literal('prewarmed'), instances: z.number().int().min(1).max(100) }),
+      z.strictObject({
+        preset: z.literal('prewarmed'),
+        /** Replicas kept warm and started with. */
+        instances: z.number().int().min(1).max(100),
+      }),
     ])
     .optional(),
   /** Request timeout in seconds. @default 30 */
@@ -139,11 +165,14 @@ export const functionSchema = z.strictObject({
   /** Service level objective, for alerts. @default from observability.defaultSlo */
   slo: z
     .strictObject({
+      /** 99th-percentile latency objective, in milliseconds. */
       latencyP99Ms: z.number().positive().optional(),
+      /** Largest acceptable share of failed requests, in percent. */
       errorRatioPercent: z.number().positive().max(100).optional(),
     })
     .optional(),
   delivery: deliverySchema.optional(),
+  /** What invokes the function: http, event, kafka, schedule, s3 or sqs; each target supports a subset. @default none */
   triggers: z.array(triggerSchema).optional(),
   knative: knativeOptionsSchema.optional(),
   openfaas: openfaasOptionsSchema.optional(),

@@ -20,4 +20,4 @@ export * from './targets/openfaas';
 export * from './targets/lambda';
 export { LAMBDA_MAX_TIMEOUT_SECONDS } from './rules/functions';
 export * from './naming';
-export * from './json-schema';
+export { platformJsonSchema } from './json-schema';

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { dnsLabel } from './common';
 
+/** A Kafka topic (a Strimzi KafkaTopic) and the functions that write to it. */
 export const topicSchema = z.strictObject({
+  /** Topic name. */
   name: dnsLabel(249),
   /** @default 3 */
   partitions: z.number().int().min(1).max(1000).optional(),
@@ -29,6 +31,7 @@ export type KafkaClientAuthType = (typeof KAFKA_CLIENT_AUTH)[number];
 export const kafkaSchema = z.strictObject({
   /** Cluster name (Strimzi `Kafka`). @default 'events' */
   clusterName: dnsLabel(40).optional(),
+  /** Topics of the cluster. @default [] */
   topics: z.array(topicSchema).default([]),
   /**
    * How function clients authenticate: SCRAM-SHA-512 over TLS, or mutual TLS with a client
@@ -39,9 +42,19 @@ export const kafkaSchema = z.strictObject({
    * Rack awareness: brokers take `broker.rack` from this node label, so replicas of a
    * partition spread across zones. @default off
    */
-  rack: z.strictObject({ topologyKey: z.string().regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9._-]+$/, { message: 'must be a node label key such as "topology.kubernetes.io/zone"' }) }).optional(),
+  rack: z
+    .strictObject({
+      /** Node label whose value is a broker's rack. */
+      topologyKey: z.string().regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9._-]+$/, { message: 'must be a node label key such as "topology.kubernetes.io/zone"' }),
+    })
+    .optional(),
   /** Use Amazon MSK for Lambda consumers instead of the cluster's Kafka. @default none */
-  msk: z.strictObject({ clusterArn: z.string().regex(/^arn:aws[a-z-]*:kafka:/, { message: 'must be an MSK cluster ARN' }) }).optional(),
+  msk: z
+    .strictObject({
+      /** ARN of the MSK cluster. */
+      clusterArn: z.string().regex(/^arn:aws[a-z-]*:kafka:/, { message: 'must be an MSK cluster ARN' }),
+    })
+    .optional(),
 });
 export type KafkaSpec = z.infer<typeof kafkaSchema>;
 

@@ -6,6 +6,7 @@ import { dnsLabel, secretRef } from './common';
  * by Alertmanager from the monitoring namespace (`monitoring`): create them there.
  */
 export const receiverSchema = z.strictObject({
+  /** Receiver name (an Alertmanager receiver). */
   name: dnsLabel(),
   /** Addresses mailed (needs `observability.smtp`). */
   emails: z.array(z.email({ message: 'must be an email address' })).optional(),
@@ -40,8 +41,14 @@ export type SmtpSpec = z.infer<typeof smtpSchema>;
 export const observabilitySchema = z.strictObject({
   /** Default SLO of every function. */
   defaultSlo: z
-    .strictObject({ latencyP99Ms: z.number().positive().default(1000), errorRatioPercent: z.number().positive().max(100).default(5) })
+    .strictObject({
+      /** 99th-percentile latency objective, in milliseconds. @default 1000 */
+      latencyP99Ms: z.number().positive().default(1000),
+      /** Largest acceptable share of failed requests, in percent. @default 5 */
+      errorRatioPercent: z.number().positive().max(100).default(5),
+    })
     .default({ latencyP99Ms: 1000, errorRatioPercent: 5 }),
+  /** Where alerts go, routed by severity and tenant. @default [] (no notifications) */
   receivers: z.array(receiverSchema).default([]),
   /** SMTP server for email receivers. @default none (then no receiver may list emails) */
   smtp: smtpSchema.optional(),

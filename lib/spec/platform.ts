@@ -60,7 +60,16 @@ export const environmentSchema = z.strictObject({
   /** Any profile value, deep-merged over the profile (see lib/spec/profiles.ts). @default {} */
   overrides: z.record(z.string(), z.unknown()).optional(),
   /** Per-environment AWS account, region and cluster OIDC issuer. @default the top-level `aws` */
-  aws: z.strictObject({ region: awsRegion.optional(), accountId: awsAccountId.optional(), oidcProvider: oidcIssuer.optional() }).optional(),
+  aws: z
+    .strictObject({
+      /** AWS region of this environment. @default the top-level `aws.region` */
+      region: awsRegion.optional(),
+      /** AWS account of this environment. @default the top-level `aws.accountId` */
+      accountId: awsAccountId.optional(),
+      /** IAM OIDC issuer of this environment's cluster, for IRSA. @default the top-level `aws.oidcProvider` */
+      oidcProvider: oidcIssuer.optional(),
+    })
+    .optional(),
   /** Per-environment chart mirror. @default the top-level `charts` */
   charts: chartsSchema.optional(),
   /**
@@ -68,19 +77,28 @@ export const environmentSchema = z.strictObject({
    * ServiceLB, bare metal without MetalLB) needs `proxyServiceType: NodePort` or `ClusterIP`.
    * @default the top-level `gateway.proxyServiceType`
    */
-  gateway: z.strictObject({ proxyServiceType: z.enum(['LoadBalancer', 'NodePort', 'ClusterIP']).optional() }).optional(),
+  gateway: z
+    .strictObject({
+      /** Type of the Kong proxy Service in this environment. */
+      proxyServiceType: z.enum(['LoadBalancer', 'NodePort', 'ClusterIP']).optional(),
+    })
+    .optional(),
 });
 export type EnvironmentSpec = z.infer<typeof environmentSchema>;
 
 export const platformSchema = z.strictObject({
   /** Platform name: prefix of cloud resource names and the `platform` cost tag. */
   name: dnsLabel(24),
+  /** The AWS account and region of the cloud side (Lambda functions, IAM roles, budgets); an environment may override them. */
   aws: z.strictObject({
+    /** AWS region, e.g. "eu-west-1". */
     region: awsRegion,
+    /** The 12-digit AWS account id, as a string. */
     accountId: awsAccountId,
     /** IAM OIDC provider of the cluster, for IRSA roles (Kong invoking Lambda). @default none */
     oidcProvider: oidcIssuer.optional(),
   }),
+  /** How the cluster applies the GitOps output (Flux or Argo CD) and where that output lives in Git. @default Flux with the defaults below */
   gitops: z
     .strictObject({
       /** What applies the output: Flux (HelmRelease + Kustomizations) or Argo CD (Applications). @default 'flux' */
@@ -88,7 +106,16 @@ export const platformSchema = z.strictObject({
       /** Argo CD settings; required (with repoURL) when engine is 'argocd'. @default none */
       argocd: argocdSchema.optional(),
       /** The Flux source that holds dist/. @default GitRepository flux-system/flux-system */
-      sourceRef: z.strictObject({ kind: z.enum(['GitRepository', 'OCIRepository', 'Bucket']), name: dnsLabel(), namespace: dnsLabel() }).optional(),
+      sourceRef: z
+        .strictObject({
+          /** Kind of the Flux source. */
+          kind: z.enum(['GitRepository', 'OCIRepository', 'Bucket']),
+          /** Name of the Flux source. */
+          name: dnsLabel(),
+          /** Namespace of the Flux source. */
+          namespace: dnsLabel(),
+        })
+        .optional(),
       /** Path of dist/ inside that source. @default './dist' */
       path: z.string().regex(/^\.\/?[A-Za-z0-9._/-]*$/, { message: 'must be a relative path such as "./dist" or "./clusters/dist"' }).optional(),
       /** Reconcile interval. @default '10m' */
@@ -111,21 +138,33 @@ export const platformSchema = z.strictObject({
     .default({}),
   /** Chart mirror of every environment that sets none of its own. @default none: upstream repositories */
   charts: chartsSchema.optional(),
+  /**
+   * The environments to synthesize, by name: each starts from a profile (replicas, resources,
+   * Kafka sizing, retention, budgets), has its own domain and output folder, and may override
+   * any profile value.
+   */
   environments: z.partialRecord(z.enum(ENVIRONMENTS), environmentSchema).refine((e) => Object.keys(e).length > 0, {
     message: `must define at least one of ${ENVIRONMENTS.join(', ')}`,
   }),
+  /** Teams that own functions: each tenant is a namespace with its quota, roles, network policies and dead-letter sink. At least one. */
   tenants: z.array(tenantSchema).min(1, { message: 'must list at least one tenant' }),
   /** Groups that run the platform: bound to the platform-operator role in the platform namespaces. @default no bindings */
   operators: operatorsSchema.optional(),
+  /** The functions, each deployed to one target (Knative, OpenFaaS or AWS Lambda) with its triggers. @default [] */
   functions: z.array(functionSchema).default([]),
+  /** HTTP routes of the Kong gateway, each serving one function at a host and path prefix. @default [] */
   routes: z.array(routeSchema).default([]),
+  /** Kong gateway settings: API consumers, proxy Service type, body size limit, TLS certificates. @default no consumers */
   gateway: gatewaySchema.default({ consumers: [] }),
+  /** The cluster's Kafka (Strimzi): cluster name, topics, client authentication; kafka triggers and topic producers need it. @default none */
   kafka: kafkaSchema.optional(),
   /** Knative install settings and event flows (sequences, parallels, pings). @default Kourier, no flows */
   knative: knativePlatformSchema.default({ sequences: [], parallels: [], pings: [] }),
   /** OpenFaaS install settings (basic auth, explicit timeouts). @default derived from the functions */
   openfaas: openfaasPlatformSchema.optional(),
+  /** Monitoring and alerting (Prometheus, Alertmanager, Grafana): the default SLO, alert receivers, SMTP, Kafka lag threshold. @default SLO p99 1000 ms and 5 % errors, no receivers */
   observability: observabilitySchema.default({ defaultSlo: { latencyP99Ms: 1000, errorRatioPercent: 5 }, receivers: [] }),
+  /** Monthly budget alerts of the cloud side (AWS Budgets) and the cluster (a cost rule). @default the profile's budget, no emails */
   budgets: budgetSchema.default({ emails: [], clusterPricing: { cpuCoreHourUsd: 0.04, memoryGiBHourUsd: 0.005 } }),
 });
 

@@ -32,8 +32,11 @@ export const routeSchema = z.strictObject({
   /** Requests allowed per consumer (or per IP with auth 'none'). @default none */
   rateLimit: z
     .strictObject({
+      /** Requests per second. */
       second: z.number().int().positive().optional(),
+      /** Requests per minute. */
       minute: z.number().int().positive().optional(),
+      /** Requests per hour. */
       hour: z.number().int().positive().optional(),
     })
     .optional(),
@@ -44,6 +47,7 @@ export const routeSchema = z.strictObject({
   /** Browser origins allowed to call the route (CORS). @default no CORS headers */
   cors: z
     .strictObject({
+      /** Allowed origins, e.g. "https://shop.acme.example", or "*". */
       origins: z.array(z.string().regex(/^(\*|https?:\/\/[A-Za-z0-9.*-]+(:[0-9]+)?)$/, { message: 'must be "*" or an origin such as "https://shop.acme.example"' })).min(1),
       /** Allow cookies / Authorization on cross-origin calls. @default false */
       credentials: z.boolean().optional(),
@@ -61,7 +65,15 @@ export const routeSchema = z.strictObject({
    * with path '/health' when the function keeps ≥ 1 replica (probes would keep a
    * scale-to-zero function awake forever), off otherwise
    */
-  healthCheck: z.union([z.literal(false), z.strictObject({ path: z.string().regex(/^\/.*$/, { message: 'must start with "/"' }) })]).optional(),
+  healthCheck: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        /** Path probed on the function, e.g. "/health". */
+        path: z.string().regex(/^\/.*$/, { message: 'must start with "/"' }),
+      }),
+    ])
+    .optional(),
 });
 export type RouteSpec = z.infer<typeof routeSchema>;
 
@@ -90,6 +102,7 @@ export const gatewaySchema = z.strictObject({
   consumers: z
     .array(
       z.strictObject({
+        /** Consumer name (the Kong username). */
         name: dnsLabel(),
         /**
          * Secret in the gateway namespace holding the consumer's credential (key-auth `key`, or

@@ -26,18 +26,26 @@ export const tenantSchema = z.strictObject({
   /** Groups bound to the tenant's roles. @default no bindings */
   groups: z
     .strictObject({
+      /** Groups that manage the tenant's functions and read its pods, logs and events. */
       developer: z.array(groupName).optional(),
+      /** Groups that may only read (get, list, watch) the tenant's objects. */
       viewer: z.array(groupName).optional(),
+      /** Groups of the tenant's CI/CD: the developer rights without exec and without Secrets. */
       deployer: z.array(groupName).optional(),
     })
     .optional(),
   /** ResourceQuota overrides. @default the environment profile's tenantQuota */
   quota: z
     .strictObject({
+      /** Total CPU requests, e.g. "4". */
       requestsCpu: quantity.optional(),
+      /** Total memory requests, e.g. "8Gi". */
       requestsMemory: quantity.optional(),
+      /** Total CPU limits. */
       limitsCpu: quantity.optional(),
+      /** Total memory limits. */
       limitsMemory: quantity.optional(),
+      /** Largest number of pods. */
       pods: z.number().int().min(1).optional(),
     })
     .optional(),
@@ -50,6 +58,7 @@ export const tenantSchema = z.strictObject({
   egress: z
     .array(
       z.strictObject({
+        /** The destination as an IPv4 CIDR, e.g. "203.0.113.0/24". */
         cidr: ipv4Cidr,
         /** TCP ports. @default [443] */
         ports: z.array(z.number().int().min(1).max(65535)).min(1).optional(),
@@ -61,6 +70,7 @@ export type TenantSpec = z.infer<typeof tenantSchema>;
 
 /** People who run the platform itself (bound to the platform-operator role in the platform namespaces). */
 export const operatorsSchema = z.strictObject({
+  /** Groups bound to the platform-operator role. */
   groups: z.array(groupName).min(1, { message: 'must list at least one group' }),
 });
 export type OperatorsSpec = z.infer<typeof operatorsSchema>;
