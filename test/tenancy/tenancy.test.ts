@@ -109,6 +109,14 @@ describe('network policies', () => {
     expect(policies('media')['allow-to-kafka']).toBeUndefined();
   });
 
+  test('with client certificates (kafka.clientAuthentication tls) the Kafka egress opens the mTLS listener, the port the kafka module returns', () => {
+    const s = reference();
+    s.kafka.clientAuthentication = 'tls';
+    const tls = synth('prod', s);
+    expect(tls.platform.kafka!.bootstrap).toEqual({ host: 'events-kafka-bootstrap.kafka.svc', port: 9094 });
+    for (const ns of ['shop', 'iot']) expect(tls.get('NetworkPolicy', 'allow-to-kafka', ns).spec.egress[0].ports).toEqual([{ protocol: 'TCP', port: 9094 }]);
+  });
+
   test('a Knative function that only produces to a topic also gets Kafka egress', () => {
     const s = reference();
     s.functions.push({ name: 'media-indexer', tenant: 'media', target: 'knative', image: 'ghcr.io/acme/media-indexer:1.0.0' });
