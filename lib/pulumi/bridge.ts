@@ -6,6 +6,7 @@ import type { HybridPlatform } from '../platform/hybrid-platform';
 import { LAYERS, type Layer } from '../platform/layers';
 import { durationSeconds } from '../spec/common';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- rendered manifests are untyped JSON; each kind's spec is read where it is known
 type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> }; spec?: any; [k: string]: unknown };
 
 /** Flux objects that only make sense to Flux: the Pulumi path drops them. */

@@ -61,6 +61,7 @@ export function clusterOutputs(platform: HybridPlatform, layers: Record<string, 
 /** The release name of the monitoring install, if Grafana is part of it in this environment. */
 function monitoringReleaseName(platform: HybridPlatform): string | undefined {
   for (const { chart } of platform.chartsOf('platform')) {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rendered manifests are untyped JSON
     for (const o of chart.toJson() as { kind: string; metadata: { name: string }; spec?: any }[]) {
       if (o.kind === 'HelmRelease' && o.spec?.chart?.spec?.chart === KUBE_PROMETHEUS_STACK_CHART.chart && o.spec.values?.grafana?.enabled !== false) return o.spec.releaseName ?? o.metadata.name;
       if (o.kind === 'Application' && o.spec?.source?.chart === KUBE_PROMETHEUS_STACK_CHART.chart && o.spec.source.helm?.valuesObject?.grafana?.enabled !== false) return o.spec.source.helm?.releaseName ?? o.metadata.name;

@@ -63,6 +63,7 @@ export async function planProgram(opts: { root: string; stack: EnvironmentName; 
 
   // The mock monitor sees each registration with its parent's URN and answers with its own.
   const records: { type: string; name: string; custom: boolean; remote: boolean; parentUrn?: string; deps: string[]; urn?: string }[] = [];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the mock monitor's request and response are generated protobuf classes without exported types
   const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource: (req: any, cb: (err: unknown, resp: any) => void) => void };
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) => {

@@ -1,7 +1,8 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as pulumi from '@pulumi/pulumi';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { runProgram } from '../../lib/pulumi/program';
 import { referenceSpec } from '../../stacks/reference';
 import { recordPulumiResources } from '../support/pulumi-mocks';
@@ -46,12 +47,12 @@ describe('where the program runs', () => {
 });
 
 test("with hybrid-serverless:specFile, Lambda code paths resolve from the spec file's folder (as in npm run plan -- --spec)", async () => {
-  const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'hs-spec-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hs-spec-'));
   try {
     fs.cpSync(path.join(ROOT, 'test/aws/fixtures/echo'), path.join(dir, 'functions/echo'), { recursive: true });
     const spec = parse(fs.readFileSync(path.join(ROOT, 'examples/minimal.platform.yaml'), 'utf8'));
     spec.functions.push({ name: 'echo', tenant: 'web', target: 'lambda', code: { path: 'functions/echo', handler: 'index.handler', runtime: 'nodejs22.x' } });
-    fs.writeFileSync(path.join(dir, 'platform.yaml'), require('yaml').stringify(spec));
+    fs.writeFileSync(path.join(dir, 'platform.yaml'), stringify(spec));
     registered.length = 0;
     pulumi.runtime.setAllConfig({ 'hybrid-serverless:deployCluster': 'false', 'hybrid-serverless:specFile': path.join(dir, 'platform.yaml'), 'hybrid-serverless:environment': 'dev' });
     runProgram(referenceSpec, { root: ROOT });
