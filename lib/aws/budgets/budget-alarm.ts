@@ -1,4 +1,6 @@
-import * as aws from '@pulumi/aws';
+import * as sns from '@pulumi/aws/sns';
+import * as budgets from '@pulumi/aws/budgets';
+import type { Provider } from '@pulumi/aws/provider';
 import * as pulumi from '@pulumi/pulumi';
 import { fail } from '../../spec/errors';
 import { naming } from '../../spec/naming';
@@ -13,7 +15,7 @@ export interface BudgetAlarmArgs {
   /** The environment's budget (`platform.env.budget`): the same numbers drive the cluster-cost rule. */
   readonly budget: { readonly monthlyUsd: number; readonly thresholds: readonly number[]; readonly emails: readonly string[] };
   /** @default the parent's provider */
-  readonly provider?: aws.Provider;
+  readonly provider?: Provider;
 }
 
 /** One notification of the budget, as AWS Budgets stores it. */
@@ -29,10 +31,10 @@ export interface BudgetNotificationSpec {
  * publish (nothing else), and mails every address of the budget spec.
  */
 export class BudgetAlarm extends pulumi.ComponentResource {
-  readonly topic: aws.sns.Topic;
+  readonly topic: sns.Topic;
   readonly topicName: string;
   readonly topicArn: string;
-  readonly budget: aws.budgets.Budget;
+  readonly budget: budgets.Budget;
   readonly budgetName: string;
   readonly notifications: readonly BudgetNotificationSpec[];
 
@@ -53,8 +55,8 @@ export class BudgetAlarm extends pulumi.ComponentResource {
     this.budgetName = `${prefix}-monthly`;
     const o = childOptions(this, args.provider, opts);
 
-    this.topic = new aws.sns.Topic(`${name}-topic`, { name: this.topicName, displayName: `${prefix} budget and alarms` }, o);
-    const topicPolicy = new aws.sns.TopicPolicy(
+    this.topic = new sns.Topic(`${name}-topic`, { name: this.topicName, displayName: `${prefix} budget and alarms` }, o);
+    const topicPolicy = new sns.TopicPolicy(
       `${name}-topic-policy`,
       {
         arn: this.topic.arn,
@@ -82,14 +84,14 @@ export class BudgetAlarm extends pulumi.ComponentResource {
       o,
     );
     [...new Set(emails)].sort().forEach((email) => {
-      new aws.sns.TopicSubscription(`${name}-email-${email.replace(/[^A-Za-z0-9-]/g, '-')}`, { topic: this.topic.arn, protocol: 'email', endpoint: email }, o);
+      new sns.TopicSubscription(`${name}-email-${email.replace(/[^A-Za-z0-9-]/g, '-')}`, { topic: this.topic.arn, protocol: 'email', endpoint: email }, o);
     });
 
     this.notifications = [
       ...[...thresholds].sort((x, y) => x - y).map((threshold) => ({ notificationType: 'ACTUAL' as const, threshold })),
       { notificationType: 'FORECASTED', threshold: 100 },
     ];
-    this.budget = new aws.budgets.Budget(
+    this.budget = new budgets.Budget(
       `${name}-budget`,
       {
         name: this.budgetName,

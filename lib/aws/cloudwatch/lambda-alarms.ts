@@ -1,4 +1,5 @@
-import * as aws from '@pulumi/aws';
+import * as cloudwatch from '@pulumi/aws/cloudwatch';
+import type { Provider } from '@pulumi/aws/provider';
 import * as pulumi from '@pulumi/pulumi';
 import { fail } from '../../spec/errors';
 import { childOptions } from '../options';
@@ -19,7 +20,7 @@ export interface LambdaAlarmsArgs {
   /** SNS topic notified on alarm and on recovery. */
   readonly topicArn: pulumi.Input<string>;
   /** @default the parent's provider */
-  readonly provider?: aws.Provider;
+  readonly provider?: Provider;
 }
 
 /**
@@ -43,9 +44,9 @@ export class LambdaAlarms extends pulumi.ComponentResource {
       treatMissingData: 'notBreaching',
     };
     const lambdaMetric = (metricName: string, stat: string) => ({ namespace: 'AWS/Lambda', metricName, period: PERIOD, stat, dimensions: { FunctionName: fn } });
-    const alarm = (id: string, args2: aws.cloudwatch.MetricAlarmArgs) => {
+    const alarm = (id: string, args2: cloudwatch.MetricAlarmArgs) => {
       this.alarmNames.push(args2.name as string);
-      return new aws.cloudwatch.MetricAlarm(`${name}-${id}`, { ...common, ...args2 }, o);
+      return new cloudwatch.MetricAlarm(`${name}-${id}`, { ...common, ...args2 }, o);
     };
 
     alarm('errors', {

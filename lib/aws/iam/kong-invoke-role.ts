@@ -1,4 +1,5 @@
-import * as aws from '@pulumi/aws';
+import * as iam from '@pulumi/aws/iam';
+import type { Provider } from '@pulumi/aws/provider';
 import * as pulumi from '@pulumi/pulumi';
 import { fail } from '../../spec/errors';
 import { naming } from '../../spec/naming';
@@ -16,7 +17,7 @@ export interface KongInvokeRoleArgs {
   /** Deterministic names of the Lambda functions routes send to: Kong may invoke only their `live` alias. */
   readonly functions: readonly string[];
   /** @default the parent's provider */
-  readonly provider?: aws.Provider;
+  readonly provider?: Provider;
 }
 
 /**
@@ -28,7 +29,7 @@ export interface KongInvokeRoleArgs {
  * instances, so the role refuses it.
  */
 export class KongInvokeRole extends pulumi.ComponentResource {
-  readonly role: aws.iam.Role;
+  readonly role: iam.Role;
   readonly roleName: string;
   readonly roleArn: string;
   readonly trustPolicy: ReturnType<typeof policyDocument>;
@@ -60,8 +61,8 @@ export class KongInvokeRole extends pulumi.ComponentResource {
     // Alias ARNs only: the unqualified ARN is what would let a caller invoke $LATEST.
     this.statements = [{ Sid: 'InvokeRoutedFunctions', Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: functions.map((f) => a.lambda(f, lambdaNames(f).alias)) }];
     const o = childOptions(this, args.provider, opts);
-    this.role = new aws.iam.Role(`${name}-role`, { name: this.roleName, assumeRolePolicy: policyJson(this.trustPolicy), description: 'Kong (IRSA) invoking the routed Lambda functions' }, o);
-    new aws.iam.RolePolicy(`${name}-policy`, { name: 'least-privilege', role: this.role.id, policy: policyJson(policyDocument(this.statements)) }, o);
+    this.role = new iam.Role(`${name}-role`, { name: this.roleName, assumeRolePolicy: policyJson(this.trustPolicy), description: 'Kong (IRSA) invoking the routed Lambda functions' }, o);
+    new iam.RolePolicy(`${name}-policy`, { name: 'least-privilege', role: this.role.id, policy: policyJson(policyDocument(this.statements)) }, o);
     this.registerOutputs({ roleArn: this.roleArn });
   }
 }

@@ -1,4 +1,5 @@
-import * as aws from '@pulumi/aws';
+import * as s3 from '@pulumi/aws/s3';
+import type { Provider } from '@pulumi/aws/provider';
 import { childOptions, dependencies } from '../options';
 import * as pulumi from '@pulumi/pulumi';
 import type { S3NotificationTarget } from '../lambda/lambda-function';
@@ -9,7 +10,7 @@ export interface BucketNotificationsArgs {
   /** Every notification of the environment's functions on this bucket. */
   readonly targets: readonly S3NotificationTarget[];
   /** @default the parent's provider */
-  readonly provider?: aws.Provider;
+  readonly provider?: Provider;
 }
 
 /**
@@ -18,7 +19,7 @@ export interface BucketNotificationsArgs {
  * this one resource — SNS topics for fan-out, functions for direct triggers.
  */
 export class BucketNotifications extends pulumi.ComponentResource {
-  readonly notification: aws.s3.BucketNotification;
+  readonly notification: s3.BucketNotification;
 
   constructor(name: string, args: BucketNotificationsArgs, opts?: pulumi.ComponentResourceOptions) {
     super('hybrid-serverless:aws:BucketNotifications', name, {}, opts);
@@ -26,7 +27,7 @@ export class BucketNotifications extends pulumi.ComponentResource {
     const entry = (t: S3NotificationTarget) => ({ id: t.id, events: [...t.events], ...(t.prefix && { filterPrefix: t.prefix }), ...(t.suffix && { filterSuffix: t.suffix }) });
     const topics = sorted.filter((t) => t.kind === 'topic').map((t) => ({ ...entry(t), topicArn: t.arn }));
     const lambdaFunctions = sorted.filter((t) => t.kind === 'lambda').map((t) => ({ ...entry(t), lambdaFunctionArn: t.arn }));
-    this.notification = new aws.s3.BucketNotification(
+    this.notification = new s3.BucketNotification(
       `${name}-notification`,
       { bucket: args.bucket, ...(topics.length > 0 && { topics }), ...(lambdaFunctions.length > 0 && { lambdaFunctions }) },
       // S3 sends a test event when the configuration is saved: topic policies and invoke permissions first.
