@@ -84,8 +84,8 @@ export function deployCloud(platform: HybridPlatform, options: DeployCloudOption
     new BucketNotifications(`${prefix}-s3-${bucket}`, { bucket, targets, provider }, guarded);
   }
 
-  const lambdaNames = new Set(functions.map(({ fn }) => fn.name));
-  const routed = [...new Set(spec.routes.filter((r) => lambdaNames.has(r.function)).map((r) => naming.lambdaFunction(spec.name, env.name, r.function)))];
+  // The functions Kong invokes, by the names the cluster side's lambda module gave the gateway.
+  const routed = [...new Set(spec.routes.flatMap((r) => platform.endpoints.get(r.function)?.lambdaName ?? []))];
   let kongRole: KongInvokeRole | undefined;
   if (routed.length > 0 && env.aws.oidcProvider) {
     kongRole = new KongInvokeRole(
