@@ -126,6 +126,9 @@ spec:
           type: object
           properties:
             mode: {type: string, enum: ["on", "off"]}
+            since: {type: string, default: 1970-01-01T00:00:00Z}
+            legacy: {type: boolean, default: yes}
+            empty: {type: object, properties: {}, required: [], x-kubernetes-preserve-unknown-fields: true, nullable: false}
 ---
 apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
@@ -168,7 +171,13 @@ describe('scripts/helm-crds-only.js (the post-renderer)', () => {
     for (const d of docs) expect(d.metadata.annotations['pulumi.com/patchForce']).toBe('true');
     expect(docs[0].metadata.annotations['controller-gen.kubebuilder.io/version']).toBe('v0.16.0');
     // quoted strings stay strings (output is JSON: no YAML 1.1/1.2 ambiguity for the provider)
-    expect(docs[0].spec.versions[0].schema.openAPIV3Schema.properties.mode.enum).toEqual(['on', 'off']);
+    const props = docs[0].spec.versions[0].schema.openAPIV3Schema.properties;
+    expect(props.mode.enum).toEqual(['on', 'off']);
+    // read as Helm reads YAML (go-yaml v2): 1.1 booleans, timestamps kept as strings
+    expect(props.since.default).toBe('1970-01-01T00:00:00Z');
+    expect(props.legacy.default).toBe(true);
+    // zero values the API server drops (omitempty) are dropped, else every preview would show a diff
+    expect(props.empty).toEqual({ type: 'object', 'x-kubernetes-preserve-unknown-fields': true });
   });
 
   test('a chart without CRDs renders nothing; bad YAML is an error Helm reports', () => {
