@@ -1,5 +1,5 @@
 import type { EnvironmentName } from '../spec/common';
-import { naming } from '../spec/naming';
+import { naming } from '../core/naming';
 
 /**
  * Where an environment's cloud side lives. Every ARN the components put in policies is built

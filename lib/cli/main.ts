@@ -13,7 +13,7 @@ import { loadSpecFile } from '../platform/load';
 import { checkOutputFolder, OUTPUT_MARKER, summary, writeOutputs } from '../platform/synth';
 import { renderAll } from '../platform/synth-all';
 import { ENVIRONMENTS, type EnvironmentName } from '../spec/common';
-import { SpecError } from '../spec/errors';
+import { SpecError } from '../core/errors';
 import { parseSpec } from '../spec/parse';
 import type { PlatformSpec, PlatformSpecInput } from '../spec/platform';
 import { formatOptions, parseArgs, UsageError, type OptionSpec, type ParsedArgs } from './args';

@@ -9,7 +9,7 @@ import { environmentProvider } from '../aws/provider';
 import { BucketNotifications } from '../aws/s3/bucket-notifications';
 import { SYSTEM_NAMESPACES } from '../k8s/common/namespaces';
 import { KONG_SERVICE_ACCOUNT } from '../k8s/kong/kong-install';
-import { naming } from '../spec/naming';
+import { naming } from '../core/naming';
 import type { HybridPlatform } from './hybrid-platform';
 
 /** What the cloud side exports from the Pulumi program (function ARNs, topic ARN, budget name…): resource outputs. */

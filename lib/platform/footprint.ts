@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { cpuCores, GiB, memoryBytes, MiB, type ResourceAmounts } from '../spec/quantity';
+import { cpuCores, GiB, memoryBytes, MiB, type ResourceAmounts } from '../core/quantity';
 
 /** An object of the output whose existence makes pods run (a HelmRelease or Argo CD Application, an operator CR, a function). */
 export interface ObjectRef {

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import { parse } from 'yaml';
-import { SpecError } from '../spec/errors';
+import { SpecError } from '../core/errors';
 import { parseSpec } from '../spec/parse';
 import type { PlatformSpec } from '../spec/platform';
 

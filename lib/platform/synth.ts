@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Chart } from 'cdk8s';
 import { Document, isScalar, stringify, visit } from 'yaml';
-import { SpecError } from '../spec/errors';
+import { SpecError } from '../core/errors';
 import type { HybridPlatform } from './hybrid-platform';
 import { LAYERS } from './layers';
 

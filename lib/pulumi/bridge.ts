@@ -4,7 +4,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { HELM_TIMEOUT, SYNC_WAVE } from '../k8s/gitops/engine';
 import type { HybridPlatform } from '../platform/hybrid-platform';
 import { LAYERS, type Layer } from '../platform/layers';
-import { durationSeconds } from '../spec/common';
+import { durationSeconds } from '../core/duration';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rendered manifests are untyped JSON; each kind's spec is read where it is known
 type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> }; spec?: any; [k: string]: unknown };

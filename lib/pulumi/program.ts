@@ -5,7 +5,7 @@ import { deployCloud } from '../platform/cloud';
 import { HybridPlatform } from '../platform/hybrid-platform';
 import { loadSpecFile } from '../platform/load';
 import { ENVIRONMENTS, type EnvironmentName } from '../spec/common';
-import { SpecError } from '../spec/errors';
+import { SpecError } from '../core/errors';
 import { parseSpec } from '../spec/parse';
 import type { PlatformSpecInput } from '../spec/platform';
 import { deployCluster } from './bridge';

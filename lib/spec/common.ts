@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CronExpressionParser } from 'cron-parser';
-import { isQuantity } from './quantity';
+import { isQuantity } from '../core/quantity';
+import { GO_DURATION } from '../core/duration';
 
 /** RFC 1123 label: what Kubernetes accepts as a namespace or Service name. */
 export const dnsLabel = (max = 63) =>
@@ -65,15 +66,7 @@ export const cron = z.string().superRefine((expr, ctx) => {
 });
 
 /** Go-style duration as Kubernetes controllers take it: `30s`, `5m`, `1h30m`. */
-export const goDuration = z.string().regex(/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/, { message: 'must be a duration such as "30s", "5m" or "1h"' });
-
-/** Seconds in a Go duration string. */
-export function durationSeconds(d: string): number {
-  const units: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
-  let total = 0;
-  for (const m of d.matchAll(/([0-9]+(?:\.[0-9]+)?)(ms|s|m|h)/g)) total += Number(m[1]) * units[m[2]];
-  return total;
-}
+export const goDuration = z.string().regex(GO_DURATION, { message: 'must be a duration such as "30s", "5m" or "1h"' });
 
 export const ENVIRONMENTS = ['dev', 'staging', 'prod', 'edge'] as const;
 export type EnvironmentName = (typeof ENVIRONMENTS)[number];

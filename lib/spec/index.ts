@@ -2,8 +2,9 @@
  * `hybrid-serverless/spec`: the platform model (zod schema, types, profiles) and `parseSpec`,
  * which validates a spec and its cross-field rules into one SpecError. No cdk8s, no Pulumi.
  */
-export { SpecError, formatPath, type SpecIssue, type PathSegment } from './errors';
-export * from './quantity';
+export { SpecError, formatPath, type SpecIssue, type PathSegment } from '../core/errors';
+export * from '../core/quantity';
+export { durationSeconds } from '../core/duration';
 export * from './common';
 export * from './profiles';
 export * from './function';
@@ -19,5 +20,5 @@ export * from './targets/knative';
 export * from './targets/openfaas';
 export * from './targets/lambda';
 export { LAMBDA_MAX_TIMEOUT_SECONDS } from './rules/functions';
-export * from './naming';
+export * from '../core/naming';
 export { platformJsonSchema } from './json-schema';

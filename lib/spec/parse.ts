@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { formatPath, IssueCollector, SpecError, valueAt, type PathSegment } from './errors';
+import { formatPath, IssueCollector, SpecError, valueAt, type PathSegment } from '../core/errors';
 import { platformSchema, type PlatformSpec } from './platform';
 import type { RuleContext } from './rules/context';
 import { RULES } from './rules';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { quantity } from './common';
-import { requestsAboveLimits, type RequestAboveLimit } from './quantity';
+import { requestsAboveLimits, type RequestAboveLimit } from '../core/quantity';
 
 /**
  * Environment profiles: the sizing and safety defaults each environment starts from.

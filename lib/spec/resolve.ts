@@ -1,5 +1,5 @@
 import type { EnvironmentName } from './common';
-import { formatPath, SpecError, valueAt } from './errors';
+import { formatPath, SpecError, valueAt } from '../core/errors';
 import { deepMerge, PROFILES, profileSchema, type Profile, type ProfileName } from './profiles';
 import type { PlatformSpec } from './platform';
 import { requestsAboveLimitsIssues } from './rules/environments';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { dnsLabel, dnsSubdomain } from './common';
-import { resolveHost } from './naming';
+import { resolveHost } from '../core/naming';
 
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 export const ROUTE_PROTOCOLS = ['http', 'https'] as const;

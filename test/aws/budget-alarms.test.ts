@@ -11,7 +11,7 @@ const { HybridPlatform } = require('../../lib/platform/hybrid-platform') as type
 const { BudgetAlarm } = require('../../lib/aws/budgets/budget-alarm') as typeof import('../../lib/aws/budgets/budget-alarm');
 const { LambdaAlarms } = require('../../lib/aws/cloudwatch/lambda-alarms') as typeof import('../../lib/aws/cloudwatch/lambda-alarms');
 const { parseSpec } = require('../../lib/spec/parse') as typeof import('../../lib/spec/parse');
-const { SpecError } = require('../../lib/spec/errors') as typeof import('../../lib/spec/errors');
+const { SpecError } = require('../../lib/core/errors') as typeof import('../../lib/core/errors');
 const { referenceSpec } = require('../../stacks/reference') as typeof import('../../stacks/reference');
 /* eslint-enable @typescript-eslint/no-require-imports */
 

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { unzipSync } from 'fflate';
 import { bundleCode, deterministicZip, writeBundle } from '../../lib/aws/lambda/code-bundle';
-import { SpecError } from '../../lib/spec/errors';
+import { SpecError } from '../../lib/core/errors';
 
 const thumbnail = { path: 'stacks/functions/thumbnail', handler: 'index.handler', runtime: 'nodejs22.x' };
 

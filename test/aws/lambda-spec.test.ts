@@ -4,7 +4,7 @@ import { installMocks, recorded } from './support';
 installMocks('dev');
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { parseSpec } = require('../../lib/spec/parse') as typeof import('../../lib/spec/parse');
-const { SpecError } = require('../../lib/spec/errors') as typeof import('../../lib/spec/errors');
+const { SpecError } = require('../../lib/core/errors') as typeof import('../../lib/core/errors');
 const { awsScheduleExpression, logRetentionDays } = require('../../lib/spec/targets/lambda') as typeof import('../../lib/spec/targets/lambda');
 const { LambdaFunction } = require('../../lib/aws/lambda/lambda-function') as typeof import('../../lib/aws/lambda/lambda-function');
 /* eslint-enable @typescript-eslint/no-require-imports */

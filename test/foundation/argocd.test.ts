@@ -1,7 +1,7 @@
 import { HelmChartInstall } from '../../lib/k8s/gitops/helm-chart-install';
 import { HybridPlatform } from '../../lib/platform/hybrid-platform';
 import { deployCluster } from '../../lib/pulumi/bridge';
-import { SpecError } from '../../lib/spec/errors';
+import { SpecError } from '../../lib/core/errors';
 import { parseSpec } from '../../lib/spec/parse';
 import { referenceCopy, synthEnv, type Manifest } from '../support/synth';
 import { describeWithUpstream } from '../support/upstream';

@@ -3,7 +3,7 @@ import { CHART_MIRROR_CONTEXT } from '../../lib/k8s/gitops/chart-mirror';
 import { HelmChartInstall } from '../../lib/k8s/gitops/helm-chart-install';
 import { HybridPlatform } from '../../lib/platform/hybrid-platform';
 import { deployCluster } from '../../lib/pulumi/bridge';
-import { SpecError } from '../../lib/spec/errors';
+import { SpecError } from '../../lib/core/errors';
 import { parseSpec } from '../../lib/spec/parse';
 import { resolveEnvironment } from '../../lib/spec/resolve';
 import { specErrorOf } from '../support/errors';

@@ -4,7 +4,7 @@ import { HelmChartInstall } from '../../lib/k8s/gitops/helm-chart-install';
 import { ArgoCdLayers } from '../../lib/k8s/gitops/argocd-layers';
 import { GITOPS_CONTEXT } from '../../lib/k8s/gitops/engine';
 import { FluxLayers } from '../../lib/k8s/gitops/flux-layers';
-import { SpecError } from '../../lib/spec/errors';
+import { SpecError } from '../../lib/core/errors';
 import { describeWithUpstream } from '../support/upstream';
 import { validateAll } from '../support/validate';
 

@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { HybridPlatform } from '../../lib/platform/hybrid-platform';
 import { MAX_OBJECT_BYTES, oversizedObjects, renderEnvironment, type EnvironmentOutput, type ObjectSize } from '../../lib/platform/synth';
 import { ENVIRONMENTS, type EnvironmentName } from '../../lib/spec/common';
-import { SpecError } from '../../lib/spec/errors';
+import { SpecError } from '../../lib/core/errors';
 import { parseSpec } from '../../lib/spec/parse';
 import type { PlatformSpec } from '../../lib/spec/platform';
 import { referenceSpec } from '../../stacks/reference';

@@ -1,6 +1,6 @@
 import { JsonPatch } from 'cdk8s';
 import { Broker, DeadLetterSink, KafkaSource, KnativeService, Parallel, PingSource, Sequence, Trigger } from '../../lib/k8s/knative';
-import { SpecError } from '../../lib/spec/errors';
+import { SpecError } from '../../lib/core/errors';
 import { describeWithUpstream } from '../support/upstream';
 import { validateAll } from '../support/validate';
 import { chart, objects, one } from './helpers';

@@ -1,4 +1,4 @@
-import { resolveHost } from '../../lib/spec/naming';
+import { resolveHost } from '../../lib/core/naming';
 import { specErrorOf } from '../support/errors';
 import { referenceCopy, synthEnv } from '../support/synth';
 import { parseSpec } from '../../lib/spec/parse';

@@ -1,7 +1,7 @@
 jest.mock('../../lib/platform/modules', () => jest.requireActual('./support').modulesWithTestEndpoints());
 import { KONG_CHART, splitResources } from '../../lib/k8s/kong/kong-install';
 import { ENVIRONMENTS } from '../../lib/spec/common';
-import { cpuCores, memoryBytes } from '../../lib/spec/quantity';
+import { cpuCores, memoryBytes } from '../../lib/core/quantity';
 import { PROFILES } from '../../lib/spec/profiles';
 import { synthEnv } from '../support/synth';
 import { kongReference as referenceCopy } from './support';

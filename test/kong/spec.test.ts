@@ -1,5 +1,5 @@
 import { parseSpec } from '../../lib/spec/parse';
-import { SpecError } from '../../lib/spec/errors';
+import { SpecError } from '../../lib/core/errors';
 import { kongReference } from './support';
 
 function errorOf(patch: (s: any) => void): SpecError {

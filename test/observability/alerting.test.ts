@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { AlertRouting } from '../../lib/k8s/observability/alert-routing';
-import { SpecError } from '../../lib/spec/errors';
+import { SpecError } from '../../lib/core/errors';
 import { parseSpec } from '../../lib/spec/parse';
 import { referenceCopy, synthEnv } from '../support/synth';
 import { validateAll } from '../support/validate';

@@ -1,4 +1,4 @@
-import { SpecError } from '../../lib/spec/errors';
+import { SpecError } from '../../lib/core/errors';
 
 /** The SpecError `fn` throws; fails the test when it throws nothing or something else. */
 export function specErrorOf(fn: () => unknown): SpecError {

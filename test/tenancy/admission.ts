@@ -1,4 +1,4 @@
-import { cpuCores, memoryBytes } from '../../lib/spec/quantity';
+import { cpuCores, memoryBytes } from '../../lib/core/quantity';
 import type { SynthesizedEnv } from '../support/synth';
 
 /** What a tenant's ResourceQuota counts, in millicores, bytes and pods. */

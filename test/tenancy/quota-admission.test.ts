@@ -1,7 +1,7 @@
 import { QUEUE_PROXY_LIMITS, QUEUE_PROXY_REQUESTS } from '../../lib/k8s/knative/serving-install';
 import { ENVIRONMENTS } from '../../lib/spec/common';
 import { PROFILES } from '../../lib/spec/profiles';
-import { cpuCores } from '../../lib/spec/quantity';
+import { cpuCores } from '../../lib/core/quantity';
 import { specErrorOf } from '../support/errors';
 import { quotaHard, warmUsage } from './admission';
 import { reference, synth } from './support';

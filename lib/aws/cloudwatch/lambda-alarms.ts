@@ -1,7 +1,7 @@
 import * as cloudwatch from '@pulumi/aws/cloudwatch';
 import type { Provider } from '@pulumi/aws/provider';
 import * as pulumi from '@pulumi/pulumi';
-import { fail } from '../../spec/errors';
+import { fail } from '../../core/errors';
 import { childOptions } from '../options';
 
 /** Evaluation period of every alarm (seconds). */

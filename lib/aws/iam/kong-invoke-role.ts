@@ -1,8 +1,8 @@
 import * as iam from '@pulumi/aws/iam';
 import type { Provider } from '@pulumi/aws/provider';
 import * as pulumi from '@pulumi/pulumi';
-import { fail } from '../../spec/errors';
-import { naming } from '../../spec/naming';
+import { fail } from '../../core/errors';
+import { naming } from '../../core/naming';
 import { lambdaNames } from '../../spec/targets/lambda';
 import { arns, type AwsEnvironment } from '../context';
 import { policyDocument, policyJson, type PolicyStatement } from './policy';

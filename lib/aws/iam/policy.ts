@@ -1,4 +1,4 @@
-import { fail } from '../../spec/errors';
+import { fail } from '../../core/errors';
 
 /** One IAM policy statement, as AWS stores it. */
 export interface PolicyStatement {

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { buildSync } from 'esbuild';
 import { zipSync, type Zippable } from 'fflate';
-import { fail } from '../../spec/errors';
+import { fail } from '../../core/errors';
 
 /** Every entry of the zip carries this time, so the same source gives the same bytes. */
 const FIXED_MTIME = new Date(Date.UTC(1980, 0, 2, 0, 0, 0));

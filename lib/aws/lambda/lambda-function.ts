@@ -1,9 +1,9 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { fail } from '../../spec/errors';
+import { fail } from '../../core/errors';
 import { coldStartScale, type FunctionSpec, type TriggerSpec } from '../../spec/function';
 import type { EnvironmentName } from '../../spec/common';
-import { ENV_TOKEN, naming, resolveBucket } from '../../spec/naming';
+import { ENV_TOKEN, naming, resolveBucket } from '../../core/naming';
 import { LAMBDA_MAX_TIMEOUT_SECONDS } from '../../spec/rules/functions';
 import {
   awsScheduleExpression,

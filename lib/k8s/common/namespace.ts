@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { fail } from '../../spec/errors';
+import { fail } from '../../core/errors';
 import { LABELS, MANAGED_BY } from './labels';
 
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';

@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { fail } from '../../spec/errors';
+import { fail } from '../../core/errors';
 import {
   HelmRelease,
   HelmReleaseSpecChartSpecSourceRefKind,

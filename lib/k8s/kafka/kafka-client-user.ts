@@ -11,7 +11,7 @@ import {
   KafkaUserSpecAuthorizationType,
   type KafkaUserSpecAuthorizationAcls,
 } from '../../imports/strimzi-user-kafka.strimzi.io';
-import { fail } from '../../spec/errors';
+import { fail } from '../../core/errors';
 import { LABELS } from '../common/labels';
 import type { KafkaCluster, KafkaListenerAuth } from './kafka-cluster';
 import { reflectionAnnotations } from './secret-reflector';

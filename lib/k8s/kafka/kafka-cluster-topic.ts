@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { KafkaTopic } from '../../imports/strimzi-topic-kafka.strimzi.io';
-import { fail } from '../../spec/errors';
+import { fail } from '../../core/errors';
 import { TOPIC_DEFAULTS } from '../../spec/kafka';
 import { LABELS } from '../common/labels';
 import type { KafkaCluster } from './kafka-cluster';

@@ -21,7 +21,7 @@ import {
   KafkaNodePoolSpecStorageType,
   type KafkaNodePoolSpecStorage,
 } from '../../imports/strimzi-nodepool-kafka.strimzi.io';
-import { fail } from '../../spec/errors';
+import { fail } from '../../core/errors';
 import type { Profile } from '../../spec/profiles';
 import { LABELS } from '../common/labels';
 import { reflectionAnnotations } from './secret-reflector';

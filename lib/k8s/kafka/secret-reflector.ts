@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { fail } from '../../spec/errors';
+import { fail } from '../../core/errors';
 import { RESTRICTED_CONTAINER_VALUES, RESTRICTED_POD_VALUES } from '../common/security';
 import { HelmChartInstall, type HelmChartRef } from '../gitops/helm-chart-install';
 

@@ -1,4 +1,4 @@
-import { SpecError } from '../../spec/errors';
+import { SpecError } from '../../core/errors';
 import { autoscalingProblems, type AutoscalingSettings } from '../../spec/targets/knative';
 
 export type { AutoscalingClass, AutoscalingMetric, AutoscalingSettings } from '../../spec/targets/knative';

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { Broker as BrokerL1 } from '../../imports/knative-broker-eventing.knative.dev';
-import { fail } from '../../spec/errors';
+import { fail } from '../../core/errors';
 import { DeadLetterSink } from './dead-letter-sink';
 import { findInApp, renderDelivery, type DeliveryOptions, type IEventDestination, type KReference } from './destination';
 import { Trigger, type IBroker, type TriggerProps } from './trigger';

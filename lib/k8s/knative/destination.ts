@@ -1,5 +1,5 @@
 import type { Construct, IConstruct } from 'constructs';
-import { fail } from '../../spec/errors';
+import { fail } from '../../core/errors';
 
 /** A reference to an addressable Kubernetes object (Knative `KReference`). */
 export interface KReference {

@@ -4,7 +4,7 @@ import {
   KnativeEventingSpecWorkloadsResourcesLimits as Limits,
   KnativeEventingSpecWorkloadsResourcesRequests as Requests,
 } from '../../imports/knative-operator-eventing-operator.knative.dev';
-import { fail } from '../../spec/errors';
+import { fail } from '../../core/errors';
 import { KNATIVE_VERSION } from './operator-install';
 import type { ComponentSizing } from './serving-install';
 

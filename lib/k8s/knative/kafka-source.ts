@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { KafkaSourceV1 } from '../../imports/knative-kafkasource-sources.knative.dev';
-import { fail } from '../../spec/errors';
-import { DNS_LABEL_MAX } from '../../spec/naming';
+import { fail } from '../../core/errors';
+import { DNS_LABEL_MAX } from '../../core/naming';
 import { DeadLetterSink } from './dead-letter-sink';
 import { renderDelivery, renderDestination, type DeliveryOptions, type Destination } from './destination';
 

@@ -8,13 +8,13 @@ import {
   ServiceSpecTemplateSpecContainersReadinessProbeHttpGetPort as ReadinessPort,
   type ServiceSpecTraffic,
 } from '../../imports/knative-service-serving.knative.dev';
-import { fail, SpecError } from '../../spec/errors';
-import { naming } from '../../spec/naming';
+import { fail, SpecError } from '../../core/errors';
+import { naming } from '../../core/naming';
 import { KNATIVE_LIMITS, serviceNameProblem, trafficProblems, type AutoscalingSettings, type HttpProbeSpec, type TrafficEntry } from '../../spec/targets/knative';
 import { restrictedContainerSecurityContext } from '../common/security';
 import { autoscalingAnnotations } from './autoscaling';
 import { findInApp, type IEventDestination, type KReference } from './destination';
-import { requestsAboveLimits, type ResourceAmounts } from '../../spec/quantity';
+import { requestsAboveLimits, type ResourceAmounts } from '../../core/quantity';
 
 export type { TrafficEntry } from '../../spec/targets/knative';
 export type HttpProbe = HttpProbeSpec;

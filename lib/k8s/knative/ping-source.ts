@@ -1,8 +1,8 @@
 import { CronExpressionParser } from 'cron-parser';
 import { Construct } from 'constructs';
 import { PingSource as PingSourceL1 } from '../../imports/knative-pingsource-sources.knative.dev';
-import { fail } from '../../spec/errors';
-import { DNS_LABEL_MAX } from '../../spec/naming';
+import { fail } from '../../core/errors';
+import { DNS_LABEL_MAX } from '../../core/naming';
 import { renderDestination, type Destination } from './destination';
 
 export interface PingSourceProps {

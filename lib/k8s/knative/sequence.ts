@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { Sequence as SequenceL1 } from '../../imports/knative-sequence-flows.knative.dev';
-import { fail } from '../../spec/errors';
+import { fail } from '../../core/errors';
 import { DeadLetterSink } from './dead-letter-sink';
 import { renderDelivery, renderDestination, type DeliveryOptions, type Destination, type IEventDestination, type KReference } from './destination';
 

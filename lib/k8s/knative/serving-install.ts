@@ -4,7 +4,7 @@ import {
   KnativeServingSpecWorkloadsResourcesLimits as Limits,
   KnativeServingSpecWorkloadsResourcesRequests as Requests,
 } from '../../imports/knative-operator-serving-operator.knative.dev';
-import { fail } from '../../spec/errors';
+import { fail } from '../../core/errors';
 import { knativeDurationSeconds } from '../../spec/targets/knative';
 import { KNATIVE_VERSION } from './operator-install';
 

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { Trigger as TriggerL1 } from '../../imports/knative-trigger-eventing.knative.dev';
-import { fail } from '../../spec/errors';
-import { DNS_LABEL_MAX, derivedNameProblem } from '../../spec/naming';
+import { fail } from '../../core/errors';
+import { DNS_LABEL_MAX, derivedNameProblem } from '../../core/naming';
 import { DeadLetterSink } from './dead-letter-sink';
 import { renderDelivery, renderDestination, type DeliveryOptions, type Destination } from './destination';
 

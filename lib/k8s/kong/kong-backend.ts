@@ -7,8 +7,8 @@ import {
   KongUpstreamPolicySpecHealthchecksActiveType,
   KongUpstreamPolicySpecHealthchecksPassiveType,
 } from '../../imports/kong-upstreampolicy-configuration.konghq.com';
-import { fail } from '../../spec/errors';
-import { DNS_LABEL_MAX, derivedNameProblem } from '../../spec/naming';
+import { fail } from '../../core/errors';
+import { DNS_LABEL_MAX, derivedNameProblem } from '../../core/naming';
 import { LABELS, MANAGED_BY } from '../common/labels';
 
 /** Health-check thresholds of one Kong upstream (Kong's `healthchecks`, in seconds). */

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { KongConsumer } from '../../imports/kong-consumer-configuration.konghq.com';
-import { fail } from '../../spec/errors';
+import { fail } from '../../core/errors';
 import { LABELS, MANAGED_BY } from '../common/labels';
 import type { RoutePlugin } from './plugins';
 

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { cpuCores, memoryBytes, MiB } from '../../spec/quantity';
-import { fail } from '../../spec/errors';
+import { cpuCores, memoryBytes, MiB } from '../../core/quantity';
+import { fail } from '../../core/errors';
 import { RESTRICTED_CONTAINER_VALUES, RESTRICTED_POD_VALUES } from '../common/security';
 import { HelmChartInstall, type HelmChartRef } from '../gitops/helm-chart-install';
 import type { ContainerResources, KongChartValues } from './kong-values';

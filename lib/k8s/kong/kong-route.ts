@@ -10,7 +10,7 @@ import {
   type HttpRouteSpecRulesFilters,
   type HttpRouteSpecRulesMatches,
 } from '../../imports/gateway-httproute-gateway.networking.k8s.io';
-import { fail } from '../../spec/errors';
+import { fail } from '../../core/errors';
 import { HTTP_METHODS, type ROUTE_PROTOCOLS } from '../../spec/route';
 import { LABELS, MANAGED_BY } from '../common/labels';
 import type { KongBackend } from './kong-backend';

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { KongClusterPlugin } from '../../imports/kong-clusterplugin-configuration.konghq.com';
 import { KongPlugin } from '../../imports/kong-plugin-configuration.konghq.com';
-import { fail } from '../../spec/errors';
+import { fail } from '../../core/errors';
 import { LABELS, MANAGED_BY } from '../common/labels';
 
 /**

@@ -6,7 +6,7 @@ import {
   AlertmanagerConfigSpecInhibitRulesTargetMatchMatchType,
   AlertmanagerConfigSpecRouteMatchersMatchType,
 } from '../../imports/prom-alertmanagerconfig-monitoring.coreos.com';
-import { fail } from '../../spec/errors';
+import { fail } from '../../core/errors';
 import type { ReceiverSpec, SmtpSpec } from '../../spec/observability';
 import type { Severity } from './rule-model';
 import { anyOf } from './rule-model';

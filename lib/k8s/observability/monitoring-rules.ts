@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/prom-rule-monitoring.coreos.com';
-import { fail } from '../../spec/errors';
+import { fail } from '../../core/errors';
 import { isAlert, type RuleGroup } from './rule-model';
 
 export interface MonitoringRulesProps {

@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PodMonitor, PodMonitorSpecPodMetricsEndpointsRelabelingsAction } from '../../imports/prom-podmonitor-monitoring.coreos.com';
 import { ServiceMonitor, ServiceMonitorSpecEndpointsRelabelingsAction } from '../../imports/prom-servicemonitor-monitoring.coreos.com';
-import { fail } from '../../spec/errors';
+import { fail } from '../../core/errors';
 
 export interface LabelSelector {
   readonly matchLabels?: Record<string, string>;

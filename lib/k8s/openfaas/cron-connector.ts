@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { fail } from '../../spec/errors';
-import { goDuration } from '../../spec/common';
+import { fail } from '../../core/errors';
+import { isGoDuration } from '../../core/duration';
 import { HelmChartInstall } from '../gitops/helm-chart-install';
 import { CRON_CONNECTOR_CHART, type CronConnectorValues, type Resources } from './chart-values';
 import type { OpenFaaSInstall } from './openfaas-install';
@@ -31,7 +31,7 @@ export class CronConnector extends Construct {
   constructor(scope: Construct, id: string, props: CronConnectorProps) {
     super(scope, id);
     const rebuild = props.rebuildInterval ?? '30s';
-    if (!goDuration.safeParse(rebuild).success) fail('CronConnector.rebuildInterval', rebuild, 'must be a duration such as "30s"');
+    if (!isGoDuration(rebuild)) fail('CronConnector.rebuildInterval', rebuild, 'must be a duration such as "30s"');
     const values: CronConnectorValues = {
       openfaasPro: false,
       asyncInvocation: props.asyncInvocation ?? true,

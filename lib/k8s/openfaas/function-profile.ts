@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { Profile } from '../../imports/openfaas-profile-openfaas.com';
-import { fail } from '../../spec/errors';
+import { fail } from '../../core/errors';
 import { LABELS, MANAGED_BY } from '../common/labels';
 
 export interface FunctionSecurityProfileProps {

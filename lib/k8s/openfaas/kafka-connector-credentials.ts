@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
-import { fail } from '../../spec/errors';
+import { fail } from '../../core/errors';
 import { LABELS, MANAGED_BY } from '../common/labels';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common/security';
 

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { fail } from '../../spec/errors';
+import { fail } from '../../core/errors';
 import { HelmChartInstall } from '../gitops/helm-chart-install';
 import { KAFKA_CONNECTOR_CHART, OPENFAAS_SECRETS, type KafkaConnectorValues, type Resources } from './chart-values';
 import { KAFKA_CONNECTOR_SECRET_KEYS } from './kafka-connector-credentials';

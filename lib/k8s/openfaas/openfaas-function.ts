@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
 import { CronExpressionParser } from 'cron-parser';
 import { Function as FunctionCr } from '../../imports/openfaas-function-openfaas.com';
-import { fail } from '../../spec/errors';
-import { isQuantity, requestsAboveLimits } from '../../spec/quantity';
-import { goDuration } from '../../spec/common';
+import { fail } from '../../core/errors';
+import { isQuantity, requestsAboveLimits } from '../../core/quantity';
+import { isGoDuration } from '../../core/duration';
 import { watchdogTimeouts } from '../../spec/targets/openfaas';
 import { SYSTEM_NAMESPACES } from '../common/namespaces';
 import { LABELS, MANAGED_BY } from '../common/labels';
@@ -202,7 +202,7 @@ export class OpenFaaSFunction extends Construct {
   setRetries(r: OpenFaaSRetries): this {
     if (!Number.isInteger(r.attempts) || r.attempts < 0) fail(`${this.where}.retries.attempts`, r.attempts, 'must be a whole number ≥ 0');
     for (const [k, v] of [['minWait', r.minWait], ['maxWait', r.maxWait]] as const) {
-      if (!goDuration.safeParse(v).success) fail(`${this.where}.retries.${k}`, v, 'must be a duration such as "1s" or "2m"');
+      if (!isGoDuration(v)) fail(`${this.where}.retries.${k}`, v, 'must be a duration such as "1s" or "2m"');
     }
     for (const c of r.codes ?? []) if (!Number.isInteger(c) || c < 400 || c > 599) fail(`${this.where}.retries.codes`, c, 'must be HTTP error status codes (400–599)');
     this.annotations['com.openfaas.retry.attempts'] = String(r.attempts);
@@ -221,7 +221,7 @@ export class OpenFaaSFunction extends Construct {
     if (min > max) fail(`${w}.scaling.min`, min, `must be ≤ scaling.max (${max})`);
     if (s.target !== undefined && (!Number.isInteger(s.target) || s.target < 1)) fail(`${w}.scaling.target`, s.target, 'must be a whole number ≥ 1');
     if (s.type !== undefined && !['rps', 'capacity', 'cpu'].includes(s.type)) fail(`${w}.scaling.type`, s.type, 'must be one of rps, capacity, cpu');
-    if (s.zeroDuration !== undefined && !goDuration.safeParse(s.zeroDuration).success) fail(`${w}.scaling.zeroDuration`, s.zeroDuration, 'must be a duration such as "15m"');
+    if (s.zeroDuration !== undefined && !isGoDuration(s.zeroDuration)) fail(`${w}.scaling.zeroDuration`, s.zeroDuration, 'must be a duration such as "15m"');
     return {
       'com.openfaas.scale.min': String(min),
       'com.openfaas.scale.max': String(max),

@@ -1,4 +1,4 @@
-import { fail } from '../../spec/errors';
+import { fail } from '../../core/errors';
 
 /** An RBAC rule as the toolkit writes it: named groups, resources and verbs only. */
 export interface RbacRule {

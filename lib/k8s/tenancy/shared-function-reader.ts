@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { fail } from '../../spec/errors';
+import { fail } from '../../core/errors';
 import { LABELS } from '../common/labels';
 import { assertLeastPrivilege, toPolicyRules, type RbacRule } from './rbac';
 

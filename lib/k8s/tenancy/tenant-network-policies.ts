@@ -1,7 +1,7 @@
 import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { fail } from '../../spec/errors';
+import { fail } from '../../core/errors';
 import { LABELS } from '../common/labels';
 
 export interface TenantNetworkPoliciesProps {

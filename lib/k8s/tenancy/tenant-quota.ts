@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { fail } from '../../spec/errors';
-import { cpuCores, isQuantity, memoryBytes } from '../../spec/quantity';
+import { fail } from '../../core/errors';
+import { cpuCores, isQuantity, memoryBytes } from '../../core/quantity';
 import { LABELS } from '../common/labels';
 
 type Q = string | number;

@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { naming } from '../../spec/naming';
+import { naming } from '../../core/naming';
 import { LABELS } from '../common/labels';
 import { TenantNetworkPolicies, type TenantNetworkPoliciesProps } from './tenant-network-policies';
 import { TenantQuota, type TenantQuotaProps } from './tenant-quota';

@@ -1,6 +1,6 @@
 import type { Chart } from 'cdk8s';
 import type { SystemNamespace, SystemNamespaceProps } from '../../k8s/common/namespace';
-import type { IssueCollector } from '../../spec/errors';
+import type { IssueCollector } from '../../core/errors';
 import type { FunctionSpec, Target } from '../../spec/function';
 import type { PlatformSpec } from '../../spec/platform';
 import type { ResolvedEnvironment } from '../../spec/resolve';

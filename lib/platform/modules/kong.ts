@@ -6,7 +6,7 @@ import { KONG_INGRESS_CLASS, KongInstall } from '../../k8s/kong/kong-install';
 import { KongRoute, type HttpMethod, type KongRouteTls } from '../../k8s/kong/kong-route';
 import { GlobalPlugin } from '../../k8s/kong/plugins';
 import { coldStartScale, type FunctionSpec } from '../../spec/function';
-import { naming, resolveHost } from '../../spec/naming';
+import { naming, resolveHost } from '../../core/naming';
 import { certManagerSecret, certificateFor, servesHttps, type GatewaySpec, type RouteSpec } from '../../spec/route';
 import { lambdaNames } from '../../spec/targets/lambda';
 import type { FunctionEndpoint } from '../bindings';

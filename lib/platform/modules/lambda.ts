@@ -1,4 +1,4 @@
-import { naming } from '../../spec/naming';
+import { naming } from '../../core/naming';
 import type { FunctionEndpoint } from '../bindings';
 import type { ModuleContext } from './context';
 

@@ -13,7 +13,7 @@ import {
 import { QUEUE_PROXY_LIMITS, QUEUE_PROXY_REQUESTS } from '../../k8s/knative/serving-install';
 import { coldStartScale, type FunctionSpec } from '../../spec/function';
 import type { Profile } from '../../spec/profiles';
-import { cpuCores, GiB, memoryBytes, MiB } from '../../spec/quantity';
+import { cpuCores, GiB, memoryBytes, MiB } from '../../core/quantity';
 import { TENANT_ROLES, type TenantSpec } from '../../spec/tenant';
 import type { KafkaBinding } from '../bindings';
 import type { ModuleContext } from './context';

@@ -1,4 +1,4 @@
-import type { IssueCollector, PathSegment } from '../errors';
+import type { IssueCollector, PathSegment } from '../../core/errors';
 import type { PlatformSpec } from '../platform';
 
 /**

@@ -1,6 +1,6 @@
 import type { EnvironmentName } from '../common';
-import { formatPath, valueAt } from '../errors';
-import { hostProblem } from '../naming';
+import { formatPath, valueAt } from '../../core/errors';
+import { hostProblem } from '../../core/naming';
 import { deepMerge, PROFILES, profileRequestsAboveLimits, profileSchema, type Profile, type ProfileName } from '../profiles';
 import type { PlatformSpec } from '../platform';
 import type { Rule } from './context';

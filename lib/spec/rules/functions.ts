@@ -1,5 +1,5 @@
 import { coldStartScale, TRIGGERS_BY_TARGET } from '../function';
-import { requestsAboveLimits } from '../quantity';
+import { requestsAboveLimits } from '../../core/quantity';
 import type { Rule } from './context';
 import { environmentProfiles } from './environments';
 

@@ -1,4 +1,4 @@
-import type { PathSegment } from '../errors';
+import type { PathSegment } from '../../core/errors';
 import { CLUSTER_KAFKA_TARGETS, consumerGroupOf, type KafkaSpec } from '../kafka';
 import { deepMerge, PROFILES, profileSchema, type Profile, type ProfileName } from '../profiles';
 import type { Rule } from './context';

@@ -1,8 +1,8 @@
 import type { EventDestination } from '../eventing';
-import type { PathSegment } from '../errors';
+import type { PathSegment } from '../../core/errors';
 import { coldStartScale, type FunctionSpec } from '../function';
 import { CLOUDEVENT_ATTRIBUTE, EVENTING_NAME_MAX, EVENTING_NAMES } from '../../k8s/knative/trigger';
-import { DNS_LABEL_MAX, derivedNameProblem, hostProblem } from '../naming';
+import { DNS_LABEL_MAX, derivedNameProblem, hostProblem } from '../../core/naming';
 import { autoscalingProblems, KNATIVE_LIMITS, KNATIVE_NAMES, serviceNameProblem, trafficProblems, type AutoscalingSettings } from '../targets/knative';
 import type { Rule, RuleContext } from './context';
 import { brokenDomains, environmentProfiles } from './environments';

@@ -1,6 +1,6 @@
 import { ENVIRONMENTS, type EnvironmentName } from '../common';
 import { coldStartScale, type FunctionSpec } from '../function';
-import { ENV_TOKEN, naming, resolveBucket } from '../naming';
+import { ENV_TOKEN, naming, resolveBucket } from '../../core/naming';
 import {
   awsScheduleExpression,
   CronConversionError,

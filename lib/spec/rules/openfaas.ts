@@ -7,7 +7,7 @@ import {
   timedFunction,
   type ExplicitTimeouts,
 } from '../targets/openfaas';
-import { isLabelValue, qualifiedNameProblem } from '../naming';
+import { isLabelValue, qualifiedNameProblem } from '../../core/naming';
 import type { Rule } from './context';
 
 /** Where each explicit timeout lives in the spec. */

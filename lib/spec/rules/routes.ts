@@ -1,5 +1,5 @@
 import { kongBackendName } from '../../k8s/kong/kong-backend';
-import { derivedNameProblem, hostProblem, resolveHost } from '../naming';
+import { derivedNameProblem, hostProblem, resolveHost } from '../../core/naming';
 import { certManagerSecret, certificateFor, servesHttps, tlsHostsIn } from '../route';
 import type { Rule } from './context';
 import { brokenDomains } from './environments';

@@ -1,4 +1,4 @@
-import { cpuCores, memoryBytes } from '../quantity';
+import { cpuCores, memoryBytes } from '../../core/quantity';
 import { TENANT_ROLES } from '../tenant';
 import type { Rule } from './context';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { dnsLabel } from '../common';
-import { DNS_LABEL_MAX, derivedNameProblem } from '../naming';
+import { DNS_LABEL_MAX, derivedNameProblem } from '../../core/naming';
 
 /**
  * Knative's own limits, as the Serving webhook (knative.dev/serving pkg/apis/autoscaling)

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CronExpressionParser } from 'cron-parser';
 import { envVarName } from '../common';
-import { memoryBytes, MiB } from '../quantity';
+import { memoryBytes, MiB } from '../../core/quantity';
 
 export const LAMBDA_RUNTIMES = ['nodejs20.x', 'nodejs22.x', 'nodejs24.x', 'python3.12', 'python3.13', 'java21', 'provided.al2023'] as const;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { durationSeconds, goDuration } from '../common';
+import { durationSeconds } from '../../core/duration';
+import { goDuration } from '../common';
 
 /**
  * Annotation and label keys the toolkit sets on OpenFaaS functions itself (from triggers,
