@@ -1,6 +1,7 @@
 import { ENVIRONMENTS } from '../../lib/spec/common';
 import { PROFILES } from '../../lib/spec/profiles';
-import { goDurationOf, openfaasTimeouts } from '../../lib/spec/targets/openfaas';
+import { goDurationOf } from '../../lib/core/duration';
+import { openfaasTimeouts } from '../../lib/k8s/openfaas/limits';
 import { OpenFaaSInstall } from '../../lib/k8s/openfaas/openfaas-install';
 import { CronConnector } from '../../lib/k8s/openfaas/cron-connector';
 import { KafkaConnector } from '../../lib/k8s/openfaas/kafka-connector';

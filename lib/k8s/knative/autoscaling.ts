@@ -1,7 +1,7 @@
 import { SpecError } from '../../core/errors';
-import { autoscalingProblems, type AutoscalingSettings } from '../../spec/targets/knative';
+import { autoscalingProblems, type AutoscalingSettings } from './limits';
 
-export type { AutoscalingClass, AutoscalingMetric, AutoscalingSettings } from '../../spec/targets/knative';
+export type { AutoscalingClass, AutoscalingMetric, AutoscalingSettings } from './limits';
 
 /** The `autoscaling.knative.dev/*` annotation of each setting. */
 export const AUTOSCALING_ANNOTATIONS: Record<keyof AutoscalingSettings, string> = {

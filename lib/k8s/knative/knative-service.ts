@@ -10,14 +10,27 @@ import {
 } from '../../imports/knative-service-serving.knative.dev';
 import { fail, SpecError } from '../../core/errors';
 import { naming } from '../../core/naming';
-import { KNATIVE_LIMITS, serviceNameProblem, trafficProblems, type AutoscalingSettings, type HttpProbeSpec, type TrafficEntry } from '../../spec/targets/knative';
+import { KNATIVE_LIMITS, serviceNameProblem, trafficProblems, type AutoscalingSettings, type TrafficEntry } from './limits';
 import { restrictedContainerSecurityContext } from '../common/security';
 import { autoscalingAnnotations } from './autoscaling';
 import { findInApp, type IEventDestination, type KReference } from './destination';
 import { requestsAboveLimits, type ResourceAmounts } from '../../core/quantity';
 
-export type { TrafficEntry } from '../../spec/targets/knative';
-export type HttpProbe = HttpProbeSpec;
+export type { TrafficEntry } from './limits';
+
+/** An HTTP probe of the function's container (queue-proxy runs it against the container port). */
+export interface HttpProbe {
+  /** HTTP path probed on the container port. */
+  readonly path: string;
+  /** @default 0 */
+  readonly initialDelaySeconds?: number;
+  /** @default 10 (Kubernetes) */
+  readonly periodSeconds?: number;
+  /** @default 1 */
+  readonly timeoutSeconds?: number;
+  /** @default 3 */
+  readonly failureThreshold?: number;
+}
 
 /** Ports queue-proxy and Knative's probes use inside every revision pod: the webhook rejects them. */
 export const RESERVED_PORTS = [8008, 8012, 8013, 8022, 9090, 9091] as const;

@@ -5,7 +5,7 @@ import {
   KnativeServingSpecWorkloadsResourcesRequests as Requests,
 } from '../../imports/knative-operator-serving-operator.knative.dev';
 import { fail } from '../../core/errors';
-import { knativeDurationSeconds } from '../../spec/targets/knative';
+import { knativeDurationSeconds } from './limits';
 import { KNATIVE_VERSION } from './operator-install';
 
 /** Replicas and resources of a control-plane component (a profile's `components.<x>`). */

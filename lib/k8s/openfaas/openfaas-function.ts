@@ -4,7 +4,7 @@ import { Function as FunctionCr } from '../../imports/openfaas-function-openfaas
 import { fail } from '../../core/errors';
 import { isQuantity, requestsAboveLimits } from '../../core/quantity';
 import { isGoDuration } from '../../core/duration';
-import { watchdogTimeouts } from '../../spec/targets/openfaas';
+import { watchdogTimeouts } from './limits';
 import { SYSTEM_NAMESPACES } from '../common/namespaces';
 import { LABELS, MANAGED_BY } from '../common/labels';
 import type { Resources } from './chart-values';

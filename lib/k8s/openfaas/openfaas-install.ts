@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { fail } from '../../core/errors';
-import { openfaasTimeouts, type ExplicitTimeouts, type OpenFaaSTimeouts, type TimedFunction } from '../../spec/targets/openfaas';
+import { openfaasTimeouts, type ExplicitTimeouts, type OpenFaaSTimeouts, type TimedFunction } from './limits';
 import { SYSTEM_NAMESPACES } from '../common/namespaces';
 import { LABELS, MANAGED_BY } from '../common/labels';
 import { HelmChartInstall } from '../gitops/helm-chart-install';

@@ -24,7 +24,7 @@ import type { EventDestination } from '../../spec/eventing';
 import type { FunctionSpec } from '../../spec/function';
 import type { PlatformSpec } from '../../spec/platform';
 import { functionAutoscaling } from '../../spec/rules/knative';
-import { KNATIVE_NAMES } from '../../spec/targets/knative';
+import { KNATIVE_NAMES } from '../../k8s/knative/limits';
 import type { FunctionEndpoint, KafkaBinding, KafkaClientAuth } from '../bindings';
 import { kafkaProducerFor } from '../kafka-producer';
 import type { ModuleContext } from './context';

@@ -12,7 +12,9 @@ import { OpenFaaSInstall, type ComponentSize } from '../../k8s/openfaas/openfaas
 import type { Resources } from '../../k8s/openfaas/chart-values';
 import { coldStartScale, type FunctionSpec } from '../../spec/function';
 import type { Profile } from '../../spec/profiles';
-import { goDurationOf, OPENFAAS_SCALE_TYPES, openfaasInvokedAsync, timedFunction } from '../../spec/targets/openfaas';
+import { goDurationOf } from '../../core/duration';
+import { OPENFAAS_SCALE_TYPES } from '../../k8s/openfaas/limits';
+import { openfaasInvokedAsync, timedFunction } from '../../spec/targets/openfaas';
 import type { FunctionEndpoint, KafkaBinding } from '../bindings';
 import { kafkaProducerFor } from '../kafka-producer';
 import type { ModuleContext } from './context';

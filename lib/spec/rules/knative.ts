@@ -3,7 +3,7 @@ import type { PathSegment } from '../../core/errors';
 import { coldStartScale, type FunctionSpec } from '../function';
 import { CLOUDEVENT_ATTRIBUTE, EVENTING_NAME_MAX, EVENTING_NAMES } from '../../k8s/knative/trigger';
 import { DNS_LABEL_MAX, derivedNameProblem, hostProblem } from '../../core/naming';
-import { autoscalingProblems, KNATIVE_LIMITS, KNATIVE_NAMES, serviceNameProblem, trafficProblems, type AutoscalingSettings } from '../targets/knative';
+import { autoscalingProblems, KNATIVE_LIMITS, KNATIVE_NAMES, serviceNameProblem, trafficProblems, type AutoscalingSettings } from '../../k8s/knative/limits';
 import type { Rule, RuleContext } from './context';
 import { brokenDomains, environmentProfiles } from './environments';
 

@@ -1,12 +1,5 @@
-import {
-  OPENFAAS_MANAGED_ANNOTATIONS,
-  OPENFAAS_MANAGED_PREFIXES,
-  OPENFAAS_SCALE_TYPES,
-  OPENFAAS_TIMEOUT_ENV,
-  openfaasTimeouts,
-  timedFunction,
-  type ExplicitTimeouts,
-} from '../targets/openfaas';
+import { OPENFAAS_MANAGED_ANNOTATIONS, OPENFAAS_MANAGED_PREFIXES, OPENFAAS_SCALE_TYPES, OPENFAAS_TIMEOUT_ENV, openfaasTimeouts, type ExplicitTimeouts } from '../../k8s/openfaas/limits';
+import { timedFunction } from '../targets/openfaas';
 import { isLabelValue, qualifiedNameProblem } from '../../core/naming';
 import type { Rule } from './context';
 
