@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { cron, dnsLabel, dnsSubdomain, envVarName, resources } from './common';
 import { knativeOptionsSchema } from './targets/knative';
-import { LAMBDA_RUNTIMES, lambdaOptionsSchema, s3BucketTemplate } from './targets/lambda';
+import { lambdaOptionsSchema, s3BucketTemplate } from './targets/lambda';
+import { LAMBDA_RUNTIMES } from '../aws/lambda/limits';
 import { openfaasOptionsSchema } from './targets/openfaas';
 
 export const TARGETS = ['knative', 'openfaas', 'lambda'] as const;

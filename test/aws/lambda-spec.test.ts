@@ -5,7 +5,8 @@ installMocks('dev');
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { parseSpec } = require('../../lib/spec/parse') as typeof import('../../lib/spec/parse');
 const { SpecError } = require('../../lib/core/errors') as typeof import('../../lib/core/errors');
-const { awsScheduleExpression, logRetentionDays } = require('../../lib/spec/targets/lambda') as typeof import('../../lib/spec/targets/lambda');
+const { awsScheduleExpression } = require('../../lib/aws/lambda/schedule-expression') as typeof import('../../lib/aws/lambda/schedule-expression');
+const { logRetentionDays } = require('../../lib/aws/lambda/limits') as typeof import('../../lib/aws/lambda/limits');
 const { LambdaFunction } = require('../../lib/aws/lambda/lambda-function') as typeof import('../../lib/aws/lambda/lambda-function');
 /* eslint-enable @typescript-eslint/no-require-imports */
 

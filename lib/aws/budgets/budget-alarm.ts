@@ -4,7 +4,7 @@ import type { Provider } from '@pulumi/aws/provider';
 import * as pulumi from '@pulumi/pulumi';
 import { fail } from '../../core/errors';
 import { naming } from '../../core/naming';
-import { MAX_BUDGET_THRESHOLDS } from '../../spec/rules/lambda';
+import { MAX_BUDGET_THRESHOLDS } from './limits';
 import { arns, type AwsEnvironment } from '../context';
 import { policyDocument, policyJson } from '../iam/policy';
 import { TAG_KEYS } from '../provider';

@@ -3,7 +3,7 @@ import type { Provider } from '@pulumi/aws/provider';
 import * as pulumi from '@pulumi/pulumi';
 import { fail } from '../../core/errors';
 import { naming } from '../../core/naming';
-import { lambdaNames } from '../../spec/targets/lambda';
+import { lambdaNames } from '../lambda/limits';
 import { arns, type AwsEnvironment } from '../context';
 import { policyDocument, policyJson, type PolicyStatement } from './policy';
 import { childOptions } from '../options';

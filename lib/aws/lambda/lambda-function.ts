@@ -4,27 +4,26 @@ import { fail } from '../../core/errors';
 import { coldStartScale, type FunctionSpec, type TriggerSpec } from '../../spec/function';
 import type { EnvironmentName } from '../../spec/common';
 import { ENV_TOKEN, naming, resolveBucket } from '../../core/naming';
-import { LAMBDA_MAX_TIMEOUT_SECONDS } from '../../spec/rules/functions';
+import { lambdaMemoryMb } from '../../spec/targets/lambda';
 import {
-  awsScheduleExpression,
-  CronConversionError,
+  LAMBDA_BLOCKED_RUNTIMES,
   LAMBDA_EVENT_AGE_SECONDS,
   LAMBDA_MAX_ASYNC_RETRIES,
+  LAMBDA_MAX_TIMEOUT_SECONDS,
   LAMBDA_MEMORY_MB,
-  lambdaMemoryMb,
   lambdaNames,
   lambdaSecretEnv,
   logRetentionDays,
-  s3BucketNameProblem,
   sqsTriggerQueueName,
   type LambdaNames,
-} from '../../spec/targets/lambda';
+} from './limits';
+import { awsScheduleExpression, CronConversionError } from './schedule-expression';
+import { s3BucketNameProblem } from '../s3/bucket-name';
 import { arns, type Arns, type AwsEnvironment } from '../context';
 import { policyDocument, policyJson, serviceTrustPolicy, type PolicyStatement } from '../iam/policy';
 import { childOptions } from '../options';
 import { environmentProvider, TAG_KEYS } from '../provider';
 import { bundleCode, writeBundle } from './code-bundle';
-import { LAMBDA_BLOCKED_RUNTIMES } from '../../spec/targets/lambda';
 
 export { LAMBDA_BLOCKED_RUNTIMES };
 

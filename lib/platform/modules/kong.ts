@@ -8,7 +8,7 @@ import { GlobalPlugin } from '../../k8s/kong/plugins';
 import { coldStartScale, type FunctionSpec } from '../../spec/function';
 import { naming, resolveHost } from '../../core/naming';
 import { certManagerSecret, certificateFor, servesHttps, type GatewaySpec, type RouteSpec } from '../../spec/route';
-import { lambdaNames } from '../../spec/targets/lambda';
+import { lambdaNames } from '../../aws/lambda/limits';
 import type { FunctionEndpoint } from '../bindings';
 import type { ModuleContext } from './context';
 

@@ -1,10 +1,8 @@
 import { coldStartScale, TRIGGERS_BY_TARGET } from '../function';
 import { requestsAboveLimits } from '../../core/quantity';
+import { LAMBDA_MAX_TIMEOUT_SECONDS } from '../../aws/lambda/limits';
 import type { Rule } from './context';
 import { environmentProfiles } from './environments';
-
-/** Lambda's hard limit on a function's timeout. */
-export const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
 
 export const functionRules: Rule = (ctx) => {
   const { spec, issues } = ctx;

@@ -1,26 +1,16 @@
 import { ENVIRONMENTS, type EnvironmentName } from '../common';
 import { coldStartScale, type FunctionSpec } from '../function';
 import { ENV_TOKEN, naming, resolveBucket } from '../../core/naming';
-import {
-  awsScheduleExpression,
-  CronConversionError,
-  LAMBDA_BLOCKED_RUNTIMES,
-  LAMBDA_MAX_ASYNC_RETRIES,
-  LAMBDA_MEMORY_MB,
-  LAMBDA_RESERVED_ENV,
-  lambdaMemoryMb,
-  lambdaNames,
-  lambdaSecretEnv,
-  s3BucketNameProblem,
-  sqsTriggerQueueName,
-} from '../targets/lambda';
+import { lambdaMemoryMb } from '../targets/lambda';
+import { LAMBDA_BLOCKED_RUNTIMES, LAMBDA_MAX_ASYNC_RETRIES, LAMBDA_MEMORY_MB, LAMBDA_RESERVED_ENV, lambdaNames, lambdaSecretEnv, sqsTriggerQueueName } from '../../aws/lambda/limits';
+import { awsScheduleExpression, CronConversionError } from '../../aws/lambda/schedule-expression';
+import { s3BucketNameProblem } from '../../aws/s3/bucket-name';
+import { MAX_BUDGET_THRESHOLDS } from '../../aws/budgets/limits';
 import type { Rule } from './context';
 
 /** IAM role and Lambda function names are at most 64 characters; SQS queue names 80. */
 const MAX_ROLE_NAME = 64;
 const MAX_QUEUE_NAME = 80;
-/** A budget has at most ten notifications: one per threshold plus the FORECASTED 100 %. */
-export const MAX_BUDGET_THRESHOLDS = 9;
 
 const TIME_ZONES = new Set([...Intl.supportedValuesOf('timeZone'), 'UTC']);
 
