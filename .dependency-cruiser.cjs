@@ -7,7 +7,7 @@
  *   lib/cluster        kubectl, apply, verify                   may import platform and below
  *   lib/platform       HybridPlatform and its modules           may import spec, k8s, aws
  *   lib/spec           the user's model                         may import k8s and aws (their facts)
- *   lib/k8s, lib/aws   constructs (cdk8s) / components (Pulumi): never each other, never above
+ *   lib/k8s, lib/aws   constructs (cdk8s) / components (Pulumi): never each other, never the spec or above
  *   lib/core           basic helpers: no cdk8s, no Pulumi, nothing above
  *   lib/imports        generated L1 classes
  */
@@ -49,6 +49,14 @@ module.exports = {
       comment: 'The spec is the model the platform compiles; it never reaches up into the platform, the bridge or the entry points.',
       from: { path: '^lib/spec/' },
       to: { path: above('platform', 'pulumi', 'cluster', 'cli') },
+    },
+    {
+      name: 'constructs-below-the-spec',
+      severity: 'error',
+      comment:
+        'Constructs take props in their own system\'s terms and keep their facts beside them (limits.ts, …); the spec imports those, never the other way round. LambdaFunction still takes a FunctionSpec until its args are in Lambda\'s terms.',
+      from: { path: '^lib/(k8s|aws)/', pathNot: '^lib/aws/lambda/lambda-function[.]ts$' },
+      to: { path: '^lib/spec/' },
     },
     {
       name: 'k8s-stands-alone',

@@ -1,4 +1,3 @@
-import type { EnvironmentName } from '../spec/common';
 import { naming } from '../core/naming';
 
 /**
@@ -10,7 +9,7 @@ export interface AwsEnvironment {
   /** Platform name (the `platform` cost-allocation tag). */
   readonly platform: string;
   /** Environment name (the `env` cost-allocation tag). */
-  readonly env: EnvironmentName;
+  readonly env: string;
   readonly region: string;
   readonly accountId: string;
   /** @default 'aws' */

@@ -58,9 +58,6 @@ export const kafkaSchema = z.strictObject({
 });
 export type KafkaSpec = z.infer<typeof kafkaSchema>;
 
-/** Defaults of a topic, where the spec leaves them out. */
-export const TOPIC_DEFAULTS = { partitions: 3, retentionHours: 168, cleanupPolicy: 'delete' } as const;
-
 /** The Strimzi cluster name. */
 export const kafkaClusterName = (k: KafkaSpec | undefined): string => k?.clusterName ?? 'events';
 

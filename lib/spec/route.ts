@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { dnsLabel, dnsSubdomain } from './common';
 import { resolveHost } from '../core/naming';
 
-export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
-export const ROUTE_PROTOCOLS = ['http', 'https'] as const;
+import { HTTP_METHODS, ROUTE_PROTOCOLS } from '../k8s/kong/methods';
 
 /** An IPv4 or IPv6 address or CIDR block, as Kong's ip-restriction plugin takes it. */
 const cidr = z

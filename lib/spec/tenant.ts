@@ -16,9 +16,6 @@ const ipv4Cidr = z.string().refine(
   { message: 'must be an IPv4 CIDR such as "203.0.113.0/24"' },
 );
 
-/** Tenant roles that groups can be bound to. */
-export const TENANT_ROLES = ['developer', 'viewer', 'deployer'] as const;
-export type TenantRole = (typeof TENANT_ROLES)[number];
 
 export const tenantSchema = z.strictObject({
   /** Tenant name: also its namespace. */

@@ -2,7 +2,6 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { fail } from '../../core/errors';
 import { coldStartScale, type FunctionSpec, type TriggerSpec } from '../../spec/function';
-import type { EnvironmentName } from '../../spec/common';
 import { ENV_TOKEN, naming, resolveBucket } from '../../core/naming';
 import { lambdaMemoryMb } from '../../spec/targets/lambda';
 import {
@@ -73,7 +72,7 @@ export interface S3NotificationTarget {
  * The function with every S3 bucket name resolved for the environment (`{env}` replaced),
  * each checked against S3's naming rules; refuses a variable that would receive two names.
  */
-function resolveBuckets(fn: FunctionSpec, env: EnvironmentName, path: string): FunctionSpec {
+function resolveBuckets(fn: FunctionSpec, env: string, path: string): FunctionSpec {
   const resolve = (bucket: string, at: string): string => {
     const resolved = resolveBucket(bucket, env);
     const problem = s3BucketNameProblem(resolved);

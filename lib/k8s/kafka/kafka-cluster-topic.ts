@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { KafkaTopic } from '../../imports/strimzi-topic-kafka.strimzi.io';
 import { fail } from '../../core/errors';
-import { TOPIC_DEFAULTS } from '../../spec/kafka';
+import { TOPIC_DEFAULTS } from './topic-defaults';
 import { LABELS } from '../common/labels';
 import type { KafkaCluster } from './kafka-cluster';
 

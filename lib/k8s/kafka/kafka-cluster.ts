@@ -22,12 +22,28 @@ import {
   type KafkaNodePoolSpecStorage,
 } from '../../imports/strimzi-nodepool-kafka.strimzi.io';
 import { fail } from '../../core/errors';
-import type { Profile } from '../../spec/profiles';
 import { LABELS } from '../common/labels';
 import { reflectionAnnotations } from './secret-reflector';
 
-/** Sizing of a cluster: the `kafka` section of an environment profile. */
-export type KafkaSizing = Profile['kafka'];
+/** Sizing of a cluster (the platform passes the `kafka` section of an environment profile). */
+export interface KafkaSizing {
+  /** KRaft controllers; 0 means the brokers also act as controllers (dual role). */
+  readonly controllers: number;
+  readonly brokers: number;
+  readonly storage: { readonly type: 'ephemeral' } | { readonly type: 'persistent-claim'; readonly size: string | number; readonly storageClass?: string };
+  readonly resources: KafkaResources;
+  /** Each of the entity operator's two containers (topic and user operator). */
+  readonly entityOperator: KafkaResources;
+  /** default.replication.factor and the offsets/transaction log replication. */
+  readonly replicationFactor: number;
+  readonly minInSyncReplicas: number;
+}
+
+/** Requests and limits of one Kafka container. */
+export interface KafkaResources {
+  readonly requests: { readonly cpu: string | number; readonly memory: string | number };
+  readonly limits: { readonly cpu: string | number; readonly memory: string | number };
+}
 
 type Quantity = string | number;
 interface RequestsLimits {

@@ -11,7 +11,7 @@ import {
   type HttpRouteSpecRulesMatches,
 } from '../../imports/gateway-httproute-gateway.networking.k8s.io';
 import { fail } from '../../core/errors';
-import { HTTP_METHODS, type ROUTE_PROTOCOLS } from '../../spec/route';
+import { HTTP_METHODS, type ROUTE_PROTOCOLS } from './methods';
 import { LABELS, MANAGED_BY } from '../common/labels';
 import type { KongBackend } from './kong-backend';
 import { RoutePlugin, type KongPluginSpec } from './plugins';

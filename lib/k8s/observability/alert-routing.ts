@@ -7,7 +7,6 @@ import {
   AlertmanagerConfigSpecRouteMatchersMatchType,
 } from '../../imports/prom-alertmanagerconfig-monitoring.coreos.com';
 import { fail } from '../../core/errors';
-import type { ReceiverSpec, SmtpSpec } from '../../spec/observability';
 import type { Severity } from './rule-model';
 import { anyOf } from './rule-model';
 
@@ -19,6 +18,44 @@ export const BLACKHOLE = 'blackhole';
 /** Labels alerts are grouped by: one notification per alert, tenant, function or component. */
 export const GROUP_BY = ['alertname', 'tenant', 'namespace', 'function', 'component', 'threshold'];
 
+/** A key of a Secret in Alertmanager's namespace. */
+export interface AlertSecretRef {
+  readonly name: string;
+  readonly key: string;
+}
+
+/** One Alertmanager receiver and the alerts routed to it. */
+export interface AlertReceiver {
+  /** Receiver name. */
+  readonly name: string;
+  /** Addresses mailed (needs `smtp`). @default none */
+  readonly emails?: readonly string[];
+  /** Webhook URL, by reference to a secret. @default none */
+  readonly webhookUrlSecret?: AlertSecretRef;
+  /** Slack incoming-webhook URL, by reference to a secret. @default none */
+  readonly slackUrlSecret?: AlertSecretRef;
+  /** Slack channel, when the webhook is not bound to one. @default the webhook's channel */
+  readonly slackChannel?: string;
+  /** Severities routed here. @default all */
+  readonly severities?: readonly ('critical' | 'warning' | 'info')[];
+  /** Tenants routed here. @default all */
+  readonly tenants?: readonly string[];
+}
+
+/** The mail server Alertmanager sends through. */
+export interface SmtpSettings {
+  /** `host:port` of the SMTP server. */
+  readonly smarthost: string;
+  /** Sender address. */
+  readonly from: string;
+  /** @default no authentication */
+  readonly authUsername?: string;
+  /** Password, by reference to a secret. @default none */
+  readonly authPasswordSecret?: AlertSecretRef;
+  /** Require STARTTLS. @default true */
+  readonly requireTls?: boolean;
+}
+
 export interface AlertRoutingProps {
   /** AlertmanagerConfig name (the chart's Alertmanager takes it as its whole configuration). */
   readonly name: string;
@@ -26,9 +63,9 @@ export interface AlertRoutingProps {
   readonly namespace: string;
   /** Extra labels on the AlertmanagerConfig. @default {} */
   readonly labels?: Record<string, string>;
-  readonly receivers: readonly ReceiverSpec[];
+  readonly receivers: readonly AlertReceiver[];
   /** Mail server, required when a receiver has emails. @default none */
-  readonly smtp?: SmtpSpec;
+  readonly smtp?: SmtpSettings;
 }
 
 interface Matcher {

@@ -1,5 +1,4 @@
 import { Construct } from 'constructs';
-import type { Profile } from '../../spec/profiles';
 import { LABELS, MANAGED_BY } from '../common/labels';
 import { RESTRICTED_CONTAINER_VALUES, RESTRICTED_POD_VALUES } from '../common/security';
 import { HelmChartInstall, type HelmChartRef } from '../gitops/helm-chart-install';
@@ -109,6 +108,31 @@ export interface KubePrometheusStackValues {
   'prometheus-node-exporter': { namespaceOverride: string; resources: Resources };
 }
 
+/** Replicas and resources of one monitoring component. */
+export interface MonitoringComponent {
+  readonly replicas: number;
+  readonly resources: {
+    readonly requests: { readonly cpu: string | number; readonly memory: string | number };
+    readonly limits: { readonly cpu: string | number; readonly memory: string | number };
+  };
+}
+
+/** What KubePrometheusStack reads of an environment profile. */
+export interface MonitoringProfile {
+  readonly components: { readonly prometheus: MonitoringComponent; readonly alertmanager: MonitoringComponent; readonly grafana: MonitoringComponent };
+  readonly ha: {
+    /** PodDisruptionBudgets for components with more than one replica. */
+    readonly podDisruptionBudgets: boolean;
+    /** Spread replicas across nodes. */
+    readonly antiAffinity: boolean;
+  };
+  readonly retention: {
+    readonly metricsDays: number;
+    /** Prometheus volume; `null` means an emptyDir (lost on restart). */
+    readonly metricsStorage: string | number | null;
+  };
+}
+
 export interface KubePrometheusStackProps {
   /** Namespace of the release (Prometheus, Alertmanager, Grafana, operator). */
   readonly namespace: string;
@@ -117,8 +141,8 @@ export interface KubePrometheusStackProps {
    * which Pod Security `restricted` forbids, so it runs apart from the rest.
    */
   readonly nodeExporterNamespace: string;
-  /** Environment profile: sizes, retention, storage, HA. */
-  readonly profile: Profile;
+  /** Sizes, retention, storage and HA (the platform passes an environment profile). */
+  readonly profile: MonitoringProfile;
   /**
    * Namespaces Prometheus reads monitors and rules from: the platform's own, never a
    * tenant's (a tenant's ServiceMonitor could otherwise scrape other tenants' pods).

@@ -2,7 +2,7 @@ import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { fail } from '../../core/errors';
-import { TENANT_ROLES, type TenantRole } from '../../spec/tenant';
+import { TENANT_ROLES, type TenantRole } from './role-names';
 import { LABELS } from '../common/labels';
 import type { FunctionApiResources } from './function-kinds';
 import { assertLeastPrivilege, MANAGE_VERBS, READ_VERBS, toPolicyRules, type RbacRule } from './rbac';

@@ -14,7 +14,8 @@ import { QUEUE_PROXY_LIMITS, QUEUE_PROXY_REQUESTS } from '../../k8s/knative/serv
 import { coldStartScale, type FunctionSpec } from '../../spec/function';
 import type { Profile } from '../../spec/profiles';
 import { cpuCores, GiB, memoryBytes, MiB } from '../../core/quantity';
-import { TENANT_ROLES, type TenantSpec } from '../../spec/tenant';
+import { TENANT_ROLES } from '../../k8s/tenancy/role-names';
+import type { TenantSpec } from '../../spec/tenant';
 import type { KafkaBinding } from '../bindings';
 import type { ModuleContext } from './context';
 

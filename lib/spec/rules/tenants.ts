@@ -1,5 +1,5 @@
 import { cpuCores, memoryBytes } from '../../core/quantity';
-import { TENANT_ROLES } from '../tenant';
+import { TENANT_ROLES } from '../../k8s/tenancy/role-names';
 import type { Rule } from './context';
 
 /**
