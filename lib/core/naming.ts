@@ -31,6 +31,30 @@ export function resolveHost(host: string, domain: string): string {
   return host.includes('.') ? host : `${host}.${domain}`;
 }
 
+/** One DNS label's characters: lowercase alphanumerics and "-", alphanumeric at both ends. */
+const LABEL = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
+/** A DNS-1123 label (RFC 1123): Namespace, Secret and most other names that are one label. */
+export const DNS_1123_LABEL = new RegExp(`^${LABEL}$`);
+/**
+ * A DNS-1035 label (RFC 1035): a DNS-1123 label that starts with a letter. Service names, and
+ * so the names of everything Kubernetes turns into a Service (Knative Services, Brokers, …).
+ */
+export const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+/** A DNS-1123 subdomain: DNS-1123 labels joined by "." (most object names, host names). */
+export const DNS_SUBDOMAIN = new RegExp(`^${LABEL}(\\.${LABEL})*$`);
+/** A fully qualified domain name: a DNS-1123 subdomain of at least two labels. */
+export const DNS_DOMAIN = new RegExp(`^${LABEL}(\\.${LABEL})+$`);
+/** Unanchored: a Kubernetes label value (≤ 63 characters, checked apart). */
+export const LABEL_VALUE_PATTERN = '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?';
+/** Unanchored: a qualified name (a label or annotation key), `prefix/name` with a DNS-1123 subdomain prefix. */
+export const QUALIFIED_NAME_PATTERN = `(${LABEL}(\\.${LABEL})*\\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?`;
+/** A Kubernetes label value (its length is checked apart). */
+export const LABEL_VALUE = new RegExp(`^${LABEL_VALUE_PATTERN}$`);
+/** A qualified name (its lengths are checked apart). */
+export const QUALIFIED_NAME = new RegExp(`^${QUALIFIED_NAME_PATTERN}$`);
+/** A host a TLS certificate covers: `*`, or a DNS-1123 subdomain whose first label may be `*`. */
+export const TLS_HOST = new RegExp(`^(\\*|(\\*\\.)?${LABEL}(\\.${LABEL})*)$`);
+
 /**
  * Kubernetes name limits. DNS labels (RFC 1123/1035): Service and Namespace names, label
  * values and every label of a host name; DNS subdomains: most other object names and hosts.
@@ -58,7 +82,7 @@ export function hostProblem(host: string): string | undefined {
 }
 
 /** A Kubernetes label value: at most 63 characters, alphanumeric at both ends, `-_.` inside. */
-export const isLabelValue = (v: string): boolean => v.length <= DNS_LABEL_MAX && /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(v);
+export const isLabelValue = (v: string): boolean => v.length <= DNS_LABEL_MAX && LABEL_VALUE.test(v);
 
 /**
  * What is wrong with a qualified name (a label or annotation key: `prefix/name`, prefix a DNS
@@ -68,7 +92,7 @@ export function qualifiedNameProblem(key: string): string | undefined {
   const slash = key.lastIndexOf('/');
   const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
   const name = slash >= 0 ? key.slice(slash + 1) : key;
-  if (prefix !== undefined && (prefix.length > DNS_SUBDOMAIN_MAX || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(prefix))) {
+  if (prefix !== undefined && (prefix.length > DNS_SUBDOMAIN_MAX || !DNS_SUBDOMAIN.test(prefix))) {
     return `prefix "${prefix}" must be a DNS subdomain of at most ${DNS_SUBDOMAIN_MAX} characters (lowercase alphanumerics, "-" and ".")`;
   }
   if (name.length === 0 || name.length > DNS_LABEL_MAX || !/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(name)) {

@@ -2,13 +2,14 @@ import { z } from 'zod';
 import { CronExpressionParser } from 'cron-parser';
 import { isQuantity } from '../core/quantity';
 import { GO_DURATION } from '../core/duration';
+import { DNS_1035_LABEL, DNS_SUBDOMAIN } from '../core/naming';
 
 /** RFC 1123 label: what Kubernetes accepts as a namespace or Service name. */
 export const dnsLabel = (max = 63) =>
   z
     .string()
     .max(max, { message: `must be at most ${max} characters` })
-    .regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, {
+    .regex(DNS_1035_LABEL, {
       message: 'must be a DNS-1123 label: lowercase letters, digits and "-", starting with a letter, ending alphanumeric',
     });
 
@@ -16,7 +17,7 @@ export const dnsLabel = (max = 63) =>
 export const dnsSubdomain = z
   .string()
   .max(253, { message: 'must be at most 253 characters' })
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, {
+  .regex(DNS_SUBDOMAIN, {
     message: 'must be a DNS-1123 subdomain: lowercase alphanumerics, "-" and "."',
   });
 

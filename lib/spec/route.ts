@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { dnsLabel, dnsSubdomain } from './common';
-import { resolveHost } from '../core/naming';
+import { resolveHost, TLS_HOST } from '../core/naming';
 
 import { HTTP_METHODS, ROUTE_PROTOCOLS } from '../k8s/kong/methods';
 
@@ -76,8 +76,6 @@ export const routeSchema = z.strictObject({
 });
 export type RouteSpec = z.infer<typeof routeSchema>;
 
-const DNS_LABEL = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
-const TLS_HOST = new RegExp(`^(\\*|(\\*\\.)?${DNS_LABEL}(\\.${DNS_LABEL})*)$`);
 
 /**
  * A certificate host: a DNS name, optionally with a wildcard that is the whole leftmost label

@@ -15,6 +15,7 @@ import { fail } from '../../core/errors';
 import { LABELS } from '../common/labels';
 import type { KafkaCluster, KafkaListenerAuth } from './kafka-cluster';
 import { reflectionAnnotations } from './secret-reflector';
+import { DNS_1123_LABEL } from '../../core/naming';
 
 export interface KafkaClientUserProps {
   /** The cluster the user belongs to. */
@@ -36,7 +37,6 @@ export const USER_SECRET_KEYS = {
 /** Keys of the connection Secret the toolkit writes next to each mirrored user Secret. */
 export const CONNECTION_KEYS = { user: 'user', saslMechanism: 'sasl.mechanism', securityProtocol: 'security.protocol', bootstrapServers: 'bootstrap.servers' } as const;
 
-const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
  * A `KafkaUser` with exactly the ACLs its client needs — Read on the topics it consumes and
@@ -59,7 +59,7 @@ export class KafkaClientUser extends Construct {
 
   constructor(scope: Construct, id: string, props: KafkaClientUserProps) {
     super(scope, id);
-    if (!NAME.test(props.name) || props.name.length > 63) fail(`KafkaClientUser.name`, props.name, 'must be a DNS label of at most 63 characters (it names the user Secret and its labels)');
+    if (!DNS_1123_LABEL.test(props.name) || props.name.length > 63) fail(`KafkaClientUser.name`, props.name, 'must be a DNS label of at most 63 characters (it names the user Secret and its labels)');
     this.name = props.name;
     this.cluster = props.cluster;
     this.authentication = props.authentication ?? 'scram-sha-512';
@@ -148,6 +148,6 @@ function acl(type: KafkaUserSpecAuthorizationAclsResourceType, name: string, ope
 }
 
 function checked(what: string, v: string): string {
-  if (!NAME.test(v)) fail(`KafkaClientUser.${what}`, v, `must be a ${what} name (lowercase letters, digits and "-")`);
+  if (!DNS_1123_LABEL.test(v)) fail(`KafkaClientUser.${what}`, v, `must be a ${what} name (lowercase letters, digits and "-")`);
   return v;
 }

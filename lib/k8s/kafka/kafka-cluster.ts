@@ -24,6 +24,7 @@ import {
 import { fail } from '../../core/errors';
 import { LABELS } from '../common/labels';
 import { reflectionAnnotations } from './secret-reflector';
+import { DNS_1035_LABEL } from '../../core/naming';
 
 /** Sizing of a cluster (the platform passes the `kafka` section of an environment profile). */
 export interface KafkaSizing {
@@ -124,7 +125,7 @@ export class KafkaCluster extends Construct {
     super(scope, id);
     const s = props.sizing;
     const where = `KafkaCluster(${props.name})`;
-    if (!/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(props.name) || props.name.length > 40) fail(`${where}.name`, props.name, 'must be a DNS label of at most 40 characters (Strimzi derives pod and Service names from it)');
+    if (!DNS_1035_LABEL.test(props.name) || props.name.length > 40) fail(`${where}.name`, props.name, 'must be a DNS label of at most 40 characters (Strimzi derives pod and Service names from it)');
     if (!Number.isInteger(s.brokers) || s.brokers < 1) fail(`${where}.sizing.brokers`, s.brokers, 'must be an integer ≥ 1');
     if (!Number.isInteger(s.controllers) || s.controllers < 0) fail(`${where}.sizing.controllers`, s.controllers, 'must be 0 (dual-role nodes) or a positive integer');
     if (s.controllers > 0 && s.controllers % 2 === 0) {

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { fail } from '../../core/errors';
 import { RESTRICTED_CONTAINER_VALUES, RESTRICTED_POD_VALUES } from '../common/security';
 import { HelmChartInstall, type HelmChartRef } from '../gitops/helm-chart-install';
+import { DNS_1123_LABEL } from '../../core/naming';
 
 /**
  * emberstack Reflector (https://github.com/emberstack/kubernetes-reflector): copies a Secret
@@ -28,7 +29,7 @@ export function reflectionAnnotations(namespaces: readonly string[]): Record<str
   const list = [...new Set(namespaces)].sort();
   if (list.length === 0) fail('reflectionAnnotations.namespaces', namespaces, 'must name at least one namespace (an empty list lets Reflector copy the Secret everywhere)');
   for (const ns of list) {
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ns)) fail('reflectionAnnotations.namespaces', ns, 'must be a namespace name (Reflector reads entries as patterns; only plain names are allowed here)');
+    if (!DNS_1123_LABEL.test(ns)) fail('reflectionAnnotations.namespaces', ns, 'must be a namespace name (Reflector reads entries as patterns; only plain names are allowed here)');
   }
   const joined = list.join(',');
   return {

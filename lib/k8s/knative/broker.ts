@@ -4,6 +4,7 @@ import { fail } from '../../core/errors';
 import { DeadLetterSink } from './dead-letter-sink';
 import { findInApp, renderDelivery, type DeliveryOptions, type IEventDestination, type KReference } from './destination';
 import { Trigger, type IBroker, type TriggerProps } from './trigger';
+import { DNS_1035_LABEL } from '../../core/naming';
 
 export const BROKER_CLASSES = ['MTChannelBasedBroker'] as const;
 export type BrokerClass = (typeof BROKER_CLASSES)[number];
@@ -24,7 +25,6 @@ export interface BrokerProps {
   readonly delivery?: DeliveryOptions;
 }
 
-const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
 /** An eventing Broker (`eventing.knative.dev/v1`), dead letters on by default. */
 export class Broker extends Construct implements IEventDestination, IBroker {
@@ -48,7 +48,7 @@ export class Broker extends Construct implements IEventDestination, IBroker {
     this.name = props.name ?? 'default';
     this.namespace = props.namespace;
     const where = `Broker(${props.namespace}/${this.name})`;
-    if (!DNS_LABEL.test(this.name)) fail(`${where}.name`, this.name, 'must be a DNS-1123 label');
+    if (!DNS_1035_LABEL.test(this.name)) fail(`${where}.name`, this.name, 'must be a DNS-1123 label');
     const brokerClass = props.brokerClass ?? 'MTChannelBasedBroker';
     if (!(BROKER_CLASSES as readonly string[]).includes(brokerClass)) fail(`${where}.brokerClass`, brokerClass, `must be one of ${BROKER_CLASSES.join(', ')}`);
     const delivery = renderDelivery(`${where}.delivery`, props.delivery, props.namespace, () => DeadLetterSink.of(this, props.namespace));

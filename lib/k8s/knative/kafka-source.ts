@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { KafkaSourceV1 } from '../../imports/knative-kafkasource-sources.knative.dev';
 import { fail } from '../../core/errors';
-import { DNS_LABEL_MAX } from '../../core/naming';
+import { DNS_LABEL_MAX, DNS_1035_LABEL } from '../../core/naming';
 import { DeadLetterSink } from './dead-letter-sink';
 import { renderDelivery, renderDestination, type DeliveryOptions, type Destination } from './destination';
 
@@ -37,7 +37,6 @@ export interface KafkaSourceProps {
   readonly delivery?: DeliveryOptions;
 }
 
-const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const HOST_PORT = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?:[0-9]{1,5}$/;
 
 /** A KafkaSource (`sources.knative.dev/v1`): topic records as CloudEvents to a sink. */
@@ -49,7 +48,7 @@ export class KafkaSource extends Construct {
   constructor(scope: Construct, id: string, props: KafkaSourceProps) {
     super(scope, id);
     const where = `KafkaSource(${props.namespace}/${props.name})`;
-    if (!DNS_LABEL.test(props.name) || props.name.length > DNS_LABEL_MAX) fail(`${where}.name`, props.name, `must be a DNS-1123 label of at most ${DNS_LABEL_MAX} characters (Knative copies source names into label values)`);
+    if (!DNS_1035_LABEL.test(props.name) || props.name.length > DNS_LABEL_MAX) fail(`${where}.name`, props.name, `must be a DNS-1123 label of at most ${DNS_LABEL_MAX} characters (Knative copies source names into label values)`);
     if (props.bootstrapServers.length === 0) fail(`${where}.bootstrapServers`, props.bootstrapServers, 'must list at least one "host:port"');
     props.bootstrapServers.forEach((b, i) => {
       if (!HOST_PORT.test(b)) fail(`${where}.bootstrapServers[${i}]`, b, 'must be "host:port"');

@@ -9,7 +9,7 @@ import {
   type ServiceSpecTraffic,
 } from '../../imports/knative-service-serving.knative.dev';
 import { fail, SpecError } from '../../core/errors';
-import { naming } from '../../core/naming';
+import { naming, DNS_1035_LABEL } from '../../core/naming';
 import { KNATIVE_LIMITS, serviceNameProblem, trafficProblems, type AutoscalingSettings, type TrafficEntry } from './limits';
 import { restrictedContainerSecurityContext } from '../common/security';
 import { autoscalingAnnotations } from './autoscaling';
@@ -76,7 +76,6 @@ export interface KnativeServiceProps {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
-const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
 function probe<P>(p: HttpProbe, port: P) {
   // Always the container port: Knative rejects probes on any other port of the user container.
@@ -128,10 +127,10 @@ export class KnativeService extends Construct implements IEventDestination {
     super(scope, id);
     const where = `KnativeService(${props.namespace}/${props.name})`;
     this.where = where;
-    if (!DNS_LABEL.test(props.name) || props.name.length > 63) fail(`${where}.name`, props.name, 'must be a DNS-1123 label of at most 63 characters');
+    if (!DNS_1035_LABEL.test(props.name) || props.name.length > 63) fail(`${where}.name`, props.name, 'must be a DNS-1123 label of at most 63 characters');
     const nameProblem = serviceNameProblem(props.name);
     if (nameProblem) fail(`${where}.name`, props.name, nameProblem);
-    if (!DNS_LABEL.test(props.namespace)) fail(`${where}.namespace`, props.namespace, 'must be a DNS-1123 label');
+    if (!DNS_1035_LABEL.test(props.namespace)) fail(`${where}.namespace`, props.namespace, 'must be a DNS-1123 label');
     if (!props.image || /\s/.test(props.image)) fail(`${where}.image`, props.image, 'must be a container image reference');
     const port = props.port ?? 8080;
     if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`${where}.port`, port, 'must be a port number from 1 to 65535');
@@ -149,7 +148,7 @@ export class KnativeService extends Construct implements IEventDestination {
       if ((RESERVED_ENV as readonly string[]).includes(name)) fail(`${where}.env.${name}`, name, `is set by Knative itself (${RESERVED_ENV.join(', ')})`);
     }
     if (props.revisionName !== undefined && props.revisionName.length > 63) fail(`${where}.revisionName`, props.revisionName, `is ${props.revisionName.length} characters; Knative revision names (label values) are at most 63`);
-    if (props.revisionName !== undefined && (!props.revisionName.startsWith(`${props.name}-`) || !DNS_LABEL.test(props.revisionName))) {
+    if (props.revisionName !== undefined && (!props.revisionName.startsWith(`${props.name}-`) || !DNS_1035_LABEL.test(props.revisionName))) {
       fail(`${where}.revisionName`, props.revisionName, `must be "${props.name}-<suffix>" (a DNS label): Knative names revisions after their service`);
     }
     this.name = props.name;

@@ -1,5 +1,5 @@
 import { durationSeconds, isGoDuration } from '../../core/duration';
-import { DNS_LABEL_MAX, derivedNameProblem } from '../../core/naming';
+import { DNS_1035_LABEL, DNS_LABEL_MAX, derivedNameProblem } from '../../core/naming';
 
 /**
  * Knative's own limits, as the Serving webhook (knative.dev/serving pkg/apis/autoscaling)
@@ -191,7 +191,7 @@ export function trafficProblems(serviceName: string, traffic: readonly TrafficEn
       out.push({ index, field: 'revisionName', value: t.revisionName, message: `must start with "${serviceName}-": Knative names a service's revisions after it` });
     }
     if (t.tag !== undefined) {
-      if (!/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(t.tag)) out.push({ index, field: 'tag', value: t.tag, message: 'must be a DNS-1123 label (it becomes part of a host name)' });
+      if (!DNS_1035_LABEL.test(t.tag)) out.push({ index, field: 'tag', value: t.tag, message: 'must be a DNS-1123 label (it becomes part of a host name)' });
       else {
         const tagged = derivedNameProblem(t.tag, KNATIVE_NAMES.tagService(t.tag, serviceName), "Knative's Service for this tag", 'Service names (and host labels)', DNS_LABEL_MAX);
         if (tagged) out.push({ index, field: 'tag', value: t.tag, message: tagged.replace('use a name of', 'use a tag of') });

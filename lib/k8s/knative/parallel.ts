@@ -4,6 +4,7 @@ import { fail } from '../../core/errors';
 import { DeadLetterSink } from './dead-letter-sink';
 import { renderDelivery, renderDestination, type DeliveryOptions, type Destination, type IEventDestination, type KReference } from './destination';
 import { CHANNEL_KINDS, type ChannelKind } from './sequence';
+import { DNS_1035_LABEL } from '../../core/naming';
 
 export interface ParallelBranch {
   /** Called first; the branch gets the event only if the filter replies. @default every event */
@@ -27,7 +28,6 @@ export interface ParallelProps {
   readonly delivery?: DeliveryOptions;
 }
 
-const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
 /** A Parallel (`flows.knative.dev/v1`): every event to each branch whose filter accepts it. */
 export class Parallel extends Construct implements IEventDestination {
@@ -38,7 +38,7 @@ export class Parallel extends Construct implements IEventDestination {
   constructor(scope: Construct, id: string, props: ParallelProps) {
     super(scope, id);
     const where = `Parallel(${props.namespace}/${props.name})`;
-    if (!DNS_LABEL.test(props.name)) fail(`${where}.name`, props.name, 'must be a DNS-1123 label');
+    if (!DNS_1035_LABEL.test(props.name)) fail(`${where}.name`, props.name, 'must be a DNS-1123 label');
     if (props.branches.length === 0) fail(`${where}.branches`, [], 'must have at least one branch');
     const channel = props.channel ?? 'InMemoryChannel';
     if (!(CHANNEL_KINDS as readonly string[]).includes(channel)) fail(`${where}.channel`, channel, `must be one of ${CHANNEL_KINDS.join(', ')}`);

@@ -2,7 +2,7 @@ import { CronExpressionParser } from 'cron-parser';
 import { Construct } from 'constructs';
 import { PingSource as PingSourceL1 } from '../../imports/knative-pingsource-sources.knative.dev';
 import { fail } from '../../core/errors';
-import { DNS_LABEL_MAX } from '../../core/naming';
+import { DNS_LABEL_MAX, DNS_1035_LABEL } from '../../core/naming';
 import { renderDestination, type Destination } from './destination';
 
 export interface PingSourceProps {
@@ -23,7 +23,6 @@ export interface PingSourceProps {
   readonly sink: Destination;
 }
 
-const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
 /** A PingSource (`sources.knative.dev/v1`): a CloudEvent on a cron schedule. */
 export class PingSource extends Construct {
@@ -34,7 +33,7 @@ export class PingSource extends Construct {
   constructor(scope: Construct, id: string, props: PingSourceProps) {
     super(scope, id);
     const where = `PingSource(${props.namespace}/${props.name})`;
-    if (!DNS_LABEL.test(props.name) || props.name.length > DNS_LABEL_MAX) fail(`${where}.name`, props.name, `must be a DNS-1123 label of at most ${DNS_LABEL_MAX} characters (Knative copies source names into label values)`);
+    if (!DNS_1035_LABEL.test(props.name) || props.name.length > DNS_LABEL_MAX) fail(`${where}.name`, props.name, `must be a DNS-1123 label of at most ${DNS_LABEL_MAX} characters (Knative copies source names into label values)`);
     const fields = props.schedule.trim().split(/\s+/);
     if (fields.length !== 5) fail(`${where}.schedule`, props.schedule, `must be a 5-field cron expression "min hour day month weekday" (has ${fields.length} fields); use timezone for the zone`);
     try {

@@ -3,6 +3,7 @@ import { Sequence as SequenceL1 } from '../../imports/knative-sequence-flows.kna
 import { fail } from '../../core/errors';
 import { DeadLetterSink } from './dead-letter-sink';
 import { renderDelivery, renderDestination, type DeliveryOptions, type Destination, type IEventDestination, type KReference } from './destination';
+import { DNS_1035_LABEL } from '../../core/naming';
 
 /** Channel kinds the platform's KnativeEventing installs. */
 export const CHANNEL_KINDS = ['InMemoryChannel'] as const;
@@ -33,7 +34,6 @@ export interface SequenceProps {
   readonly delivery?: DeliveryOptions;
 }
 
-const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
 function isStep(s: Destination | SequenceStep): s is SequenceStep {
   return (s as SequenceStep).destination !== undefined;
@@ -48,7 +48,7 @@ export class Sequence extends Construct implements IEventDestination {
   constructor(scope: Construct, id: string, props: SequenceProps) {
     super(scope, id);
     const where = `Sequence(${props.namespace}/${props.name})`;
-    if (!DNS_LABEL.test(props.name)) fail(`${where}.name`, props.name, 'must be a DNS-1123 label');
+    if (!DNS_1035_LABEL.test(props.name)) fail(`${where}.name`, props.name, 'must be a DNS-1123 label');
     if (props.steps.length === 0) fail(`${where}.steps`, [], 'must have at least one step');
     const channel = props.channel ?? 'InMemoryChannel';
     if (!(CHANNEL_KINDS as readonly string[]).includes(channel)) fail(`${where}.channel`, channel, `must be one of ${CHANNEL_KINDS.join(', ')}`);

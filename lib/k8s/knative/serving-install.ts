@@ -7,6 +7,7 @@ import {
 import { fail } from '../../core/errors';
 import { knativeDurationSeconds } from './limits';
 import { KNATIVE_VERSION } from './operator-install';
+import { DNS_DOMAIN } from '../../core/naming';
 
 /** Replicas and resources of a control-plane component (a profile's `components.<x>`). */
 export interface ComponentSizing {
@@ -116,7 +117,7 @@ export class KnativeServingInstall extends Construct {
     const where = 'KnativeServingInstall';
     const ingress = props.ingress ?? 'kourier';
     if (ingress !== 'kourier' && ingress !== 'istio') fail(`${where}.ingress`, ingress, 'must be "kourier" or "istio"');
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/.test(props.domain)) {
+    if (!DNS_DOMAIN.test(props.domain)) {
       fail(`${where}.domain`, props.domain, 'must be a DNS domain with at least two labels, such as "apps.example.com"');
     }
     const a = props.autoscaler ?? {};

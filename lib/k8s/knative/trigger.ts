@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { Trigger as TriggerL1 } from '../../imports/knative-trigger-eventing.knative.dev';
 import { fail } from '../../core/errors';
-import { DNS_LABEL_MAX, derivedNameProblem } from '../../core/naming';
+import { DNS_LABEL_MAX, derivedNameProblem, DNS_1035_LABEL } from '../../core/naming';
 import { DeadLetterSink } from './dead-letter-sink';
 import { renderDelivery, renderDestination, type DeliveryOptions, type Destination } from './destination';
 
@@ -25,7 +25,6 @@ export interface TriggerProps {
   readonly delivery?: DeliveryOptions;
 }
 
-const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
  * Names of the eventing objects the platform makes for functions and flows. The toolkit keeps
@@ -56,7 +55,7 @@ export class Trigger extends Construct {
     super(scope, id);
     const namespace = props.namespace ?? props.broker.namespace;
     const where = `Trigger(${namespace}/${props.name})`;
-    if (!DNS_LABEL.test(props.name)) fail(`${where}.name`, props.name, 'must be a DNS-1123 label');
+    if (!DNS_1035_LABEL.test(props.name)) fail(`${where}.name`, props.name, 'must be a DNS-1123 label');
     const long = derivedNameProblem(props.name, props.name, 'the Trigger', 'Knative eventing names (label values)', EVENTING_NAME_MAX);
     if (long) fail(`${where}.name`, props.name, long);
     if (props.broker.namespace !== namespace) {

@@ -8,7 +8,7 @@ import {
   KongUpstreamPolicySpecHealthchecksPassiveType,
 } from '../../imports/kong-upstreampolicy-configuration.konghq.com';
 import { fail } from '../../core/errors';
-import { DNS_LABEL_MAX, derivedNameProblem } from '../../core/naming';
+import { DNS_LABEL_MAX, derivedNameProblem, DNS_1035_LABEL } from '../../core/naming';
 import { LABELS, MANAGED_BY } from '../common/labels';
 
 /** Health-check thresholds of one Kong upstream (Kong's `healthchecks`, in seconds). */
@@ -41,7 +41,6 @@ export const KONG_BACKEND_SUFFIX = '-backend';
 /** The backend Service of a route: a Service name, so a DNS-1035 label of at most 63 characters. */
 export const kongBackendName = (route: string): string => `${route}${KONG_BACKEND_SUFFIX}`;
 
-const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Where a Kong route sends requests. */
 export type KongBackendTarget =

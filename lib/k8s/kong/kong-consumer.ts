@@ -3,6 +3,7 @@ import { KongConsumer } from '../../imports/kong-consumer-configuration.konghq.c
 import { fail } from '../../core/errors';
 import { LABELS, MANAGED_BY } from '../common/labels';
 import type { RoutePlugin } from './plugins';
+import { DNS_SUBDOMAIN } from '../../core/naming';
 
 export interface ApiConsumerProps {
   /** KongConsumer name and Kong username (unique in the gateway). */
@@ -19,7 +20,6 @@ export interface ApiConsumerProps {
   readonly ingressClass?: string;
 }
 
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /**
  * A gateway consumer (`KongConsumer`): an identity that key-auth/jwt resolve a request to,

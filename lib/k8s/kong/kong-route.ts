@@ -15,6 +15,7 @@ import { HTTP_METHODS, type ROUTE_PROTOCOLS } from './methods';
 import { LABELS, MANAGED_BY } from '../common/labels';
 import type { KongBackend } from './kong-backend';
 import { RoutePlugin, type KongPluginSpec } from './plugins';
+import { DNS_SUBDOMAIN } from '../../core/naming';
 
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 export type RouteProtocol = (typeof ROUTE_PROTOCOLS)[number];
@@ -68,7 +69,6 @@ export interface KongRouteTls {
 }
 
 const PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /**
  * A Kong route: host + path prefixes + methods → a `KongBackend`, with plugins attached by

@@ -4,6 +4,7 @@ import { stringify } from 'yaml';
 import { fail } from '../../core/errors';
 import { LABELS, MANAGED_BY } from '../common/labels';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common/security';
+import { DNS_1123_LABEL } from '../../core/naming';
 
 /**
  * Keys the kafka-connector chart 0.7.15 reads from the Secrets named by its `caSecret`,
@@ -40,7 +41,6 @@ export interface KafkaConnectorCredentialsProps {
 }
 
 const q = (v: string) => k8s.Quantity.fromString(v);
-const DNS_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const KEY = /^[-._a-zA-Z0-9]+$/;
 /** Field manager of the copy: not `kubectl`, which Flux's kustomize-controller takes over (and would then prune). */
 export const FIELD_MANAGER = 'hybrid-serverless-kafka-credentials';
@@ -66,11 +66,11 @@ export class KafkaConnectorCredentials extends Construct {
 
   constructor(scope: Construct, id: string, props: KafkaConnectorCredentialsProps) {
     const where = `KafkaConnectorCredentials(${props.name})`;
-    if (!DNS_NAME.test(props.namespace)) fail(`${where}.namespace`, props.namespace, 'must be a namespace name');
+    if (!DNS_1123_LABEL.test(props.namespace)) fail(`${where}.namespace`, props.namespace, 'must be a namespace name');
     // The CronJob is named "<name>-copy" and its Jobs get an 11-character suffix: 52 is the CronJob limit.
-    if (!DNS_NAME.test(props.name) || props.name.length > 47) fail(`${where}.name`, props.name, 'must be a DNS label of at most 47 characters');
+    if (!DNS_1123_LABEL.test(props.name) || props.name.length > 47) fail(`${where}.name`, props.name, 'must be a DNS label of at most 47 characters');
     for (const [field, ref] of Object.entries({ ca: props.ca, certificate: props.certificate, key: props.key })) {
-      if (!DNS_NAME.test(ref.name)) fail(`${where}.${field}.name`, ref.name, 'must be a Secret name');
+      if (!DNS_1123_LABEL.test(ref.name)) fail(`${where}.${field}.name`, ref.name, 'must be a Secret name');
       if (!KEY.test(ref.key)) fail(`${where}.${field}.key`, ref.key, 'must be a Secret key (letters, digits, "-", "_", ".")');
     }
     const schedule = props.schedule ?? '*/10 * * * *';

@@ -1,4 +1,5 @@
 import { durationSeconds, goDurationOf } from '../../core/duration';
+import { LABEL_VALUE_PATTERN, QUALIFIED_NAME_PATTERN } from '../../core/naming';
 
 /**
  * Annotation and label keys the toolkit sets on OpenFaaS functions itself (from triggers,
@@ -6,6 +7,12 @@ import { durationSeconds, goDurationOf } from '../../core/duration';
  */
 export const OPENFAAS_MANAGED_ANNOTATIONS = ['topic', 'schedule', 'com.openfaas.profile'] as const;
 export const OPENFAAS_MANAGED_PREFIXES = ['com.openfaas.scale.', 'com.openfaas.retry.'] as const;
+/**
+ * A node constraint, `label=value` only: faas-netes turns each into a nodeSelector entry by
+ * splitting on "=" and keeps only two-part results, so "a==b" is dropped silently and "a!=b"
+ * yields the invalid label key "a!".
+ */
+export const OPENFAAS_NODE_CONSTRAINT = new RegExp(`^${QUALIFIED_NAME_PATTERN}=${LABEL_VALUE_PATTERN}$`);
 /** Watchdog variables derived from `timeoutSeconds`. */
 export const OPENFAAS_TIMEOUT_ENV = ['exec_timeout', 'read_timeout', 'write_timeout'] as const;
 

@@ -4,10 +4,11 @@ import { Function as FunctionCr } from '../../imports/openfaas-function-openfaas
 import { fail } from '../../core/errors';
 import { isQuantity, requestsAboveLimits } from '../../core/quantity';
 import { isGoDuration } from '../../core/duration';
-import { watchdogTimeouts } from './limits';
+import { OPENFAAS_NODE_CONSTRAINT, watchdogTimeouts } from './limits';
 import { SYSTEM_NAMESPACES } from '../common/namespaces';
 import { LABELS, MANAGED_BY } from '../common/labels';
 import type { Resources } from './chart-values';
+import { DNS_1123_LABEL, DNS_SUBDOMAIN, LABEL_VALUE, QUALIFIED_NAME } from '../../core/naming';
 
 /** How OpenFaaS scales a function (`com.openfaas.scale.*` labels). */
 export interface OpenFaaSScaling {
@@ -69,14 +70,7 @@ export interface OpenFaaSFunctionProps {
   readonly profile?: string;
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-const QUALIFIED_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
-// faas-netes turns each constraint into a nodeSelector entry by splitting on "=" and keeps only
-// two-part results: "a==b" is dropped silently and "a!=b" yields the invalid label key "a!".
-const CONSTRAINT = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?=(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 /** The cron-connector's marker: functions with this topic are invoked on their `schedule`. */
 export const CRON_TOPIC = 'cron-function';
 
@@ -98,7 +92,7 @@ export class OpenFaaSFunction extends Construct {
   constructor(scope: Construct, id: string, props: OpenFaaSFunctionProps) {
     super(scope, id);
     const where = (this.where = `OpenFaaSFunction(${props.name})`);
-    if (props.name.length > 63 || !DNS_LABEL.test(props.name)) {
+    if (props.name.length > 63 || !DNS_1123_LABEL.test(props.name)) {
       fail(`${where}.name`, props.name, 'must be a DNS-1123 label of at most 63 characters (lowercase letters, digits and "-"), as OpenFaaS requires for function names');
     }
     if (!/^[a-z0-9]+([._/:@-][a-zA-Z0-9]+)*$/.test(props.image)) fail(`${where}.image`, props.image, 'must be an image reference such as "ghcr.io/acme/fn:1.2.0"');
@@ -109,7 +103,7 @@ export class OpenFaaSFunction extends Construct {
       if (key in watchdogTimeouts(1)) fail(`${where}.environment.${key}`, props.environment![key], 'is set from timeoutSeconds; set timeoutSeconds instead');
     }
     for (const s of props.secrets ?? []) if (!DNS_SUBDOMAIN.test(s)) fail(`${where}.secrets`, s, 'must be a Secret name (DNS-1123 subdomain)');
-    for (const c of props.constraints ?? []) if (!CONSTRAINT.test(c)) fail(`${where}.constraints`, c, 'must be a node constraint "<label>=<value>" (OpenFaaS maps it to a nodeSelector; "==" and "!=" are not supported), e.g. "kubernetes.io/arch=arm64"');
+    for (const c of props.constraints ?? []) if (!OPENFAAS_NODE_CONSTRAINT.test(c)) fail(`${where}.constraints`, c, 'must be a node constraint "<label>=<value>" (OpenFaaS maps it to a nodeSelector; "==" and "!=" are not supported), e.g. "kubernetes.io/arch=arm64"');
     for (const kind of ['requests', 'limits'] as const) {
       for (const [k, v] of Object.entries(props.resources?.[kind] ?? {})) {
         if (v !== undefined && !isQuantity(v)) fail(`${where}.resources.${kind}.${k}`, v, 'must be a Kubernetes quantity such as "250m" or "128Mi"');

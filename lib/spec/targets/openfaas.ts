@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { goDuration } from '../common';
-import type { TimedFunction } from '../../k8s/openfaas/limits';
+import { OPENFAAS_NODE_CONSTRAINT, type TimedFunction } from '../../k8s/openfaas/limits';
 
 /** OpenFaaS-only options of a function (`functions[].openfaas`). */
 export const openfaasOptionsSchema = z.strictObject({
@@ -10,7 +10,7 @@ export const openfaasOptionsSchema = z.strictObject({
    */
   constraints: z
     .array(
-      z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?=(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/, {
+      z.string().regex(OPENFAAS_NODE_CONSTRAINT, {
         message: 'must be a node constraint "<label>=<value>" (OpenFaaS maps it to a nodeSelector; "==" and "!=" are not supported), e.g. "kubernetes.io/arch=arm64"',
       }),
     )
