@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { dnsLabel } from './common';
+import { lambdaKafkaProblem } from '../aws/lambda/kafka-event-source';
 
 /** A Kafka topic (a Strimzi KafkaTopic) and the functions that write to it. */
 export const topicSchema = z.strictObject({
@@ -76,6 +77,18 @@ export interface KafkaAccess {
 
 /** Targets whose functions are clients of the cluster's Kafka (Lambda uses MSK: the AWS side). */
 export const CLUSTER_KAFKA_TARGETS = ['knative', 'openfaas'] as const;
+
+/**
+ * Why a function's kafka triggers have no Kafka to read from, or undefined: the one rule "a
+ * kafka trigger needs Kafka". Cluster functions read the platform's Kafka (the top-level
+ * `kafka` section); Lambda functions read Amazon MSK or their own self-managed cluster
+ * (`lambdaKafkaProblem`, which LambdaFunction also throws on). The spec's kafka rule collects
+ * it; the knative and openfaas modules report it too when handed a spec that skipped the rules.
+ */
+export function kafkaTriggerProblem(fn: { readonly target: string; readonly lambda?: { readonly selfManagedKafka?: object } }, kafka: KafkaSpec | undefined): string | undefined {
+  if (fn.target === 'lambda') return lambdaKafkaProblem({ msk: kafka?.msk, selfManagedKafka: fn.lambda?.selfManagedKafka });
+  return kafka ? undefined : 'a kafka trigger needs the platform\'s Kafka: add a top-level "kafka" section with this topic in kafka.topics';
+}
 
 /**
  * Function name → the exact topics and groups it reads and writes, for every knative/openfaas

@@ -314,7 +314,7 @@ describe('bad inputs', () => {
     const spec: any = kafkaSpec();
     delete spec.kafka;
     const e = errorOf(() => parseSpec(spec));
-    expect(messages(e)).toContain('functions[1].triggers[0].topic: kafka trigger but the spec has no valid "kafka" section: add kafka.topics with this topic');
+    expect(messages(e)).toContain('functions[1].triggers[0]: a kafka trigger needs the platform\'s Kafka: add a top-level "kafka" section with this topic in kafka.topics');
   });
 
   test('two functions in one consumer group', () => {

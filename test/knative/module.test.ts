@@ -130,7 +130,7 @@ describe('knative module on the reference stack', () => {
   test('a kafka trigger without the platform Kafka is a SpecError (parse rules first, the module as a backstop)', () => {
     const s = spec();
     delete s.kafka;
-    expect(specError(s)).toContain('functions[1].triggers[0].topic');
+    expect(specError(s)).toContain("functions[1].triggers[0]: a kafka trigger needs the platform's Kafka");
     // a spec that skipped the rules still cannot produce a KafkaSource without a Kafka
     const parsed = parseSpec(spec());
     delete (parsed as any).kafka;

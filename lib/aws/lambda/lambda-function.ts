@@ -18,6 +18,7 @@ import {
 } from './limits';
 import { awsScheduleExpression, CronConversionError } from './schedule-expression';
 import { s3BucketNameProblem } from '../s3/bucket-name';
+import { lambdaKafkaProblem } from './kafka-event-source';
 import { arns, type Arns, type AwsEnvironment } from '../context';
 import { policyDocument, policyJson, serviceTrustPolicy, type PolicyStatement } from '../iam/policy';
 import { childOptions } from '../options';
@@ -180,9 +181,8 @@ export class LambdaFunction extends pulumi.ComponentResource {
     const msk = fn.lambda?.selfManagedKafka ? undefined : args.msk;
     const schedules = (fn.triggers ?? []).flatMap((t, i) => (t.type === 'schedule' ? [{ t, i, expression: this.scheduleExpression(t.cron, i) }] : []));
     const kafkaTriggers = (fn.triggers ?? []).filter((t) => t.type === 'kafka');
-    if (kafkaTriggers.length > 0 && !msk && !fn.lambda?.selfManagedKafka) {
-      fail(`${this.path}.triggers`, kafkaTriggers[0], 'a Lambda kafka trigger needs kafka.msk.clusterArn or lambda.selfManagedKafka');
-    }
+    const kafkaProblem = kafkaTriggers.length > 0 ? lambdaKafkaProblem({ msk, selfManagedKafka: fn.lambda?.selfManagedKafka }) : undefined;
+    if (kafkaProblem) fail(`${this.path}.triggers`, kafkaTriggers[0], kafkaProblem);
     const code = fn.code ? bundleCode({ ...fn.code, root: args.codeRoot, specPath: `${this.path}.code` }) : undefined;
     this.codeSha256 = code?.sha256;
 

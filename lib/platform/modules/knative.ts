@@ -23,6 +23,7 @@ import { QUEUE_PROXY_REQUESTS } from '../../k8s/knative/serving-install';
 import type { EventDestination } from '../../spec/eventing';
 import type { FunctionSpec } from '../../spec/function';
 import type { PlatformSpec } from '../../spec/platform';
+import { kafkaTriggerProblem } from '../../spec/kafka';
 import { functionAutoscaling } from '../../spec/rules/knative';
 import { KNATIVE_NAMES } from '../../k8s/knative/limits';
 import type { FunctionEndpoint, KafkaBinding, KafkaClientAuth } from '../bindings';
@@ -257,7 +258,9 @@ function functionTriggers(ctx: ModuleContext, w: AppsWiring, fn: FunctionSpec, k
       });
     } else if (t.type === 'kafka') {
       if (!kafka) {
-        ctx.issues.add(['functions', index, 'triggers', i], t, 'a kafka trigger needs the platform\'s Kafka: add a top-level "kafka" section with the topic');
+        // A spec that skipped the rules; with a kafka section the kafka module reported why it built none.
+        const problem = kafkaTriggerProblem(fn, ctx.spec.kafka);
+        if (problem) ctx.issues.add(['functions', index, 'triggers', i], t, problem);
         return;
       }
       const group = t.consumerGroup ?? fn.name;

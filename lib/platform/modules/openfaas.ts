@@ -12,6 +12,7 @@ import { OpenFaaSInstall, type ComponentSize } from '../../k8s/openfaas/openfaas
 import type { Resources } from '../../k8s/openfaas/chart-values';
 import { coldStartScale, type FunctionSpec } from '../../spec/function';
 import type { Profile } from '../../spec/profiles';
+import { kafkaTriggerProblem } from '../../spec/kafka';
 import { goDurationOf } from '../../core/duration';
 import { OPENFAAS_SCALE_TYPES } from '../../k8s/openfaas/limits';
 import { openfaasInvokedAsync, timedFunction } from '../../spec/targets/openfaas';
@@ -193,7 +194,9 @@ function kafkaConnectors(ctx: ModuleContext, installChart: Chart, install: OpenF
     const group = (trigger?.type === 'kafka' && trigger.consumerGroup) || first.name;
     const path = ['functions', ctx.spec.functions.indexOf(first), 'triggers'];
     if (!kafka) {
-      ctx.issues.add(path, topic, 'an OpenFaaS kafka trigger needs the platform\'s Kafka (the kafka module builds it from the top-level "kafka" section)');
+      // A spec that skipped the rules; with a kafka section the kafka module reported why it built none.
+      const problem = kafkaTriggerProblem(first, ctx.spec.kafka);
+      if (problem && trigger) ctx.issues.add([...path, (first.triggers ?? []).indexOf(trigger)], trigger, problem);
       continue;
     }
     const auth = kafka.client(first, { read: [topic], group, namespace: ns });

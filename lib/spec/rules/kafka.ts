@@ -1,5 +1,5 @@
 import type { PathSegment } from '../../core/errors';
-import { CLUSTER_KAFKA_TARGETS, consumerGroupOf, type KafkaSpec } from '../kafka';
+import { CLUSTER_KAFKA_TARGETS, consumerGroupOf, kafkaTriggerProblem, type KafkaSpec } from '../kafka';
 import { deepMerge, PROFILES, profileSchema, type Profile, type ProfileName } from '../profiles';
 import type { Rule } from './context';
 
@@ -78,12 +78,15 @@ export const kafkaRules: Rule = (ctx) => {
   // except OpenFaaS functions on one topic: one kafka-connector (one group member set) per
   // topic invokes every subscribed function for each record, so they must share its group.
   for (const fn of spec.functions ?? []) {
+    // Every target: a kafka trigger needs a Kafka to read from.
+    (fn.triggers ?? []).forEach((t, j) => {
+      const problem = t.type === 'kafka' ? kafkaTriggerProblem(fn, kafka) : undefined;
+      if (problem) issues.add(ctx.at('functions', fn, 'triggers', j), t, problem);
+    });
     if (!(CLUSTER_KAFKA_TARGETS as readonly string[]).includes(fn.target)) continue; // Lambda: MSK, the AWS side
     (fn.triggers ?? []).forEach((t, j) => {
       if (t.type !== 'kafka') return;
-      if (!kafka) {
-        issues.add(ctx.at('functions', fn, 'triggers', j, 'topic'), t.topic, 'kafka trigger but the spec has no valid "kafka" section: add kafka.topics with this topic');
-      } else if (!topics.has(t.topic)) {
+      if (kafka && !topics.has(t.topic)) {
         issues.add(ctx.at('functions', fn, 'triggers', j, 'topic'), t.topic, `no such topic in kafka.topics; defined topics: ${[...topics].join(', ') || '(none)'}`);
       }
       const group = consumerGroupOf(fn, t);

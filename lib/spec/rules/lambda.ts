@@ -114,10 +114,6 @@ export const lambdaRules: Rule = (ctx) => {
         if (t.timezone !== undefined && !TIME_ZONES.has(t.timezone)) {
           issues.add(at('triggers', i, 'timezone'), t.timezone, 'must be an IANA time zone such as "UTC" or "Europe/Berlin"');
         }
-      } else if (t.type === 'kafka') {
-        if (!spec.kafka?.msk && !fn.lambda?.selfManagedKafka) {
-          issues.add(at('triggers', i), t, 'a Lambda kafka trigger needs kafka.msk.clusterArn (Amazon MSK) or lambda.selfManagedKafka (reachable brokers, VPC and SCRAM secret): the in-cluster Kafka is not reachable from Lambda');
-        }
       } else if (t.type === 's3') {
         checkBucket(at('triggers', i, 'bucket'), t.bucket);
         if (envs.length > 1 && !t.bucket.includes(ENV_TOKEN)) {
