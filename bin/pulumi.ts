@@ -1,6 +1,7 @@
 /**
- * The Pulumi program: `pulumi up` on stack dev|staging|prod|edge deploys that environment,
- * cluster side and cloud side, from the reference spec or `hybrid-serverless:specFile`.
+ * The Pulumi program: `pulumi up` on a stack named after an environment of the spec (dev,
+ * staging, prod, edge in the reference spec; or `hybrid-serverless:environment`) deploys that
+ * environment, cluster side and cloud side, from the reference spec or `hybrid-serverless:specFile`.
  * Pulumi.yaml's `main` is pulumi-program.ts at the project root, which loads this file.
  */
 import * as path from 'path';

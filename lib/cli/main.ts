@@ -12,10 +12,11 @@ import * as path from 'path';
 import { loadSpecFile } from '../platform/load';
 import { checkOutputFolder, OUTPUT_MARKER, summary, writeOutputs } from '../platform/synth';
 import { renderAll } from '../platform/synth-all';
-import { ENVIRONMENTS, type EnvironmentName } from '../spec/common';
+import { dnsLabel, type EnvironmentName } from '../spec/common';
 import { SpecError } from '../core/errors';
 import { parseSpec } from '../spec/parse';
 import type { PlatformSpec, PlatformSpecInput } from '../spec/platform';
+import { environmentNames } from '../spec/resolve';
 import { formatOptions, parseArgs, UsageError, type OptionSpec, type ParsedArgs } from './args';
 
 export { UsageError } from './args';
@@ -80,7 +81,6 @@ interface Command {
   run(args: ParsedArgs, io: Io): Promise<number>;
 }
 
-const ENV_LIST = ENVIRONMENTS.join(', ');
 
 function specHelp(ctx: CliContext): string {
   return `platform spec, YAML or JSON\n(default: ${ctx.defaultSpec ? ctx.defaultSpec.label : 'platform.yaml in the working directory'})`;
@@ -95,11 +95,24 @@ function loadSpec(file: string | undefined, io: Io): { spec: PlatformSpec; file?
   throw new UsageError('no spec: pass --spec <file> (YAML or JSON), or put a platform.yaml in the working directory');
 }
 
-function envList(value: string | undefined, message = `must be one of ${ENV_LIST}`): EnvironmentName[] | undefined {
+/**
+ * `--env` as a list: each an environment of `spec` when given, else (no spec at hand) at
+ * least an environment name.
+ */
+function envList(value: string | undefined, spec?: PlatformSpec, message?: string): EnvironmentName[] | undefined {
   if (value === undefined) return undefined;
-  const bad = value.split(',').filter((e) => !(ENVIRONMENTS as readonly string[]).includes(e));
-  if (bad.length > 0) throw new SpecError(bad.map((e) => ({ path: '--env', value: e, message })), 'Invalid arguments');
-  return [...new Set(value.split(','))] as EnvironmentName[];
+  const names = spec ? environmentNames(spec) : undefined;
+  const problem = (e: string): string | undefined => {
+    if (names) return names.includes(e) ? undefined : (message ?? `must be one of the spec's environments: ${names.join(', ')}`);
+    const label = dnsLabel().safeParse(e);
+    return label.success ? undefined : `${message ? `${message}; ` : ''}${label.error.issues[0].message}`;
+  };
+  const bad = value.split(',').flatMap((e) => {
+    const message = problem(e);
+    return message ? [{ path: '--env', value: e, message }] : [];
+  });
+  if (bad.length > 0) throw new SpecError(bad, 'Invalid arguments');
+  return [...new Set(value.split(','))];
 }
 
 /** `./a/b` (forward slashes), for paths inside a GitOps source. */
@@ -167,7 +180,7 @@ const synth: Command = {
   usage: 'synth [--spec <file>] [--env <envs>] [--out <dir>] [--force] [--gitops-path <path>]',
   options: (ctx) => [
     { name: 'spec', value: 'file', help: specHelp(ctx) },
-    { name: 'env', value: 'envs', help: `only these environments (comma list of ${ENV_LIST});\nthe other environment folders in <out> stay as they are` },
+    { name: 'env', value: 'envs', help: "only these environments (comma list of the spec's environment names);\nthe other environment folders in <out> stay as they are" },
     { name: 'out', value: 'dir', help: 'output folder (default: dist)' },
     { name: 'force', help: 'write into a non-empty folder that hybrid-serverless did not write\n(e.g. the root of a GitOps repository): only the environment folders\nare written there, everything else (.git included) stays' },
     { name: 'gitops-path', value: 'path', help: "path of <out> inside the GitOps repository, for the Flux/Argo CD paths\n(default: the spec's gitops.path, else <out> relative to the root of\nthe git repository holding it, e.g. ./dist)" },
@@ -188,7 +201,7 @@ const synth: Command = {
     // refuse a folder we may not write before the (slower) rendering
     checkOutputFolder(outdir, { force, label: outArg });
     const { spec } = loadSpec(args.values.spec, io);
-    const environments = envList(args.values.env);
+    const environments = envList(args.values.env, spec);
     let gitopsPath = args.values['gitops-path'] ?? (spec.gitops.path === undefined ? gitopsPathFor(outdir, io.cwd) : undefined);
     if (gitopsPath !== undefined && !GITOPS_PATH.test(gitopsPath)) {
       throw new SpecError(
@@ -220,7 +233,7 @@ const plan: Command = {
   summary: 'list every resource `pulumi up` would register for one environment, offline (Pulumi mocks)',
   usage: 'plan [--env <env>] [--spec <file>] [--json]',
   options: (ctx) => [
-    { name: 'env', value: 'env', help: `the environment / Pulumi stack: ${ENV_LIST} (default: dev)` },
+    { name: 'env', value: 'env', help: "the environment / Pulumi stack, one of the spec's (default: dev)" },
     { name: 'spec', value: 'file', help: `${specHelp(ctx).split('\n')[0]}; functions' code.path are relative to its folder\n(default: hybrid-serverless:specFile of Pulumi.<env>.yaml, else\n${ctx.defaultSpec ? ctx.defaultSpec.label : 'platform.yaml in the working directory'})` },
     { name: 'json', help: 'print the plan as JSON (for machines)' },
   ],
@@ -251,9 +264,9 @@ const plan: Command = {
     if (!file && !io.ctx.defaultSpec) throw new UsageError('no spec: pass --spec <file> (YAML or JSON), set hybrid-serverless:specFile in Pulumi.<env>.yaml, or put a platform.yaml in the working directory');
     const input = io.ctx.defaultSpec?.input;
     let root = io.ctx.defaultSpec?.root ?? io.cwd;
+    // checked here for a clean error before Pulumi starts; the program reads the spec again
+    envList(env[0], file ? loadSpecFile(file) : parseSpec(input));
     if (file) {
-      // checked here for a clean error before Pulumi starts; the program reads it again
-      loadSpecFile(file);
       config[specKey] = file;
       // functions' code paths are relative to the spec file's folder
       root = path.dirname(file);
@@ -277,7 +290,7 @@ const verify: Command = {
   summary: 'server-side dry run of <out>/<env> against a cluster, layer by layer (changes nothing)',
   usage: 'verify --env <env> [--out <dir>] [--kubeconfig <file>] [--context <name>] [--kubectl <path>]',
   options: () => [
-    { name: 'env', value: 'env', help: `environment to check (required): ${ENV_LIST}` },
+    { name: 'env', value: 'env', help: 'environment to check (required): its folder <out>/<env>' },
     { name: 'out', value: 'dir', help: 'the synthesized output (default: dist)' },
     { name: 'kubeconfig', value: 'file', help: "kubeconfig (default: kubectl's)" },
     { name: 'context', value: 'name', help: 'kubeconfig context (default: the current one)' },
@@ -294,7 +307,8 @@ const verify: Command = {
     const { Kubectl, KubectlError } = await import('../cluster/kubectl');
     const { formatReport, verifyEnvironment } = await import('../cluster/verify');
     const env = args.values.env ?? '';
-    envList(env, `required; one of ${ENV_LIST}`);
+    if (env === '') throw new SpecError([{ path: '--env', value: undefined, message: 'is required: the environment whose output folder <out>/<env> to check' }], 'Invalid arguments');
+    envList(env);
     const envDir = path.resolve(io.cwd, args.values.out ?? 'dist', env);
     if (!fs.existsSync(envDir)) {
       throw new SpecError([{ path: '--out', value: path.join(args.values.out ?? 'dist', env), message: `no synthesized output there; run \`${PROGRAM} synth\` first` }], 'Invalid arguments');

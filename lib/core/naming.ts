@@ -17,6 +17,23 @@ export const naming = {
   envPrefix: (platform: string, env: string): string => `${platform}-${env}`,
 };
 
+/**
+ * The longest `<platform>-<env>` prefix every name derived from it fits with: Grafana
+ * dashboard uids `<prefix>-<dashboard>` are cut at 40 characters and must stay distinct and
+ * end alphanumeric (they name ConfigMaps), which holds for every prefix up to 32 (33 would
+ * cut `-kafka-lag` after its "-"); the others are looser: the Kong invoke IAM role
+ * `<prefix>-kong-invoke` (IAM: 64), the Flux Kustomizations / Argo CD Applications
+ * `<prefix>-<layer>` (label values: 63), SNS topic and budget names. Lambda function, role and
+ * queue names also hold the function's name: the spec rules check them per function.
+ */
+export const ENV_PREFIX_MAX = 32;
+
+/**
+ * The longest environment name the schema takes (a one-character platform name); the spec
+ * rules check `<platform>-<env>` against ENV_PREFIX_MAX with the actual platform name.
+ */
+export const ENV_NAME_MAX = ENV_PREFIX_MAX - 2;
+
 /** Token in S3 bucket names that stands for the environment name (`acme-{env}-uploads`). */
 export const ENV_TOKEN = '{env}';
 

@@ -4,10 +4,12 @@ import * as pulumi from '@pulumi/pulumi';
 import { deployCloud } from '../platform/cloud';
 import { HybridPlatform } from '../platform/hybrid-platform';
 import { loadSpecFile } from '../platform/load';
-import { ENVIRONMENTS, type EnvironmentName } from '../spec/common';
+import { dnsLabel, type EnvironmentName } from '../spec/common';
 import { SpecError } from '../core/errors';
 import { parseSpec } from '../spec/parse';
-import type { PlatformSpecInput } from '../spec/platform';
+import { profileOf, type PlatformSpec, type PlatformSpecInput } from '../spec/platform';
+import type { ProfileName } from '../spec/profiles';
+import { environmentNames } from '../spec/resolve';
 import { deployCluster } from './bridge';
 import { clusterOutputs } from './outputs';
 
@@ -16,7 +18,7 @@ export const CONFIG_NAMESPACE = 'hybrid-serverless';
 
 /** Settings read from `Pulumi.<stack>.yaml` (all optional). */
 export interface ProgramConfig {
-  /** `hybrid-serverless:environment` — environment to deploy. @default the stack name */
+  /** `hybrid-serverless:environment` — environment to deploy (a name in the spec's `environments`). @default the stack name */
   readonly environment: EnvironmentName;
   /** `hybrid-serverless:specFile` — YAML/JSON platform spec. @default the program's built-in spec */
   readonly specFile?: string;
@@ -47,20 +49,28 @@ export interface ProgramConfig {
  */
 export const OPENFAAS_LICENSE_SECRET = 'openfaas/openfaas-license';
 
-/** Environments whose cluster must be named: deploying them into whatever context is current is how accidents happen. */
-export const CONTEXT_REQUIRED: readonly EnvironmentName[] = ['staging', 'prod'];
+/**
+ * Profiles whose environments' cluster must be named: deploying them into whatever context is
+ * current is how accidents happen.
+ */
+export const CONTEXT_REQUIRED: readonly ProfileName[] = ['staging', 'prod'];
 
+/**
+ * The stack's config. The environment is checked to be a name at all here; that the spec
+ * defines it (and what its profile requires) is checked against the spec by checkEnvironment.
+ */
 export function readConfig(): ProgramConfig {
   const cfg = new pulumi.Config(CONFIG_NAMESPACE);
   const environment = cfg.get('environment') ?? pulumi.getStack();
-  if (!(ENVIRONMENTS as readonly string[]).includes(environment)) {
+  const name = dnsLabel().safeParse(environment);
+  if (!name.success) {
     throw new SpecError(
-      [{ path: `${CONFIG_NAMESPACE}:environment`, value: environment, message: `must be one of ${ENVIRONMENTS.join(', ')} (it defaults to the stack name)` }],
+      [{ path: `${CONFIG_NAMESPACE}:environment`, value: environment, message: `${name.error.issues[0].message} (an environment name of the spec; it defaults to the stack name)` }],
       'Invalid Pulumi config',
     );
   }
   const config: ProgramConfig = {
-    environment: environment as EnvironmentName,
+    environment,
     specFile: cfg.get('specFile'),
     overrides: cfg.getObject('overrides'),
     kubeContext: cfg.get('kubeContext'),
@@ -73,15 +83,36 @@ export function readConfig(): ProgramConfig {
   if (!config.deployCluster && !config.deployCloud) {
     problems.push({ path: `${CONFIG_NAMESPACE}:deployCloud`, value: false, message: `and ${CONFIG_NAMESPACE}:deployCluster are both false: the stack would deploy nothing; set one of them to true` });
   }
-  if (config.deployCluster && !config.kubeContext && CONTEXT_REQUIRED.includes(config.environment)) {
-    problems.push({
-      path: `${CONFIG_NAMESPACE}:kubeContext`,
-      value: undefined,
-      message: `is required for environment "${config.environment}" (${CONTEXT_REQUIRED.join(', ')} never deploy into whatever kubeconfig context is current): pulumi config set ${CONFIG_NAMESPACE}:kubeContext <context>`,
-    });
-  }
   if (problems.length > 0) throw new SpecError(problems, 'Invalid Pulumi config');
   return config;
+}
+
+/**
+ * What the config asks of the spec: the environment must be one of the spec's, and an
+ * environment of a profile in CONTEXT_REQUIRED must name its kubeconfig context.
+ */
+export function checkEnvironment(config: Pick<ProgramConfig, 'environment' | 'kubeContext' | 'deployCluster'>, spec: PlatformSpec): void {
+  const env = Object.prototype.hasOwnProperty.call(spec.environments, config.environment) ? spec.environments[config.environment] : undefined;
+  if (!env) {
+    throw new SpecError(
+      [{ path: `${CONFIG_NAMESPACE}:environment`, value: config.environment, message: `must be an environment of the spec: ${environmentNames(spec).join(', ')} (it defaults to the stack name)` }],
+      'Invalid Pulumi config',
+    );
+  }
+  const profile = profileOf(config.environment, env);
+  if (config.deployCluster && !config.kubeContext && CONTEXT_REQUIRED.includes(profile)) {
+    const which = profile === config.environment ? `environment "${config.environment}"` : `environment "${config.environment}" (profile ${profile})`;
+    throw new SpecError(
+      [
+        {
+          path: `${CONFIG_NAMESPACE}:kubeContext`,
+          value: undefined,
+          message: `is required for ${which} (environments of the ${CONTEXT_REQUIRED.join(', ')} profiles never deploy into whatever kubeconfig context is current): pulumi config set ${CONFIG_NAMESPACE}:kubeContext <context>`,
+        },
+      ],
+      'Invalid Pulumi config',
+    );
+  }
 }
 
 /**
@@ -157,6 +188,7 @@ function selfReference(): string {
 function buildProgram(defaultSpec: PlatformSpecInput, root: string): Record<string, unknown> {
   const config = readConfig();
   const spec = config.specFile ? loadSpecFile(path.resolve(root, config.specFile)) : parseSpec(defaultSpec);
+  checkEnvironment(config, spec);
   const platform = new HybridPlatform(spec, config.environment, { overrides: config.overrides, overridesSource: `${CONFIG_NAMESPACE}:overrides` });
   checkAwsRegion(new pulumi.Config('aws').get('region'), platform.env.aws.region, config.environment);
   const outputs: Record<string, unknown> = { environment: config.environment, platform: spec.name };

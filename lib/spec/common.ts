@@ -69,6 +69,9 @@ export const cron = z.string().superRefine((expr, ctx) => {
 /** Go-style duration as Kubernetes controllers take it: `30s`, `5m`, `1h30m`. */
 export const goDuration = z.string().regex(GO_DURATION, { message: 'must be a duration such as "30s", "5m" or "1h"' });
 
-export const ENVIRONMENTS = ['dev', 'staging', 'prod', 'edge'] as const;
-export type EnvironmentName = (typeof ENVIRONMENTS)[number];
-export const environmentName = z.enum(ENVIRONMENTS);
+/**
+ * The name of an environment of a spec (a key of `environments`, e.g. `prod` or
+ * `edge-shanghai`): it names the output folder, resources and labels; its behaviour comes
+ * from its profile (`ResolvedEnvironment.profileName`).
+ */
+export type EnvironmentName = string;

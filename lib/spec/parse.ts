@@ -13,6 +13,10 @@ function addZodIssues(issues: IssueCollector, error: z.ZodError, input: unknown,
       for (const key of issue.keys) {
         issues.add([...path, key], valueAt(input, [...issue.path, key]), `unknown field${known ? `; valid fields here: ${known}` : ''}`);
       }
+    } else if (issue.code === 'invalid_key') {
+      // a record key that its key schema refuses (an environment name): the key is the value
+      const key = issue.path[issue.path.length - 1];
+      for (const inner of issue.issues) issues.add(formatPath(path), key, `the name ${inner.message}`);
     } else if (issue.code === 'invalid_union' && 'note' in issue && issue.note === 'No matching discriminator') {
       issues.add(formatPath([...path, 'type']), valueAt(input, [...issue.path, 'type']), issue.message);
     } else {

@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { CHART_MIRROR_URL, CHART_MIRROR_URL_MESSAGE } from '../k8s/gitops/chart-mirror';
-import { dnsLabel, dnsSubdomain, ENVIRONMENTS, goDuration } from './common';
+import { dnsLabel, dnsSubdomain, goDuration, type EnvironmentName } from './common';
 import { budgetSchema } from './budget';
 import { functionSchema } from './function';
 import { knativePlatformSchema } from './eventing';
 import { kafkaSchema } from './kafka';
 import { openfaasPlatformSchema } from './targets/openfaas';
 import { observabilitySchema } from './observability';
-import { PROFILE_NAMES } from './profiles';
+import { ENV_NAME_MAX } from '../core/naming';
+import { PROFILE_NAMES, type ProfileName } from './profiles';
 import { gatewaySchema, routeSchema } from './route';
 import { operatorsSchema, tenantSchema } from './tenant';
 
@@ -53,8 +54,14 @@ export const chartsSchema = z.strictObject({
 export type ChartsSpec = z.infer<typeof chartsSchema>;
 
 export const environmentSchema = z.strictObject({
-  /** Profile the environment starts from. @default the environment's own name */
-  profile: z.enum(PROFILE_NAMES).optional(),
+  /**
+   * Profile the environment starts from (sizing, HA, retention, Kafka, budget, tenant quotas,
+   * and what depends on it: a kube context required by the Pulumi program for staging and prod,
+   * developers' pods/exec everywhere but prod, default dashboards everywhere but edge).
+   * Required when the environment is not named after a profile (e.g. `edge-shanghai`).
+   * @default the environment's own name, when that is a profile (dev, staging, prod, edge)
+   */
+  profile: z.enum(PROFILE_NAMES, { message: `must be one of ${PROFILE_NAMES.join(', ')}` }).optional(),
   /** Base domain of the environment's functions and routes. */
   domain: dnsSubdomain,
   /** Any profile value, deep-merged over the profile (see lib/spec/profiles.ts). @default {} */
@@ -85,6 +92,23 @@ export const environmentSchema = z.strictObject({
     .optional(),
 });
 export type EnvironmentSpec = z.infer<typeof environmentSchema>;
+
+const isProfileName = (name: string): name is ProfileName => (PROFILE_NAMES as readonly string[]).includes(name);
+
+/** The profile an environment starts from: its `profile`, else its name (the schema requires `profile` for other names). */
+export function profileOf(name: EnvironmentName, environment: Pick<EnvironmentSpec, 'profile'>): ProfileName {
+  if (environment.profile) return environment.profile;
+  if (isProfileName(name)) return name;
+  throw new Error(`environment "${name}" has no profile; the schema requires environments.${name}.profile`);
+}
+
+/** An environment name: a DNS label (output folder, resource names, labels) short enough for the names derived from it. */
+export const environmentNameSchema = dnsLabel(ENV_NAME_MAX);
+
+function profileRequired(name: string): string {
+  const like = PROFILE_NAMES.find((p) => name.startsWith(p));
+  return `is required: "${name}" is not a profile name, so the environment must say which profile it starts from: one of ${PROFILE_NAMES.join(', ')}${like ? ` (e.g. profile: ${like})` : ''}`;
+}
 
 export const platformSchema = z.strictObject({
   /** Platform name: prefix of cloud resource names and the `platform` cost tag. */
@@ -139,13 +163,20 @@ export const platformSchema = z.strictObject({
   /** Chart mirror of every environment that sets none of its own. @default none: upstream repositories */
   charts: chartsSchema.optional(),
   /**
-   * The environments to synthesize, by name: each starts from a profile (replicas, resources,
-   * Kafka sizing, retention, budgets), has its own domain and output folder, and may override
-   * any profile value.
+   * The environments to synthesize, by name (a DNS label, e.g. `prod` or `edge-shanghai`; at
+   * most 32 characters together with the platform name and a "-"): each starts from a profile
+   * (replicas, resources, Kafka sizing, retention, budgets), has its own domain and output
+   * folder, and may override any profile value. An environment named after a profile uses it
+   * unless it sets `profile`; any other name must set `profile`.
    */
-  environments: z.partialRecord(z.enum(ENVIRONMENTS), environmentSchema).refine((e) => Object.keys(e).length > 0, {
-    message: `must define at least one of ${ENVIRONMENTS.join(', ')}`,
-  }),
+  environments: z
+    .record(environmentNameSchema, environmentSchema)
+    .refine((e) => Object.keys(e).length > 0, { message: `must define at least one environment, e.g. ${PROFILE_NAMES.join(', ')}` })
+    .superRefine((envs, ctx) => {
+      for (const [name, e] of Object.entries(envs)) {
+        if (e.profile === undefined && !isProfileName(name)) ctx.addIssue({ code: 'custom', path: [name, 'profile'], input: undefined, message: profileRequired(name) });
+      }
+    }),
   /** Teams that own functions: each tenant is a namespace with its quota, roles, network policies and dead-letter sink. At least one. */
   tenants: z.array(tenantSchema).min(1, { message: 'must list at least one tenant' }),
   /** Groups that run the platform: bound to the platform-operator role in the platform namespaces. @default no bindings */

@@ -1,7 +1,7 @@
 import type { EnvironmentName } from './common';
 import { formatPath, SpecError, valueAt } from '../core/errors';
-import { deepMerge, PROFILES, profileSchema, type Profile, type ProfileName } from './profiles';
-import type { PlatformSpec } from './platform';
+import { deepMerge, PROFILE_NAMES, PROFILES, profileSchema, type Profile, type ProfileName } from './profiles';
+import { profileOf, type PlatformSpec } from './platform';
 import { requestsAboveLimitsIssues } from './rules/environments';
 
 /** One environment of a spec, with its profile and overrides merged: what constructs read. */
@@ -27,9 +27,14 @@ export interface ResolvedEnvironment {
   readonly spec: PlatformSpec;
 }
 
-/** The environments a spec defines, in the canonical order dev, staging, prod, edge. */
+/**
+ * The environments a spec defines: those named after a profile in the order dev, staging,
+ * prod, edge, then the others in the order the spec lists them.
+ */
 export function environmentNames(spec: PlatformSpec): EnvironmentName[] {
-  return (['dev', 'staging', 'prod', 'edge'] as const).filter((e) => spec.environments[e] !== undefined);
+  const names = Object.keys(spec.environments ?? {}).filter((e) => spec.environments[e] !== undefined);
+  const profiles = PROFILE_NAMES.filter((p) => names.includes(p));
+  return [...profiles, ...names.filter((e) => !(profiles as readonly string[]).includes(e))];
 }
 
 /**
@@ -37,11 +42,11 @@ export function environmentNames(spec: PlatformSpec): EnvironmentName[] {
  * `Pulumi.<env>.yaml`) win over everything.
  */
 export function resolveEnvironment(spec: PlatformSpec, env: EnvironmentName, extraOverrides?: unknown, overridesSource = 'overrides'): ResolvedEnvironment {
-  const e = spec.environments[env];
+  const e = Object.prototype.hasOwnProperty.call(spec.environments, env) ? spec.environments[env] : undefined;
   if (!e) {
     throw new SpecError([{ path: `environments.${env}`, value: undefined, message: `environment not defined; defined: ${environmentNames(spec).join(', ')}` }]);
   }
-  const profileName = e.profile ?? env;
+  const profileName = profileOf(env, e);
   const specBudget = { ...(spec.budgets.monthlyUsd !== undefined && { monthlyUsd: spec.budgets.monthlyUsd }), ...(spec.budgets.thresholds && { thresholds: spec.budgets.thresholds }) };
   let profile = deepMerge(PROFILES[profileName], { budget: specBudget });
   profile = deepMerge(profile, e.overrides);

@@ -298,7 +298,26 @@ describe('hybrid-serverless plan', () => {
     expect(r.err).toContain('cannot read the spec file: ENOENT');
     const env = await cli(['plan', '--env', 'qa']);
     expect(env.code).toBe(1);
-    expect(env.err).toContain('--env: must be one of dev, staging, prod, edge (got "qa")');
+    expect(env.err).toContain(`--env: must be one of the spec's environments: dev, staging, prod, edge (got "qa")`);
+  });
+
+  test("free environment names: synth and plan take the spec's names, and refuse others listing them", async () => {
+    const dir = tmpdir();
+    const spec = path.join(dir, 'fleet.yaml');
+    fs.writeFileSync(spec, fs.readFileSync(EXAMPLE, 'utf8').replace('  edge:\n    domain: edge.demo.example\n', '  edge-shanghai: { profile: edge, domain: shanghai.demo.example }\n  edge-berlin: { profile: edge, domain: berlin.demo.example }\n'));
+    const synth = await cli(['synth', '--spec', spec, '--out', 'out'], { cwd: dir });
+    expect(synth.err).toBe('');
+    expect(synth.code).toBe(0);
+    expect(fs.readdirSync(path.join(dir, 'out')).sort()).toEqual([OUTPUT_MARKER, 'dev', 'edge-berlin', 'edge-shanghai']);
+    expect(fluxPaths(path.join(dir, 'out/edge-berlin'))).toEqual(['./out/edge-berlin/platform', './out/edge-berlin/config', './out/edge-berlin/apps']);
+    const only = await cli(['synth', '--spec', spec, '--out', 'out', '--env', 'edge-berlin,edge'], { cwd: dir });
+    expect(only.code).toBe(1);
+    expect(only.err).toContain(`--env: must be one of the spec's environments: dev, edge-shanghai, edge-berlin (got "edge")`);
+    expect(only.err).not.toMatch(NO_STACK);
+    const plan = spawnSync(process.execPath, [TS_NODE, CLI, 'plan', '--env', 'edge-berlin', '--spec', spec, '--json'], { cwd: dir, encoding: 'utf8' });
+    expect(plan.stderr).toBe('');
+    expect(plan.status).toBe(0);
+    expect(JSON.parse(plan.stdout).outputs).toMatchObject({ environment: 'edge-berlin', platform: 'demo' });
   });
 });
 
@@ -330,7 +349,8 @@ describe('hybrid-serverless verify', () => {
     const none = await cli(['verify', '--env', 'dev'], { cwd: dir });
     expect(none.code).toBe(2);
     expect(none.err).toContain('no synthesized output there; run `hybrid-serverless synth` first');
-    expect((await cli(['verify', '--env', 'nope'], { cwd: dir })).err).toContain('--env: required; one of dev, staging, prod, edge (got "nope")');
+    expect((await cli(['verify', '--env', 'Nope_1'], { cwd: dir })).err).toContain('--env: must be a DNS-1123 label');
+    expect((await cli(['verify', '--env', 'nope'], { cwd: dir })).err).toContain('--out: no synthesized output there');
     expect((await cli(['verify'], { cwd: dir })).code).toBe(2);
     expect((await cli(['synth', '--spec', EXAMPLE, '--out', 'dist', '--env', 'dev'], { cwd: dir })).code).toBe(0);
     const gone = await cli(['verify', '--env', 'dev', '--kubectl', fakeKubectl(dir, false)], { cwd: dir });

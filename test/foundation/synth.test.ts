@@ -7,8 +7,7 @@ import { renderAll, synthAll } from '../../lib/platform/synth-all';
 import { referenceSpec } from '../../stacks/reference';
 import { describeWithUpstream } from '../support/upstream';
 import { validateAll } from '../support/validate';
-import { synthEnv } from '../support/synth';
-import { ENVIRONMENTS } from '../../lib/spec/common';
+import { REFERENCE_ENVIRONMENTS, synthEnv } from '../support/synth';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -35,7 +34,7 @@ describe('GitOps synthesis', () => {
   test('writes every environment with the three layers, flux/ and a kustomization.yaml per folder', () => {
     const out = path.join(tmpdir(), 'dist');
     synthAll(spec, out);
-    for (const env of ENVIRONMENTS) {
+    for (const env of REFERENCE_ENVIRONMENTS) {
       for (const folder of ['platform', 'config', 'apps', 'flux']) {
         expect(fs.existsSync(path.join(out, env, folder, 'kustomization.yaml'))).toBe(true);
       }
@@ -93,7 +92,7 @@ describe('GitOps synthesis', () => {
 });
 
 describeWithUpstream('every synthesized object validates against the upstream schemas', () => {
-  test.each([...ENVIRONMENTS])('%s', (env) => {
+  test.each([...REFERENCE_ENVIRONMENTS])('%s', (env) => {
     const { objects } = synthEnv(env);
     expect(validateAll(objects)).toEqual([]);
   });
@@ -107,7 +106,7 @@ describe('the synth command', () => {
     const r = run(['--out', out]);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/env\s+platform\s+config\s+apps\s+flux\s+total/);
-    for (const env of ENVIRONMENTS) expect(r.stdout).toMatch(new RegExp(`^${env}\\s+\\d+`, 'm'));
+    for (const env of REFERENCE_ENVIRONMENTS) expect(r.stdout).toMatch(new RegExp(`^${env}\\s+\\d+`, 'm'));
   });
 
   test('a bad spec file: the error lists the problems, exits 1, writes nothing', () => {

@@ -6,12 +6,11 @@ import { KafkaCluster } from '../../lib/k8s/kafka/kafka-cluster';
 import { KafkaClusterTopic } from '../../lib/k8s/kafka/kafka-cluster-topic';
 import { reflectionAnnotations, REFLECTOR_CHART } from '../../lib/k8s/kafka/secret-reflector';
 import { STRIMZI_CHART } from '../../lib/k8s/kafka/strimzi-operator';
-import { ENVIRONMENTS } from '../../lib/spec/common';
 import { SpecError } from '../../lib/core/errors';
 import { parseSpec } from '../../lib/spec/parse';
 import { PROFILES } from '../../lib/spec/profiles';
 import { cpuCores, memoryBytes } from '../../lib/core/quantity';
-import { synthEnv } from '../support/synth';
+import { REFERENCE_ENVIRONMENTS, synthEnv } from '../support/synth';
 import { chartValues, describeWithUpstream, unknownValuePaths } from '../support/upstream';
 import { validateAll, validateObject } from '../support/validate';
 import { clientCalls, kafkaObjects, kafkaSpec } from './support';
@@ -27,7 +26,7 @@ const reflectedTo = (annotations: Record<string, string> | undefined) => {
 const errorOf = specErrorOf;
 
 describe('Strimzi operator install', () => {
-  test.each(ENVIRONMENTS)('%s: pinned official chart watching only the kafka namespace, restricted operands, sized by the profile', (env) => {
+  test.each(REFERENCE_ENVIRONMENTS)('%s: pinned official chart watching only the kafka namespace, restricted operands, sized by the profile', (env) => {
     const s = synthEnv(env, kafkaSpec());
     const release = s.get('HelmRelease', 'strimzi', 'kafka');
     const repo = s.get('HelmRepository', 'strimzi', 'kafka');
@@ -60,13 +59,13 @@ describe('Strimzi operator install', () => {
 });
 
 describeWithUpstream('against the pinned upstream data', () => {
-  test.each(ENVIRONMENTS)('%s: typed Strimzi values are all keys of the chart values.yaml', (env) => {
+  test.each(REFERENCE_ENVIRONMENTS)('%s: typed Strimzi values are all keys of the chart values.yaml', (env) => {
     const values = synthEnv(env, kafkaSpec()).get('HelmRelease', 'strimzi', 'kafka').spec.values;
     expect(unknownValuePaths(values, chartValues('strimzi-kafka-operator'))).toEqual([]);
     expect(chartValues('strimzi-kafka-operator').defaultImageTag).toBe(STRIMZI_CHART.version);
   });
 
-  test.each(ENVIRONMENTS)('%s: every Kafka object is valid against the Strimzi 1.2.0 CRDs and the catalog schemas (no lag exceptions needed)', (env) => {
+  test.each(REFERENCE_ENVIRONMENTS)('%s: every Kafka object is valid against the Strimzi 1.2.0 CRDs and the catalog schemas (no lag exceptions needed)', (env) => {
     const objects = kafkaObjects(synthEnv(env, kafkaSpec()).objects);
     expect(validateAll(objects)).toEqual([]);
     for (const o of objects.filter((x) => x.apiVersion === 'kafka.strimzi.io/v1')) {
@@ -85,7 +84,7 @@ describeWithUpstream('against the pinned upstream data', () => {
 });
 
 describe('Kafka cluster sized by the environment profile', () => {
-  test.each(ENVIRONMENTS)('%s: node pools, storage, resources and broker replication settings', (env) => {
+  test.each(REFERENCE_ENVIRONMENTS)('%s: node pools, storage, resources and broker replication settings', (env) => {
     const s = synthEnv(env, kafkaSpec());
     const k = PROFILES[env].kafka;
     const kafka = s.get('Kafka', 'events', 'kafka');
@@ -171,7 +170,7 @@ describe('Kafka cluster sized by the environment profile', () => {
 });
 
 describe('topics', () => {
-  test.each(ENVIRONMENTS)('%s: KafkaTopics from the spec with the profile replication', (env) => {
+  test.each(REFERENCE_ENVIRONMENTS)('%s: KafkaTopics from the spec with the profile replication', (env) => {
     const k = PROFILES[env].kafka;
     const topics = synthEnv(env, kafkaSpec()).find('KafkaTopic', undefined, 'kafka');
     expect(topics.map((t) => [t.metadata.name, t.metadata.labels?.['strimzi.io/cluster'], t.spec])).toEqual([

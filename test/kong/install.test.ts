@@ -1,17 +1,16 @@
 jest.mock('../../lib/platform/modules', () => jest.requireActual('./support').modulesWithTestEndpoints());
 import { KONG_CHART, splitResources } from '../../lib/k8s/kong/kong-install';
-import { ENVIRONMENTS } from '../../lib/spec/common';
 import { cpuCores, memoryBytes } from '../../lib/core/quantity';
 import { PROFILES } from '../../lib/spec/profiles';
-import { synthEnv } from '../support/synth';
+import { REFERENCE_ENVIRONMENTS, synthEnv } from '../support/synth';
 import { kongReference as referenceCopy } from './support';
 import { chartValues, describeWithUpstream, readYamlDocs, unknownValuePaths, upstreamPath } from '../support/upstream';
 import { validateAll } from '../support/validate';
 
-const kongRelease = (env: (typeof ENVIRONMENTS)[number], spec?: unknown) => synthEnv(env, (spec ?? referenceCopy()) as never).get('HelmRelease', 'kong', 'kong');
+const kongRelease = (env: (typeof REFERENCE_ENVIRONMENTS)[number], spec?: unknown) => synthEnv(env, (spec ?? referenceCopy()) as never).get('HelmRelease', 'kong', 'kong');
 
 describe('Kong install', () => {
-  test.each(ENVIRONMENTS)('%s: pinned chart, DB-less, admin API and Manager off, sized by the profile', (env) => {
+  test.each(REFERENCE_ENVIRONMENTS)('%s: pinned chart, DB-less, admin API and Manager off, sized by the profile', (env) => {
     const release = kongRelease(env);
     const v = release.spec.values;
     const p = PROFILES[env].components.kong;
@@ -92,7 +91,7 @@ describeWithUpstream('Kong install against the upstream chart', () => {
     // proxy.externalTrafficPolicy is not in values.yaml but the chart's kong.service helper
     // renders it (templates/_helpers.tpl: `{{- if .externalTrafficPolicy }}`).
     const documented = ['deployment.serviceAccount.name', 'deployment.serviceAccount.annotations', 'podDisruptionBudget.maxUnavailable', 'affinity', 'securityContext', 'proxy.externalTrafficPolicy'];
-    for (const env of ENVIRONMENTS) {
+    for (const env of REFERENCE_ENVIRONMENTS) {
       expect(unknownValuePaths(kongRelease(env).spec.values, defaults, documented)).toEqual([]);
     }
     // and the checker does catch a typo

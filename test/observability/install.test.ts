@@ -1,12 +1,11 @@
 import { SUBCHART_VALUE_PATHS } from '../../lib/k8s/observability/kube-prometheus-stack';
 import { NODE_EXPORTER_NAMESPACE } from '../../lib/platform/modules/observability';
-import { ENVIRONMENTS } from '../../lib/spec/common';
 import { PROFILES } from '../../lib/spec/profiles';
-import { referenceCopy, synthEnv } from '../support/synth';
+import { REFERENCE_ENVIRONMENTS, referenceCopy, synthEnv } from '../support/synth';
 import { chartValues, describeWithUpstream, unknownValuePaths } from '../support/upstream';
 import { validateAll } from '../support/validate';
 
-const release = (env: (typeof ENVIRONMENTS)[number]) => synthEnv(env).get('HelmRelease', 'kube-prometheus-stack', 'monitoring');
+const release = (env: (typeof REFERENCE_ENVIRONMENTS)[number]) => synthEnv(env).get('HelmRelease', 'kube-prometheus-stack', 'monitoring');
 
 /** Does a `matchExpressions`-only selector (operator In) select these labels? */
 function selects(selector: { matchExpressions: { key: string; operator: string; values: string[] }[] }, labels: Record<string, string>): boolean {
@@ -22,7 +21,7 @@ describe('kube-prometheus-stack install', () => {
   });
 
   test('retention, storage and sizes follow the profile; edge stays small', () => {
-    for (const env of ENVIRONMENTS) {
+    for (const env of REFERENCE_ENVIRONMENTS) {
       const v = release(env).spec.values;
       const p = PROFILES[env];
       expect(v.prometheus.prometheusSpec.retention).toBe(`${p.retention.metricsDays}d`);
@@ -121,7 +120,7 @@ describe('kube-prometheus-stack install', () => {
   });
 
   test('every object of the observability module passes schema validation, in every environment', () => {
-    for (const env of ENVIRONMENTS) {
+    for (const env of REFERENCE_ENVIRONMENTS) {
       const s = synthEnv(env);
       const mine = s.objects.filter((o) => o.metadata.namespace === 'monitoring' || [NODE_EXPORTER_NAMESPACE, 'monitoring'].includes(o.metadata.name));
       expect(mine.length).toBeGreaterThan(15);
@@ -133,7 +132,7 @@ describe('kube-prometheus-stack install', () => {
 describeWithUpstream('chart values against the chart', () => {
   test('every value path exists in kube-prometheus-stack 88.5.3 values.yaml (subchart keys listed apart)', () => {
     const defaults = chartValues('kube-prometheus-stack');
-    for (const env of ENVIRONMENTS) {
+    for (const env of REFERENCE_ENVIRONMENTS) {
       expect(unknownValuePaths(release(env).spec.values, defaults, SUBCHART_VALUE_PATHS)).toEqual([]);
     }
     // the check bites: a misspelt key is reported

@@ -41,6 +41,6 @@ describe('npm run plan', () => {
   test('an unknown environment is a clear error', () => {
     const r = plan(['--env', 'qa']);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain('--env: must be one of dev, staging, prod, edge (got "qa")');
+    expect(r.stderr).toContain(`--env: must be one of the spec's environments: dev, staging, prod, edge (got "qa")`);
   });
 });

@@ -126,7 +126,7 @@ describe('the cluster of staging and prod is named, never the current context', 
   test('prod without hybrid-serverless:kubeContext is refused before anything is registered', () => {
     registered.length = 0;
     pulumi.runtime.setAllConfig({});
-    expect(runError(() => runProgram(referenceSpec, { root: ROOT }))).toContain('hybrid-serverless:kubeContext: is required for environment "prod" (staging, prod never deploy into whatever kubeconfig context is current)');
+    expect(runError(() => runProgram(referenceSpec, { root: ROOT }))).toContain('hybrid-serverless:kubeContext: is required for environment "prod" (environments of the staging, prod profiles never deploy into whatever kubeconfig context is current)');
     expect(registered).toEqual([]);
   });
 

@@ -4,7 +4,11 @@ import { renderEnvironment, type EnvironmentOutput } from '../../lib/platform/sy
 import type { EnvironmentName } from '../../lib/spec/common';
 import { parseSpec } from '../../lib/spec/parse';
 import type { PlatformSpecInput } from '../../lib/spec/platform';
+import { PROFILE_NAMES } from '../../lib/spec/profiles';
 import { referenceSpec } from '../../stacks/reference';
+
+/** The reference stack's environments: one per profile, named after it (dev, staging, prod, edge). */
+export const REFERENCE_ENVIRONMENTS = PROFILE_NAMES;
 
 export type Manifest = {
   apiVersion: string;

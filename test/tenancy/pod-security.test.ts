@@ -1,11 +1,11 @@
-import { ENVIRONMENTS } from '../../lib/spec/common';
+import { REFERENCE_ENVIRONMENTS } from '../support/synth';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../../lib/k8s/common/security';
 import { podSpecs, podSpecViolations, workloadViolations } from './pod-security';
 import { synth } from './support';
 
 const WORKLOAD_KINDS = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob'];
 
-describe.each([...ENVIRONMENTS])('every workload in the %s output satisfies Pod Security "restricted"', (env) => {
+describe.each([...REFERENCE_ENVIRONMENTS])('every workload in the %s output satisfies Pod Security "restricted"', (env) => {
   const { objects } = synth(env);
   test('pod specs (Deployments, StatefulSets, Jobs, Knative templates, any embedded template) and OpenFaaS Functions', () => {
     expect(workloadViolations(objects)).toEqual([]);

@@ -1,5 +1,5 @@
 import { QUEUE_PROXY_LIMITS, QUEUE_PROXY_REQUESTS } from '../../lib/k8s/knative/serving-install';
-import { ENVIRONMENTS } from '../../lib/spec/common';
+import { REFERENCE_ENVIRONMENTS } from '../support/synth';
 import { PROFILES } from '../../lib/spec/profiles';
 import { cpuCores } from '../../lib/core/quantity';
 import { specErrorOf } from '../support/errors';
@@ -15,7 +15,7 @@ const asQuota = (u: { requestsCpu: number; requestsMemory: number; limitsCpu: nu
   pods: u.pods,
 });
 
-describe.each([...ENVIRONMENTS])('reference stack in %s: warm pods fit the quota as admission counts them', (env) => {
+describe.each([...REFERENCE_ENVIRONMENTS])('reference stack in %s: warm pods fit the quota as admission counts them', (env) => {
   const out = synth(env);
   test.each(reference().tenants.map((t: { name: string }) => t.name) as string[])('%s', (tenant: string) => {
     const use = warmUsage(out, tenant);
@@ -49,7 +49,7 @@ describe('the queue-proxy sidecar counts against the quota', () => {
     expect(e.message).toContain('tenants[0].quota.limitsMemory: environment "prod": limits.memory 3Gi is below the 6Gi');
   });
 
-  test.each([...ENVIRONMENTS])('%s: the check admits exactly what admission admits, one unit less is rejected', (env) => {
+  test.each([...REFERENCE_ENVIRONMENTS])('%s: the check admits exactly what admission admits, one unit less is rejected', (env) => {
     const use = warmUsage(synth(env), 'shop');
     // The sidecar is in the simulated usage: it exceeds the containers alone by pods × queue-proxy.
     expect(use.requestsCpu).toBe(3 * (cpuCores(PROFILES[env].functionDefaults.requests.cpu) * 1000 + cpuCores(QUEUE_PROXY_REQUESTS.cpu) * 1000));

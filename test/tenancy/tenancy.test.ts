@@ -2,7 +2,6 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { synthAll } from '../../lib/platform/synth-all';
-import { ENVIRONMENTS } from '../../lib/spec/common';
 import { parseSpec } from '../../lib/spec/parse';
 import { PROFILES } from '../../lib/spec/profiles';
 import { assertLeastPrivilege } from '../../lib/k8s/tenancy/rbac';
@@ -12,7 +11,7 @@ import { TenantQuota } from '../../lib/k8s/tenancy/tenant-quota';
 import { TenantRoles } from '../../lib/k8s/tenancy/tenant-roles';
 import { KNATIVE_EVENTING_KINDS, KNATIVE_KAFKA_KINDS, KNATIVE_SERVING_KINDS, OPENFAAS_FUNCTION } from '../../lib/k8s/tenancy/function-kinds';
 import { referenceSpec } from '../../stacks/reference';
-import type { Manifest } from '../support/synth';
+import { type Manifest, REFERENCE_ENVIRONMENTS } from '../support/synth';
 import { reference, synth } from './support';
 import { describeWithUpstream, readYamlDocs, upstreamPath } from '../support/upstream';
 import { validateAll } from '../support/validate';
@@ -28,7 +27,7 @@ const tenancyObjects = (objects: Manifest[]) =>
 
 const specError = specErrorOf;
 
-describe.each([...ENVIRONMENTS])('tenant namespaces in %s', (env) => {
+describe.each([...REFERENCE_ENVIRONMENTS])('tenant namespaces in %s', (env) => {
   const out = synth(env);
   const profile = PROFILES[env];
 

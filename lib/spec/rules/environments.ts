@@ -1,8 +1,8 @@
 import type { EnvironmentName } from '../common';
 import { formatPath, valueAt } from '../../core/errors';
-import { hostProblem } from '../../core/naming';
+import { derivedNameProblem, ENV_PREFIX_MAX, hostProblem, naming } from '../../core/naming';
 import { deepMerge, PROFILES, profileRequestsAboveLimits, profileSchema, type Profile, type ProfileName } from '../profiles';
-import type { PlatformSpec } from '../platform';
+import { profileOf, type PlatformSpec } from '../platform';
 import type { Rule } from './context';
 
 /** An environment of the spec with its profile and the spec's overrides merged (when valid). */
@@ -21,9 +21,9 @@ export function environmentProfiles(spec: PlatformSpec): EnvironmentProfile[] {
   const out: EnvironmentProfile[] = [];
   for (const [env, e] of Object.entries(spec.environments ?? {})) {
     if (!e) continue;
-    const profileName = (e.profile ?? env) as ProfileName;
+    const profileName = profileOf(env, e);
     const merged = profileSchema.safeParse(deepMerge(PROFILES[profileName], e.overrides));
-    if (merged.success) out.push({ env: env as EnvironmentName, profileName, profile: merged.data, domain: e.domain });
+    if (merged.success) out.push({ env, profileName, profile: merged.data, domain: e.domain });
   }
   return out;
 }
@@ -40,8 +40,11 @@ export const environmentRules: Rule = (ctx) => {
     // Every host of the environment ends in its domain: each label at most 63 characters.
     const domain = hostProblem(e.domain);
     if (domain) ctx.issues.add(['environments', env, 'domain'], e.domain, `${domain}; every function and route host of environment ${env} ends in this domain`);
+    // Resource names start with `<platform>-<env>`; the schema bounds the name for the shortest platform name.
+    const prefix = ctx.spec.name === undefined ? undefined : derivedNameProblem(env, naming.envPrefix(ctx.spec.name, env), 'the name prefix', 'name prefixes (dashboard uids, IAM roles and Flux/Argo CD layers are derived from them)', ENV_PREFIX_MAX);
+    if (prefix) ctx.issues.add(['environments', env], env, `${prefix} (with the platform name "${ctx.spec.name}")`);
     if (!e.overrides) continue;
-    const merged = deepMerge(PROFILES[e.profile ?? (env as keyof typeof PROFILES)], e.overrides);
+    const merged = deepMerge(PROFILES[profileOf(env, e)], e.overrides);
     const result = profileSchema.safeParse(merged);
     if (result.success) {
       requestsAboveLimitsIssues(result.data, e.overrides, (path, value, message) => ctx.issues.add(['environments', env, 'overrides', ...path], value, `${message} in environment ${env}`));

@@ -1,7 +1,8 @@
 import type { PathSegment } from '../../core/errors';
 import { CLUSTER_KAFKA_TARGETS, consumerGroupOf, kafkaTriggerProblem, type KafkaSpec } from '../kafka';
-import { deepMerge, PROFILES, profileSchema, type Profile, type ProfileName } from '../profiles';
+import type { Profile, ProfileName } from '../profiles';
 import type { Rule } from './context';
+import { environmentProfiles } from './environments';
 
 /** A problem found by a profile-aware check, in the shape of IssueCollector.add. */
 export interface KafkaIssue {
@@ -112,11 +113,8 @@ export const kafkaRules: Rule = (ctx) => {
 
   // Sizing against every environment's profile (with the spec's overrides).
   if (!kafka) return;
-  for (const [env, e] of Object.entries(spec.environments ?? {})) {
-    if (!e) continue;
-    const profileName = (e.profile ?? env) as ProfileName;
-    const merged = profileSchema.safeParse(deepMerge(PROFILES[profileName], e.overrides));
-    if (!merged.success) continue; // environmentRules reports invalid overrides
-    for (const issue of topicSizingIssues(kafka, { name: env, profileName, profile: merged.data })) issues.add(issue.path, issue.value, issue.message);
+  // environmentRules reports invalid overrides
+  for (const e of environmentProfiles(spec)) {
+    for (const issue of topicSizingIssues(kafka, { name: e.env, profileName: e.profileName, profile: e.profile })) issues.add(issue.path, issue.value, issue.message);
   }
 };

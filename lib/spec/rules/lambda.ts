@@ -1,4 +1,4 @@
-import { ENVIRONMENTS, type EnvironmentName } from '../common';
+import type { EnvironmentName } from '../common';
 import { coldStartScale, type FunctionSpec } from '../function';
 import { ENV_TOKEN, naming, resolveBucket } from '../../core/naming';
 import { lambdaMemoryMb } from '../targets/lambda';
@@ -6,6 +6,7 @@ import { LAMBDA_BLOCKED_RUNTIMES, LAMBDA_MAX_ASYNC_RETRIES, LAMBDA_MEMORY_MB, LA
 import { awsScheduleExpression, CronConversionError } from '../../aws/lambda/schedule-expression';
 import { s3BucketNameProblem } from '../../aws/s3/bucket-name';
 import { MAX_BUDGET_THRESHOLDS } from '../../aws/budgets/limits';
+import { PROFILE_NAMES } from '../profiles';
 import type { Rule } from './context';
 
 /** IAM role and Lambda function names are at most 64 characters; SQS queue names 80. */
@@ -42,13 +43,13 @@ export const lambdaRules: Rule = (ctx) => {
   const { spec, issues } = ctx;
   const lambdas = (spec.functions ?? []).filter((f) => f.target === 'lambda');
   // The spec holds only what passed the schema: a top-level field that failed may be absent.
-  const envs = ENVIRONMENTS.filter((e) => spec.environments?.[e]);
+  const envs = Object.keys(spec.environments ?? {});
   // The longest environment name gives the longest resource names.
   const longestEnv = [...envs].sort((a, b) => b.length - a.length)[0] ?? 'dev';
   const s3Filters: S3Filter[] = [];
   const queues = new Map<string, FunctionSpec>();
   // Buckets resolve per environment: check the declared ones (all, when none passed the schema).
-  const bucketEnvs: readonly EnvironmentName[] = envs.length > 0 ? envs : ENVIRONMENTS;
+  const bucketEnvs: readonly EnvironmentName[] = envs.length > 0 ? envs : PROFILE_NAMES;
   /** The environments in which two bucket names resolve to the same bucket. */
   const sameBucketIn = (a: string, b: string) => bucketEnvs.filter((e) => resolveBucket(a, e) === resolveBucket(b, e));
   /** The bucket as the message names it: the common name as written, else the resolved one and where. */
@@ -71,7 +72,7 @@ export const lambdaRules: Rule = (ctx) => {
     const names = lambdaNames(naming.lambdaFunction(spec.name, longestEnv, fn.name));
     const longest = [names.role, names.schedulerRole].sort((a, b) => b.length - a.length)[0];
     if (spec.name !== undefined && longest.length > MAX_ROLE_NAME) {
-      issues.add(at('name'), fn.name, `gives the AWS name "${longest}" (${longest.length} characters) in environment "${longestEnv}"; IAM role names are at most ${MAX_ROLE_NAME} — shorten the function or platform name`);
+      issues.add(at('name'), fn.name, `gives the AWS name "${longest}" (${longest.length} characters) in environment "${longestEnv}"; IAM role names are at most ${MAX_ROLE_NAME} — shorten the function, environment or platform name`);
     }
     if (spec.name !== undefined && names.deadLetterQueue.length > MAX_QUEUE_NAME) {
       issues.add(at('name'), fn.name, `gives the SQS queue name "${names.deadLetterQueue}", longer than ${MAX_QUEUE_NAME} characters`);
