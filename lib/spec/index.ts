@@ -1,6 +1,7 @@
 /**
  * `hybrid-serverless/spec`: the platform model (zod schema, types, profiles) and `parseSpec`,
  * which validates a spec and its cross-field rules into one SpecError. No cdk8s, no Pulumi.
+ * The upstream facts it re-exports (limits, derived names) live beside their constructs.
  */
 export { SpecError, formatPath, type SpecIssue, type PathSegment } from '../core/errors';
 export * from '../core/quantity';
@@ -28,6 +29,5 @@ export * from './targets/lambda';
 export * from '../aws/lambda/limits';
 export * from '../aws/lambda/schedule-expression';
 export * from '../aws/s3/bucket-name';
-export * from '../aws/budgets/limits';
-export * from '../core/naming';
+export { naming, ENV_TOKEN, resolveBucket, resolveHost, DNS_LABEL_MAX, DNS_SUBDOMAIN_MAX, derivedNameProblem, hostProblem, isLabelValue, qualifiedNameProblem } from '../core/naming';
 export { platformJsonSchema } from './json-schema';
