@@ -11,6 +11,7 @@ import { SYSTEM_NAMESPACES } from '../k8s/common/namespaces';
 import { KONG_SERVICE_ACCOUNT } from '../k8s/kong/kong-install';
 import { naming } from '../core/naming';
 import type { HybridPlatform } from './hybrid-platform';
+import { lambdaFunctionArgs } from './lambda-args';
 
 /** What the cloud side exports from the Pulumi program (function ARNs, topic ARN, budget name…): resource outputs. */
 export type CloudOutputs = Record<string, unknown>;
@@ -53,15 +54,8 @@ export function deployCloud(platform: HybridPlatform, options: DeployCloudOption
 
   const functions = platform.functionsFor('lambda').map((fn) => {
     const index = spec.functions.indexOf(fn);
-    const lambda = new LambdaFunction(`${prefix}-${fn.name}`, {
-      function: fn,
-      environment: aws,
-      logRetentionDays: env.profile.retention.logsDays,
-      msk: spec.kafka?.msk,
-      codeRoot: options.codeRoot,
-      specPath: `functions[${index}]`,
-      provider,
-    }, guarded);
+    const args = lambdaFunctionArgs(fn, { environment: aws, logRetentionDays: env.profile.retention.logsDays, msk: spec.kafka?.msk, codeRoot: options.codeRoot, specPath: `functions[${index}]`, provider });
+    const lambda = new LambdaFunction(`${prefix}-${fn.name}`, args, guarded);
     new LambdaAlarms(
       `${prefix}-${fn.name}-alarms`,
       {

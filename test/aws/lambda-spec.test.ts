@@ -8,6 +8,7 @@ const { SpecError } = require('../../lib/core/errors') as typeof import('../../l
 const { awsScheduleExpression } = require('../../lib/aws/lambda/schedule-expression') as typeof import('../../lib/aws/lambda/schedule-expression');
 const { logRetentionDays } = require('../../lib/aws/lambda/limits') as typeof import('../../lib/aws/lambda/limits');
 const { LambdaFunction } = require('../../lib/aws/lambda/lambda-function') as typeof import('../../lib/aws/lambda/lambda-function');
+const { lambdaFunctionArgs } = require('../../lib/platform/lambda-args') as typeof import('../../lib/platform/lambda-args');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const code = { path: 'test/aws/fixtures/echo', handler: 'index.handler', runtime: 'nodejs22.x' };
@@ -205,7 +206,7 @@ describe('the component validates too (used directly, outside parseSpec), before
   ])('%j', (override, message) => {
     const before = recorded.length;
     const fn = { name: 'fn', tenant: 'media', target: 'lambda', code, ...override } as any;
-    expect(() => new LambdaFunction(`bad-${before}`, { function: fn, environment: env, logRetentionDays: 7 })).toThrow(message);
+    expect(() => new LambdaFunction(`bad-${before}`, lambdaFunctionArgs(fn, { environment: env, logRetentionDays: 7 }))).toThrow(message);
     expect(recorded.slice(before).filter((r) => r.type.startsWith('aws:') || r.type.startsWith('pulumi:providers'))).toEqual([]);
   });
 });

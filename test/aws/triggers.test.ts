@@ -8,6 +8,7 @@ import { installMocks, one, ofType, recorded, settle, type Recorded } from './su
 installMocks('dev');
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { LambdaFunction } = require('../../lib/aws/lambda/lambda-function') as typeof import('../../lib/aws/lambda/lambda-function');
+const { lambdaFunctionArgs } = require('../../lib/platform/lambda-args') as typeof import('../../lib/platform/lambda-args');
 const { BucketNotifications } = require('../../lib/aws/s3/bucket-notifications') as typeof import('../../lib/aws/s3/bucket-notifications');
 const { parseSpec } = require('../../lib/spec/parse') as typeof import('../../lib/spec/parse');
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -57,7 +58,7 @@ const execPolicy = (fn: string) => policyOf(one('aws:iam/rolePolicy:RolePolicy',
 
 beforeAll(async () => {
   for (const fn of spec.functions) {
-    fns[fn.name] = new LambdaFunction(`tst-dev-${fn.name}`, { function: fn, environment: env, logRetentionDays: 3, msk: spec.kafka?.msk });
+    fns[fn.name] = new LambdaFunction(`tst-dev-${fn.name}`, lambdaFunctionArgs(fn, { environment: env, logRetentionDays: 3, msk: spec.kafka?.msk }));
   }
   new BucketNotifications('tst-dev-s3-tst-raw-data', { bucket: 'tst-raw-data', targets: fns.raw.s3Notifications });
   await settle();
