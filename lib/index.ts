@@ -134,12 +134,17 @@ export {
 // cloud components (Pulumi)
 export {
   LambdaFunction,
+  S3EventSource,
+  SqsEventSource,
+  KafkaEventSource,
+  ScheduleEventSource,
   LambdaAlarms,
   BudgetAlarm,
   KongInvokeRole,
   BucketNotifications,
   bundleCode,
   type LambdaFunctionArgs,
+  type IEventSource,
   type LambdaAlarmsArgs,
   type BudgetAlarmArgs,
   type KongInvokeRoleArgs,

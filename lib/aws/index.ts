@@ -4,6 +4,7 @@ export * from './iam/policy';
 export * from './iam/kong-invoke-role';
 export * from './lambda/code-bundle';
 export * from './lambda/lambda-function';
+export * from './lambda/event-sources';
 export * from './s3/bucket-notifications';
 export * from './budgets/budget-alarm';
 export * from './cloudwatch/lambda-alarms';

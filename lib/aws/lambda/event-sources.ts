@@ -1,6 +1,44 @@
 import * as aws from '@pulumi/aws';
 import { policyDocument, policyJson, serviceTrustPolicy, type PolicyStatement } from '../iam/policy';
-import type { LambdaFunction } from './lambda-function';
+import type * as pulumi from '@pulumi/pulumi';
+import type { LambdaNames } from '../../spec/targets/lambda';
+import type { Arns, AwsEnvironment } from '../context';
+
+/** An S3 notification the bucket's (single) notification configuration must carry. */
+export interface S3NotificationTarget {
+  readonly bucket: string;
+  readonly id: string;
+  readonly kind: 'topic' | 'lambda';
+  /** Topic ARN (kind topic) or alias ARN (kind lambda). */
+  readonly arn: string;
+  readonly events: readonly string[];
+  readonly prefix?: string;
+  readonly suffix?: string;
+  /** What S3 needs in place first: the topic policy or the invoke permission (S3 tests delivery on save). */
+  readonly dependsOn: pulumi.Resource[];
+}
+
+/** What an event source needs of the function it binds to (LambdaFunction implements it). */
+export interface ILambdaFunction {
+  readonly names: LambdaNames;
+  readonly arns: Arns;
+  readonly environment: AwsEnvironment;
+  readonly tags: Record<string, string>;
+  readonly aliasArn: string;
+  readonly alias: aws.lambda.Alias;
+  readonly policy: aws.iam.RolePolicy;
+  readonly statements: readonly PolicyStatement[];
+  readonly deadLetterQueue?: aws.sqs.Queue;
+  readonly delivery: { readonly retries: number; readonly maxEventAgeSeconds: number; readonly deadLetter: boolean };
+  readonly deadLetterRetentionSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly topics: Record<string, aws.sns.Topic>;
+  readonly s3Notifications: S3NotificationTarget[];
+  readonly resourceName: string;
+  readonly childOptions: pulumi.CustomResourceOptions;
+  readonly snsSources: string[];
+  queue(resourceName: string, queueName: string, args: Omit<aws.sqs.QueueArgs, 'name'>, deadLetter: boolean): aws.sqs.Queue;
+}
 
 /** AWS recommends a source queue visibility timeout of six times the function timeout. */
 const VISIBILITY_TIMEOUT_FACTOR = 6;
@@ -16,9 +54,9 @@ export interface IEventSource {
   /** Distinguishes this source's resources (`<function>-s3-<key>`) and statements (`S3Read<key>`). @default its position among the function's sources */
   readonly key?: string | number;
   /** Statements the function's execution role needs for this source. */
-  grants(fn: LambdaFunction, key: string | number): PolicyStatement[];
+  grants(fn: ILambdaFunction, key: string | number): PolicyStatement[];
   /** Creates the source's resources for the function. */
-  bind(fn: LambdaFunction, key: string | number): void;
+  bind(fn: ILambdaFunction, key: string | number): void;
 }
 
 interface Keyed {
@@ -48,12 +86,12 @@ export class S3EventSource implements IEventSource {
     return this.props.key;
   }
 
-  grants(fn: LambdaFunction, key: string | number): PolicyStatement[] {
+  grants(fn: ILambdaFunction, key: string | number): PolicyStatement[] {
     const p = this.props;
     return [{ Sid: `S3Read${key}`, Effect: 'Allow', Action: ['s3:GetObject'], Resource: fn.arns.s3Objects(p.bucket, `${p.prefix ?? ''}*${p.suffix ?? ''}`) }];
   }
 
-  bind(fn: LambdaFunction, i: string | number): void {
+  bind(fn: ILambdaFunction, i: string | number): void {
     const p = this.props;
     const o = fn.childOptions;
     const name = fn.resourceName;
@@ -128,13 +166,13 @@ export class SqsEventSource implements IEventSource {
     return this.props.key;
   }
 
-  grants(fn: LambdaFunction, key: string | number): PolicyStatement[] {
+  grants(fn: ILambdaFunction, key: string | number): PolicyStatement[] {
     return [
       { Sid: `SqsTrigger${key}`, Effect: 'Allow', Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'], Resource: fn.arns.sqs(this.props.queueName) },
     ];
   }
 
-  bind(fn: LambdaFunction, i: string | number): void {
+  bind(fn: ILambdaFunction, i: string | number): void {
     const { queueName } = this.props;
     const name = fn.resourceName;
     const dlq = fn.delivery.deadLetter ? fn.queue(`${name}-sqs-${i}-dlq`, `${queueName}-dlq`, { messageRetentionSeconds: fn.deadLetterRetentionSeconds }, true) : undefined;
@@ -195,7 +233,7 @@ export class KafkaEventSource implements IEventSource {
     return this.props.key;
   }
 
-  grants(fn: LambdaFunction, key: string | number): PolicyStatement[] {
+  grants(fn: ILambdaFunction, key: string | number): PolicyStatement[] {
     const i = key;
     const { msk, selfManaged: k, topic, consumerGroup } = this.props;
     const out: PolicyStatement[] = [];
@@ -220,7 +258,7 @@ export class KafkaEventSource implements IEventSource {
     return out;
   }
 
-  bind(fn: LambdaFunction, i: string | number): void {
+  bind(fn: ILambdaFunction, i: string | number): void {
     const { msk, selfManaged: k, topic, consumerGroup } = this.props;
     new aws.lambda.EventSourceMapping(
       `${fn.resourceName}-kafka-${i}`,
@@ -274,7 +312,7 @@ export class ScheduleEventSource implements IEventSource {
     return [];
   }
 
-  bind(fn: LambdaFunction, i: string | number): void {
+  bind(fn: ILambdaFunction, i: string | number): void {
     const { policy } = schedulerRole(fn);
     new aws.scheduler.Schedule(
       `${fn.resourceName}-schedule-${i}`,
@@ -297,10 +335,10 @@ export class ScheduleEventSource implements IEventSource {
   }
 }
 
-const schedulerRoles = new WeakMap<LambdaFunction, { role: aws.iam.Role; policy: aws.iam.RolePolicy }>();
+const schedulerRoles = new WeakMap<ILambdaFunction, { role: aws.iam.Role; policy: aws.iam.RolePolicy }>();
 
 /** The function's scheduler role: may invoke its live alias and send to its dead-letter queue. */
-function schedulerRole(fn: LambdaFunction): { role: aws.iam.Role; policy: aws.iam.RolePolicy } {
+function schedulerRole(fn: ILambdaFunction): { role: aws.iam.Role; policy: aws.iam.RolePolicy } {
   const existing = schedulerRoles.get(fn);
   if (existing) return existing;
   const o = fn.childOptions;

@@ -6,7 +6,9 @@ import { policyDocument, policyJson, serviceTrustPolicy, type PolicyStatement } 
 import { childOptions } from '../options';
 import { environmentProvider } from '../provider';
 import { writeBundle, type CodeBundle } from './code-bundle';
-import type { IEventSource } from './event-sources';
+import type { IEventSource, ILambdaFunction, S3NotificationTarget } from './event-sources';
+
+export type { S3NotificationTarget };
 
 export { LAMBDA_BLOCKED_RUNTIMES };
 
@@ -93,20 +95,6 @@ export function lambdaFunctionProblems(args: Pick<LambdaFunctionArgs, 'code' | '
   return out;
 }
 
-/** An S3 notification the bucket's (single) notification configuration must carry. */
-export interface S3NotificationTarget {
-  readonly bucket: string;
-  readonly id: string;
-  readonly kind: 'topic' | 'lambda';
-  /** Topic ARN (kind topic) or alias ARN (kind lambda). */
-  readonly arn: string;
-  readonly events: readonly string[];
-  readonly prefix?: string;
-  readonly suffix?: string;
-  /** What S3 needs in place first: the topic policy or the invoke permission (S3 tests delivery on save). */
-  readonly dependsOn: pulumi.Resource[];
-}
-
 /**
  * A Lambda function: a deterministic code package (or an ECR image), an execution role whose
  * inline policy names exactly the resources its event sources and destinations use, its log
@@ -115,7 +103,7 @@ export interface S3NotificationTarget {
  * direct, SQS, EventBridge Scheduler, MSK/self-managed Kafka; HTTP through Kong, or a function
  * URL with IAM auth when asked).
  */
-export class LambdaFunction extends pulumi.ComponentResource {
+export class LambdaFunction extends pulumi.ComponentResource implements ILambdaFunction {
   readonly names: LambdaNames;
   /** Deterministic ARNs (known before deployment, so the cluster side can use them). */
   readonly functionArn: string;
