@@ -1,7 +1,7 @@
 import * as aws from '@pulumi/aws';
 import { policyDocument, policyJson, serviceTrustPolicy, type PolicyStatement } from '../iam/policy';
 import type * as pulumi from '@pulumi/pulumi';
-import type { LambdaNames } from '../../spec/targets/lambda';
+import type { LambdaNames } from './limits';
 import type { Arns, AwsEnvironment } from '../context';
 
 /** An S3 notification the bucket's (single) notification configuration must carry. */
