@@ -2,7 +2,7 @@
  * Budgets and alarms: one budget spec per environment drives an AWS Budget (platform/env
  * cost-allocation tags) notifying an SNS topic; every Lambda function gets its alarms.
  */
-import { installMocks, one, ofType, recorded, settle } from './support';
+import { installMocks, one, ofType, recorded, settle } from '../support/pulumi-mocks';
 
 installMocks('staging');
 /* eslint-disable @typescript-eslint/no-require-imports */

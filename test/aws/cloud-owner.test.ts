@@ -5,7 +5,7 @@
  * stops before it creates, or takes over, anything (roles, queues, a bucket's notifications).
  */
 import * as pulumi from '@pulumi/pulumi';
-import { installMocks, one, recorded, settle } from './support';
+import { installMocks, one, recorded, settle } from '../support/pulumi-mocks';
 
 installMocks('prod');
 /* eslint-disable @typescript-eslint/no-require-imports */

@@ -1,5 +1,5 @@
 /** The same spec gives every environment its own cloud side, sized by its profile. */
-import { installMocks, ofType, settle, valueOf } from './support';
+import { installMocks, ofType, settle, valueOf } from '../support/pulumi-mocks';
 
 installMocks('all');
 /* eslint-disable @typescript-eslint/no-require-imports */

@@ -1,5 +1,5 @@
 /** Lambda inputs AWS would reject, caught as SpecErrors that name the field, the value and what is valid. */
-import { installMocks, recorded } from './support';
+import { installMocks, recorded } from '../support/pulumi-mocks';
 
 installMocks('dev');
 /* eslint-disable @typescript-eslint/no-require-imports */

@@ -3,7 +3,7 @@
  * Kong), as `pulumi up` would register it for prod, under Pulumi mocks.
  */
 import * as pulumi from '@pulumi/pulumi';
-import { installMocks, one, ofType, providerTags, recorded, settle, valueOf, type Recorded } from './support';
+import { installMocks, one, ofType, providerTags, recorded, settle, valueOf, type Recorded } from '../support/pulumi-mocks';
 
 installMocks('prod');
 /* eslint-disable @typescript-eslint/no-require-imports */

@@ -3,7 +3,7 @@
  * self-managed Kafka, direct S3, a function URL, a container image — and a dead-letter
  * destination on every asynchronous path.
  */
-import { installMocks, one, ofType, recorded, settle, type Recorded } from './support';
+import { installMocks, one, ofType, recorded, settle, type Recorded } from '../support/pulumi-mocks';
 
 installMocks('dev');
 /* eslint-disable @typescript-eslint/no-require-imports */

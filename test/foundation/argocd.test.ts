@@ -6,7 +6,7 @@ import { parseSpec } from '../../lib/spec/parse';
 import { referenceCopy, synthEnv, type Manifest } from '../support/synth';
 import { describeWithUpstream } from '../support/upstream';
 import { validateAll } from '../support/validate';
-import { recordPulumiResources, type Registered } from '../support/pulumi-mocks';
+import { recordPulumiResources, type Recorded } from '../support/pulumi-mocks';
 
 const REPO = 'https://github.com/acme/platform.git';
 
@@ -157,7 +157,7 @@ describe('gitops.argocd settings', () => {
 describe('Pulumi bridge: both engines deploy the same Helm releases', () => {
   const registered = recordPulumiResources();
 
-  async function deploy(spec: unknown): Promise<Registered[]> {
+  async function deploy(spec: unknown): Promise<Recorded[]> {
     registered.length = 0;
     deployCluster(new HybridPlatform(parseSpec(spec), 'prod'));
     await new Promise((r) => setTimeout(r, 100));
@@ -167,7 +167,7 @@ describe('Pulumi bridge: both engines deploy the same Helm releases', () => {
   test('identical helm.v3.Release inputs; no Application, Kustomization or Flux source is deployed', async () => {
     const fluxRun = await deploy(referenceCopy());
     const argoRun = await deploy(argoSpec());
-    const releases = (run: Registered[]) => new Map(run.filter((r) => r.type === 'kubernetes:helm.sh/v3:Release').map((r) => [r.name, r.inputs]));
+    const releases = (run: Recorded[]) => new Map(run.filter((r) => r.type === 'kubernetes:helm.sh/v3:Release').map((r) => [r.name, r.inputs]));
     const f = releases(fluxRun);
     const a = releases(argoRun);
     expect(f.size).toBeGreaterThan(5);
@@ -177,7 +177,7 @@ describe('Pulumi bridge: both engines deploy the same Helm releases', () => {
     expect(a.get('monitoring/kube-prometheus-stack')).toMatchObject({ timeout: 900 });
     expect(argoRun.filter((r) => /argoproj\.io|fluxcd\.io/.test(r.type)).map((r) => r.type)).toEqual([]);
     // Everything else is the same set of resources.
-    const others = (run: Registered[]) => run.filter((r) => r.type !== 'kubernetes:helm.sh/v3:Release' && !/fluxcd\.io/.test(r.type)).map((r) => `${r.type} ${r.name}`).sort();
+    const others = (run: Recorded[]) => run.filter((r) => r.type !== 'kubernetes:helm.sh/v3:Release' && !/fluxcd\.io/.test(r.type)).map((r) => `${r.type} ${r.name}`).sort();
     expect(others(argoRun)).toEqual(others(fluxRun));
   });
 });

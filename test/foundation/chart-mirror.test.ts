@@ -7,7 +7,7 @@ import { SpecError } from '../../lib/core/errors';
 import { parseSpec } from '../../lib/spec/parse';
 import { resolveEnvironment } from '../../lib/spec/resolve';
 import { specErrorOf } from '../support/errors';
-import { recordPulumiResources, type Registered } from '../support/pulumi-mocks';
+import { recordPulumiResources, type Recorded } from '../support/pulumi-mocks';
 import { referenceCopy, synthEnv, type Manifest, type SynthesizedEnv } from '../support/synth';
 import { describeWithUpstream } from '../support/upstream';
 import { validateAll } from '../support/validate';
@@ -176,7 +176,7 @@ describe('Pulumi: helm.v3.Releases fetch from the mirror', () => {
     registered.length = 0;
     deployCluster(new HybridPlatform(parseSpec(spec), env));
     await new Promise((r) => setTimeout(r, 100));
-    return new Map((registered as Registered[]).filter((r) => r.type === 'kubernetes:helm.sh/v3:Release').map((r) => [r.name, r.inputs]));
+    return new Map((registered as Recorded[]).filter((r) => r.type === 'kubernetes:helm.sh/v3:Release').map((r) => [r.name, r.inputs]));
   }
 
   test.each(['flux', 'argocd'] as const)('%s: OCI and HTTP mirrors; chart names and versions as upstream', async (engine) => {
