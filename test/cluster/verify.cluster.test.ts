@@ -70,7 +70,10 @@ describeCluster('npm run verify against a real API server', () => {
   });
 
   test('bad arguments and an unreachable cluster: exit 2 with one clear message', () => {
-    expect(runVerify(['--env', 'nope'])).toEqual({ code: 2, out: expect.stringContaining('--env: required; one of dev, staging, prod, edge (got "nope")') });
+    const badName = runVerify(['--env', 'No_Env']);
+    expect(badName.code).toBe(2);
+    expect(badName.out).toMatch(/--env: .*\(got "No_Env"\)/);
+    expect(runVerify(['--env', 'nope', '--out', out])).toEqual({ code: 2, out: expect.stringContaining(`--out: no synthesized output there; run \`hybrid-serverless synth\` first (got "${path.join(out, 'nope')}")`) });
     const gone = runVerify(['--env', 'dev', '--out', out, '--kubeconfig', path.join(out, 'missing'), '--kubectl', cp.kubectl.binary]);
     expect(gone.code).toBe(2);
     expect(gone.out).toContain('cannot reach the cluster');
