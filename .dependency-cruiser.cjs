@@ -53,8 +53,7 @@ module.exports = {
     {
       name: 'constructs-below-the-spec',
       severity: 'error',
-      comment:
-        'Constructs take props in their own system\'s terms and keep their facts beside them (limits.ts, …); the spec imports those, never the other way round.',
+      comment: "Constructs take props in their own system's terms and keep their facts beside them (limits.ts, …); the spec imports those, never the other way round.",
       from: { path: '^lib/(k8s|aws)/' },
       to: { path: '^lib/spec/' },
     },

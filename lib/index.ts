@@ -157,4 +157,17 @@ export { HybridPlatform, Footprint, LAYERS, synthAll, renderAll, renderEnvironme
 export type { HybridPlatformOptions, FunctionEndpoint, Layer, SynthOptions, EnvironmentOutput } from './platform';
 
 // the Pulumi side: bridge, program, offline plan
-export { deployCluster, helmReleaseArgs, ClusterLayer, runProgram, readConfig, planProgram, formatPlan, stackConfig, type DeployClusterOptions, type ProgramConfig, type Plan, type PlannedResource } from './pulumi';
+export {
+  deployCluster,
+  helmReleaseArgs,
+  ClusterLayer,
+  runProgram,
+  readConfig,
+  planProgram,
+  formatPlan,
+  stackConfig,
+  type DeployClusterOptions,
+  type ProgramConfig,
+  type Plan,
+  type PlannedResource,
+} from './pulumi';

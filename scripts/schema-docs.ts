@@ -43,7 +43,7 @@ export function extractSchemaDocs(): Record<string, string> {
     const jsdoc = ts.getJSDocCommentsAndTags(node).filter(ts.isJSDoc);
     const last = jsdoc[jsdoc.length - 1];
     if (!last) return undefined;
-    const comment = typeof last.comment === 'string' ? last.comment : ts.getTextOfJSDocComment(last.comment) ?? '';
+    const comment = typeof last.comment === 'string' ? last.comment : (ts.getTextOfJSDocComment(last.comment) ?? '');
     const tags = (last.tags ?? []).map((t) => ({ name: t.tagName.text, text: [{ kind: 'text', text: (typeof t.comment === 'string' ? t.comment : ts.getTextOfJSDocComment(t.comment)) ?? '' }] }));
     return render(comment, tags);
   };

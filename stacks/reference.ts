@@ -114,7 +114,13 @@ export const referenceSpec: PlatformSpecInput = {
     { name: 'promo', host: 'api', path: '/promo', methods: ['GET', 'POST'], function: 'promo-discount', auth: 'key-auth', rateLimit: { minute: 300 } },
     { name: 'thumbnails', host: 'api', path: '/thumbnails', methods: ['POST'], function: 'thumbnail', auth: 'key-auth', rateLimit: { minute: 120 } },
   ],
-  gateway: { consumers: [{ name: 'mobile-app', credentialSecret: 'mobile-app-key' }, { name: 'partner-portal', credentialSecret: 'partner-portal-key' }], tls: [{ hosts: ['api'], secretName: 'api-tls' }] },
+  gateway: {
+    consumers: [
+      { name: 'mobile-app', credentialSecret: 'mobile-app-key' },
+      { name: 'partner-portal', credentialSecret: 'partner-portal-key' },
+    ],
+    tls: [{ hosts: ['api'], secretName: 'api-tls' }],
+  },
   // Knative flows of the order pipeline (seeds 002/004): checkout events run validate → payment →
   // ship in order, the result goes back to the shop's broker; a one-minute heartbeat proves
   // the broker path end to end (observability can alert when it stops).

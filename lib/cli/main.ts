@@ -81,7 +81,6 @@ interface Command {
   run(args: ParsedArgs, io: Io): Promise<number>;
 }
 
-
 function specHelp(ctx: CliContext): string {
   return `platform spec, YAML or JSON\n(default: ${ctx.defaultSpec ? ctx.defaultSpec.label : 'platform.yaml in the working directory'})`;
 }
@@ -182,8 +181,15 @@ const synth: Command = {
     { name: 'spec', value: 'file', help: specHelp(ctx) },
     { name: 'env', value: 'envs', help: "only these environments (comma list of the spec's environment names);\nthe other environment folders in <out> stay as they are" },
     { name: 'out', value: 'dir', help: 'output folder (default: dist)' },
-    { name: 'force', help: 'write into a non-empty folder that hybrid-serverless did not write\n(e.g. the root of a GitOps repository): only the environment folders\nare written there, everything else (.git included) stays' },
-    { name: 'gitops-path', value: 'path', help: "path of <out> inside the GitOps repository, for the Flux/Argo CD paths\n(default: the spec's gitops.path, else <out> relative to the root of\nthe git repository holding it, e.g. ./dist)" },
+    {
+      name: 'force',
+      help: 'write into a non-empty folder that hybrid-serverless did not write\n(e.g. the root of a GitOps repository): only the environment folders\nare written there, everything else (.git included) stays',
+    },
+    {
+      name: 'gitops-path',
+      value: 'path',
+      help: "path of <out> inside the GitOps repository, for the Flux/Argo CD paths\n(default: the spec's gitops.path, else <out> relative to the root of\nthe git repository holding it, e.g. ./dist)",
+    },
   ],
   details: [
     `The output folder gets a ${OUTPUT_MARKER} file listing the environment folders written there;`,
@@ -205,7 +211,13 @@ const synth: Command = {
     let gitopsPath = args.values['gitops-path'] ?? (spec.gitops.path === undefined ? gitopsPathFor(outdir, io.cwd) : undefined);
     if (gitopsPath !== undefined && !GITOPS_PATH.test(gitopsPath)) {
       throw new SpecError(
-        [{ path: args.values['gitops-path'] ? '--gitops-path' : '--out', value: gitopsPath, message: 'must give a path inside the GitOps repository such as "./dist" (letters, digits, . _ / -); set --gitops-path or gitops.path in the spec' }],
+        [
+          {
+            path: args.values['gitops-path'] ? '--gitops-path' : '--out',
+            value: gitopsPath,
+            message: 'must give a path inside the GitOps repository such as "./dist" (letters, digits, . _ / -); set --gitops-path or gitops.path in the spec',
+          },
+        ],
         'Invalid arguments',
       );
     }
@@ -215,14 +227,21 @@ const synth: Command = {
     if (cdk8sOutdir && path.resolve(io.cwd, cdk8sOutdir) !== outdir) {
       // cdk8s-cli empties it before it runs the app; a folder with content is someone else's
       const mirror = path.resolve(io.cwd, cdk8sOutdir);
-      if (!fs.existsSync(mirror) || fs.readdirSync(mirror).length === 0) mirrorForCdk8s(outdir, outputs.map((o) => o.env), mirror);
+      if (!fs.existsSync(mirror) || fs.readdirSync(mirror).length === 0)
+        mirrorForCdk8s(
+          outdir,
+          outputs.map((o) => o.env),
+          mirror,
+        );
       else io.err(`note: CDK8S_OUTDIR (${cdk8sOutdir}) is not empty, so it gets no copy of the output (cdk8s synth empties it first)`);
     }
     gitopsPath ??= spec.gitops.path ?? './dist';
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const engine = spec.gitops.engine === 'argocd' ? 'Argo CD' : 'Flux';
     io.out(`Synthesized ${outputs.length} environment(s) into ${outArg.replace(/\/$/, '')}/ in ${seconds.toFixed(2)}s\n${summary(outputs)}`);
-    io.out(`${engine} reads ${gitopsPath.replace(/\/$/, '')}/<env>/ from the GitOps repository${spec.gitops.path !== undefined && !args.values['gitops-path'] ? ' (gitops.path in the spec)' : ''}; commit ${outArg.replace(/\/$/, '')}/ there.`);
+    io.out(
+      `${engine} reads ${gitopsPath.replace(/\/$/, '')}/<env>/ from the GitOps repository${spec.gitops.path !== undefined && !args.values['gitops-path'] ? ' (gitops.path in the spec)' : ''}; commit ${outArg.replace(/\/$/, '')}/ there.`,
+    );
     if (ignoredByGit(outdir)) io.out(`note: ${outArg.replace(/\/$/, '')}/ is ignored by git here (.gitignore), so it is a local copy: Flux and Argo CD read only what is committed.`);
     return 0;
   },
@@ -234,7 +253,11 @@ const plan: Command = {
   usage: 'plan [--env <env>] [--spec <file>] [--json]',
   options: (ctx) => [
     { name: 'env', value: 'env', help: "the environment / Pulumi stack, one of the spec's (default: dev)" },
-    { name: 'spec', value: 'file', help: `${specHelp(ctx).split('\n')[0]}; functions' code.path are relative to its folder\n(default: hybrid-serverless:specFile of Pulumi.<env>.yaml, else\n${ctx.defaultSpec ? ctx.defaultSpec.label : 'platform.yaml in the working directory'})` },
+    {
+      name: 'spec',
+      value: 'file',
+      help: `${specHelp(ctx).split('\n')[0]}; functions' code.path are relative to its folder\n(default: hybrid-serverless:specFile of Pulumi.<env>.yaml, else\n${ctx.defaultSpec ? ctx.defaultSpec.label : 'platform.yaml in the working directory'})`,
+    },
     { name: 'json', help: 'print the plan as JSON (for machines)' },
   ],
   details: [
@@ -254,14 +277,9 @@ const plan: Command = {
     const config = stackConfig(io.cwd, env[0]);
     const specKey = `${CONFIG_NAMESPACE}:specFile`;
     const local = path.resolve(io.cwd, 'platform.yaml');
-    const file = args.values.spec
-      ? path.resolve(io.cwd, args.values.spec)
-      : config[specKey]
-        ? path.resolve(io.cwd, config[specKey])
-        : !io.ctx.defaultSpec && fs.existsSync(local)
-          ? local
-          : undefined;
-    if (!file && !io.ctx.defaultSpec) throw new UsageError('no spec: pass --spec <file> (YAML or JSON), set hybrid-serverless:specFile in Pulumi.<env>.yaml, or put a platform.yaml in the working directory');
+    const file = args.values.spec ? path.resolve(io.cwd, args.values.spec) : config[specKey] ? path.resolve(io.cwd, config[specKey]) : !io.ctx.defaultSpec && fs.existsSync(local) ? local : undefined;
+    if (!file && !io.ctx.defaultSpec)
+      throw new UsageError('no spec: pass --spec <file> (YAML or JSON), set hybrid-serverless:specFile in Pulumi.<env>.yaml, or put a platform.yaml in the working directory');
     const input = io.ctx.defaultSpec?.input;
     let root = io.ctx.defaultSpec?.root ?? io.cwd;
     // checked here for a clean error before Pulumi starts; the program reads the spec again
@@ -298,7 +316,7 @@ const verify: Command = {
   ],
   details: [
     'Dry-runs (dryRun=All, strict field validation, server-side apply) platform, config, apps, then',
-    "flux/ or argocd/. Custom resources whose CRD is not installed yet and objects in a namespace an",
+    'flux/ or argocd/. Custom resources whose CRD is not installed yet and objects in a namespace an',
     'earlier layer creates are listed as waiting, not as errors.',
     'Exit codes: 0 nothing refused; 1 an object refused; 2 bad arguments or the cluster cannot be reached.',
   ].join('\n'),

@@ -60,11 +60,16 @@ function applyArgs(options: ApplyOptions): string[] {
 
 const CRD_MISSING = /no matches for kind|the server could not find the requested resource|ensure CRDs are installed|doesn't have a resource type/i;
 const NS_MISSING = /namespaces? "[^"]+" not found/i;
-const FIELD = /(?:^|[\s:])(\.?[A-Za-z_][\w-]*(?:\[[^\]]*\])?(?:\.[\w-]+(?:\[[^\]]*\])?)*): (?:Invalid value|Required value|Unsupported value|Too long|Too many|Forbidden|Duplicate value|field not declared in schema|must be)/;
+const FIELD =
+  /(?:^|[\s:])(\.?[A-Za-z_][\w-]*(?:\[[^\]]*\])?(?:\.[\w-]+(?:\[[^\]]*\])?)*): (?:Invalid value|Required value|Unsupported value|Too long|Too many|Forbidden|Duplicate value|field not declared in schema|must be)/;
 
 function classify(object: KubeObject, stderr: string): Refusal {
   const lines = stderr.split('\n').filter((l) => l.trim() && !l.startsWith('Warning: '));
-  const message = lines.map((l) => l.replace(/^error: /, '').replace(/^Error from server(?: \([A-Za-z]+\))?: /, '')).join('; ').trim() || 'refused without a message';
+  const message =
+    lines
+      .map((l) => l.replace(/^error: /, '').replace(/^Error from server(?: \([A-Za-z]+\))?: /, ''))
+      .join('; ')
+      .trim() || 'refused without a message';
   const kind: RefusalKind = CRD_MISSING.test(message) ? 'crd-missing' : NS_MISSING.test(message) ? 'namespace-missing' : 'refused';
   const field = FIELD.exec(message)?.[1];
   return { id: objectId(object), object, kind, field, message };

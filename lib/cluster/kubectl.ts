@@ -45,10 +45,7 @@ export class Kubectl {
 
   constructor(readonly options: KubectlOptions = {}) {
     this.binary = options.binary ?? 'kubectl';
-    this.global = [
-      ...(options.kubeconfig ? ['--kubeconfig', options.kubeconfig] : []),
-      ...(options.context ? ['--context', options.context] : []),
-    ];
+    this.global = [...(options.kubeconfig ? ['--kubeconfig', options.kubeconfig] : []), ...(options.context ? ['--context', options.context] : [])];
   }
 
   run(args: readonly string[], input?: string): KubectlResult {

@@ -55,7 +55,9 @@ export function formatReport(env: string, report: VerifyReport): string {
   for (const f of report.folders) {
     const waiting = f.refusals.filter((r) => r.kind !== 'refused').length;
     const refused = f.refusals.length - waiting;
-    lines.push(`${env}/${f.folder}: ${f.accepted}/${f.objects} accepted${refused ? `, ${refused} refused` : ''}${waiting ? `, ${waiting} waiting for a CRD or namespace not there yet` : ''}${f.warnings.length ? `, ${f.warnings.length} warning(s)` : ''}`);
+    lines.push(
+      `${env}/${f.folder}: ${f.accepted}/${f.objects} accepted${refused ? `, ${refused} refused` : ''}${waiting ? `, ${waiting} waiting for a CRD or namespace not there yet` : ''}${f.warnings.length ? `, ${f.warnings.length} warning(s)` : ''}`,
+    );
     for (const r of f.refusals) lines.push(`  ${r.kind === 'refused' ? 'ERROR' : 'later'} ${formatRefusal(r)}`);
     for (const w of f.warnings) lines.push(`  warning: ${w}`);
   }

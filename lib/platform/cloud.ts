@@ -45,7 +45,12 @@ export function deployCloud(platform: HybridPlatform, options: DeployCloudOption
   const owner = `${pulumi.getProject()}/${pulumi.getStack()}`;
   const lock = new awsSdk.ssm.Parameter(
     `${prefix}-cloud-owner`,
-    { name: ownerParameterName(spec.name, env.name), type: 'String', value: owner, description: `The Pulumi stack that deploys the cloud side of ${spec.name}/${env.name}; a second stack for this environment stops here` },
+    {
+      name: ownerParameterName(spec.name, env.name),
+      type: 'String',
+      value: owner,
+      description: `The Pulumi stack that deploys the cloud side of ${spec.name}/${env.name}; a second stack for this environment stops here`,
+    },
     { provider },
   );
   const guarded = { provider, dependsOn: [lock] };
@@ -54,7 +59,14 @@ export function deployCloud(platform: HybridPlatform, options: DeployCloudOption
 
   const functions = platform.functionsFor('lambda').map((fn) => {
     const index = spec.functions.indexOf(fn);
-    const args = lambdaFunctionArgs(fn, { environment: aws, logRetentionDays: env.profile.retention.logsDays, msk: spec.kafka?.msk, codeRoot: options.codeRoot, specPath: `functions[${index}]`, provider });
+    const args = lambdaFunctionArgs(fn, {
+      environment: aws,
+      logRetentionDays: env.profile.retention.logsDays,
+      msk: spec.kafka?.msk,
+      codeRoot: options.codeRoot,
+      specPath: `functions[${index}]`,
+      provider,
+    });
     const lambda = new LambdaFunction(`${prefix}-${fn.name}`, args, guarded);
     new LambdaAlarms(
       `${prefix}-${fn.name}-alarms`,

@@ -41,8 +41,7 @@ export interface FootprintRecord {
   readonly objects: readonly (ApiObject | ObjectRef)[];
 }
 
-const refOf = (o: ApiObject | ObjectRef): ObjectRef =>
-  o instanceof ApiObject ? { apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name!, namespace: o.metadata.namespace } : o;
+const refOf = (o: ApiObject | ObjectRef): ObjectRef => (o instanceof ApiObject ? { apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name!, namespace: o.metadata.namespace } : o);
 
 /**
  * The pods an environment runs and what they request, recorded by each module from the same

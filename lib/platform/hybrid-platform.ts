@@ -14,18 +14,7 @@ import { resolveEnvironment, type ResolvedEnvironment } from '../spec/resolve';
 import type { FunctionEndpoint, KafkaBinding } from './bindings';
 import { Footprint } from './footprint';
 import { LAYERS, type Layer } from './layers';
-import {
-  buildKafka,
-  buildKnative,
-  buildKong,
-  buildLambda,
-  buildObservability,
-  buildOpenFaaS,
-  buildPlatformOperators,
-  buildTenants,
-  planTenancy,
-  type ModuleContext,
-} from './modules';
+import { buildKafka, buildKnative, buildKong, buildLambda, buildObservability, buildOpenFaaS, buildPlatformOperators, buildTenants, planTenancy, type ModuleContext } from './modules';
 
 export interface HybridPlatformOptions {
   /** Extra profile overrides (from `Pulumi.<env>.yaml`), applied last. @default none */
@@ -109,7 +98,13 @@ export class HybridPlatform {
     const common = { namePrefix: naming.envPrefix(spec.name, env), layers: LAYERS, basePath: `${base}/${env}`, labels: { [LABELS.partOf]: spec.name, [LABELS.environment]: env } };
     if (this.gitops.engine === 'argocd') {
       // The schema requires gitops.argocd (with repoURL) for this engine.
-      new ArgoCdLayers(this.gitopsChart, 'layers', { ...common, repoURL: g.argocd!.repoURL, targetRevision: g.argocd!.targetRevision, namespace: this.gitops.argocd.namespace, project: this.gitops.argocd.project });
+      new ArgoCdLayers(this.gitopsChart, 'layers', {
+        ...common,
+        repoURL: g.argocd!.repoURL,
+        targetRevision: g.argocd!.targetRevision,
+        namespace: this.gitops.argocd.namespace,
+        project: this.gitops.argocd.project,
+      });
     } else {
       new FluxLayers(this.gitopsChart, 'layers', { ...common, sourceRef: g.sourceRef, interval: g.interval });
     }

@@ -13,15 +13,7 @@ import { fail } from '../core/errors';
 import { coldStartScale, type FunctionSpec } from '../spec/function';
 import { ENV_TOKEN, naming, resolveBucket } from '../core/naming';
 import { lambdaKafkaProblem } from '../aws/lambda/kafka-event-source';
-import {
-  LAMBDA_BLOCKED_RUNTIMES,
-  LAMBDA_EVENT_AGE_SECONDS,
-  LAMBDA_MAX_ASYNC_RETRIES,
-  LAMBDA_MAX_TIMEOUT_SECONDS,
-  LAMBDA_MEMORY_MB,
-  lambdaSecretEnv,
-  sqsTriggerQueueName,
-} from '../aws/lambda/limits';
+import { LAMBDA_BLOCKED_RUNTIMES, LAMBDA_EVENT_AGE_SECONDS, LAMBDA_MAX_ASYNC_RETRIES, LAMBDA_MAX_TIMEOUT_SECONDS, LAMBDA_MEMORY_MB, lambdaSecretEnv, sqsTriggerQueueName } from '../aws/lambda/limits';
 import { awsScheduleExpression, CronConversionError } from '../aws/lambda/schedule-expression';
 import { s3BucketNameProblem } from '../aws/s3/bucket-name';
 import { lambdaMemoryMb } from '../spec/targets/lambda';
@@ -59,7 +51,8 @@ export function lambdaFunctionArgs(spec: FunctionSpec, target: LambdaTarget): La
     fail(`${path}.${fn.lambda?.memoryMb !== undefined ? 'lambda.memoryMb' : 'resources.limits.memory'}`, memoryMb, `Lambda memory must be ${LAMBDA_MEMORY_MB.min}–${LAMBDA_MEMORY_MB.max} MB`);
   }
   const retries = fn.delivery?.retries ?? LAMBDA_MAX_ASYNC_RETRIES;
-  if (retries > LAMBDA_MAX_ASYNC_RETRIES) fail(`${path}.delivery.retries`, retries, `Lambda retries asynchronous invocations at most ${LAMBDA_MAX_ASYNC_RETRIES} times; use 0–${LAMBDA_MAX_ASYNC_RETRIES}`);
+  if (retries > LAMBDA_MAX_ASYNC_RETRIES)
+    fail(`${path}.delivery.retries`, retries, `Lambda retries asynchronous invocations at most ${LAMBDA_MAX_ASYNC_RETRIES} times; use 0–${LAMBDA_MAX_ASYNC_RETRIES}`);
   if (!fn.code === !fn.image) fail(`${path}.code`, fn.code, 'target "lambda" needs exactly one of "code" (bundled with esbuild) or "image" (an ECR image URI)');
   if (fn.code && LAMBDA_BLOCKED_RUNTIMES[fn.code.runtime]) fail(`${path}.code.runtime`, fn.code.runtime, LAMBDA_BLOCKED_RUNTIMES[fn.code.runtime]);
   if (fn.image && !/^[0-9]{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\//.test(fn.image)) {
@@ -82,12 +75,17 @@ export function lambdaFunctionArgs(spec: FunctionSpec, target: LambdaTarget): La
   };
   const eventSources: IEventSource[] = triggers.flatMap(({ t, i }): IEventSource[] => {
     if (t.type === 's3') return [new S3EventSource({ key: i, bucket: t.bucket, events: t.events, prefix: t.prefix, suffix: t.suffix, via: t.via })];
-    if (t.type === 'sqs') return [new SqsEventSource({ key: i, queueName: sqsTriggerQueueName(naming.envPrefix(env.platform, env.env), t.queue), batchSize: t.batchSize, maxConcurrency: fn.scaling?.max })];
-    if (t.type === 'kafka') return [new KafkaEventSource({ key: i, topic: t.topic, consumerGroup: t.consumerGroup ?? fn.name, batchSize: t.batchSize, ...(msk ? { msk } : { selfManaged: selfManaged! }) })];
-    if (t.type === 'schedule') return [new ScheduleEventSource({ key: i, expression: schedule(t.cron, i), timezone: t.timezone, input: { source: 'hybrid-serverless.schedule', cron: t.cron, data: t.data ?? '' } })];
+    if (t.type === 'sqs')
+      return [new SqsEventSource({ key: i, queueName: sqsTriggerQueueName(naming.envPrefix(env.platform, env.env), t.queue), batchSize: t.batchSize, maxConcurrency: fn.scaling?.max })];
+    if (t.type === 'kafka')
+      return [new KafkaEventSource({ key: i, topic: t.topic, consumerGroup: t.consumerGroup ?? fn.name, batchSize: t.batchSize, ...(msk ? { msk } : { selfManaged: selfManaged! }) })];
+    if (t.type === 'schedule')
+      return [new ScheduleEventSource({ key: i, expression: schedule(t.cron, i), timezone: t.timezone, input: { source: 'hybrid-serverless.schedule', cron: t.cron, data: t.data ?? '' } })];
     return [];
   });
-  const code = fn.code ? { bundle: bundleCode({ ...fn.code, root: target.codeRoot, specPath: `${path}.code` }), runtime: fn.code.runtime, handler: fn.code.handler, root: target.codeRoot } : { imageUri: fn.image! };
+  const code = fn.code
+    ? { bundle: bundleCode({ ...fn.code, root: target.codeRoot, specPath: `${path}.code` }), runtime: fn.code.runtime, handler: fn.code.handler, root: target.codeRoot }
+    : { imageUri: fn.image! };
   const variables: Record<string, string> = { ...(fn.env ?? {}) };
   // The bucket name differs per environment: the function learns it from a variable.
   for (const w of fn.lambda?.s3Write ?? []) if (w.envVar) variables[w.envVar] = w.bucket;

@@ -24,7 +24,14 @@ export interface SynthOptions {
 /** Renders every environment in memory (nothing written): throws SpecError on bad input. */
 export function renderAll(spec: PlatformSpec, options: SynthOptions = {}): EnvironmentOutput[] {
   const envs = options.environments ?? environmentNames(spec);
-  return envs.map((env) => renderEnvironment(new HybridPlatform(spec, env, { overrides: options.overrides && Object.prototype.hasOwnProperty.call(options.overrides, env) ? options.overrides[env] : undefined, ...(options.gitopsPath !== undefined && { gitopsPath: options.gitopsPath }) })));
+  return envs.map((env) =>
+    renderEnvironment(
+      new HybridPlatform(spec, env, {
+        overrides: options.overrides && Object.prototype.hasOwnProperty.call(options.overrides, env) ? options.overrides[env] : undefined,
+        ...(options.gitopsPath !== undefined && { gitopsPath: options.gitopsPath }),
+      }),
+    ),
+  );
 }
 
 /**

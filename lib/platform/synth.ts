@@ -102,7 +102,12 @@ export function renderEnvironment(platform: HybridPlatform): EnvironmentOutput {
     for (const o of objects) {
       const id = `${o.apiVersion.split('/')[0]}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
       const first = seen.get(id);
-      if (first) duplicates.push({ path: objectLabel({ kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name }), value: where, message: `generated twice (also in ${first}); names must be unique per kind and namespace` });
+      if (first)
+        duplicates.push({
+          path: objectLabel({ kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name }),
+          value: where,
+          message: `generated twice (also in ${first}); names must be unique per kind and namespace`,
+        });
       else seen.set(id, where);
       const yaml = toYamlDocument(o);
       docs.push(yaml);
@@ -123,7 +128,10 @@ export function renderEnvironment(platform: HybridPlatform): EnvironmentOutput {
   const oversized = oversizedObjects(sizes);
   if (oversized.length > 0) throw new SpecError(oversized, `Output for environment "${platform.envName}" has objects too large to apply`);
   for (const folder of [...LAYERS, engine]) {
-    const resources = [...files.keys()].filter((f) => f.startsWith(`${folder}/`)).map((f) => f.slice(folder.length + 1)).sort();
+    const resources = [...files.keys()]
+      .filter((f) => f.startsWith(`${folder}/`))
+      .map((f) => f.slice(folder.length + 1))
+      .sort();
     files.set(`${folder}/kustomization.yaml`, kustomization(resources));
   }
   const largestObject = sizes.reduce<ObjectSize | undefined>((max, s) => (max === undefined || s.bytes > max.bytes ? s : max), undefined);
@@ -136,7 +144,8 @@ export function renderEnvironment(platform: HybridPlatform): EnvironmentOutput {
  */
 export const OUTPUT_MARKER = '.hybrid-serverless-output';
 
-const MARKER_HEADER = '# Written by hybrid-serverless: synthesis replaces the environment folders listed below\n# (and removes those no longer in the spec); it never touches anything else in this folder.\n';
+const MARKER_HEADER =
+  '# Written by hybrid-serverless: synthesis replaces the environment folders listed below\n# (and removes those no longer in the spec); it never touches anything else in this folder.\n';
 
 export interface WriteOptions {
   /**
@@ -163,7 +172,13 @@ function readMarker(file: string): string[] {
 }
 
 function markerText(envs: Iterable<string>): string {
-  return MARKER_HEADER + [...new Set(envs)].sort().map((e) => `${e}\n`).join('');
+  return (
+    MARKER_HEADER +
+    [...new Set(envs)]
+      .sort()
+      .map((e) => `${e}\n`)
+      .join('')
+  );
 }
 
 /**

@@ -151,7 +151,11 @@ export function crdChartArgs(release: k8s.helm.v3.ReleaseArgs): k8s.helm.v4.Char
  * never delete a chart's CRDs either (deleting one deletes every object of its kinds); the
  * provider's create is an upsert, so CRDs an earlier release installed are adopted.
  */
-export function helmInstall(name: string, args: k8s.helm.v3.ReleaseArgs, opts: Omit<pulumi.CustomResourceOptions, 'dependsOn'> & { dependsOn?: pulumi.Resource[] } = {}): { release: k8s.helm.v3.Release; crds: k8s.helm.v4.Chart } {
+export function helmInstall(
+  name: string,
+  args: k8s.helm.v3.ReleaseArgs,
+  opts: Omit<pulumi.CustomResourceOptions, 'dependsOn'> & { dependsOn?: pulumi.Resource[] } = {},
+): { release: k8s.helm.v3.Release; crds: k8s.helm.v4.Chart } {
   const { dependsOn = [], ...rest } = opts;
   // CRDs are cluster-wide and rendered from the chart alone: they need neither the release's namespace nor its dependencies.
   const crds = new k8s.helm.v4.Chart(`${name}-crds`, crdChartArgs(args), { ...rest, retainOnDelete: true });

@@ -30,9 +30,8 @@ export function clusterOutputs(platform: HybridPlatform, layers: Record<string, 
   const routed = routes.map((ingress) => pulumi.all([ingress.metadata, ingress.spec]).apply(([metadata, spec]) => ({ metadata, spec })));
   const out: { -readonly [K in keyof ClusterOutputs]: ClusterOutputs[K] } = {};
   if (routes.length > 0) {
-    out.routeUrls = pulumi.all(routed).apply(
-      (list): Record<string, string> =>
-        Object.fromEntries(
+    out.routeUrls = pulumi.all(routed).apply((list): Record<string, string> =>
+      Object.fromEntries(
         list
           .filter(({ metadata }) => metadata.labels?.[ROUTE_LABEL] !== undefined)
           .map(({ metadata, spec }) => {
@@ -41,7 +40,7 @@ export function clusterOutputs(platform: HybridPlatform, layers: Record<string, 
             return [metadata.name, urls.join(' ')];
           })
           .sort(([a], [b]) => String(a).localeCompare(String(b))),
-        ),
+      ),
     ) as pulumi.Output<Record<string, string>>;
     out.gatewayEndpoint = pulumi.all(routes.map((r) => r.status)).apply((statuses) => {
       const first = statuses.flatMap((s) => s?.loadBalancer?.ingress ?? [])[0];
@@ -64,7 +63,8 @@ function monitoringReleaseName(platform: HybridPlatform): string | undefined {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rendered manifests are untyped JSON
     for (const o of chart.toJson() as { kind: string; metadata: { name: string }; spec?: any }[]) {
       if (o.kind === 'HelmRelease' && o.spec?.chart?.spec?.chart === KUBE_PROMETHEUS_STACK_CHART.chart && o.spec.values?.grafana?.enabled !== false) return o.spec.releaseName ?? o.metadata.name;
-      if (o.kind === 'Application' && o.spec?.source?.chart === KUBE_PROMETHEUS_STACK_CHART.chart && o.spec.source.helm?.valuesObject?.grafana?.enabled !== false) return o.spec.source.helm?.releaseName ?? o.metadata.name;
+      if (o.kind === 'Application' && o.spec?.source?.chart === KUBE_PROMETHEUS_STACK_CHART.chart && o.spec.source.helm?.valuesObject?.grafana?.enabled !== false)
+        return o.spec.source.helm?.releaseName ?? o.metadata.name;
     }
   }
   return undefined;

@@ -139,7 +139,13 @@ export function formatPlan(plan: Plan): string {
     lines.push('', `${g} (${rs.length})`);
     for (const r of rs) lines.push(`  ${r.type.padEnd(58)} ${r.name}${r.remote ? ' *' : ''}${r.parent ? `   ← ${r.parent}` : ''}`);
   }
-  if (plan.resources.some((r) => r.remote)) lines.push('', 'Components marked * are rendered by the provider at preview: a chart\'s CRDs (kubernetes:helm.sh/v4:Chart) are not listed here.');
-  lines.push('', 'counts: ' + Object.entries(plan.counts).map(([g, n]) => `${g}=${n}`).join(', '));
+  if (plan.resources.some((r) => r.remote)) lines.push('', "Components marked * are rendered by the provider at preview: a chart's CRDs (kubernetes:helm.sh/v4:Chart) are not listed here.");
+  lines.push(
+    '',
+    'counts: ' +
+      Object.entries(plan.counts)
+        .map(([g, n]) => `${g}=${n}`)
+        .join(', '),
+  );
   return lines.join('\n');
 }

@@ -122,7 +122,13 @@ export function checkEnvironment(config: Pick<ProgramConfig, 'environment' | 'ku
 export function checkAwsRegion(configured: string | undefined, specRegion: string, env: string): void {
   if (configured !== undefined && configured !== specRegion) {
     throw new SpecError(
-      [{ path: 'aws:region', value: configured, message: `disagrees with the spec's region for environment "${env}" (${specRegion}); the AWS resources are created in the spec's region — set aws.region or environments.${env}.aws.region in the spec, or remove aws:region` }],
+      [
+        {
+          path: 'aws:region',
+          value: configured,
+          message: `disagrees with the spec's region for environment "${env}" (${specRegion}); the AWS resources are created in the spec's region — set aws.region or environments.${env}.aws.region in the spec, or remove aws:region`,
+        },
+      ],
       'Invalid Pulumi config',
     );
   }

@@ -14,16 +14,11 @@ export const dnsLabel = (max = 63) =>
     });
 
 /** RFC 1123 subdomain (hosts, secret names). */
-export const dnsSubdomain = z
-  .string()
-  .max(253, { message: 'must be at most 253 characters' })
-  .regex(DNS_SUBDOMAIN, {
-    message: 'must be a DNS-1123 subdomain: lowercase alphanumerics, "-" and "."',
-  });
+export const dnsSubdomain = z.string().max(253, { message: 'must be at most 253 characters' }).regex(DNS_SUBDOMAIN, {
+  message: 'must be a DNS-1123 subdomain: lowercase alphanumerics, "-" and "."',
+});
 
-export const quantity = z
-  .union([z.string(), z.number().nonnegative()])
-  .refine((q) => isQuantity(q), { message: 'must be a Kubernetes quantity such as "250m", "0.5", "128Mi" or "1Gi"' });
+export const quantity = z.union([z.string(), z.number().nonnegative()]).refine((q) => isQuantity(q), { message: 'must be a Kubernetes quantity such as "250m", "0.5", "128Mi" or "1Gi"' });
 
 export const resourceList = z.strictObject({
   /** CPU, e.g. "250m" or "0.5". */
@@ -40,9 +35,7 @@ export const resources = z.strictObject({
   limits: resourceList.optional(),
 });
 
-export const envVarName = z
-  .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'must be a C identifier: letters, digits and "_", not starting with a digit' });
+export const envVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'must be a C identifier: letters, digits and "_", not starting with a digit' });
 
 /** A reference to a secret held elsewhere: never the value itself. */
 export const secretRef = z.strictObject({

@@ -99,7 +99,10 @@ export const pingSchema = z.strictObject({
   /** Payload of each event. @default '' */
   data: z.string().max(4096).optional(),
   /** @default 'application/json' */
-  contentType: z.string().regex(/^[a-z]+\/[a-z0-9.+-]+$/, { message: 'must be a media type such as "application/json"' }).optional(),
+  contentType: z
+    .string()
+    .regex(/^[a-z]+\/[a-z0-9.+-]+$/, { message: 'must be a media type such as "application/json"' })
+    .optional(),
   /** Where the events go. */
   sink: eventDestinationSchema,
 });
@@ -122,13 +125,18 @@ export const knativePlatformSchema = z.strictObject({
     })
     .optional(),
   /** config-features flags, e.g. `{ "kubernetes.podspec-affinity": "enabled" }`. @default {} */
-  features: z.record(z.string().regex(/^[a-z0-9.-]+$/, { message: 'must be a Knative feature flag name such as "kubernetes.podspec-affinity"' }), z.enum(['enabled', 'disabled', 'allowed'])).optional(),
+  features: z
+    .record(z.string().regex(/^[a-z0-9.-]+$/, { message: 'must be a Knative feature flag name such as "kubernetes.podspec-affinity"' }), z.enum(['enabled', 'disabled', 'allowed']))
+    .optional(),
   /**
    * Image of the per-tenant dead-letter sink: a CloudEvents receiver that logs every
    * undeliverable event with its attributes and the `knativeerror*` extensions.
    * @default Knative's event_display at the installed release
    */
-  deadLetterImage: z.string().regex(/^[a-z0-9]+([._/:@-][a-zA-Z0-9]+)*$/, { message: 'must be an image reference' }).optional(),
+  deadLetterImage: z
+    .string()
+    .regex(/^[a-z0-9]+([._/:@-][a-zA-Z0-9]+)*$/, { message: 'must be an image reference' })
+    .optional(),
   /** Sequences: functions called in order. @default [] */
   sequences: z.array(sequenceSchema).default([]),
   /** Parallels: events fanned out to filtered branches. @default [] */

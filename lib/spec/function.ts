@@ -15,7 +15,10 @@ export const deliverySchema = z.strictObject({
   /** @default 'exponential' */
   backoffPolicy: z.enum(['exponential', 'linear']).optional(),
   /** Base delay between retries, ISO-8601 (`PT1S`). @default 'PT1S' */
-  backoffDelay: z.string().regex(/^PT([0-9]+H)?([0-9]+M)?([0-9]+(\.[0-9]+)?S)?$/, { message: 'must be an ISO-8601 duration such as "PT1S" or "PT2M"' }).optional(),
+  backoffDelay: z
+    .string()
+    .regex(/^PT([0-9]+H)?([0-9]+M)?([0-9]+(\.[0-9]+)?S)?$/, { message: 'must be an ISO-8601 duration such as "PT1S" or "PT2M"' })
+    .optional(),
   /** Send undeliverable events to a dead-letter destination. @default true */
   deadLetter: z.boolean().optional(),
 });
@@ -42,7 +45,10 @@ const kafkaTrigger = z.strictObject({
   /** Topic consumed. */
   topic: dnsLabel(249),
   /** Consumer group. @default '<function>' */
-  consumerGroup: z.string().regex(/^[a-zA-Z0-9._-]+$/, { message: 'must be letters, digits, ".", "_" or "-"' }).optional(),
+  consumerGroup: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]+$/, { message: 'must be letters, digits, ".", "_" or "-"' })
+    .optional(),
   /** Records per invocation (Lambda) @default 100 */
   batchSize: z.number().int().min(1).max(10000).optional(),
 });
@@ -68,7 +74,10 @@ const s3Trigger = z.strictObject({
    */
   bucket: s3BucketTemplate,
   /** @default ['s3:ObjectCreated:*'] */
-  events: z.array(z.string().regex(/^s3:[A-Za-z]+:[A-Za-z*]+$/, { message: 'must be an S3 event type such as "s3:ObjectCreated:*"' })).min(1).optional(),
+  events: z
+    .array(z.string().regex(/^s3:[A-Za-z]+:[A-Za-z*]+$/, { message: 'must be an S3 event type such as "s3:ObjectCreated:*"' }))
+    .min(1)
+    .optional(),
   /** Only keys starting with this. @default any key */
   prefix: z.string().optional(),
   /** Only keys ending with this, e.g. ".jpg". @default any key */
@@ -106,7 +115,10 @@ export const functionSchema = z.strictObject({
   /** Where the function runs: 'knative' or 'openfaas' in the cluster, 'lambda' on AWS. */
   target: z.enum(TARGETS),
   /** Container image (knative, openfaas; lambda container images). */
-  image: z.string().regex(/^[a-z0-9]+([._/:@-][a-zA-Z0-9]+)*$/, { message: 'must be an image reference such as "ghcr.io/acme/fn:1.2.0"' }).optional(),
+  image: z
+    .string()
+    .regex(/^[a-z0-9]+([._/:@-][a-zA-Z0-9]+)*$/, { message: 'must be an image reference such as "ghcr.io/acme/fn:1.2.0"' })
+    .optional(),
   /** Source code bundled for Lambda (esbuild). */
   code: z
     .strictObject({

@@ -9,7 +9,10 @@ import { SCHEMA_DOCS } from './schema-docs';
 export function platformJsonSchema(): Record<string, unknown> {
   const schema = undocumentedJsonSchema();
   for (const [pointer, description] of Object.entries(SCHEMA_DOCS)) {
-    const parent = pointer.split('/').slice(1, -1).reduce<Record<string, unknown> | undefined>((node, key) => node?.[key] as Record<string, unknown> | undefined, schema);
+    const parent = pointer
+      .split('/')
+      .slice(1, -1)
+      .reduce<Record<string, unknown> | undefined>((node, key) => node?.[key] as Record<string, unknown> | undefined, schema);
     const key = pointer.slice(pointer.lastIndexOf('/') + 1);
     const field = parent?.[key] as Record<string, unknown> | undefined;
     if (parent && field && typeof field === 'object' && field.description === undefined) parent[key] = { description, ...field };

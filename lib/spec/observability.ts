@@ -15,7 +15,10 @@ export const receiverSchema = z.strictObject({
   /** Slack incoming-webhook URL, by reference to a secret. @default none */
   slackUrlSecret: secretRef.optional(),
   /** Slack channel, when the webhook is not bound to one. @default the webhook's channel */
-  slackChannel: z.string().regex(/^[#@]?[a-z0-9._-]{1,80}$/, { message: 'must be a Slack channel such as "#shop-alerts"' }).optional(),
+  slackChannel: z
+    .string()
+    .regex(/^[#@]?[a-z0-9._-]{1,80}$/, { message: 'must be a Slack channel such as "#shop-alerts"' })
+    .optional(),
   /** Severities routed here. @default all */
   severities: z.array(z.enum(['critical', 'warning', 'info'])).optional(),
   /** Tenants routed here. @default all */

@@ -87,9 +87,7 @@ export function parseSpec(input: unknown): PlatformSpec {
   }
   const result = platformSchema.safeParse(input);
   if (!result.success) addZodIssues(issues, result.error, input);
-  const { spec, index } = result.success
-    ? { spec: result.data, index: indexLists(result.data) }
-    : bestEffort(input as Record<string, unknown>);
+  const { spec, index } = result.success ? { spec: result.data, index: indexLists(result.data) } : bestEffort(input as Record<string, unknown>);
   const ctx: RuleContext = {
     spec,
     issues,

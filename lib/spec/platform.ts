@@ -33,7 +33,10 @@ const argocdSchema = z.strictObject({
     .string({ error: (i) => (i.input === undefined ? REPO_URL_REQUIRED : 'must be a string (a Git repository URL)') })
     .regex(/^(https:\/\/|ssh:\/\/|git@)[^\s]+$/, { message: 'must be a Git repository URL such as "https://github.com/acme/platform.git" or "git@github.com:acme/platform.git"' }),
   /** Branch, tag or commit of that repository. @default 'HEAD' */
-  targetRevision: z.string().regex(/^[A-Za-z0-9._/-]+$/, { message: 'must be a branch, tag or commit such as "main", "v1.2.0" or "HEAD"' }).optional(),
+  targetRevision: z
+    .string()
+    .regex(/^[A-Za-z0-9._/-]+$/, { message: 'must be a branch, tag or commit such as "main", "v1.2.0" or "HEAD"' })
+    .optional(),
 });
 
 /**
@@ -141,7 +144,10 @@ export const platformSchema = z.strictObject({
         })
         .optional(),
       /** Path of dist/ inside that source. @default './dist' */
-      path: z.string().regex(/^\.\/?[A-Za-z0-9._/-]*$/, { message: 'must be a relative path such as "./dist" or "./clusters/dist"' }).optional(),
+      path: z
+        .string()
+        .regex(/^\.\/?[A-Za-z0-9._/-]*$/, { message: 'must be a relative path such as "./dist" or "./clusters/dist"' })
+        .optional(),
       /** Reconcile interval. @default '10m' */
       interval: goDuration.optional(),
     })
@@ -155,7 +161,8 @@ export const platformSchema = z.strictObject({
       }
       if (engine === 'argocd') {
         for (const key of ['sourceRef', 'interval'] as const) {
-          if (g[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], input: g[key], message: 'is Flux-only and has no effect with gitops.engine "argocd": remove it (Argo CD reads gitops.argocd.repoURL)' });
+          if (g[key] !== undefined)
+            ctx.addIssue({ code: 'custom', path: [key], input: g[key], message: 'is Flux-only and has no effect with gitops.engine "argocd": remove it (Argo CD reads gitops.argocd.repoURL)' });
         }
       }
     })

@@ -93,7 +93,6 @@ export type ProfileName = (typeof PROFILE_NAMES)[number];
 const rl = (rc: string, rm: string, lc: string, lm: string) => ({ requests: { cpu: rc, memory: rm }, limits: { cpu: lc, memory: lm } });
 const comp = (replicas: number, r: ReturnType<typeof rl>) => ({ replicas, resources: r });
 
-
 const dev: Profile = {
   components: {
     knativeOperator: comp(1, rl('50m', '64Mi', '500m', '256Mi')),

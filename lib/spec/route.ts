@@ -5,11 +5,9 @@ import { resolveHost, TLS_HOST } from '../core/naming';
 import { HTTP_METHODS, ROUTE_PROTOCOLS } from '../k8s/kong/methods';
 
 /** An IPv4 or IPv6 address or CIDR block, as Kong's ip-restriction plugin takes it. */
-const cidr = z
-  .string()
-  .regex(/^(([0-9]{1,3}\.){3}[0-9]{1,3}(\/([0-9]|[12][0-9]|3[0-2]))?|[0-9a-fA-F:]*:[0-9a-fA-F:.]*(\/[0-9]{1,3})?)$/, {
-    message: 'must be an IP address or CIDR block such as "10.0.0.0/8" or "2001:db8::/32"',
-  });
+const cidr = z.string().regex(/^(([0-9]{1,3}\.){3}[0-9]{1,3}(\/([0-9]|[12][0-9]|3[0-2]))?|[0-9a-fA-F:]*:[0-9a-fA-F:.]*(\/[0-9]{1,3})?)$/, {
+  message: 'must be an IP address or CIDR block such as "10.0.0.0/8" or "2001:db8::/32"',
+});
 
 export const routeSchema = z.strictObject({
   /** Route name (Ingress / HTTPRoute name). */
@@ -75,7 +73,6 @@ export const routeSchema = z.strictObject({
     .optional(),
 });
 export type RouteSpec = z.infer<typeof routeSchema>;
-
 
 /**
  * A certificate host: a DNS name, optionally with a wildcard that is the whole leftmost label

@@ -16,7 +16,6 @@ const ipv4Cidr = z.string().refine(
   { message: 'must be an IPv4 CIDR such as "203.0.113.0/24"' },
 );
 
-
 export const tenantSchema = z.strictObject({
   /** Tenant name: also its namespace. */
   name: dnsLabel(),

@@ -21,7 +21,15 @@ const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:acme-staging-alerts';
 beforeAll(async () => {
   // Two thresholds from a Pulumi config override on top of the staging profile, plus a second Lambda function.
   const spec = structuredClone(referenceSpec);
-  spec.functions!.push({ name: 'resize-batch', tenant: 'media', target: 'lambda', code: { path: 'test/aws/fixtures/echo', handler: 'index.handler', runtime: 'nodejs22.x' }, timeoutSeconds: 900, slo: { errorRatioPercent: 1 }, triggers: [{ type: 'sqs', queue: 'resize-jobs' }] });
+  spec.functions!.push({
+    name: 'resize-batch',
+    tenant: 'media',
+    target: 'lambda',
+    code: { path: 'test/aws/fixtures/echo', handler: 'index.handler', runtime: 'nodejs22.x' },
+    timeoutSeconds: 900,
+    slo: { errorRatioPercent: 1 },
+    triggers: [{ type: 'sqs', queue: 'resize-jobs' }],
+  });
   spec.budgets!.emails = ['finops@acme.example', 'cto@acme.example'];
   const platform = new HybridPlatform(parseSpec(spec), 'staging', { overrides: { budget: { monthlyUsd: 1500, thresholds: [60, 90, 120] } } });
   deployCloud(platform);
@@ -35,24 +43,36 @@ describe('BudgetAlarm', () => {
     // the AWS provider refuses a filterExpression without metrics ("requires metrics")
     expect(b.metrics).toBe('UnblendedCost');
     expect(b.filterExpression).toEqual({
-      ands: [
-        { tags: { key: 'platform', values: ['acme'], matchOptions: ['EQUALS'] } },
-        { tags: { key: 'env', values: ['staging'], matchOptions: ['EQUALS'] } },
-      ],
+      ands: [{ tags: { key: 'platform', values: ['acme'], matchOptions: ['EQUALS'] } }, { tags: { key: 'env', values: ['staging'], matchOptions: ['EQUALS'] } }],
     });
   });
 
   test('an ACTUAL notification at each threshold and a FORECASTED one at 100 %, all to the topic', () => {
     const n = one('aws:budgets/budget:Budget').inputs.notifications;
     expect(n.map((x: { notificationType: string; threshold: number }) => `${x.notificationType} ${x.threshold}`)).toEqual(['ACTUAL 60', 'ACTUAL 90', 'ACTUAL 120', 'FORECASTED 100']);
-    for (const x of n) expect(x).toEqual({ notificationType: x.notificationType, threshold: x.threshold, comparisonOperator: 'GREATER_THAN', thresholdType: 'PERCENTAGE', subscriberSnsTopicArns: [TOPIC] });
+    for (const x of n)
+      expect(x).toEqual({ notificationType: x.notificationType, threshold: x.threshold, comparisonOperator: 'GREATER_THAN', thresholdType: 'PERCENTAGE', subscriberSnsTopicArns: [TOPIC] });
   });
 
   test('the topic lets AWS Budgets and this environment’s alarms publish, and mails every address', () => {
     const policy = JSON.parse(one('aws:sns/topicPolicy:TopicPolicy', (r) => r.name === 'acme-staging-budget-topic-policy').inputs.policy);
     expect(policy.Statement).toEqual([
-      { Sid: 'BudgetsPublish', Effect: 'Allow', Principal: { Service: 'budgets.amazonaws.com' }, Action: 'sns:Publish', Resource: TOPIC, Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT }, ArnLike: { 'aws:SourceArn': `arn:aws:budgets::${ACCOUNT}:*` } } },
-      { Sid: 'CloudWatchAlarmsPublish', Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Resource: TOPIC, Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT }, ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:eu-west-1:${ACCOUNT}:alarm:acme-staging-*` } } },
+      {
+        Sid: 'BudgetsPublish',
+        Effect: 'Allow',
+        Principal: { Service: 'budgets.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: TOPIC,
+        Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT }, ArnLike: { 'aws:SourceArn': `arn:aws:budgets::${ACCOUNT}:*` } },
+      },
+      {
+        Sid: 'CloudWatchAlarmsPublish',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: TOPIC,
+        Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT }, ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:eu-west-1:${ACCOUNT}:alarm:acme-staging-*` } },
+      },
     ]);
     expect(ofType('aws:sns/topicSubscription:TopicSubscription', (s) => s.inputs.protocol === 'email').map((s) => s.inputs.endpoint)).toEqual(['cto@acme.example', 'finops@acme.example']);
   });
@@ -62,10 +82,24 @@ describe('LambdaAlarms', () => {
   const alarms = (fn: string) => ofType('aws:cloudwatch/metricAlarm:MetricAlarm', (a) => a.inputs.name.startsWith(fn)).map((a) => a.inputs);
 
   test('every Lambda function has errors, throttles, duration and DLQ alarms, all notifying the topic on alarm and recovery', () => {
-    expect(alarms('acme-staging-thumbnail').map((a) => a.name).sort()).toEqual(['acme-staging-thumbnail-dlq-not-empty', 'acme-staging-thumbnail-duration', 'acme-staging-thumbnail-errors', 'acme-staging-thumbnail-throttles']);
+    expect(
+      alarms('acme-staging-thumbnail')
+        .map((a) => a.name)
+        .sort(),
+    ).toEqual(['acme-staging-thumbnail-dlq-not-empty', 'acme-staging-thumbnail-duration', 'acme-staging-thumbnail-errors', 'acme-staging-thumbnail-throttles']);
     // The SQS-triggered function also watches its source queue's DLQ.
-    expect(alarms('acme-staging-resize').map((a) => a.name).sort()).toEqual(
-      ['acme-staging-resize-batch-dlq-not-empty', 'acme-staging-resize-batch-duration', 'acme-staging-resize-batch-errors', 'acme-staging-resize-batch-throttles', 'acme-staging-resize-jobs-dlq-not-empty'].sort(),
+    expect(
+      alarms('acme-staging-resize')
+        .map((a) => a.name)
+        .sort(),
+    ).toEqual(
+      [
+        'acme-staging-resize-batch-dlq-not-empty',
+        'acme-staging-resize-batch-duration',
+        'acme-staging-resize-batch-errors',
+        'acme-staging-resize-batch-throttles',
+        'acme-staging-resize-jobs-dlq-not-empty',
+      ].sort(),
     );
     for (const a of recorded.filter((r) => r.type === 'aws:cloudwatch/metricAlarm:MetricAlarm')) {
       expect(a.inputs).toMatchObject({ alarmActions: [TOPIC], okActions: [TOPIC], evaluationPeriods: 1, treatMissingData: 'notBreaching' });
@@ -77,10 +111,21 @@ describe('LambdaAlarms', () => {
     expect(byName['acme-staging-thumbnail-errors'].threshold).toBe(5); // observability.defaultSlo
     expect(byName['acme-staging-resize-batch-errors'].threshold).toBe(1); // the function's own SLO
     expect(byName['acme-staging-thumbnail-errors'].metricQueries[2]).toMatchObject({ id: 'ratio', expression: 'IF(invocations > 0, 100 * errors / invocations, 0)', returnData: true });
-    expect(byName['acme-staging-thumbnail-duration']).toMatchObject({ metricName: 'Duration', statistic: 'Maximum', threshold: 54000, comparisonOperator: 'GreaterThanOrEqualToThreshold', dimensions: { FunctionName: 'acme-staging-thumbnail' } });
+    expect(byName['acme-staging-thumbnail-duration']).toMatchObject({
+      metricName: 'Duration',
+      statistic: 'Maximum',
+      threshold: 54000,
+      comparisonOperator: 'GreaterThanOrEqualToThreshold',
+      dimensions: { FunctionName: 'acme-staging-thumbnail' },
+    });
     expect(byName['acme-staging-resize-batch-duration'].threshold).toBe(810000);
     expect(byName['acme-staging-thumbnail-throttles']).toMatchObject({ metricName: 'Throttles', statistic: 'Sum', threshold: 0, comparisonOperator: 'GreaterThanThreshold' });
-    expect(byName['acme-staging-resize-jobs-dlq-not-empty']).toMatchObject({ namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesVisible', threshold: 0, dimensions: { QueueName: 'acme-staging-resize-jobs-dlq' } });
+    expect(byName['acme-staging-resize-jobs-dlq-not-empty']).toMatchObject({
+      namespace: 'AWS/SQS',
+      metricName: 'ApproximateNumberOfMessagesVisible',
+      threshold: 0,
+      dimensions: { QueueName: 'acme-staging-resize-jobs-dlq' },
+    });
   });
 });
 
@@ -112,10 +157,14 @@ describe('bad budgets', () => {
   test('duplicate thresholds and more than AWS Budgets allows', () => {
     expect(budgetError({ monthlyUsd: 100, thresholds: [80, 80], emails: [] })).toContain('budgets.thresholds: lists a threshold twice');
     expect(budgetError({ monthlyUsd: 100, thresholds: [10, 20, 30, 40, 50, 60, 70, 80, 90, 100], emails: [] })).toContain('AWS Budgets allows 9 thresholds next to the FORECASTED 100 % notification');
-    expect(() => parseSpec({ ...referenceSpec, budgets: { ...referenceSpec.budgets, thresholds: [50, 50] } })).toThrow('budgets.thresholds: lists a threshold twice; each threshold is one budget notification (got [50,50])');
+    expect(() => parseSpec({ ...referenceSpec, budgets: { ...referenceSpec.budgets, thresholds: [50, 50] } })).toThrow(
+      'budgets.thresholds: lists a threshold twice; each threshold is one budget notification (got [50,50])',
+    );
   });
 
   test('alarms refuse an error ratio outside (0, 100]', () => {
-    expect(() => new LambdaAlarms('bad-alarms', { functionName: 'x', timeoutSeconds: 10, errorRatioPercent: 0, deadLetterQueues: [], topicArn: TOPIC })).toThrow('slo.errorRatioPercent: must be a percentage above 0 and at most 100 (got 0)');
+    expect(() => new LambdaAlarms('bad-alarms', { functionName: 'x', timeoutSeconds: 10, errorRatioPercent: 0, deadLetterQueues: [], topicArn: TOPIC })).toThrow(
+      'slo.errorRatioPercent: must be a percentage above 0 and at most 100 (got 0)',
+    );
   });
 });

@@ -19,7 +19,13 @@ function centralEntries(zip: Uint8Array): { name: string; time: number; date: nu
     const nameLen = buf.readUInt16LE(at + 28);
     const extraLen = buf.readUInt16LE(at + 30);
     const commentLen = buf.readUInt16LE(at + 32);
-    out.push({ madeBy: buf.readUInt16LE(at + 4) >> 8, time: buf.readUInt16LE(at + 12), date: buf.readUInt16LE(at + 14), attrs: buf.readUInt32LE(at + 38), name: buf.toString('utf8', at + 46, at + 46 + nameLen) });
+    out.push({
+      madeBy: buf.readUInt16LE(at + 4) >> 8,
+      time: buf.readUInt16LE(at + 12),
+      date: buf.readUInt16LE(at + 14),
+      attrs: buf.readUInt32LE(at + 38),
+      name: buf.toString('utf8', at + 46, at + 46 + nameLen),
+    });
     at += 46 + nameLen + extraLen + commentLen;
   }
   return out;

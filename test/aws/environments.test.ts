@@ -47,6 +47,8 @@ test('each environment gets its own bucket from "acme-{env}-media-uploads": noti
   expect(variables['acme-prod-thumbnail']).toBe('acme-prod-media-uploads');
   const topicSources = ofType('aws:sns/topicPolicy:TopicPolicy', (r) => r.name.includes('-s3-')).map((r) => JSON.parse(r.inputs.policy).Statement[0].Condition.ArnEquals['aws:SourceArn']);
   expect(topicSources).toEqual(ENVS.map((e) => `arn:aws:s3:::acme-${e}-media-uploads`));
-  const writes = ofType('aws:iam/rolePolicy:RolePolicy', (r) => r.name.endsWith('thumbnail-policy')).map((r) => JSON.parse(r.inputs.policy).Statement.find((s: { Sid: string }) => s.Sid === 'S3Write0').Resource);
+  const writes = ofType('aws:iam/rolePolicy:RolePolicy', (r) => r.name.endsWith('thumbnail-policy')).map(
+    (r) => JSON.parse(r.inputs.policy).Statement.find((s: { Sid: string }) => s.Sid === 'S3Write0').Resource,
+  );
   expect(writes).toEqual(ENVS.map((e) => `arn:aws:s3:::acme-${e}-media-uploads/thumbnails/*`));
 });

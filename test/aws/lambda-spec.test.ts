@@ -65,8 +65,12 @@ describe('function limits', () => {
 
 describe('schedules', () => {
   test('an invalid cron is refused with the parser’s reason', () => {
-    expect(specError(specWith({ triggers: [{ type: 'schedule', cron: '61 * * * *' }] }))).toContain('functions[0].triggers[0].cron: is not a valid cron expression: Constraint error, got value 61 expected range 0-59');
-    expect(specError(specWith({ triggers: [{ type: 'schedule', cron: '0 6 * *' }] }))).toContain('functions[0].triggers[0].cron: must be a 5-field cron expression "min hour day month weekday" (has 4 fields)');
+    expect(specError(specWith({ triggers: [{ type: 'schedule', cron: '61 * * * *' }] }))).toContain(
+      'functions[0].triggers[0].cron: is not a valid cron expression: Constraint error, got value 61 expected range 0-59',
+    );
+    expect(specError(specWith({ triggers: [{ type: 'schedule', cron: '0 6 * *' }] }))).toContain(
+      'functions[0].triggers[0].cron: must be a 5-field cron expression "min hour day month weekday" (has 4 fields)',
+    );
   });
 
   test('a valid cron that EventBridge Scheduler cannot express, and unknown time zones', () => {
@@ -102,7 +106,9 @@ describe('schedules', () => {
 
 describe('triggers and wiring', () => {
   test('kafka trigger without MSK or a reachable self-managed Kafka', () => {
-    expect(specError(specWith({ triggers: [{ type: 'kafka', topic: 'orders' }] }))).toContain('functions[0].triggers[0]: a Lambda kafka trigger needs kafka.msk.clusterArn (Amazon MSK) or lambda.selfManagedKafka');
+    expect(specError(specWith({ triggers: [{ type: 'kafka', topic: 'orders' }] }))).toContain(
+      'functions[0].triggers[0]: a Lambda kafka trigger needs kafka.msk.clusterArn (Amazon MSK) or lambda.selfManagedKafka',
+    );
   });
 
   test('overlapping S3 notifications on one bucket, and writing where the trigger listens (recursive loop)', () => {
@@ -152,7 +158,9 @@ describe('S3 bucket names with an {env} token', () => {
     );
     expect(specError(specWith({ triggers: [{ type: 's3', bucket: 'acme-{stage}-up' }] }))).toContain('functions[0].triggers[0].bucket: must be an S3 bucket name');
     expect(specError(specWith({ triggers: [{ type: 's3', bucket: 'Acme-{env}' }] }))).toContain('functions[0].triggers[0].bucket: must be an S3 bucket name');
-    expect(specError(specWith({ triggers: [{ type: 's3', bucket: '-{env}' }] }))).toContain('functions[0].triggers[0].bucket: gives the bucket name "-staging" in environment "staging", which is not a valid bucket name');
+    expect(specError(specWith({ triggers: [{ type: 's3', bucket: '-{env}' }] }))).toContain(
+      'functions[0].triggers[0].bucket: gives the bucket name "-staging" in environment "staging", which is not a valid bucket name',
+    );
     expect(specError(specWith({ triggers: [{ type: 's3', bucket: 'acme..{env}' }] }))).toContain('which has two adjacent "."');
     expect(specError(specWith({ triggers: [{ type: 's3', bucket: 'xn--{env}' }] }))).toContain('which uses "xn--", which S3 reserves at the start of bucket names');
   });
@@ -168,10 +176,21 @@ describe('S3 bucket names with an {env} token', () => {
 
   test('the variable that receives the resolved name cannot clash with env, secrets, the runtime or another bucket', () => {
     const w = (envVar: string, more: Record<string, unknown> = {}) => specWith({ lambda: { s3Write: [{ bucket: 'acme-{env}-out', prefix: 'a/', envVar }] }, ...more });
-    expect(specError(w('OUT_BUCKET', { env: { OUT_BUCKET: 'x' } }))).toContain('functions[0].lambda.s3Write[0].envVar: is also set in env; the variable receives the resolved bucket name — remove it from env (got "OUT_BUCKET")');
+    expect(specError(w('OUT_BUCKET', { env: { OUT_BUCKET: 'x' } }))).toContain(
+      'functions[0].lambda.s3Write[0].envVar: is also set in env; the variable receives the resolved bucket name — remove it from env (got "OUT_BUCKET")',
+    );
     expect(specError(w('AWS_REGION'))).toContain('functions[0].lambda.s3Write[0].envVar: "AWS_REGION" is reserved by the Lambda runtime');
-    expect(specError(w('DB_SECRET_ID', { secrets: [{ env: 'DB', secret: 'db', key: 'password' }] }))).toContain('functions[0].lambda.s3Write[0].envVar: clashes with the reference variable of secret "DB"');
-    const two = specWith({ lambda: { s3Write: [{ bucket: 'acme-{env}-a', prefix: 'a/', envVar: 'B' }, { bucket: 'acme-{env}-b', prefix: 'b/', envVar: 'B' }] } });
+    expect(specError(w('DB_SECRET_ID', { secrets: [{ env: 'DB', secret: 'db', key: 'password' }] }))).toContain(
+      'functions[0].lambda.s3Write[0].envVar: clashes with the reference variable of secret "DB"',
+    );
+    const two = specWith({
+      lambda: {
+        s3Write: [
+          { bucket: 'acme-{env}-a', prefix: 'a/', envVar: 'B' },
+          { bucket: 'acme-{env}-b', prefix: 'b/', envVar: 'B' },
+        ],
+      },
+    });
     expect(specError(two)).toContain('functions[0].lambda.s3Write[1].envVar: already receives bucket acme-{env}-a; one variable holds one bucket name');
     expect(specError(w('1X'))).toContain('functions[0].lambda.s3Write[0].envVar: must be a C identifier');
   });
@@ -187,7 +206,6 @@ describe('S3 bucket names with an {env} token', () => {
       'aws.oidcProvider: is required (or environments.<env>.aws.oidcProvider for dev, staging): route(s) "r" send traffic to Lambda through Kong',
     );
   });
-
 });
 
 describe('the component validates too (used directly, outside parseSpec), before registering anything', () => {
@@ -198,11 +216,20 @@ describe('the component validates too (used directly, outside parseSpec), before
     [{ delivery: { retries: 5 } }, 'functions[fn].delivery.retries: Lambda retries asynchronous invocations at most 2 times; use 0–2 (got 5)'],
     [{ triggers: [{ type: 'schedule', cron: '0 0 1 * MON' }] }, 'functions[fn].triggers[0].cron: restricts both day-of-month and day-of-week'],
     [{ code: { ...code, path: 'test/aws/fixtures/missing' } }, 'functions[fn].code.path: is not a directory'],
-    [{ code: { ...code, runtime: 'nodejs20.x' } }, 'functions[fn].code.runtime: AWS Lambda blocks creating functions on nodejs20.x since 2026-08-31 and updating them since 2026-09-30; use nodejs22.x or nodejs24.x (got "nodejs20.x")'],
+    [
+      { code: { ...code, runtime: 'nodejs20.x' } },
+      'functions[fn].code.runtime: AWS Lambda blocks creating functions on nodejs20.x since 2026-08-31 and updating them since 2026-09-30; use nodejs22.x or nodejs24.x (got "nodejs20.x")',
+    ],
     [{ code: { ...code, handler: 'main.handler' } }, 'functions[fn].code.handler: no module "main" (.ts/.mts/.js/.mjs/.cjs)'],
-    [{ triggers: [{ type: 's3', bucket: `${'x'.repeat(60)}-{env}` }] }, `functions[fn].triggers[0].bucket: gives the bucket name "${'x'.repeat(60)}-dev" in environment "dev", which is 64 characters long`],
+    [
+      { triggers: [{ type: 's3', bucket: `${'x'.repeat(60)}-{env}` }] },
+      `functions[fn].triggers[0].bucket: gives the bucket name "${'x'.repeat(60)}-dev" in environment "dev", which is 64 characters long`,
+    ],
     [{ lambda: { s3Write: [{ bucket: 'ab', prefix: 'a/' }] } }, 'functions[fn].lambda.s3Write[0].bucket: is 2 characters long; S3 bucket names are 3–63'],
-    [{ env: { OUT: 'x' }, lambda: { s3Write: [{ bucket: 'acme-{env}-a', prefix: 'a/', envVar: 'OUT' }] } }, 'functions[fn].lambda.s3Write[0].envVar: is also set in env; the variable receives one resolved bucket name (got "OUT")'],
+    [
+      { env: { OUT: 'x' }, lambda: { s3Write: [{ bucket: 'acme-{env}-a', prefix: 'a/', envVar: 'OUT' }] } },
+      'functions[fn].lambda.s3Write[0].envVar: is also set in env; the variable receives one resolved bucket name (got "OUT")',
+    ],
   ])('%j', (override, message) => {
     const before = recorded.length;
     const fn = { name: 'fn', tenant: 'media', target: 'lambda', code, ...override } as any;

@@ -118,7 +118,16 @@ describe('thumbnail Lambda (prod)', () => {
     // SNS may put undeliverable events into the DLQ — only from this topic.
     expect(policyOf(one('aws:sqs/queuePolicy:QueuePolicy'))).toEqual({
       Version: '2012-10-17',
-      Statement: [{ Sid: 'SnsDeadLetters', Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: DLQ_ARN, Condition: { ArnEquals: { 'aws:SourceArn': [TOPIC_ARN] } } }],
+      Statement: [
+        {
+          Sid: 'SnsDeadLetters',
+          Effect: 'Allow',
+          Principal: { Service: 'sns.amazonaws.com' },
+          Action: 'sqs:SendMessage',
+          Resource: DLQ_ARN,
+          Condition: { ArnEquals: { 'aws:SourceArn': [TOPIC_ARN] } },
+        },
+      ],
     });
   });
 
@@ -209,7 +218,7 @@ describe('tags and outputs', () => {
     expect(effective(one('aws:budgets/budget:Budget'))).toEqual({ platform: 'acme', env: 'prod', 'managed-by': 'hybrid-serverless' });
   });
 
-  test('the outputs are the resources\' outputs (what AWS reports once they exist), not names computed beforehand', async () => {
+  test("the outputs are the resources' outputs (what AWS reports once they exist), not names computed beforehand", async () => {
     const resolved = await valueOf(pulumi.output(outputs));
     // The mocks answer each resource's arn as `arn:mock:<type>:<name>`: an output equal to it came from the resource.
     const mock = (type: string, name: string) => `arn:mock:${type}:${name}`;

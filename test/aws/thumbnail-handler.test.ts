@@ -17,7 +17,16 @@ import type * as Thumbnail from '../../stacks/functions/thumbnail';
 
 const outfile = path.join(__dirname, '../../build/test/thumbnail-handler.js');
 fs.mkdirSync(path.dirname(outfile), { recursive: true });
-buildSync({ entryPoints: [path.join(__dirname, '../../stacks/functions/thumbnail/index.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile, external: ['@aws-sdk/*'], logLevel: 'silent' });
+buildSync({
+  entryPoints: [path.join(__dirname, '../../stacks/functions/thumbnail/index.ts')],
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  outfile,
+  external: ['@aws-sdk/*'],
+  logLevel: 'silent',
+});
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { handler, s3Records, thumbnailKey } = require(outfile) as typeof Thumbnail;
 
@@ -25,14 +34,36 @@ const s3 = mockClient(S3Client);
 
 /** What S3 sends to the topic for one new object, wrapped as SNS hands it to Lambda. */
 function snsEvent(bucket: string, key: string, eventName = 'ObjectCreated:Put'): SNSEvent {
-  const s3Event = { Records: [{ eventVersion: '2.1', eventSource: 'aws:s3', awsRegion: 'eu-west-1', eventName, s3: { s3SchemaVersion: '1.0', bucket: { name: bucket, arn: `arn:aws:s3:::${bucket}` }, object: { key, size: 1 } } }] };
+  const s3Event = {
+    Records: [
+      {
+        eventVersion: '2.1',
+        eventSource: 'aws:s3',
+        awsRegion: 'eu-west-1',
+        eventName,
+        s3: { s3SchemaVersion: '1.0', bucket: { name: bucket, arn: `arn:aws:s3:::${bucket}` }, object: { key, size: 1 } },
+      },
+    ],
+  };
   return {
     Records: [
       {
         EventSource: 'aws:sns',
         EventVersion: '1.0',
         EventSubscriptionArn: 'arn:aws:sns:eu-west-1:123456789012:acme-prod-thumbnail-s3-1:sub',
-        Sns: { Type: 'Notification', MessageId: 'm1', TopicArn: 'arn:aws:sns:eu-west-1:123456789012:acme-prod-thumbnail-s3-1', Subject: 'Amazon S3 Notification', Message: JSON.stringify(s3Event), Timestamp: '2024-01-01T00:00:00.000Z', SignatureVersion: '1', Signature: '', SigningCertUrl: '', UnsubscribeUrl: '', MessageAttributes: {} },
+        Sns: {
+          Type: 'Notification',
+          MessageId: 'm1',
+          TopicArn: 'arn:aws:sns:eu-west-1:123456789012:acme-prod-thumbnail-s3-1',
+          Subject: 'Amazon S3 Notification',
+          Message: JSON.stringify(s3Event),
+          Timestamp: '2024-01-01T00:00:00.000Z',
+          SignatureVersion: '1',
+          Signature: '',
+          SigningCertUrl: '',
+          UnsubscribeUrl: '',
+          MessageAttributes: {},
+        },
       },
     ],
   } as SNSEvent;
@@ -47,7 +78,7 @@ async function photo(width: number, height: number): Promise<Buffer> {
 /** Width and height from a JPEG's start-of-frame marker (independent of jimp). */
 function jpegSize(jpeg: Buffer): { width: number; height: number } {
   expect(jpeg.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
-  for (let at = 2; at < jpeg.length; ) {
+  for (let at = 2; at < jpeg.length;) {
     const marker = jpeg[at + 1];
     if (marker >= 0xc0 && marker <= 0xc3) return { height: jpeg.readUInt16BE(at + 5), width: jpeg.readUInt16BE(at + 7) };
     at += 2 + jpeg.readUInt16BE(at + 2);

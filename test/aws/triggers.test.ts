@@ -28,7 +28,17 @@ const spec = parseSpec({
   tenants: [{ name: 'data' }],
   kafka: { topics: [], msk: { clusterArn: MSK } },
   functions: [
-    { name: 'ingest', tenant: 'data', target: 'lambda', code: { path: 'test/aws/fixtures/echo', handler: 'index.handler', runtime: 'nodejs22.x' }, timeoutSeconds: 120, scaling: { max: 20 }, delivery: { retries: 1 }, secrets: [{ env: 'DB_PASSWORD', secret: 'orders-db', key: 'password' }], triggers: [{ type: 'sqs', queue: 'orders-in', batchSize: 50 }] },
+    {
+      name: 'ingest',
+      tenant: 'data',
+      target: 'lambda',
+      code: { path: 'test/aws/fixtures/echo', handler: 'index.handler', runtime: 'nodejs22.x' },
+      timeoutSeconds: 120,
+      scaling: { max: 20 },
+      delivery: { retries: 1 },
+      secrets: [{ env: 'DB_PASSWORD', secret: 'orders-db', key: 'password' }],
+      triggers: [{ type: 'sqs', queue: 'orders-in', batchSize: 50 }],
+    },
     {
       name: 'report',
       tenant: 'data',
@@ -36,19 +46,43 @@ const spec = parseSpec({
       image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/report:1.0.0`,
       lambda: { functionUrl: true, architecture: 'x86_64', maxEventAgeSeconds: 3600 },
       coldStart: { preset: 'prewarmed', instances: 3 },
-      triggers: [{ type: 'schedule', cron: '0 6 * * 1-5', timezone: 'Europe/Berlin', data: '{"kind":"daily"}' }, { type: 'schedule', cron: '*/15 * * * *' }],
+      triggers: [
+        { type: 'schedule', cron: '0 6 * * 1-5', timezone: 'Europe/Berlin', data: '{"kind":"daily"}' },
+        { type: 'schedule', cron: '*/15 * * * *' },
+      ],
     },
-    { name: 'msk-reader', tenant: 'data', target: 'lambda', code: { path: 'test/aws/fixtures/echo', handler: 'index.handler', runtime: 'nodejs22.x' }, triggers: [{ type: 'kafka', topic: 'telemetry', consumerGroup: 'readers' }] },
+    {
+      name: 'msk-reader',
+      tenant: 'data',
+      target: 'lambda',
+      code: { path: 'test/aws/fixtures/echo', handler: 'index.handler', runtime: 'nodejs22.x' },
+      triggers: [{ type: 'kafka', topic: 'telemetry', consumerGroup: 'readers' }],
+    },
     {
       name: 'self-reader',
       tenant: 'data',
       target: 'lambda',
       code: { path: 'test/aws/fixtures/echo', handler: 'index.handler', runtime: 'nodejs22.x' },
-      lambda: { selfManagedKafka: { bootstrapServers: ['kafka.tst.example:9094'], subnetIds: ['subnet-0abc1234'], securityGroupIds: ['sg-0def5678'], saslScram512SecretArn: SCRAM, rootCaSecretArn: CA } },
+      lambda: {
+        selfManagedKafka: { bootstrapServers: ['kafka.tst.example:9094'], subnetIds: ['subnet-0abc1234'], securityGroupIds: ['sg-0def5678'], saslScram512SecretArn: SCRAM, rootCaSecretArn: CA },
+      },
       triggers: [{ type: 'kafka', topic: 'orders', batchSize: 500 }],
     },
-    { name: 'raw', tenant: 'data', target: 'lambda', code: { path: 'test/aws/fixtures/echo', handler: 'index.handler', runtime: 'nodejs22.x' }, triggers: [{ type: 's3', bucket: 'tst-raw-data', prefix: 'in/', via: 'direct' }] },
-    { name: 'lossy', tenant: 'data', target: 'lambda', code: { path: 'test/aws/fixtures/echo', handler: 'index.handler', runtime: 'nodejs22.x' }, delivery: { deadLetter: false }, triggers: [{ type: 'sqs', queue: 'metrics' }] },
+    {
+      name: 'raw',
+      tenant: 'data',
+      target: 'lambda',
+      code: { path: 'test/aws/fixtures/echo', handler: 'index.handler', runtime: 'nodejs22.x' },
+      triggers: [{ type: 's3', bucket: 'tst-raw-data', prefix: 'in/', via: 'direct' }],
+    },
+    {
+      name: 'lossy',
+      tenant: 'data',
+      target: 'lambda',
+      code: { path: 'test/aws/fixtures/echo', handler: 'index.handler', runtime: 'nodejs22.x' },
+      delivery: { deadLetter: false },
+      triggers: [{ type: 'sqs', queue: 'metrics' }],
+    },
   ],
 });
 
@@ -96,7 +130,9 @@ describe('sqs trigger', () => {
   });
 
   test('secrets reach the function as references (name and key), never as values', () => {
-    expect(one('aws:lambda/function:Function', (r) => r.inputs.name === 'tst-dev-ingest').inputs.environment).toEqual({ variables: { DB_PASSWORD_SECRET_ID: 'orders-db', DB_PASSWORD_SECRET_KEY: 'password' } });
+    expect(one('aws:lambda/function:Function', (r) => r.inputs.name === 'tst-dev-ingest').inputs.environment).toEqual({
+      variables: { DB_PASSWORD_SECRET_ID: 'orders-db', DB_PASSWORD_SECRET_KEY: 'password' },
+    });
   });
 });
 
@@ -160,7 +196,12 @@ describe('kafka triggers', () => {
     });
     const uuid = 'events/0a1b2c3d-1111-2222-3333-444455556666-7';
     expect(execPolicy('msk-reader').slice(2)).toEqual([
-      { Sid: 'MskCluster0', Effect: 'Allow', Action: ['kafka:DescribeClusterV2', 'kafka:GetBootstrapBrokers', 'kafka-cluster:Connect', 'kafka-cluster:DescribeClusterDynamicConfiguration'], Resource: MSK },
+      {
+        Sid: 'MskCluster0',
+        Effect: 'Allow',
+        Action: ['kafka:DescribeClusterV2', 'kafka:GetBootstrapBrokers', 'kafka-cluster:Connect', 'kafka-cluster:DescribeClusterDynamicConfiguration'],
+        Resource: MSK,
+      },
       { Sid: 'MskTopic0', Effect: 'Allow', Action: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'], Resource: arn('kafka', `topic/${uuid}/telemetry`) },
       { Sid: 'MskGroup0', Effect: 'Allow', Action: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'], Resource: arn('kafka', `group/${uuid}/readers`) },
       { Sid: 'KafkaNetworkInterfaces', Effect: 'Allow', Action: ['ec2:CreateNetworkInterface'], Resource: [arn('ec2', 'network-interface/*'), arn('ec2', 'subnet/*'), arn('ec2', 'security-group/*')] },
@@ -188,7 +229,12 @@ describe('kafka triggers', () => {
     });
     expect(execPolicy('self-reader').slice(2, 4)).toEqual([
       { Sid: 'KafkaSecrets0', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [SCRAM, CA] },
-      { Sid: 'KafkaNetworkInterfaces', Effect: 'Allow', Action: ['ec2:CreateNetworkInterface'], Resource: [arn('ec2', 'network-interface/*'), arn('ec2', 'subnet/subnet-0abc1234'), arn('ec2', 'security-group/sg-0def5678')] },
+      {
+        Sid: 'KafkaNetworkInterfaces',
+        Effect: 'Allow',
+        Action: ['ec2:CreateNetworkInterface'],
+        Resource: [arn('ec2', 'network-interface/*'), arn('ec2', 'subnet/subnet-0abc1234'), arn('ec2', 'security-group/sg-0def5678')],
+      },
     ]);
   });
 });

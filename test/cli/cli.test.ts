@@ -249,7 +249,12 @@ describe('hybrid-serverless synth', () => {
     expect(config.output).not.toBe('dist');
     const app = `${process.execPath} ${TS_NODE} ${CLI} synth --out dist --spec ${spec}`;
     fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), `language: typescript\napp: ${app}\noutput: ${config.output}\n`);
-    const cdk8s = () => spawnSync(process.execPath, [path.join(ROOT, 'node_modules/cdk8s-cli/bin/cdk8s'), 'synth', '--no-check-upgrade'], { cwd: dir, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: undefined } });
+    const cdk8s = () =>
+      spawnSync(process.execPath, [path.join(ROOT, 'node_modules/cdk8s-cli/bin/cdk8s'), 'synth', '--no-check-upgrade'], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, CDK8S_OUTDIR: undefined },
+      });
     const first = cdk8s();
     expect(first.stderr).toBe('');
     expect(first.status).toBe(0);
@@ -275,7 +280,9 @@ describe('hybrid-serverless plan', () => {
     const spec = fs
       .readFileSync(EXAMPLE, 'utf8')
       .replace(/\nroutes:[\s\S]*$/, '\n')
-      .concat('  - name: greet\n    tenant: web\n    target: lambda\n    code: { path: functions/hello, handler: index.handler, runtime: nodejs22.x }\n    triggers:\n      - type: schedule\n        cron: "0 * * * *"\n');
+      .concat(
+        '  - name: greet\n    tenant: web\n    target: lambda\n    code: { path: functions/hello, handler: index.handler, runtime: nodejs22.x }\n    triggers:\n      - type: schedule\n        cron: "0 * * * *"\n',
+      );
     fs.writeFileSync(path.join(specDir, 'platform.yaml'), spec);
     const cwd = tmpdir();
     const r = spawnSync(process.execPath, [TS_NODE, CLI, 'plan', '--env', 'dev', '--spec', path.join(specDir, 'platform.yaml'), '--json'], { cwd, encoding: 'utf8' });
@@ -304,7 +311,12 @@ describe('hybrid-serverless plan', () => {
   test("free environment names: synth and plan take the spec's names, and refuse others listing them", async () => {
     const dir = tmpdir();
     const spec = path.join(dir, 'fleet.yaml');
-    fs.writeFileSync(spec, fs.readFileSync(EXAMPLE, 'utf8').replace('  edge:\n    domain: edge.demo.example\n', '  edge-shanghai: { profile: edge, domain: shanghai.demo.example }\n  edge-berlin: { profile: edge, domain: berlin.demo.example }\n'));
+    fs.writeFileSync(
+      spec,
+      fs
+        .readFileSync(EXAMPLE, 'utf8')
+        .replace('  edge:\n    domain: edge.demo.example\n', '  edge-shanghai: { profile: edge, domain: shanghai.demo.example }\n  edge-berlin: { profile: edge, domain: berlin.demo.example }\n'),
+    );
     const synth = await cli(['synth', '--spec', spec, '--out', 'out'], { cwd: dir });
     expect(synth.err).toBe('');
     expect(synth.code).toBe(0);

@@ -77,9 +77,7 @@ for (const [label, spec] of SPECS) {
         const second = versions(again);
         const sameContent = contents(again, true);
         const thirdContent = contents(third, true);
-        const moved = [...versions(third).entries()]
-          .filter(([id, rv]) => second.get(id) !== rv && sameContent.get(id) === thirdContent.get(id))
-          .map(([id]) => id);
+        const moved = [...versions(third).entries()].filter(([id, rv]) => second.get(id) !== rv && sameContent.get(id) === thirdContent.get(id)).map(([id]) => id);
         expect(moved).toEqual([]);
       });
 

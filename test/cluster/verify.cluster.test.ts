@@ -58,7 +58,10 @@ describeCluster('npm run verify against a real API server', () => {
 
   test('a refused object: exit 1, naming the object, the field and the server message', () => {
     const file = path.join(out, 'dev/apps/knative.yaml');
-    const docs = fs.readFileSync(file, 'utf8').split(/^---\n/m).map((d) => parse(d));
+    const docs = fs
+      .readFileSync(file, 'utf8')
+      .split(/^---\n/m)
+      .map((d) => parse(d));
     const svc = docs.find((d) => d.kind === 'Service' && d.metadata.name === 'hello');
     svc.spec.template.spec.containers[0].resources = { requests: { cpu: '2' }, limits: { cpu: '1' } };
     svc.spec.template.spec.containers[0].colour = 'blue';
@@ -73,7 +76,10 @@ describeCluster('npm run verify against a real API server', () => {
     const badName = runVerify(['--env', 'No_Env']);
     expect(badName.code).toBe(2);
     expect(badName.out).toMatch(/--env: .*\(got "No_Env"\)/);
-    expect(runVerify(['--env', 'nope', '--out', out])).toEqual({ code: 2, out: expect.stringContaining(`--out: no synthesized output there; run \`hybrid-serverless synth\` first (got "${path.join(out, 'nope')}")`) });
+    expect(runVerify(['--env', 'nope', '--out', out])).toEqual({
+      code: 2,
+      out: expect.stringContaining(`--out: no synthesized output there; run \`hybrid-serverless synth\` first (got "${path.join(out, 'nope')}")`),
+    });
     const gone = runVerify(['--env', 'dev', '--out', out, '--kubeconfig', path.join(out, 'missing'), '--kubectl', cp.kubectl.binary]);
     expect(gone.code).toBe(2);
     expect(gone.out).toContain('cannot reach the cluster');

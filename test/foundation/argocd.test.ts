@@ -68,7 +68,8 @@ describe.each(['dev', 'prod'] as const)('%s with gitops.engine argocd', (env) =>
   });
 
   test('sync waves keep the Flux dependsOn order: a release syncs after everything it depends on', () => {
-    const waveOf = (namespace: string, release: string) => Number(argo.get('Application', HelmChartInstall.applicationName(namespace, release), 'argocd').metadata.annotations!['argocd.argoproj.io/sync-wave']);
+    const waveOf = (namespace: string, release: string) =>
+      Number(argo.get('Application', HelmChartInstall.applicationName(namespace, release), 'argocd').metadata.annotations!['argocd.argoproj.io/sync-wave']);
     let dependencies = 0;
     for (const r of flux.find('HelmRelease')) {
       const own = waveOf(r.metadata.namespace!, r.spec.releaseName);
@@ -177,7 +178,11 @@ describe('Pulumi bridge: both engines deploy the same Helm releases', () => {
     expect(a.get('monitoring/kube-prometheus-stack')).toMatchObject({ timeout: 900 });
     expect(argoRun.filter((r) => /argoproj\.io|fluxcd\.io/.test(r.type)).map((r) => r.type)).toEqual([]);
     // Everything else is the same set of resources.
-    const others = (run: Recorded[]) => run.filter((r) => r.type !== 'kubernetes:helm.sh/v3:Release' && !/fluxcd\.io/.test(r.type)).map((r) => `${r.type} ${r.name}`).sort();
+    const others = (run: Recorded[]) =>
+      run
+        .filter((r) => r.type !== 'kubernetes:helm.sh/v3:Release' && !/fluxcd\.io/.test(r.type))
+        .map((r) => `${r.type} ${r.name}`)
+        .sort();
     expect(others(argoRun)).toEqual(others(fluxRun));
   });
 });

@@ -217,9 +217,9 @@ describe('HelmChartInstall: mirror prop and App context', () => {
       ['x', 'example', 'oci://ctx.example.org/charts', 'oci'],
       ['y', 'example', 'http://127.0.0.1:8879', undefined],
     ]);
-    expect(() => new HelmChartInstall(new Chart(new App(), 'd'), 'c', { chart: { ...chartRef, repository: { name: 'r', url: 'http://127.0.0.1:8879' } }, releaseName: 'c', namespace: 'x', values: {} })).toThrow(
-      'HelmChartInstall(c).chart.repository.url: must start with https:// or oci:// (plain http:// only for a mirror: see `mirror`)',
-    );
+    expect(
+      () => new HelmChartInstall(new Chart(new App(), 'd'), 'c', { chart: { ...chartRef, repository: { name: 'r', url: 'http://127.0.0.1:8879' } }, releaseName: 'c', namespace: 'x', values: {} }),
+    ).toThrow('HelmChartInstall(c).chart.repository.url: must start with https:// or oci:// (plain http:// only for a mirror: see `mirror`)');
   });
 
   test('a bad mirror URL is one SpecError and leaves nothing in the tree', () => {

@@ -11,15 +11,17 @@ const EXAMPLE = path.resolve(__dirname, '../../examples/minimal.platform.yaml');
 describe('examples/minimal.platform.yaml', () => {
   const outputs = renderAll(loadSpecFile(EXAMPLE));
   const objects = (env: string) =>
-    [...outputs.find((o) => o.env === env)!.files.entries()]
-      .filter(([f]) => !f.endsWith('kustomization.yaml'))
-      .flatMap(([, text]) => parseAllDocuments(text).map((d) => d.toJS()));
+    [...outputs.find((o) => o.env === env)!.files.entries()].filter(([f]) => !f.endsWith('kustomization.yaml')).flatMap(([, text]) => parseAllDocuments(text).map((d) => d.toJS()));
 
   test('synthesizes the environments it declares, with a route to the Knative function', () => {
     expect(outputs.map((o) => o.env)).toEqual(['dev', 'edge']);
     const ingress = objects('dev').find((o) => o.kind === 'Ingress');
     expect(ingress.spec.rules[0].host).toBe('api.dev.demo.example');
-    expect(objects('dev').filter((o) => o.kind === 'Function').map((f) => f.metadata.name)).toEqual(['cleanup']);
+    expect(
+      objects('dev')
+        .filter((o) => o.kind === 'Function')
+        .map((f) => f.metadata.name),
+    ).toEqual(['cleanup']);
   });
 
   test('a spec file that does not parse is a SpecError naming the file', () => {

@@ -77,9 +77,7 @@ describe('footprint: every pod the platform runs, with its requests', () => {
     expect(fn.requests.cpu).toBeCloseTo(cpuCores('25m') + cpuCores(container.cpu), 6);
     // Strimzi's entity operator: topic and user operator containers in one pod.
     const eo = edge.get('Kafka', edge.platform.kafka!.clusterName).spec.entityOperator;
-    expect(entry('kafka/entity-operator').requests.memory).toBe(
-      (parseInt(eo.topicOperator.resources.requests.memory) + parseInt(eo.userOperator.resources.requests.memory)) * 2 ** 20,
-    );
+    expect(entry('kafka/entity-operator').requests.memory).toBe((parseInt(eo.topicOperator.resources.requests.memory) + parseInt(eo.userOperator.resources.requests.memory)) * 2 ** 20);
     // The Kafka source dispatcher runs once KafkaSources exist, sized by the profile.
     expect(edge.find('KafkaSource').length).toBeGreaterThan(0);
     expect(entry('knative-eventing/kafka-source-dispatcher').pods).toBe(1);

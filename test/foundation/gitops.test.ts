@@ -103,7 +103,15 @@ describe('HelmChartInstall with Argo CD', () => {
   test('one Application per install: Helm source, exact version, waves after dependencies, no Flux objects', () => {
     const chart = new Chart(new App(), 'c');
     const base = new HelmChartInstall(chart, 'base', { chart: chartRef, releaseName: 'base', namespace: 'sys', values: { a: 1 }, gitops: argocd });
-    const top = new HelmChartInstall(chart, 'top', { chart: { ...chartRef, repository: { name: 'o', url: 'oci://q.io/x/' } }, releaseName: 'top', namespace: 'sys', values: { b: 2 }, dependsOn: [base], timeout: '5m', gitops: argocd });
+    const top = new HelmChartInstall(chart, 'top', {
+      chart: { ...chartRef, repository: { name: 'o', url: 'oci://q.io/x/' } },
+      releaseName: 'top',
+      namespace: 'sys',
+      values: { b: 2 },
+      dependsOn: [base],
+      timeout: '5m',
+      gitops: argocd,
+    });
     const objs = chart.toJson();
     expect(objs.map((o: any) => o.kind)).toEqual(['Application', 'Application']);
     expect(top.repository).toBeUndefined();
@@ -129,7 +137,13 @@ describe('HelmChartInstall with Argo CD', () => {
 describeWithUpstream('Argo CD objects validate against the Argo CD CRD', () => {
   test('install and layer Applications; the validator catches a wrong field', () => {
     const chart = new Chart(new App(), 'c');
-    new HelmChartInstall(chart, 'x', { chart: chartRef, releaseName: 'x', namespace: 'sys', values: { a: { b: [1] } }, gitops: { engine: 'argocd', argocd: { namespace: 'argocd', project: 'default' } } });
+    new HelmChartInstall(chart, 'x', {
+      chart: chartRef,
+      releaseName: 'x',
+      namespace: 'sys',
+      values: { a: { b: [1] } },
+      gitops: { engine: 'argocd', argocd: { namespace: 'argocd', project: 'default' } },
+    });
     new ArgoCdLayers(chart, 'layers', { namePrefix: 'p-dev', layers: ['platform', 'config'], basePath: './dist/dev', repoURL: 'https://github.com/acme/p.git' });
     const objs = chart.toJson();
     expect(validateAll(objs)).toEqual([]);

@@ -29,7 +29,19 @@ describe('generated spec', () => {
     expect(generatedSpec(30).tenants).toHaveLength(3);
     const triggers = new Set(spec.functions!.flatMap((f) => (f.triggers ?? []).map((t) => `${f.target}:${t.type}`)));
     expect([...triggers].sort()).toEqual(
-      ['knative:event', 'knative:http', 'knative:kafka', 'knative:schedule', 'lambda:http', 'lambda:s3', 'lambda:schedule', 'lambda:sqs', 'openfaas:http', 'openfaas:kafka', 'openfaas:schedule'].sort(),
+      [
+        'knative:event',
+        'knative:http',
+        'knative:kafka',
+        'knative:schedule',
+        'lambda:http',
+        'lambda:s3',
+        'lambda:schedule',
+        'lambda:sqs',
+        'openfaas:http',
+        'openfaas:kafka',
+        'openfaas:schedule',
+      ].sort(),
     );
     expect(spec.routes!.length).toBeGreaterThan(50);
     expect(new Set(spec.routes!.map((r) => spec.functions!.find((f) => f.name === r.function)!.target))).toEqual(new Set(['knative', 'openfaas', 'lambda']));
@@ -96,7 +108,9 @@ describe('object size limit', () => {
     expect(err.issues).toHaveLength(1);
     expect(err.issues[0].path).toBe('ConfigMap monitoring/blob');
     expect(err.issues[0].value).toBeGreaterThan(MAX_OBJECT_BYTES);
-    expect(err.issues[0].message).toMatch(/^is \d+ bytes serialized \(512\.\d KiB; JSON \d+, YAML \d+\) in config\/oversized\.yaml, more than the 524288-byte \(512 KiB\) limit per object \(MAX_OBJECT_BYTES\); split it into smaller objects$/);
+    expect(err.issues[0].message).toMatch(
+      /^is \d+ bytes serialized \(512\.\d KiB; JSON \d+, YAML \d+\) in config\/oversized\.yaml, more than the 524288-byte \(512 KiB\) limit per object \(MAX_OBJECT_BYTES\); split it into smaller objects$/,
+    );
   });
 
   test('an object just under the limit renders', () => {
@@ -106,12 +120,22 @@ describe('object size limit', () => {
   });
 
   test('oversizedObjects: every object above the limit, cluster-scoped ones without a namespace', () => {
-    const size = (name: string, bytes: number, namespace?: string): ObjectSize => ({ kind: namespace ? 'ConfigMap' : 'ClusterRole', namespace, name, file: 'x/y.yaml', bytes, jsonBytes: bytes, yamlBytes: bytes - 1 });
+    const size = (name: string, bytes: number, namespace?: string): ObjectSize => ({
+      kind: namespace ? 'ConfigMap' : 'ClusterRole',
+      namespace,
+      name,
+      file: 'x/y.yaml',
+      bytes,
+      jsonBytes: bytes,
+      yamlBytes: bytes - 1,
+    });
     const issues = oversizedObjects([size('a', 100, 'ns'), size('b', 101, 'ns'), size('c', 200)], 100);
     expect(issues.map((i) => [i.path, i.value])).toEqual([
       ['ConfigMap ns/b', 101],
       ['ClusterRole c', 200],
     ]);
-    expect(issues[1].message).toBe('is 200 bytes serialized (0.2 KiB; JSON 200, YAML 199) in x/y.yaml, more than the 100-byte (0.1 KiB) limit per object (MAX_OBJECT_BYTES); split it into smaller objects');
+    expect(issues[1].message).toBe(
+      'is 200 bytes serialized (0.2 KiB; JSON 200, YAML 199) in x/y.yaml, more than the 100-byte (0.1 KiB) limit per object (MAX_OBJECT_BYTES); split it into smaller objects',
+    );
   });
 });

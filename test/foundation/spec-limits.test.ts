@@ -54,7 +54,9 @@ describe('derived object names', () => {
     const s = referenceCopy();
     s.functions[0].triggers[1].filters = { [a(21, 'x')]: 'yes', region: '' };
     const e = specError(s);
-    expect(e.message).toContain(`functions[0].triggers[1].filters.${a(21, 'x')}: is 21 characters; the Knative eventing webhook takes CloudEvent attribute names of 1–20 lowercase letters or digits (got "${a(21, 'x')}")`);
+    expect(e.message).toContain(
+      `functions[0].triggers[1].filters.${a(21, 'x')}: is 21 characters; the Knative eventing webhook takes CloudEvent attribute names of 1–20 lowercase letters or digits (got "${a(21, 'x')}")`,
+    );
     expect(e.message).toContain('functions[0].triggers[1].filters.region: must not be empty (the Knative eventing webhook refuses it)');
 
     s.functions[0].triggers[1].filters = { [a(20, 'x')]: 'yes' };
@@ -96,7 +98,9 @@ describe('hosts', () => {
     const s = referenceCopy();
     s.environments.dev.domain = `${a(64, 'd')}.example`;
     const e = specError(s);
-    expect(e.message).toContain(`environments.dev.domain: has a label of 64 characters ("${a(21, 'd')}..."); each label of a host name is at most 63 (DNS); every function and route host of environment dev ends in this domain`);
+    expect(e.message).toContain(
+      `environments.dev.domain: has a label of 64 characters ("${a(21, 'd')}..."); each label of a host name is at most 63 (DNS); every function and route host of environment dev ends in this domain`,
+    );
     // Reported once, not again for every host that ends in it.
     expect(e.issues.filter((i) => i.path.startsWith('routes') || i.path.startsWith('functions'))).toEqual([]);
 
@@ -144,7 +148,9 @@ describe('container requests above limits', () => {
     const s = referenceCopy();
     s.functions[3].resources = { limits: { memory: '32Mi' } };
     const e = specError(s);
-    expect(e.message).toContain('functions[3].resources.limits.memory: in environment dev requests.memory 64Mi (functionDefaults of profile dev) is above limits.memory 32Mi; the API server refuses a container whose request exceeds its limit: set resources.limits.memory to at least 64Mi or resources.requests.memory to at most 32Mi (got "32Mi")');
+    expect(e.message).toContain(
+      'functions[3].resources.limits.memory: in environment dev requests.memory 64Mi (functionDefaults of profile dev) is above limits.memory 32Mi; the API server refuses a container whose request exceeds its limit: set resources.limits.memory to at least 64Mi or resources.requests.memory to at most 32Mi (got "32Mi")',
+    );
 
     s.functions[3].resources = { requests: { memory: '32Mi' }, limits: { memory: '32Mi' } };
     const fn = synthEnv('dev', s).get('Function', 'promo-discount');
@@ -179,7 +185,9 @@ describe('label values and keys from user input', () => {
     const s = referenceCopy();
     s.functions[3].openfaas = { constraints: [`kubernetes.io/arch=${a(64, 'v')}`, `${a(64, 'k')}=x`] };
     const e = specError(s);
-    expect(e.message).toContain(`functions[3].openfaas.constraints[0]: node label value is 64 characters; label values are at most 63 letters, digits, "-", "_" and ".", beginning and ending alphanumeric (got "kubernetes.io/arch=vvvv`);
+    expect(e.message).toContain(
+      `functions[3].openfaas.constraints[0]: node label value is 64 characters; label values are at most 63 letters, digits, "-", "_" and ".", beginning and ending alphanumeric (got "kubernetes.io/arch=vvvv`,
+    );
     expect(e.message).toContain(`functions[3].openfaas.constraints[1]: node label key: name part "${a(64, 'k')}" must be 1–63 characters`);
 
     s.functions[3].openfaas = { constraints: [`kubernetes.io/arch=${a(63, 'v')}`, `${a(63, 'k')}=x`] };
@@ -190,7 +198,9 @@ describe('label values and keys from user input', () => {
     const s = referenceCopy();
     s.functions[3].openfaas = { annotations: { 'has space': 'x', [`acme.example/${a(64, 'n')}`]: 'y' } };
     const e = specError(s);
-    expect(e.message).toContain('functions[3].openfaas.annotations.has space: is not a valid annotation key: name part "has space" must be 1–63 characters of letters, digits, "-", "_" and ".", beginning and ending alphanumeric (got "has space")');
+    expect(e.message).toContain(
+      'functions[3].openfaas.annotations.has space: is not a valid annotation key: name part "has space" must be 1–63 characters of letters, digits, "-", "_" and ".", beginning and ending alphanumeric (got "has space")',
+    );
     expect(e.message).toContain(`functions[3].openfaas.annotations.acme.example/${a(64, 'n')}: is not a valid annotation key: name part`);
 
     s.functions[3].openfaas = { annotations: { [`acme.example/${a(63, 'n')}`]: 'y' } };

@@ -25,9 +25,7 @@ describe('parseSpec', () => {
     s.functions[3].bogus = true;
     const e = specError(s);
     const paths = e.issues.map((i) => i.path);
-    expect(paths).toEqual(
-      expect.arrayContaining(['functions[2].scaling.min', 'functions[0].target', 'functions[1].tenant', 'routes[1].function', 'aws.accountId', 'functions[3].bogus']),
-    );
+    expect(paths).toEqual(expect.arrayContaining(['functions[2].scaling.min', 'functions[0].target', 'functions[1].tenant', 'routes[1].function', 'aws.accountId', 'functions[3].bogus']));
     expect(e.message).toContain('functions[2].scaling.min: must be ≤ scaling.max (3) (got 9)');
     expect(e.message).toMatch(/functions\[0\]\.target: Invalid option: expected one of "knative"\|"openfaas"\|"lambda" \(got "cloudrun"\)/);
     expect(e.message).toContain('functions[1].tenant: no such tenant; defined tenants: shop, media, iot (got "nobody")');
@@ -101,7 +99,9 @@ describe('Lambda runtimes AWS no longer accepts', () => {
   test('nodejs20.x is rejected at parse time, with the alternatives', () => {
     const s = referenceCopy();
     s.functions[7].code.runtime = 'nodejs20.x';
-    expect(specError(s).message).toContain('functions[7].code.runtime: AWS Lambda blocks creating functions on nodejs20.x since 2026-08-31 and updating them since 2026-09-30; use nodejs22.x or nodejs24.x (got "nodejs20.x")');
+    expect(specError(s).message).toContain(
+      'functions[7].code.runtime: AWS Lambda blocks creating functions on nodejs20.x since 2026-08-31 and updating them since 2026-09-30; use nodejs22.x or nodejs24.x (got "nodejs20.x")',
+    );
   });
 });
 

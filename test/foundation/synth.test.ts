@@ -44,7 +44,10 @@ describe('GitOps synthesis', () => {
     for (const [file, text] of Object.entries(tree)) {
       if (!file.endsWith('kustomization.yaml')) continue;
       const folder = path.dirname(file);
-      const siblings = Object.keys(tree).filter((f) => path.dirname(f) === folder && !f.endsWith('kustomization.yaml')).map((f) => path.basename(f)).sort();
+      const siblings = Object.keys(tree)
+        .filter((f) => path.dirname(f) === folder && !f.endsWith('kustomization.yaml'))
+        .map((f) => path.basename(f))
+        .sort();
       const listed = (text.match(/^ {0,2}- (.+)$/gm) ?? []).map((l) => l.replace(/^ {0,2}- /, ''));
       expect(listed).toEqual(siblings);
     }
@@ -74,9 +77,7 @@ describe('GitOps synthesis', () => {
     synthAll(spec, out);
     const before = readTree(out);
     // prod fails after dev and staging rendered fine: nothing at all may be written
-    expect(() => synthAll(spec, out, { overrides: { prod: { components: { kong: { replicas: -1 } } } } })).toThrow(
-      'overrides.components.kong.replicas: Too small: expected number to be >=1 (got -1)',
-    );
+    expect(() => synthAll(spec, out, { overrides: { prod: { components: { kong: { replicas: -1 } } } } })).toThrow('overrides.components.kong.replicas: Too small: expected number to be >=1 (got -1)');
     expect(readTree(out)).toEqual(before);
     expect(fs.readdirSync(path.dirname(out)).filter((f) => f.startsWith('.dist-'))).toEqual([]);
   });
@@ -130,7 +131,6 @@ describe('the synth command', () => {
     expect(r.stderr).toContain('unknown argument; valid: --spec, --env, --out');
   });
 });
-
 
 describe('YAML every reader agrees on', () => {
   test('strings a YAML 1.1 reader (kubectl apply -f) would take for booleans or dates are quoted', () => {

@@ -40,7 +40,13 @@ describe('Strimzi operator install', () => {
     expect(v.resources).toEqual(p.components.strimziOperator.resources);
     expect(v.extraEnvs).toEqual([{ name: 'STRIMZI_POD_SECURITY_PROVIDER_CLASS', value: 'restricted' }]);
     expect(v.generatePodDisruptionBudget).toBe(p.ha.podDisruptionBudgets);
-    expect(v.securityContext).toMatchObject({ runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(v.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
     // the namespace enforces Pod Security "restricted"
     expect(s.get('Namespace', 'kafka').metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
     // Kafka objects are operator CRs: config layer, after the chart (platform layer) installed the CRDs
@@ -267,9 +273,17 @@ describe('users: exactly the ACLs each client needs', () => {
         bootstrapServers: 'events-kafka-bootstrap.kafka.svc:9093',
         secretKeys: { password: 'password', jaasConfig: 'sasl.jaas.config' },
         caKey: 'ca.crt',
-        connectionSecret: { namespace: 'shop', name: 'kafka-payment-connection', keys: { user: 'user', saslMechanism: 'sasl.mechanism', securityProtocol: 'security.protocol', bootstrapServers: 'bootstrap.servers' } },
+        connectionSecret: {
+          namespace: 'shop',
+          name: 'kafka-payment-connection',
+          keys: { user: 'user', saslMechanism: 'sasl.mechanism', securityProtocol: 'security.protocol', bootstrapServers: 'bootstrap.servers' },
+        },
       },
-      'temperature-alert': expect.objectContaining({ user: 'kafka-temperature-alert', secret: { namespace: 'iot', name: 'kafka-temperature-alert' }, caSecret: { namespace: 'iot', name: 'events-cluster-ca-cert' } }),
+      'temperature-alert': expect.objectContaining({
+        user: 'kafka-temperature-alert',
+        secret: { namespace: 'iot', name: 'kafka-temperature-alert' },
+        caSecret: { namespace: 'iot', name: 'events-cluster-ca-cert' },
+      }),
       'payment-audit': expect.objectContaining({ user: 'kafka-payment-audit', secret: { namespace: 'openfaas', name: 'kafka-payment-audit' } }),
     });
     // the backend's calls add nothing beyond what the spec declared
@@ -401,9 +415,13 @@ describe('bad inputs', () => {
     expect(() => new KafkaCluster(chart, 'even', { name: 'c', namespace: 'kafka', sizing: { ...sizing, controllers: 2 } })).toThrow(
       'KafkaCluster(c).sizing.controllers: must be odd: a KRaft quorum of 2 tolerates no more failures than one of 1 (got 2)',
     );
-    expect(() => new KafkaCluster(chart, 'rf', { name: 'c', namespace: 'kafka', sizing: { ...sizing, brokers: 2 } })).toThrow('KafkaCluster(c).sizing.replicationFactor: must be ≤ brokers (2): each replica needs its own broker (got 3)');
+    expect(() => new KafkaCluster(chart, 'rf', { name: 'c', namespace: 'kafka', sizing: { ...sizing, brokers: 2 } })).toThrow(
+      'KafkaCluster(c).sizing.replicationFactor: must be ≤ brokers (2): each replica needs its own broker (got 3)',
+    );
     const cluster = new KafkaCluster(chart, 'ok', { name: 'c', namespace: 'kafka', sizing: PROFILES.dev.kafka });
-    expect(() => new KafkaClusterTopic(chart, 't', { cluster, name: 'x', replicas: 3 })).toThrow('KafkaClusterTopic(x).replicas: must be ≤ the 1 broker(s) of cluster "c": each replica needs its own broker (got 3)');
+    expect(() => new KafkaClusterTopic(chart, 't', { cluster, name: 'x', replicas: 3 })).toThrow(
+      'KafkaClusterTopic(x).replicas: must be ≤ the 1 broker(s) of cluster "c": each replica needs its own broker (got 3)',
+    );
     expect(() => new KafkaClientUser(chart, 'u', { cluster, name: 'Bad_Name' })).toThrow('KafkaClientUser.name: must be a DNS label');
     expect(() => new KafkaClientUser(chart, 'u2', { cluster, name: 'ok' }).allowGroup('a group')).toThrow('KafkaClientUser.group: must be letters, digits, ".", "_" or "-" (got "a group")');
     // an empty list would let Reflector copy the Secret into every namespace

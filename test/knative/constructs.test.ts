@@ -61,7 +61,7 @@ describe('KnativeService: rejected where the Knative webhook rejects', () => {
   });
 
   test.each([
-    [{ port: 8012 }, 'KnativeService(shop/fn).port: is reserved by Knative\'s queue-proxy (8008, 8012, 8013, 8022, 9090, 9091); use another port such as 8080 (got 8012)'],
+    [{ port: 8012 }, "KnativeService(shop/fn).port: is reserved by Knative's queue-proxy (8008, 8012, 8013, 8022, 9090, 9091); use another port such as 8080 (got 8012)"],
     [{ env: { K_SERVICE: 'x' } }, 'KnativeService(shop/fn).env.K_SERVICE: is set by Knative itself (PORT, K_SERVICE, K_CONFIGURATION, K_REVISION) (got "K_SERVICE")'],
     [{ timeoutSeconds: 900 }, 'KnativeService(shop/fn).timeoutSeconds: must be from 1 to 600 (max-revision-timeout-seconds) (got 900)'],
     [{ containerConcurrency: 1001 }, 'containerConcurrency: must be a whole number from 0 (unlimited) to 1000 (got 1001)'],
@@ -72,8 +72,20 @@ describe('KnativeService: rejected where the Knative webhook rejects', () => {
   });
 
   test.each([
-    [[{ revisionName: 'fn-v1', percent: 50 }, { revisionName: 'fn-v2', percent: 40 }], 'KnativeService(shop/fn).traffic: percents sum to 90; they must sum to 100 (got [50,40])'],
-    [[{ revisionName: 'fn-v1', percent: 50, tag: 'a' }, { revisionName: 'fn-v2', percent: 50, tag: 'a' }], 'traffic[1].tag: is already used by traffic[0]; tags must be unique (got "a")'],
+    [
+      [
+        { revisionName: 'fn-v1', percent: 50 },
+        { revisionName: 'fn-v2', percent: 40 },
+      ],
+      'KnativeService(shop/fn).traffic: percents sum to 90; they must sum to 100 (got [50,40])',
+    ],
+    [
+      [
+        { revisionName: 'fn-v1', percent: 50, tag: 'a' },
+        { revisionName: 'fn-v2', percent: 50, tag: 'a' },
+      ],
+      'traffic[1].tag: is already used by traffic[0]; tags must be unique (got "a")',
+    ],
     [[{ revisionName: 'other-v1', percent: 100 }], 'traffic[0].revisionName: must start with "fn-": Knative names a service\'s revisions after it (got "other-v1")'],
     [[{ percent: 100 }], 'traffic[0].revisionName: is required unless latestRevision is true (got nothing)'],
     [[{ revisionName: 'fn-v1', latestRevision: true, percent: 100 }], 'traffic[0].latestRevision: must be false (or absent) when revisionName is set'],
@@ -106,7 +118,13 @@ describe('KnativeService: rejected where the Knative webhook rejects', () => {
     svc(c, { secretEnv: [{ name: 'KEY', secret: 'api', key: 'k' }], clusterLocal: true });
     const s = one(c, 'Service');
     const container = s.spec.template.spec.containers[0];
-    expect(container.securityContext).toEqual({ runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(container.securityContext).toEqual({
+      runAsNonRoot: true,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
     expect(s.spec.template.spec.serviceAccountName).toBe('functions');
     expect(container.env).toEqual([{ name: 'KEY', valueFrom: { secretKeyRef: { name: 'api', key: 'k' } } }]);
     expect(s.metadata.labels).toEqual({ 'networking.knative.dev/visibility': 'cluster-local' });
@@ -146,9 +164,13 @@ describe('eventing: references are checked, dead letters on by default', () => {
   test('delivery settings are checked', () => {
     const c = chart();
     new DeadLetterSink(c, 'dls', { namespace: 'shop' });
-    expect(errorOf(() => new Broker(c, 'b1', { namespace: 'shop', delivery: { backoffDelay: '1s' } }))).toContain('delivery.backoffDelay: must be an ISO-8601 duration such as "PT1S" or "PT0.5S" (got "1s")');
+    expect(errorOf(() => new Broker(c, 'b1', { namespace: 'shop', delivery: { backoffDelay: '1s' } }))).toContain(
+      'delivery.backoffDelay: must be an ISO-8601 duration such as "PT1S" or "PT0.5S" (got "1s")',
+    );
     expect(errorOf(() => new Broker(c, 'b2', { namespace: 'shop', delivery: { retries: -1 } }))).toContain('delivery.retries: must be a whole number from 0 to 100 (got -1)');
-    expect(errorOf(() => new Broker(c, 'b3', { namespace: 'shop', delivery: { deadLetterSink: { uri: 'not a url' } } }))).toContain('delivery.deadLetterSink.uri: must be an absolute http:// or https:// URL');
+    expect(errorOf(() => new Broker(c, 'b3', { namespace: 'shop', delivery: { deadLetterSink: { uri: 'not a url' } } }))).toContain(
+      'delivery.deadLetterSink.uri: must be an absolute http:// or https:// URL',
+    );
   });
 
   test('Trigger filters use CloudEvents attribute names', () => {
@@ -181,10 +203,18 @@ describe('eventing: references are checked, dead letters on by default', () => {
     expect(errorOf(() => new KafkaSource(c, 'k3', { ...base, consumerGroup: 'a b' }))).toContain('consumerGroup: must be letters, digits, ".", "_" or "-"');
     new KafkaSource(c, 'ok', {
       ...base,
-      net: { sasl: { user: { name: 'conn', key: 'user' }, password: { name: 'cred', key: 'password' }, type: { name: 'conn', key: 'sasl.mechanism' } }, tls: { caCert: { name: 'ca', key: 'ca.crt' } } },
+      net: {
+        sasl: { user: { name: 'conn', key: 'user' }, password: { name: 'cred', key: 'password' }, type: { name: 'conn', key: 'sasl.mechanism' } },
+        tls: { caCert: { name: 'ca', key: 'ca.crt' } },
+      },
     });
     expect(one(c, 'KafkaSource').spec.net).toEqual({
-      sasl: { enable: true, user: { secretKeyRef: { name: 'conn', key: 'user' } }, password: { secretKeyRef: { name: 'cred', key: 'password' } }, type: { secretKeyRef: { name: 'conn', key: 'sasl.mechanism' } } },
+      sasl: {
+        enable: true,
+        user: { secretKeyRef: { name: 'conn', key: 'user' } },
+        password: { secretKeyRef: { name: 'cred', key: 'password' } },
+        type: { secretKeyRef: { name: 'conn', key: 'sasl.mechanism' } },
+      },
       tls: { enable: true, caCert: { secretKeyRef: { name: 'ca', key: 'ca.crt' } } },
     });
   });

@@ -32,7 +32,14 @@ describe('knative module on the reference stack', () => {
     expect(layerOf('HelmRelease', 'knative-operator')).toBe('platform');
     expect(layerOf('KnativeServing', 'knative-serving')).toBe('config');
     expect(layerOf('KnativeEventing', 'knative-eventing')).toBe('config');
-    for (const [kind, name] of [['Service', 'validate-order'], ['Broker', 'default'], ['Sequence', 'order-pipeline'], ['PingSource', 'heartbeat'], ['KafkaSource', 'payment-kafka-0']]) expect(layerOf(kind, name)).toBe('apps');
+    for (const [kind, name] of [
+      ['Service', 'validate-order'],
+      ['Broker', 'default'],
+      ['Sequence', 'order-pipeline'],
+      ['PingSource', 'heartbeat'],
+      ['KafkaSource', 'payment-kafka-0'],
+    ])
+      expect(layerOf(kind, name)).toBe('apps');
     const rel = dev.get('HelmRelease', 'knative-operator', 'knative-operator');
     expect(rel.spec.chart.spec).toMatchObject({ chart: 'knative-operator', version: 'v1.23.0', sourceRef: { name: 'knative-operator' } });
     expect(dev.get('HelmRepository', 'knative-operator', 'knative-operator').spec.url).toBe('https://knative.github.io/operator');
@@ -42,7 +49,12 @@ describe('knative module on the reference stack', () => {
     const pay = dev.get('Service', 'payment', 'shop');
     const ann = pay.spec.template.metadata.annotations;
     // prewarmed with 2 instances: min 2 and initial 2
-    expect(ann).toMatchObject({ 'autoscaling.knative.dev/min-scale': '2', 'autoscaling.knative.dev/initial-scale': '2', 'autoscaling.knative.dev/max-scale': '10', 'autoscaling.knative.dev/target': '20' });
+    expect(ann).toMatchObject({
+      'autoscaling.knative.dev/min-scale': '2',
+      'autoscaling.knative.dev/initial-scale': '2',
+      'autoscaling.knative.dev/max-scale': '10',
+      'autoscaling.knative.dev/target': '20',
+    });
     expect(dev.get('Service', 'validate-order', 'shop').spec.template.metadata.annotations['autoscaling.knative.dev/min-scale']).toBe('1'); // warm
     expect(dev.get('Service', 'ship', 'shop').spec.template.metadata.annotations['autoscaling.knative.dev/min-scale']).toBe('0'); // scale-to-zero
     expect(pay.spec.template.spec.serviceAccountName).toBe('functions');
@@ -51,20 +63,38 @@ describe('knative module on the reference stack', () => {
     const env = pay.spec.template.spec.containers[0].env;
     expect(env).toContainEqual({ name: 'PAYMENT_API_KEY', valueFrom: { secretKeyRef: { name: 'payment-api', key: 'api-key' } } });
     // payment produces to `payments`: its Kafka client settings come from the kafka module (test/foundation/kafka-producers.test.ts)
-    expect(env.map((e: any) => e.name).sort()).toEqual(['KAFKA_BOOTSTRAP_SERVERS', 'KAFKA_CA_CERT', 'KAFKA_PASSWORD', 'KAFKA_SASL_MECHANISM', 'KAFKA_SECURITY_PROTOCOL', 'KAFKA_USERNAME', 'PAYMENT_API_KEY']);
+    expect(env.map((e: any) => e.name).sort()).toEqual([
+      'KAFKA_BOOTSTRAP_SERVERS',
+      'KAFKA_CA_CERT',
+      'KAFKA_PASSWORD',
+      'KAFKA_SASL_MECHANISM',
+      'KAFKA_SECURITY_PROTOCOL',
+      'KAFKA_USERNAME',
+      'PAYMENT_API_KEY',
+    ]);
   });
 
   test('every knative function gets an endpoint: the Kourier local gateway with its cluster-local host', () => {
     const ep = dev.platform.endpoints.get('validate-order')!;
     expect(ep).toMatchObject({ target: 'knative', service: { namespace: 'knative-serving', name: 'kourier-internal', port: 80 }, hostHeader: 'validate-order.shop.svc.cluster.local' });
-    expect([...dev.platform.endpoints.values()].filter((e) => e.target === 'knative').map((e) => e.function.name).sort()).toEqual(['payment', 'ship', 'temperature-alert', 'validate-order']);
+    expect(
+      [...dev.platform.endpoints.values()]
+        .filter((e) => e.target === 'knative')
+        .map((e) => e.function.name)
+        .sort(),
+    ).toEqual(['payment', 'ship', 'temperature-alert', 'validate-order']);
   });
 
   test('async paths: retries and the tenant dead-letter sink everywhere', () => {
     const async = dev.objects.filter((o) => ['Trigger', 'KafkaSource', 'Broker'].includes(o.kind));
     expect(async.length).toBeGreaterThanOrEqual(6);
     for (const o of async) {
-      expect(o.spec.delivery).toMatchObject({ retry: 3, backoffPolicy: 'exponential', backoffDelay: 'PT1S', deadLetterSink: { ref: { kind: 'Service', name: 'dead-letter-sink', namespace: o.metadata.namespace } } });
+      expect(o.spec.delivery).toMatchObject({
+        retry: 3,
+        backoffPolicy: 'exponential',
+        backoffDelay: 'PT1S',
+        deadLetterSink: { ref: { kind: 'Service', name: 'dead-letter-sink', namespace: o.metadata.namespace } },
+      });
     }
     for (const step of dev.get('Sequence', 'order-pipeline', 'shop').spec.steps) expect(step.delivery.deadLetterSink.ref.name).toBe('dead-letter-sink');
     for (const t of ['shop', 'iot']) {
@@ -74,7 +104,11 @@ describe('knative module on the reference stack', () => {
   });
 
   test('event, kafka and flow triggers map to Trigger, KafkaSource and Sequence', () => {
-    expect(dev.get('Trigger', 'validate-order-event-1', 'shop').spec).toMatchObject({ broker: 'default', filter: { attributes: { type: 'com.acme.order.created', source: 'shop/orders' } }, subscriber: { ref: { name: 'validate-order' } } });
+    expect(dev.get('Trigger', 'validate-order-event-1', 'shop').spec).toMatchObject({
+      broker: 'default',
+      filter: { attributes: { type: 'com.acme.order.created', source: 'shop/orders' } },
+      subscriber: { ref: { name: 'validate-order' } },
+    });
     const ks = dev.get('KafkaSource', 'temperature-alert-kafka-0', 'iot');
     expect(ks.spec).toMatchObject({ topics: ['telemetry'], consumerGroup: 'temperature-alert', initialOffset: 'earliest', sink: { ref: { name: 'temperature-alert', namespace: 'iot' } } });
     expect(ks.spec.bootstrapServers).toEqual([dev.platform.kafka!.bootstrapServers]);
@@ -82,7 +116,10 @@ describe('knative module on the reference stack', () => {
     const seq = dev.get('Sequence', 'order-pipeline', 'shop');
     expect(seq.spec.steps.map((s: any) => s.ref.name)).toEqual(['validate-order', 'payment', 'ship']);
     expect(seq.spec.reply).toEqual({ ref: { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', name: 'default', namespace: 'shop' } });
-    expect(dev.get('Trigger', 'order-pipeline-in', 'shop').spec).toMatchObject({ filter: { attributes: { type: 'com.acme.order.placed' } }, subscriber: { ref: { kind: 'Sequence', name: 'order-pipeline' } } });
+    expect(dev.get('Trigger', 'order-pipeline-in', 'shop').spec).toMatchObject({
+      filter: { attributes: { type: 'com.acme.order.placed' } },
+      subscriber: { ref: { kind: 'Sequence', name: 'order-pipeline' } },
+    });
     expect(dev.get('PingSource', 'heartbeat', 'shop').spec).toMatchObject({ schedule: '*/1 * * * *', contentType: 'application/json', sink: { ref: { kind: 'Broker', name: 'default' } } });
     // the Kafka source controller is installed because kafka triggers exist
     expect(dev.get('KnativeEventing', 'knative-eventing').spec.source.kafka).toEqual({ enabled: true });
@@ -93,7 +130,13 @@ describe('knative module on the reference stack', () => {
     s.functions.find((f: any) => f.name === 'ship').triggers.push({ type: 'schedule', cron: '0 3 * * *', timezone: 'Europe/Berlin', data: '{"run":"nightly"}' });
     const env = synthEnv('dev', s);
     const ping = env.get('PingSource', 'ship-schedule-1', 'shop');
-    expect(ping.spec).toMatchObject({ schedule: '0 3 * * *', timezone: 'Europe/Berlin', data: '{"run":"nightly"}', contentType: 'application/json', sink: { ref: { kind: 'Broker', name: 'default' } } });
+    expect(ping.spec).toMatchObject({
+      schedule: '0 3 * * *',
+      timezone: 'Europe/Berlin',
+      data: '{"run":"nightly"}',
+      contentType: 'application/json',
+      sink: { ref: { kind: 'Broker', name: 'default' } },
+    });
     expect(env.get('Trigger', 'ship-schedule-1', 'shop').spec).toMatchObject({
       filter: { attributes: { type: 'dev.knative.sources.ping', source: '/apis/v1/namespaces/shop/pingsources/ship-schedule-1' } },
       subscriber: { ref: { name: 'ship' } },
@@ -154,8 +197,21 @@ describe('spec rules: rejected as Knative would, with paths into the spec', () =
   test.each([
     ['knative.autoscaling.window', { autoscaling: { window: '2s' } }, 'knative.autoscaling.window: must be between 6s and 1h (got "2s")'],
     ['knative.autoscaling.panicThresholdPercentage', { autoscaling: { panicThresholdPercentage: 50 } }, 'knative.autoscaling.panicThresholdPercentage: must be between 110 and 1000 (got 50)'],
-    ['knative.autoscaling.targetBurstCapacity', { autoscaling: { targetBurstCapacity: -5 } }, 'knative.autoscaling.targetBurstCapacity: must be ≥ 0, or -1 for "always keep the activator in the path" (got -5)'],
-    ['knative.traffic', { traffic: [{ revisionName: 'payment-v1', percent: 60 }, { latestRevision: true, percent: 30 }] }, 'knative.traffic: percents sum to 90; they must sum to 100 (got [60,30])'],
+    [
+      'knative.autoscaling.targetBurstCapacity',
+      { autoscaling: { targetBurstCapacity: -5 } },
+      'knative.autoscaling.targetBurstCapacity: must be ≥ 0, or -1 for "always keep the activator in the path" (got -5)',
+    ],
+    [
+      'knative.traffic',
+      {
+        traffic: [
+          { revisionName: 'payment-v1', percent: 60 },
+          { latestRevision: true, percent: 30 },
+        ],
+      },
+      'knative.traffic: percents sum to 90; they must sum to 100 (got [60,30])',
+    ],
     ['knative.traffic[0].revisionName', { traffic: [{ revisionName: 'ship-v1', percent: 100 }] }, 'knative.traffic[0].revisionName: must start with "payment-"'],
   ])('%s', (_label, knative, message) => {
     const s = spec();

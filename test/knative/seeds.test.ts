@@ -20,7 +20,15 @@ const RESTRICTED = [
   '.securityContext.seccompProfile.type',
 ].map((p) => `.spec.template.spec.containers[0]${p}`);
 const POD_DEFAULTS = ['.spec.template.spec.serviceAccountName', ...RESTRICTED];
-const DELIVERY = ['.spec.delivery.backoffDelay', '.spec.delivery.backoffPolicy', '.spec.delivery.deadLetterSink.ref.apiVersion', '.spec.delivery.deadLetterSink.ref.kind', '.spec.delivery.deadLetterSink.ref.name', '.spec.delivery.deadLetterSink.ref.namespace', '.spec.delivery.retry'];
+const DELIVERY = [
+  '.spec.delivery.backoffDelay',
+  '.spec.delivery.backoffPolicy',
+  '.spec.delivery.deadLetterSink.ref.apiVersion',
+  '.spec.delivery.deadLetterSink.ref.kind',
+  '.spec.delivery.deadLetterSink.ref.name',
+  '.spec.delivery.deadLetterSink.ref.namespace',
+  '.spec.delivery.retry',
+];
 
 describe('seed 002: Knative Serving examples', () => {
   test('hello_world_service: autoscaling annotations, env, resources', () => {
@@ -220,7 +228,13 @@ describe('seed 002: Knative Eventing examples', () => {
     expect(seedDifferences(seed, ours)).toEqual([]);
     const extras = extraPaths(seed, ours);
     // namespaces of the refs, and retries + dead letters on every step
-    expect(extras.filter((e) => !/\.delivery\./.test(e)).sort()).toEqual(['.metadata.namespace', '.spec.reply.ref.namespace', '.spec.steps[0].ref.namespace', '.spec.steps[1].ref.namespace', '.spec.steps[2].ref.namespace']);
+    expect(extras.filter((e) => !/\.delivery\./.test(e)).sort()).toEqual([
+      '.metadata.namespace',
+      '.spec.reply.ref.namespace',
+      '.spec.steps[0].ref.namespace',
+      '.spec.steps[1].ref.namespace',
+      '.spec.steps[2].ref.namespace',
+    ]);
     for (const step of ours.spec.steps) expect(step.delivery).toMatchObject({ retry: 3, backoffPolicy: 'exponential', deadLetterSink: { ref: { name: 'dead-letter-sink' } } });
   });
 });
@@ -240,7 +254,10 @@ describe('seeds 000 and 004: Knative snippets', () => {
     expect(seedDifferences({ spec: { template: { spec: { containers: [{ image: 'my-flask-image:latest', ports: [{ containerPort: 8080 }] }] } } } }, flask)).toEqual([]);
     const pre = one(c, 'Service', 'prewarmed-function');
     // 004 writes it as a Configuration; a Service carries the same template
-    const seedTemplate = { metadata: { annotations: { 'autoscaling.knative.dev/minScale': '2' } }, spec: { containers: [{ image: 'my-function:latest', livenessProbe: { httpGet: { path: '/healthz', port: 8080 }, initialDelaySeconds: 5, periodSeconds: 10 } }] } };
+    const seedTemplate = {
+      metadata: { annotations: { 'autoscaling.knative.dev/minScale': '2' } },
+      spec: { containers: [{ image: 'my-function:latest', livenessProbe: { httpGet: { path: '/healthz', port: 8080 }, initialDelaySeconds: 5, periodSeconds: 10 } }] },
+    };
     expect(seedDifferences(seedTemplate, pre.spec.template)).toEqual([]);
   });
 
@@ -253,7 +270,14 @@ describe('seeds 000 and 004: Knative snippets', () => {
     expect(seedDifferences({ metadata: { name: 'default' }, spec: { config: { apiVersion: 'v1', kind: 'ConfigMap', name: 'config-br-defaults' } } }, one(c, 'Broker'))).toEqual([]);
     expect(
       seedDifferences(
-        { metadata: { name: 'http-trigger' }, spec: { broker: 'default', filter: { attributes: { type: 'dev.knative.samples.http' } }, subscriber: { ref: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: 'http-processor' } } } },
+        {
+          metadata: { name: 'http-trigger' },
+          spec: {
+            broker: 'default',
+            filter: { attributes: { type: 'dev.knative.samples.http' } },
+            subscriber: { ref: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: 'http-processor' } },
+          },
+        },
         one(c, 'Trigger'),
       ),
     ).toEqual([]);
@@ -264,7 +288,14 @@ describeWithUpstream('the rebuilt seed objects pass the pinned CRD and catalog s
   test('every object validates', () => {
     const c = chart();
     new DeadLetterSink(c, 'dls', { namespace: 'default' });
-    const s = (name: string) => new KnativeService(c, name, { name, namespace: 'default', image: `ghcr.io/acme/${name}:1.0.0`, autoscaling: { minScale: 1, maxScale: 100, window: '60s', targetBurstCapacity: 200 }, readinessProbe: { path: '/ready' } });
+    const s = (name: string) =>
+      new KnativeService(c, name, {
+        name,
+        namespace: 'default',
+        image: `ghcr.io/acme/${name}:1.0.0`,
+        autoscaling: { minScale: 1, maxScale: 100, window: '60s', targetBurstCapacity: 200 },
+        readinessProbe: { path: '/ready' },
+      });
     const [a, b] = [s('a'), s('b')];
     b.setTraffic([{ latestRevision: true, percent: 100 }]);
     const broker = new Broker(c, 'broker', { namespace: 'default' });
@@ -272,7 +303,11 @@ describeWithUpstream('the rebuilt seed objects pass the pinned CRD and catalog s
     new PingSource(c, 'p', { name: 'p', namespace: 'default', schedule: '*/1 * * * *', sink: broker });
     new KafkaSource(c, 'k', { name: 'k', namespace: 'default', consumerGroup: 'g', bootstrapServers: ['kafka:9092'], topics: ['t'], sink: a });
     new Sequence(c, 'seq', { name: 'seq', namespace: 'default', steps: [a, b], reply: broker });
-    expect(objects(c).map((o) => o.kind).sort()).toEqual(['Broker', 'KafkaSource', 'PingSource', 'Sequence', 'Service', 'Service', 'Service', 'Trigger']);
+    expect(
+      objects(c)
+        .map((o) => o.kind)
+        .sort(),
+    ).toEqual(['Broker', 'KafkaSource', 'PingSource', 'Sequence', 'Service', 'Service', 'Service', 'Trigger']);
     expect(validateAll(objects(c) as never)).toEqual([]);
   });
 });

@@ -14,7 +14,16 @@ describe('KongRoute', () => {
   test('Gateway API HTTPRoute: matches per path × method, URLRewrite for the Host and the stripped prefix, plugins by annotation', () => {
     const c = chart();
     const backend = new KongBackend(c, 'b', { name: 'hello-backend', namespace: 'edge', target: kourier });
-    const route = new KongRoute(c, 'r', { name: 'hello', namespace: 'edge', host: 'api.acme.example', paths: ['/hello', '/hi'], methods: ['GET', 'POST'], backend, api: 'httproute', gateway: { name: 'kong', namespace: 'kong' } });
+    const route = new KongRoute(c, 'r', {
+      name: 'hello',
+      namespace: 'edge',
+      host: 'api.acme.example',
+      paths: ['/hello', '/hi'],
+      methods: ['GET', 'POST'],
+      backend,
+      api: 'httproute',
+      gateway: { name: 'kong', namespace: 'kong' },
+    });
     route.addPlugin({ plugin: 'key-auth', config: { key_names: ['apikey'], hide_credentials: true } });
     const objs = Testing.synth(c);
     const r = objs.find((o) => o.kind === 'HTTPRoute');
@@ -32,7 +41,9 @@ describe('KongRoute', () => {
     const c = chart();
     const backend = new KongBackend(c, 'b', { name: 'x-backend', namespace: 'kong', target: kourier });
     const base = { name: 'x', namespace: 'kong', host: 'api.acme.example', paths: ['/x'], backend };
-    expect(() => new KongRoute(c, 'r1', { ...base, namespace: 'shop' })).toThrow('KongRoute(x).backend: must be a Service in the route\'s namespace "shop" (Ingress backends cannot cross namespaces; use a KongBackend there) (got "kong/x-backend")');
+    expect(() => new KongRoute(c, 'r1', { ...base, namespace: 'shop' })).toThrow(
+      'KongRoute(x).backend: must be a Service in the route\'s namespace "shop" (Ingress backends cannot cross namespaces; use a KongBackend there) (got "kong/x-backend")',
+    );
     expect(() => new KongRoute(c, 'r2', { ...base, paths: ['x'] })).toThrow('KongRoute(x).paths: each path must start with "/"');
     expect(() => new KongRoute(c, 'r3', { ...base, paths: [] })).toThrow('KongRoute(x).paths: needs at least one path prefix');
     expect(() => new KongRoute(c, 'r4', { ...base, api: 'httproute' })).toThrow('KongRoute(x).gateway: is required for an HTTPRoute');
@@ -50,13 +61,32 @@ describe('plugins', () => {
   const make = (spec: any) => new RoutePlugin(chart(), 'p', { name: 'p', namespace: 'kong', spec });
   test('typed configs are checked before Kong would reject them', () => {
     expect(() => make({ plugin: 'rate-limiting', config: { limit_by: 'consumer', policy: 'local' } })).toThrow('KongPlugin(p).config: rate-limiting needs at least one of second, minute, hour, day');
-    expect(() => make({ plugin: 'rate-limiting', config: { second: 10, minute: 5, limit_by: 'consumer', policy: 'local' } })).toThrow('KongPlugin(p).config.minute: must be ≥ the second limit (10) (got 5)');
+    expect(() => make({ plugin: 'rate-limiting', config: { second: 10, minute: 5, limit_by: 'consumer', policy: 'local' } })).toThrow(
+      'KongPlugin(p).config.minute: must be ≥ the second limit (10) (got 5)',
+    );
     expect(() => make({ plugin: 'cors', config: { origins: ['*'], credentials: true, max_age: 60 } })).toThrow('origin "*" cannot be combined with credentials');
     expect(() => make({ plugin: 'ip-restriction', config: {} })).toThrow('ip-restriction needs allow or deny');
-    expect(() => make({ plugin: 'aws-lambda', config: { function_name: 'fn', aws_region: 'eu-west-1', invocation_type: 'RequestResponse', timeout: 1000, awsgateway_compatible: true, is_proxy_integration: true, aws_key: 'AKIA', aws_secret: 's' } })).toThrow(
-      'KongPlugin(p).config.aws_key: static AWS keys are not allowed: Kong signs with its pod IAM role (IRSA)',
-    );
-    expect(() => make({ plugin: 'aws-lambda', config: { function_name: 'fn:bad', aws_region: 'eu-west-1', invocation_type: 'RequestResponse', timeout: 1000, awsgateway_compatible: true, is_proxy_integration: true } })).toThrow('config.function_name: must be a Lambda function name');
+    expect(() =>
+      make({
+        plugin: 'aws-lambda',
+        config: {
+          function_name: 'fn',
+          aws_region: 'eu-west-1',
+          invocation_type: 'RequestResponse',
+          timeout: 1000,
+          awsgateway_compatible: true,
+          is_proxy_integration: true,
+          aws_key: 'AKIA',
+          aws_secret: 's',
+        },
+      }),
+    ).toThrow('KongPlugin(p).config.aws_key: static AWS keys are not allowed: Kong signs with its pod IAM role (IRSA)');
+    expect(() =>
+      make({
+        plugin: 'aws-lambda',
+        config: { function_name: 'fn:bad', aws_region: 'eu-west-1', invocation_type: 'RequestResponse', timeout: 1000, awsgateway_compatible: true, is_proxy_integration: true },
+      }),
+    ).toThrow('config.function_name: must be a Lambda function name');
     const lambda = { function_name: 'fn', aws_region: 'eu-west-1', invocation_type: 'RequestResponse', timeout: 1000, awsgateway_compatible: true, is_proxy_integration: true };
     expect(() => make({ plugin: 'aws-lambda', config: { ...lambda, qualifier: 'live:1' } })).toThrow(
       'KongPlugin(p).config.qualifier: must be a Lambda alias name (letters, digits, "-", "_"), a version number or "$LATEST" (got "live:1")',
@@ -68,11 +98,15 @@ describe('plugins', () => {
 describe('KongBackend', () => {
   test('health checks: validated, never for Lambda', () => {
     const c = chart();
-    expect(() => new KongBackend(c, 'a', { name: 'a', namespace: 'kong', target: kourier, healthCheck: { ...SEED_HEALTH_CHECK, timeout: 5 } })).toThrow('KongBackend(a).healthCheck.timeout: must be shorter than the probe interval (5s) (got 5)');
+    expect(() => new KongBackend(c, 'a', { name: 'a', namespace: 'kong', target: kourier, healthCheck: { ...SEED_HEALTH_CHECK, timeout: 5 } })).toThrow(
+      'KongBackend(a).healthCheck.timeout: must be shorter than the probe interval (5s) (got 5)',
+    );
     expect(() => new KongBackend(c, 'b', { name: 'b', namespace: 'kong', target: kourier, healthCheck: { ...SEED_HEALTH_CHECK, healthy: { successes: 2, httpStatuses: [200, 503] } } })).toThrow(
       'KongBackend(b).healthCheck.healthy.httpStatuses: a status cannot count as both healthy and unhealthy (got [503])',
     );
-    expect(() => new KongBackend(c, 'c', { name: 'c', namespace: 'kong', target: { kind: 'lambda', region: 'eu-west-1' }, healthCheck: SEED_HEALTH_CHECK })).toThrow('Lambda backends have no upstream to probe');
+    expect(() => new KongBackend(c, 'c', { name: 'c', namespace: 'kong', target: { kind: 'lambda', region: 'eu-west-1' }, healthCheck: SEED_HEALTH_CHECK })).toThrow(
+      'Lambda backends have no upstream to probe',
+    );
     expect(() => new KongBackend(c, 'd', { name: 'd', namespace: 'kong', target: { ...kourier, path: 'function/x' } })).toThrow('KongBackend(d).target.path: must start with "/"');
   });
 });

@@ -14,10 +14,12 @@ function resolveRoute(s: SynthesizedEnv, name: string) {
   const service = s.get('Service', backendRef.name, ingress.metadata.namespace);
   expect(service.spec.ports.map((p: { port: number }) => p.port)).toContain(backendRef.port.number);
   const pluginNames: string[] = (ingress.metadata.annotations!['konghq.com/plugins'] ?? '').split(',').filter(Boolean);
-  const plugins = Object.fromEntries(pluginNames.map((n) => {
-    const p = s.get('KongPlugin', n, ingress.metadata.namespace);
-    return [p.plugin as string, p];
-  }));
+  const plugins = Object.fromEntries(
+    pluginNames.map((n) => {
+      const p = s.get('KongPlugin', n, ingress.metadata.namespace);
+      return [p.plugin as string, p];
+    }),
+  );
   const policyName = service.metadata.annotations?.['konghq.com/upstream-policy'];
   const policy = policyName ? s.get('KongUpstreamPolicy', policyName, service.metadata.namespace) : undefined;
   return { ingress, rule, service, plugins, policy };
@@ -118,7 +120,10 @@ describe('Kong routes of the reference stack', () => {
   });
 
   test('layers: install in platform, consumers and global plugins in config, routes in apps', () => {
-    const layerOf = (kind: string) => Object.entries(s.byLayer).filter(([, objs]) => objs.some((o) => o.kind === kind && (o.metadata.namespace === 'kong' || !o.metadata.namespace))).map(([l]) => l);
+    const layerOf = (kind: string) =>
+      Object.entries(s.byLayer)
+        .filter(([, objs]) => objs.some((o) => o.kind === kind && (o.metadata.namespace === 'kong' || !o.metadata.namespace)))
+        .map(([l]) => l);
     expect(layerOf('HelmRelease')).toEqual(['platform']);
     expect(layerOf('KongConsumer')).toEqual(['config']);
     expect(layerOf('KongClusterPlugin')).toEqual(['config']);
@@ -184,9 +189,7 @@ describe('Kong route options', () => {
 describeWithUpstream('Kong objects against the schemas', () => {
   test.each(['dev', 'staging', 'prod', 'edge'] as const)('%s: every gateway object validates (Kong CRDs, catalog, Kubernetes)', (env) => {
     const s = synthEnv(env, kongReference());
-    const kongObjects: Manifest[] = s.objects.filter(
-      (o) => o.metadata.namespace === 'kong' || o.kind === 'KongClusterPlugin' || (o.kind === 'Namespace' && o.metadata.name === 'kong'),
-    );
+    const kongObjects: Manifest[] = s.objects.filter((o) => o.metadata.namespace === 'kong' || o.kind === 'KongClusterPlugin' || (o.kind === 'Namespace' && o.metadata.name === 'kong'));
     expect([...new Set(kongObjects.map((o) => o.kind))]).toEqual(
       expect.arrayContaining(['Namespace', 'HelmRepository', 'HelmRelease', 'KongClusterPlugin', 'KongConsumer', 'Service', 'Ingress', 'KongPlugin', 'KongUpstreamPolicy']),
     );
@@ -206,4 +209,3 @@ describeWithUpstream('Kong objects against the schemas', () => {
     expect(problems.join('\n')).toMatch(/bogus/);
   });
 });
-

@@ -51,7 +51,7 @@ describe('route and gateway rules', () => {
     expect(e.message).toContain('routes[3].function: function "payment" has no http trigger; add { type: \'http\' } to its triggers or route to another function (got "payment")');
   });
 
-  test('Lambda routes need the cluster OIDC provider for Kong\'s IAM role', () => {
+  test("Lambda routes need the cluster OIDC provider for Kong's IAM role", () => {
     const e = errorOf((s) => delete s.aws.oidcProvider);
     // (rules/lambda.ts reports it, once)
     expect(e.issues.filter((i) => i.path === 'aws.oidcProvider')).toHaveLength(1);
@@ -61,7 +61,7 @@ describe('route and gateway rules', () => {
   test('authenticated routes need consumers', () => {
     const e = errorOf((s) => (s.gateway.consumers = []));
     expect(e.issues.filter((i) => i.path.endsWith('.auth')).map((i) => i.path)).toEqual(['routes[0].auth', 'routes[1].auth', 'routes[2].auth']);
-    expect(e.message).toContain("routes[0].auth: no consumer could call this route: add gateway.consumers with a key-auth credential secret, or set auth to 'none' (got \"key-auth\")");
+    expect(e.message).toContain('routes[0].auth: no consumer could call this route: add gateway.consumers with a key-auth credential secret, or set auth to \'none\' (got "key-auth")');
   });
 
   test('consumer names and credential secrets are unique', () => {

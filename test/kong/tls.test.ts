@@ -110,7 +110,14 @@ describe('gateway TLS rules', () => {
   });
 
   test('duplicate secretNames', () => {
-    const e = specErrorOf(() => parseSpec(withTls([{ hosts: ['api'], secretName: 'api-tls' }, { hosts: ['www'], secretName: 'api-tls' }])));
+    const e = specErrorOf(() =>
+      parseSpec(
+        withTls([
+          { hosts: ['api'], secretName: 'api-tls' },
+          { hosts: ['www'], secretName: 'api-tls' },
+        ]),
+      ),
+    );
     expect(e.issues).toHaveLength(1);
     expect(e.message).toContain('gateway.tls[1].secretName: duplicate secretName: already used by gateway.tls[0]; list all hosts of one certificate in one entry (got "api-tls")');
   });
@@ -149,7 +156,17 @@ describe('KongRoute tls', () => {
   test('an HTTPRoute takes its certificate from the Gateway listener, so tls is refused there', () => {
     const c = chart();
     expect(
-      () => new KongRoute(c, 'r', { name: 'hello', namespace: 'kong', host: 'api.acme.example', paths: ['/'], backend: backendOf(c), api: 'httproute', gateway: { name: 'kong', namespace: 'kong' }, tls: { secretName: 'api-tls' } }),
+      () =>
+        new KongRoute(c, 'r', {
+          name: 'hello',
+          namespace: 'kong',
+          host: 'api.acme.example',
+          paths: ['/'],
+          backend: backendOf(c),
+          api: 'httproute',
+          gateway: { name: 'kong', namespace: 'kong' },
+          tls: { secretName: 'api-tls' },
+        }),
     ).toThrow("KongRoute(hello).tls: applies to Ingress routes only: an HTTPRoute's certificate is set on the Gateway listener (certificateRefs)");
   });
 

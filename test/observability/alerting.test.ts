@@ -19,10 +19,21 @@ describe('AlertmanagerConfig', () => {
     expect(amc.spec.route.receiver).toBe('blackhole');
     expect(amc.spec.route.routes).toEqual([
       { receiver: 'platform-oncall', matchers: [{ name: 'severity', value: 'critical', matchType: '=~' }], continue: true },
-      { receiver: 'shop-team', matchers: [{ name: 'severity', value: 'critical|warning|info', matchType: '=~' }, { name: 'tenant', value: 'shop', matchType: '=~' }], continue: true },
       {
         receiver: 'shop-team',
-        matchers: [{ name: 'severity', value: 'critical|warning|info', matchType: '=~' }, { name: 'tenant', value: '', matchType: '=' }, { name: 'namespace', value: 'shop', matchType: '=~' }],
+        matchers: [
+          { name: 'severity', value: 'critical|warning|info', matchType: '=~' },
+          { name: 'tenant', value: 'shop', matchType: '=~' },
+        ],
+        continue: true,
+      },
+      {
+        receiver: 'shop-team',
+        matchers: [
+          { name: 'severity', value: 'critical|warning|info', matchType: '=~' },
+          { name: 'tenant', value: '', matchType: '=' },
+          { name: 'namespace', value: 'shop', matchType: '=~' },
+        ],
         continue: true,
       },
     ]);

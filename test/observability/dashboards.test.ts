@@ -8,9 +8,7 @@ import { describeWithTool, run } from './tools';
 function toPromQL(query: string): string {
   const m = query.match(/^label_values\((.+),\s*[a-z_]+\)$/);
   const q = m ? m[1] : query;
-  return q
-    .replace(/\$__rate_interval|\$__interval|\$__range/g, '5m')
-    .replace(/\$\{?([a-z_]+)\}?/g, 'sample');
+  return q.replace(/\$__rate_interval|\$__interval|\$__range/g, '5m').replace(/\$\{?([a-z_]+)\}?/g, 'sample');
 }
 
 describe('dashboards', () => {
@@ -18,9 +16,7 @@ describe('dashboards', () => {
   const maps = find('ConfigMap').filter((c) => c.metadata.labels?.grafana_dashboard === '1');
 
   test('an overview, one per backend, Kafka lag and spend — ConfigMaps labelled for the Grafana sidecar in its namespace', () => {
-    expect(maps.map((m) => m.metadata.name).sort()).toEqual(
-      ['overview', 'knative', 'openfaas', 'kong', 'kafka-lag', 'spend'].map((d) => `dashboard-acme-dev-${d}`).sort(),
-    );
+    expect(maps.map((m) => m.metadata.name).sort()).toEqual(['overview', 'knative', 'openfaas', 'kong', 'kafka-lag', 'spend'].map((d) => `dashboard-acme-dev-${d}`).sort());
     for (const m of maps) expect(m.metadata.namespace).toBe('monitoring');
     expect(validateAll(maps)).toEqual([]);
   });

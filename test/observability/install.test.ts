@@ -94,7 +94,11 @@ describe('kube-prometheus-stack install', () => {
       selector: { matchLabels: { app: 'activator' } },
       endpoints: [{ port: 'http-metrics' }],
     });
-    expect(pm('kafka-exporter')).toMatchObject({ namespaceSelector: { matchNames: ['kafka'] }, selector: { matchLabels: { 'strimzi.io/name': 'events-kafka-exporter' } }, podMetricsEndpoints: [{ port: 'tcp-prometheus' }] });
+    expect(pm('kafka-exporter')).toMatchObject({
+      namespaceSelector: { matchNames: ['kafka'] },
+      selector: { matchLabels: { 'strimzi.io/name': 'events-kafka-exporter' } },
+      podMetricsEndpoints: [{ port: 'tcp-prometheus' }],
+    });
     expect(pm('kong-gateway').podMetricsEndpoints[0].port).toBe('status');
     // every series of a toolkit monitor says which component it is
     for (const o of [...s.find('PodMonitor', undefined, 'monitoring'), ...s.find('ServiceMonitor', undefined, 'monitoring')]) {

@@ -186,7 +186,13 @@ describeWithTool('promtool', 'promtool', () => {
           { eval_time: '4m', alertname: 'FunctionErrorRatioHigh', exp_alerts: [] }, // pending: `for: 5m`
           { eval_time: '15m', alertname: 'FunctionErrorRatioHigh', exp_alerts: [{ exp_labels: labels, exp_annotations: annotationsOf(groups, 'FunctionErrorRatioHigh', labels) }] },
         ],
-        promql_expr_test: [{ expr: 'hybrid:function_error_ratio:rate5m', eval_time: '15m', exp_samples: [{ labels: 'hybrid:function_error_ratio:rate5m{backend="knative",function="validate-order",namespace="shop"}', value: 0.1 }] }],
+        promql_expr_test: [
+          {
+            expr: 'hybrid:function_error_ratio:rate5m',
+            eval_time: '15m',
+            exp_samples: [{ labels: 'hybrid:function_error_ratio:rate5m{backend="knative",function="validate-order",namespace="shop"}', value: 0.1 }],
+          },
+        ],
       },
       {
         name: '1% errors',
@@ -198,7 +204,13 @@ describeWithTool('promtool', 'promtool', () => {
         name: 'no 5xx series at all counts as 0 %',
         interval: '1m',
         input_series: [knativeSeries('0+50x30', '')[0]],
-        promql_expr_test: [{ expr: 'hybrid:function_error_ratio:rate5m', eval_time: '15m', exp_samples: [{ labels: 'hybrid:function_error_ratio:rate5m{backend="knative",function="validate-order",namespace="shop"}', value: 0 }] }],
+        promql_expr_test: [
+          {
+            expr: 'hybrid:function_error_ratio:rate5m',
+            eval_time: '15m',
+            exp_samples: [{ labels: 'hybrid:function_error_ratio:rate5m{backend="knative",function="validate-order",namespace="shop"}', value: 0 }],
+          },
+        ],
       },
     ]);
     expect(res.out).toContain('SUCCESS');
@@ -211,8 +223,18 @@ describeWithTool('promtool', 'promtool', () => {
     const labels = { alertname: 'FunctionErrorRatioHigh', severity: 'critical', tenant: 'shop', function: 'promo-discount', backend: 'openfaas', namespace: 'openfaas-fn' };
     const series = (code: string, values: string) => ({ series: `gateway_function_invocation_total{function_name="promo-discount.openfaas-fn",code="${code}",namespace="openfaas"}`, values });
     const res = promtoolTest(groups, [
-      { name: '10% errors', interval: '1m', input_series: [series('200', '0+90x30'), series('500', '0+10x30')], alert_rule_test: [{ eval_time: '15m', alertname: 'FunctionErrorRatioHigh', exp_alerts: [{ exp_labels: labels, exp_annotations: annotationsOf(groups, 'FunctionErrorRatioHigh', labels) }] }] },
-      { name: '1% errors', interval: '1m', input_series: [series('200', '0+99x30'), series('502', '0+1x30')], alert_rule_test: [{ eval_time: '15m', alertname: 'FunctionErrorRatioHigh', exp_alerts: [] }] },
+      {
+        name: '10% errors',
+        interval: '1m',
+        input_series: [series('200', '0+90x30'), series('500', '0+10x30')],
+        alert_rule_test: [{ eval_time: '15m', alertname: 'FunctionErrorRatioHigh', exp_alerts: [{ exp_labels: labels, exp_annotations: annotationsOf(groups, 'FunctionErrorRatioHigh', labels) }] }],
+      },
+      {
+        name: '1% errors',
+        interval: '1m',
+        input_series: [series('200', '0+99x30'), series('502', '0+1x30')],
+        alert_rule_test: [{ eval_time: '15m', alertname: 'FunctionErrorRatioHigh', exp_alerts: [] }],
+      },
     ]);
     expect(res.out).toContain('SUCCESS');
     expect(res.status).toBe(0);
@@ -275,24 +297,31 @@ describeWithTool('promtool', 'promtool', () => {
     // shop alone: (5×0.0425 + 8×0.0057) × 744 ≈ 192 USD > 160: its own alert fires too.
     const labelsTenant = { alertname: 'TenantSpendProjected', severity: 'warning', threshold: '80', tenant: 'shop', namespace: 'shop' };
     const total80 = annotationsOf([group], 'ClusterSpendProjected', labelsTotal, (l) => l.threshold === '80');
-    const fixed = promtoolTest([group], [
-      {
-        name: 'spend crosses 80 %',
-        interval: '1m',
-        input_series: input,
-        promql_expr_test: [
-          { expr: `round(${COST.clusterProjected}, 0.01)`, eval_time: '119m', exp_samples: [{ labels: '{}', value: Math.round(before * 100) / 100 }] },
-          { expr: `round(${COST.clusterProjected}, 0.01)`, eval_time: '240m', exp_samples: [{ labels: '{}', value: Math.round(after * 100) / 100 }] },
-        ],
-        alert_rule_test: [
-          { eval_time: '119m', alertname: 'ClusterSpendProjected', exp_alerts: [] },
-          // the 1 h average passes 160 about 50 min after the jump; then `for: 1h` holds it back
-          { eval_time: '150m', alertname: 'ClusterSpendProjected', exp_alerts: [] },
-          { eval_time: '240m', alertname: 'ClusterSpendProjected', exp_alerts: [{ exp_labels: labelsTotal, exp_annotations: total80 }] },
-          { eval_time: '240m', alertname: 'TenantSpendProjected', exp_alerts: [{ exp_labels: labelsTenant, exp_annotations: annotationsOf([group], 'TenantSpendProjected', labelsTenant, (l) => l.threshold === '80') }] },
-        ],
-      },
-    ]);
+    const fixed = promtoolTest(
+      [group],
+      [
+        {
+          name: 'spend crosses 80 %',
+          interval: '1m',
+          input_series: input,
+          promql_expr_test: [
+            { expr: `round(${COST.clusterProjected}, 0.01)`, eval_time: '119m', exp_samples: [{ labels: '{}', value: Math.round(before * 100) / 100 }] },
+            { expr: `round(${COST.clusterProjected}, 0.01)`, eval_time: '240m', exp_samples: [{ labels: '{}', value: Math.round(after * 100) / 100 }] },
+          ],
+          alert_rule_test: [
+            { eval_time: '119m', alertname: 'ClusterSpendProjected', exp_alerts: [] },
+            // the 1 h average passes 160 about 50 min after the jump; then `for: 1h` holds it back
+            { eval_time: '150m', alertname: 'ClusterSpendProjected', exp_alerts: [] },
+            { eval_time: '240m', alertname: 'ClusterSpendProjected', exp_alerts: [{ exp_labels: labelsTotal, exp_annotations: total80 }] },
+            {
+              eval_time: '240m',
+              alertname: 'TenantSpendProjected',
+              exp_alerts: [{ exp_labels: labelsTenant, exp_annotations: annotationsOf([group], 'TenantSpendProjected', labelsTenant, (l) => l.threshold === '80') }],
+            },
+          ],
+        },
+      ],
+    );
     expect(fixed.out).toContain('SUCCESS');
     expect(fixed.status).toBe(0);
   });

@@ -21,8 +21,7 @@ function specWithOpenFaaSConsumer(): any {
 }
 
 const aclsOf = (u: any) => u.spec.authorization.acls.map((a: any) => `${a.type} ${a.resource.type}:${a.resource.name}(${a.resource.patternType}) ${a.operations.join('+')}`);
-const reflectedTo = (annotations: Record<string, string> | undefined) =>
-  (annotations?.['reflector.v1.k8s.emberstack.com/reflection-auto-namespaces'] ?? '').split(',').filter(Boolean).sort();
+const reflectedTo = (annotations: Record<string, string> | undefined) => (annotations?.['reflector.v1.k8s.emberstack.com/reflection-auto-namespaces'] ?? '').split(',').filter(Boolean).sort();
 
 describe.each(['dev', 'prod'] as const)('an OpenFaaS kafka trigger through the platform modules (%s)', (env) => {
   let s: SynthesizedEnv;
@@ -33,7 +32,10 @@ describe.each(['dev', 'prod'] as const)('an OpenFaaS kafka trigger through the p
   test('one kafka-connector for the topic: bootstrap of the mTLS listener from platform.kafka, the topic, the group, TLS secrets by reference', () => {
     const release = s.get('HelmRelease', 'kafka-connector-orders', 'openfaas');
     expect(release.spec.chart.spec).toMatchObject({ chart: 'kafka-connector', version: '0.7.15' });
-    const auth = s.platform.kafka!.client(s.platform.spec.functions.find((f) => f.name === 'order-audit')!, { read: ['orders'], group: 'order-audit', namespace: 'openfaas' });
+    const auth = s.platform.kafka!.client(
+      s.platform.spec.functions.find((f) => f.name === 'order-audit')!,
+      { read: ['orders'], group: 'order-audit', namespace: 'openfaas' },
+    );
     expect(auth).toMatchObject({ user: 'kafka-order-audit', mechanism: 'tls', bootstrapServers: 'events-kafka-bootstrap.kafka.svc:9094' });
     const v = release.spec.values;
     expect(v.brokerHosts).toBe(auth.bootstrapServers);
@@ -52,7 +54,7 @@ describe.each(['dev', 'prod'] as const)('an OpenFaaS kafka trigger through the p
     expect(s.get('Function', 'order-audit', 'openfaas-fn').spec.annotations.topic).toBe('orders');
   });
 
-  test('the consumer\'s KafkaUser: a client certificate (the connector cannot do SCRAM), Read on the topic and its group only', () => {
+  test("the consumer's KafkaUser: a client certificate (the connector cannot do SCRAM), Read on the topic and its group only", () => {
     const user = s.get('KafkaUser', 'kafka-order-audit', 'kafka');
     expect(user.spec.authentication).toEqual({ type: 'tls' });
     expect(aclsOf(user)).toEqual(['allow topic:orders(literal) Read', 'allow group:order-audit(literal) Read']);
@@ -60,10 +62,14 @@ describe.each(['dev', 'prod'] as const)('an OpenFaaS kafka trigger through the p
     expect(s.get('KafkaUser', 'kafka-payment', 'kafka').spec.authentication).toEqual({ type: 'scram-sha-512' });
   });
 
-  test('credentials reach the connector\'s namespace: Reflector mirrors, then a copy under the chart\'s key names', () => {
+  test("credentials reach the connector's namespace: Reflector mirrors, then a copy under the chart's key names", () => {
     expect(reflectedTo(s.get('KafkaUser', 'kafka-order-audit', 'kafka').spec.template.secret.metadata.annotations)).toEqual(['openfaas']);
     expect(reflectedTo(s.get('Kafka', 'events', 'kafka').spec.kafka.template.clusterCaCert.metadata.annotations)).toContain('openfaas');
-    expect(s.get('Secret', 'kafka-order-audit-connection', 'openfaas').stringData).toEqual({ user: 'kafka-order-audit', 'security.protocol': 'SSL', 'bootstrap.servers': 'events-kafka-bootstrap.kafka.svc:9094' });
+    expect(s.get('Secret', 'kafka-order-audit-connection', 'openfaas').stringData).toEqual({
+      user: 'kafka-order-audit',
+      'security.protocol': 'SSL',
+      'bootstrap.servers': 'events-kafka-bootstrap.kafka.svc:9094',
+    });
 
     // the target Secret exists empty; only the job writes its data
     const target = s.get('Secret', 'kafka-order-audit-broker', 'openfaas');
@@ -123,7 +129,12 @@ test('two topics consumed by the same function share one credentials copy', () =
   const spec = specWithOpenFaaSConsumer();
   spec.functions.find((f: any) => f.name === 'order-audit').triggers.push({ type: 'kafka', topic: 'payments', consumerGroup: 'order-audit' });
   const s = synthEnv('dev', spec);
-  expect(s.find('HelmRelease').filter((r) => r.spec.chart.spec.chart === 'kafka-connector').map((r) => [r.metadata.name, r.spec.values.topics, r.spec.values.caSecret])).toEqual([
+  expect(
+    s
+      .find('HelmRelease')
+      .filter((r) => r.spec.chart.spec.chart === 'kafka-connector')
+      .map((r) => [r.metadata.name, r.spec.values.topics, r.spec.values.caSecret]),
+  ).toEqual([
     ['kafka-connector-orders', 'orders', 'kafka-order-audit-broker'],
     ['kafka-connector-payments', 'payments', 'kafka-order-audit-broker'],
   ]);
@@ -147,7 +158,14 @@ describe('bad input', () => {
     const { chart } = testChart();
     const of = new OpenFaaSInstall(chart, 'of', { gateway: { replicas: 1, resources: {} }, queueWorker: { replicas: 1, resources: {} } });
     const err = specError(
-      () => new KafkaConnector(chart, 'k', { openfaas: of, topic: 'orders', brokerHosts: 'b:9093', group: 'g', auth: { mechanism: 'scram-sha-512', caSecret: 'a', usernameSecret: 'u', passwordSecret: 'p' } as any }),
+      () =>
+        new KafkaConnector(chart, 'k', {
+          openfaas: of,
+          topic: 'orders',
+          brokerHosts: 'b:9093',
+          group: 'g',
+          auth: { mechanism: 'scram-sha-512', caSecret: 'a', usernameSecret: 'u', passwordSecret: 'p' } as any,
+        }),
     );
     expect(err.message).toContain(
       'KafkaConnector(orders).auth.mechanism: must be "tls": chart kafka-connector 0.7.15 cannot choose a SASL mechanism and the connector offers SASL/PLAIN, which Strimzi does not accept (got "scram-sha-512")',
@@ -157,9 +175,15 @@ describe('bad input', () => {
   test('credentials copy: names, keys and schedule are checked', () => {
     const { chart, synth } = testChart();
     const ok = { namespace: 'openfaas', name: 'x-broker', ca: { name: 'ca', key: 'ca.crt' }, certificate: { name: 'u', key: 'user.crt' }, key: { name: 'u', key: 'user.key' } };
-    expect(specError(() => new KafkaConnectorCredentials(chart, 'a', { ...ok, name: 'X_Broker' })).message).toContain('KafkaConnectorCredentials(X_Broker).name: must be a DNS label of at most 47 characters (got "X_Broker")');
-    expect(specError(() => new KafkaConnectorCredentials(chart, 'b', { ...ok, key: { name: 'u', key: 'user key' } })).message).toContain('KafkaConnectorCredentials(x-broker).key.key: must be a Secret key (letters, digits, "-", "_", ".") (got "user key")');
-    expect(specError(() => new KafkaConnectorCredentials(chart, 'c', { ...ok, schedule: 'hourly' })).message).toContain('KafkaConnectorCredentials(x-broker).schedule: must be a five-field cron expression (got "hourly")');
+    expect(specError(() => new KafkaConnectorCredentials(chart, 'a', { ...ok, name: 'X_Broker' })).message).toContain(
+      'KafkaConnectorCredentials(X_Broker).name: must be a DNS label of at most 47 characters (got "X_Broker")',
+    );
+    expect(specError(() => new KafkaConnectorCredentials(chart, 'b', { ...ok, key: { name: 'u', key: 'user key' } })).message).toContain(
+      'KafkaConnectorCredentials(x-broker).key.key: must be a Secret key (letters, digits, "-", "_", ".") (got "user key")',
+    );
+    expect(specError(() => new KafkaConnectorCredentials(chart, 'c', { ...ok, schedule: 'hourly' })).message).toContain(
+      'KafkaConnectorCredentials(x-broker).schedule: must be a five-field cron expression (got "hourly")',
+    );
     expect(synth()).toEqual([]); // nothing written by the rejected constructs
   });
 

@@ -32,7 +32,7 @@ describe('node constraints are what faas-netes can turn into a nodeSelector', ()
   });
 });
 
-describe('two OpenFaaS functions on one topic share the topic\'s kafka-connector group', () => {
+describe("two OpenFaaS functions on one topic share the topic's kafka-connector group", () => {
   // The openfaas rule requires one group per topic (one connector invokes every subscribed
   // function); the kafka rule must not then reject that same group as "split between functions".
   const spec = () => {

@@ -21,7 +21,16 @@ describe('reference stack on OpenFaaS', () => {
     const release = prod.get('HelmRelease', 'openfaas', 'openfaas');
     expect(release.spec.chart.spec).toMatchObject({ chart: 'openfaas', version: '15.0.6', sourceRef: { kind: 'HelmRepository', name: 'openfaas' } });
     expect(prod.get('HelmRepository', 'openfaas', 'openfaas').spec.url).toBe('https://openfaas.github.io/faas-netes/');
-    expect(values).toMatchObject({ openfaasPro: true, operator: { create: true }, createCRDs: true, basic_auth: true, generateBasicAuth: true, functionNamespace: 'openfaas-fn', clusterRole: false, exposeServices: false });
+    expect(values).toMatchObject({
+      openfaasPro: true,
+      operator: { create: true },
+      createCRDs: true,
+      basic_auth: true,
+      generateBasicAuth: true,
+      functionNamespace: 'openfaas-fn',
+      clusterRole: false,
+      exposeServices: false,
+    });
     // the licence operator mode needs is referenced, never written
     expect(release.metadata.annotations?.['hybrid-serverless.io/requires-secrets']).toBe('openfaas/openfaas-license (key license)');
     expect(prod.find('Secret').filter(isOpenFaaS)).toEqual([]);
@@ -102,12 +111,12 @@ describe('reference stack on OpenFaaS', () => {
   test('each function is registered as a gateway endpoint for the API gateway', () => {
     const promo = prod.platform.endpoints.get('promo-discount');
     expect(promo).toMatchObject({ target: 'openfaas', service: { namespace: 'openfaas', name: 'gateway', port: 8080 }, path: '/function/promo-discount' });
-    expect([...prod.platform.endpoints.values()].filter((e) => e.target === 'openfaas').map((e) => e.path).sort()).toEqual([
-      '/function/hello-python',
-      '/function/nightly-backup',
-      '/function/promo-discount',
-      '/function/weekly-report',
-    ]);
+    expect(
+      [...prod.platform.endpoints.values()]
+        .filter((e) => e.target === 'openfaas')
+        .map((e) => e.path)
+        .sort(),
+    ).toEqual(['/function/hello-python', '/function/nightly-backup', '/function/promo-discount', '/function/weekly-report']);
   });
 
   test('namespaces: control plane and functions state why they are not "restricted"', () => {
@@ -127,7 +136,7 @@ describe('reference stack on OpenFaaS', () => {
   });
 });
 
-describeWithUpstream('typed values against the charts\' values.yaml', () => {
+describeWithUpstream("typed values against the charts' values.yaml", () => {
   test('openfaas 15.0.6: every key the toolkit sets exists in the chart', () => {
     const values = synthEnv('prod', referenceSpec).get('HelmRelease', 'openfaas').spec.values;
     // resources maps are free-form (Kubernetes ResourceRequirements)

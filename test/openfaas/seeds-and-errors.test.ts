@@ -48,7 +48,11 @@ describe('seed stack files rebuilt', () => {
     expect(spec.environment).toEqual({ exec_timeout: '10s', read_timeout: '15s', write_timeout: '15s', DB_PASSWORD_FILE: '/var/openfaas/secrets/db-password' });
     // the seed's `--set generateBasicAuth=true` install, typed
     expect(get('HelmRelease', 'openfaas').spec.values).toMatchObject({ functionNamespace: 'openfaas-fn', generateBasicAuth: true });
-    expect(find('HelmRelease').filter((r) => r.metadata.namespace === 'openfaas').map((r) => r.metadata.name)).toEqual(['openfaas']);
+    expect(
+      find('HelmRelease')
+        .filter((r) => r.metadata.namespace === 'openfaas')
+        .map((r) => r.metadata.name),
+    ).toEqual(['openfaas']);
   });
 
   test('seed 002 cron examples (backup-job daily 02:00, report-generator Mondays 09:00) as Functions the cron-connector reads', () => {
@@ -103,7 +107,12 @@ describe('seed stack files rebuilt', () => {
   describeWithUpstream('validation', () => {
     test('constructed connectors, functions and installs validate', () => {
       const { chart, synth } = testChart();
-      const of = new OpenFaaSInstall(chart, 'of', { gateway: { ...SIZE, replicas: 2 }, queueWorker: { ...SIZE, replicas: 2 }, podDisruptionBudgets: true, basicAuth: { existingSecret: 'basic-auth' } });
+      const of = new OpenFaaSInstall(chart, 'of', {
+        gateway: { ...SIZE, replicas: 2 },
+        queueWorker: { ...SIZE, replicas: 2 },
+        podDisruptionBudgets: true,
+        basicAuth: { existingSecret: 'basic-auth' },
+      });
       new KafkaConnector(chart, 'k', { openfaas: of, topic: 'orders', brokerHosts: 'b:9093', group: 'g', auth: { mechanism: 'tls', caSecret: 'ca', certSecret: 'c', keySecret: 'c' } });
       new OpenFaaSFunction(chart, 'f', { name: 'f', image: 'ghcr.io/a/f:1', retries: { attempts: 5, minWait: '2s', maxWait: '1m' } }).addKafkaTopic('orders');
       const objs = synth();
@@ -121,7 +130,9 @@ describe('bad inputs are SpecErrors naming field, value and what is valid', () =
   test('scale min > max', () => {
     expect(parseError(baseSpec([fn({ scaling: { min: 12, max: 4 } })])).message).toContain('functions[0].scaling.min: must be ≤ scaling.max (4) (got 12)');
     const { chart } = testChart();
-    expect(specError(() => new OpenFaaSFunction(chart, 'x', { name: 'x', image: 'a/b:1', scaling: { min: 5, max: 2 } })).message).toContain('OpenFaaSFunction(x).scaling.min: must be ≤ scaling.max (2) (got 5)');
+    expect(specError(() => new OpenFaaSFunction(chart, 'x', { name: 'x', image: 'a/b:1', scaling: { min: 5, max: 2 } })).message).toContain(
+      'OpenFaaSFunction(x).scaling.min: must be ≤ scaling.max (2) (got 5)',
+    );
   });
 
   test('a function timeout above the explicit gateway timeout', () => {
@@ -131,12 +142,15 @@ describe('bad inputs are SpecErrors naming field, value and what is valid', () =
     );
     const { chart } = testChart();
     expect(
-      specError(() => new OpenFaaSInstall(chart, 'of', { gateway: SIZE, queueWorker: SIZE, functions: [{ name: 'slow', timeoutSeconds: 120, async: false }], timeouts: { gatewayUpstream: '90s' } })).message,
+      specError(() => new OpenFaaSInstall(chart, 'of', { gateway: SIZE, queueWorker: SIZE, functions: [{ name: 'slow', timeoutSeconds: 120, async: false }], timeouts: { gatewayUpstream: '90s' } }))
+        .message,
     ).toContain('OpenFaaSInstall.timeouts.gatewayUpstream: would cut requests to function "slow" (timeout 120s, watchdog write_timeout 2m5s)');
   });
 
   test('gateway read/write not above upstream, ack_wait below an async function', () => {
-    const e = parseError(baseSpec([fn({ timeoutSeconds: 300, triggers: [{ type: 'schedule', cron: '0 6 * * 1' }] })], { openfaas: { gateway: { readTimeout: '1m' }, queueWorker: { ackWait: '2m' } } }));
+    const e = parseError(
+      baseSpec([fn({ timeoutSeconds: 300, triggers: [{ type: 'schedule', cron: '0 6 * * 1' }] })], { openfaas: { gateway: { readTimeout: '1m' }, queueWorker: { ackWait: '2m' } } }),
+    );
     expect(e.message).toContain('openfaas.gateway.readTimeout: must be longer than the gateway upstream timeout (5m5s)');
     expect(e.message).toContain('functions[0].timeoutSeconds: is more than openfaas.queueWorker.ackWait "2m" allows: that setting is shorter than async function "report" may run');
   });
@@ -146,15 +160,29 @@ describe('bad inputs are SpecErrors naming field, value and what is valid', () =
     expect(e.message).toMatch(/functions\[0\]\.triggers\[0\]\.cron: is not a valid cron expression: .*23/);
     expect(e.message).toContain('functions[1].triggers[0].cron: must be a 5-field cron expression "min hour day month weekday" (has 3 fields)');
     const { chart } = testChart();
-    expect(specError(() => new OpenFaaSFunction(chart, 'x', { name: 'x', image: 'a/b:1' }).addSchedule('61 * * * *')).message).toMatch(/OpenFaaSFunction\(x\)\.schedule: is not a valid cron expression/);
+    expect(specError(() => new OpenFaaSFunction(chart, 'x', { name: 'x', image: 'a/b:1' }).addSchedule('61 * * * *')).message).toMatch(
+      /OpenFaaSFunction\(x\)\.schedule: is not a valid cron expression/,
+    );
   });
 
   test('what the connectors and the autoscaler cannot express', () => {
     const e = parseError(
       baseSpec([
         fn({ scaling: { metric: 'memory', target: 2.5 } }),
-        fn({ name: 'two', triggers: [{ type: 'schedule', cron: '0 1 * * *' }, { type: 'schedule', cron: '0 2 * * *', timezone: 'Europe/Paris', data: '{}' }] }),
-        fn({ name: 'both', triggers: [{ type: 'schedule', cron: '0 1 * * *' }, { type: 'kafka', topic: 'orders' }] }),
+        fn({
+          name: 'two',
+          triggers: [
+            { type: 'schedule', cron: '0 1 * * *' },
+            { type: 'schedule', cron: '0 2 * * *', timezone: 'Europe/Paris', data: '{}' },
+          ],
+        }),
+        fn({
+          name: 'both',
+          triggers: [
+            { type: 'schedule', cron: '0 1 * * *' },
+            { type: 'kafka', topic: 'orders' },
+          ],
+        }),
         fn({ name: 'envs', env: { exec_timeout: '5s' }, openfaas: { annotations: { topic: 'x' } } }),
       ]),
     );
@@ -164,7 +192,7 @@ describe('bad inputs are SpecErrors naming field, value and what is valid', () =
     expect(e.message).toContain('functions[1].triggers[1].timezone: the OpenFaaS cron-connector evaluates schedules in UTC');
     expect(e.message).toContain('functions[1].triggers[1].data: the OpenFaaS cron-connector invokes with an empty body');
     expect(e.message).toContain('functions[2].triggers[1]: an OpenFaaS function cannot have both schedule and kafka triggers');
-    expect(e.message).toContain('functions[2].triggers[1].topic: needs the platform\'s Kafka');
+    expect(e.message).toContain("functions[2].triggers[1].topic: needs the platform's Kafka");
     expect(e.message).toContain('functions[3].env.exec_timeout: is set from timeoutSeconds');
     expect(e.message).toContain('functions[3].openfaas.annotations.topic: is managed by the toolkit');
   });
@@ -172,15 +200,30 @@ describe('bad inputs are SpecErrors naming field, value and what is valid', () =
   test('construct-level checks as OpenFaaS and Kubernetes make them', () => {
     const { chart } = testChart();
     expect(specError(() => new OpenFaaSFunction(chart, 'a', { name: 'Hello_Py', image: 'a/b:1' })).message).toContain('OpenFaaSFunction(Hello_Py).name: must be a DNS-1123 label');
-    expect(specError(() => new OpenFaaSFunction(chart, 'b', { name: 'b', image: 'a/b:1', labels: { team: 'x'.repeat(64) } })).message).toContain('OpenFaaSFunction(b).labels.team: label values must be ≤ 63 characters');
+    expect(specError(() => new OpenFaaSFunction(chart, 'b', { name: 'b', image: 'a/b:1', labels: { team: 'x'.repeat(64) } })).message).toContain(
+      'OpenFaaSFunction(b).labels.team: label values must be ≤ 63 characters',
+    );
     expect(specError(() => new OpenFaaSFunction(chart, 'c', { name: 'c', image: 'a/b:1', scaling: { min: 0 } })).message).toContain('use scaling.zero to scale to zero');
-    expect(specError(() => new OpenFaaSFunction(chart, 'd', { name: 'd', image: 'a/b:1' }).addSchedule('0 1 * * *').addKafkaTopic('orders')).message).toContain('both connectors read the "topic" annotation');
+    expect(specError(() => new OpenFaaSFunction(chart, 'd', { name: 'd', image: 'a/b:1' }).addSchedule('0 1 * * *').addKafkaTopic('orders')).message).toContain(
+      'both connectors read the "topic" annotation',
+    );
     expect(specError(() => new OpenFaaSInstall(chart, 'of', { gateway: SIZE, queueWorker: SIZE, basicAuth: { existingSecret: 'my-creds' } })).message).toContain(
       'OpenFaaSInstall.basicAuth.existingSecret: the chart reads the gateway credentials from Secret "basic-auth"',
     );
     const of = new OpenFaaSInstall(chart, 'of2', { gateway: SIZE, queueWorker: SIZE });
     expect(
-      specError(() => new KafkaConnector(chart, 'k', { openfaas: of, topic: 'orders', brokerHosts: 'b:9093', group: 'g', partitions: 2, replicas: 3, auth: { mechanism: 'tls', caSecret: 'a', certSecret: 'b', keySecret: 'b' } })).message,
+      specError(
+        () =>
+          new KafkaConnector(chart, 'k', {
+            openfaas: of,
+            topic: 'orders',
+            brokerHosts: 'b:9093',
+            group: 'g',
+            partitions: 2,
+            replicas: 3,
+            auth: { mechanism: 'tls', caSecret: 'a', certSecret: 'b', keySecret: 'b' },
+          }),
+      ).message,
     ).toContain("KafkaConnector(orders).replicas: must not exceed the topic's 2 partitions");
   });
 

@@ -99,7 +99,9 @@ describeEngine('CRDs and custom resources over time, on the real engine', () => 
     expect(releaseConfig('gadget-operator')).toBe('2.0.0');
     // applied by the provider (server-side apply), not created by Helm
     expect(after.metadata.annotations?.['pulumi.com/patchForce']).toBe('true');
-    expect((after.metadata.managedFields as { manager: string; operation: string }[]).map((f) => `${f.manager} ${f.operation}`)).toEqual(expect.arrayContaining([expect.stringMatching(/^pulumi-kubernetes-\S+ Apply$/)]));
+    expect((after.metadata.managedFields as { manager: string; operation: string }[]).map((f) => `${f.manager} ${f.operation}`)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^pulumi-kubernetes-\S+ Apply$/)]),
+    );
 
     timed('no-change preview', p.run(['preview', '--expect-no-changes']));
   });
@@ -139,7 +141,12 @@ describeEngine('CRDs and custom resources over time, on the real engine', () => 
         names: { kind: 'Widget', plural: 'widgets', singular: 'widget', listKind: 'WidgetList' },
         scope: 'Namespaced',
         conversion: { strategy: 'None' },
-        versions: ['v1beta1', 'v1'].map((name) => ({ name, served: true, storage: name === 'v1', schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } } } })),
+        versions: ['v1beta1', 'v1'].map((name) => ({
+          name,
+          served: true,
+          storage: name === 'v1',
+          schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } } },
+        })),
       },
     };
     expect(cp.kubectl.run(['apply', '--server-side', '-f', '-'], JSON.stringify(widgets)).code).toBe(0);

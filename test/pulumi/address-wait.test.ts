@@ -48,7 +48,7 @@ describe('clusters without load balancers', () => {
 });
 
 describe('readiness before the apps layer', () => {
-  test("KnativeServing and KnativeEventing are waited for until Ready (the apps layer needs the CRDs and webhooks the operator installs then)", async () => {
+  test('KnativeServing and KnativeEventing are waited for until Ready (the apps layer needs the CRDs and webhooks the operator installs then)', async () => {
     registered.length = 0;
     deployCluster(new HybridPlatform(parseSpec(referenceSpec), 'prod'));
     await settle();

@@ -27,7 +27,15 @@ beforeAll(() => {
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) => {
     const o = req.toObject();
-    const r: Request = { type: o.type, name: o.name, parent: o.parent, deps: o.dependenciesList, retainOnDelete: o.retainondelete, remote: o.remote, aliases: (o.aliasesList ?? []).map((a: any) => a.spec?.type).filter(Boolean) };
+    const r: Request = {
+      type: o.type,
+      name: o.name,
+      parent: o.parent,
+      deps: o.dependenciesList,
+      retainOnDelete: o.retainondelete,
+      remote: o.remote,
+      aliases: (o.aliasesList ?? []).map((a: any) => a.spec?.type).filter(Boolean),
+    };
     requests.push(r);
     register(req, (err, resp) => {
       if (!err && resp) r.urn = resp.getUrn();
@@ -72,13 +80,30 @@ describe('a Helm release installs its chart CRDs as Pulumi resources', () => {
     for (const release of releases) {
       const chart = charts.find((c) => c.name === `${release.name}-crds`)!.inputs;
       const { name, namespace, chart: ref, version, repositoryOpts, values } = release.inputs;
-      expect({ release: release.name, ...chart }).toEqual({ release: release.name, name, namespace, chart: ref, version, ...(repositoryOpts && { repositoryOpts }), values, skipCrds: false, postRenderer: crdsOnlyPostRenderer() });
+      expect({ release: release.name, ...chart }).toEqual({
+        release: release.name,
+        name,
+        namespace,
+        chart: ref,
+        version,
+        ...(repositoryOpts && { repositoryOpts }),
+        values,
+        skipCrds: false,
+        postRenderer: crdsOnlyPostRenderer(),
+      });
       expect(release.inputs.skipCrds).toBe(true);
     }
     const addon = charts.find((c) => c.name === 'demo-system/demo-addon-crds')!.inputs;
     expect(addon).toMatchObject({ chart: 'oci://registry.example.org/charts/addon', version: '0.4.0' });
     expect(addon.repositoryOpts).toBeUndefined();
-    expect(charts.find((c) => c.name === 'demo-system/demo-operator-crds')!.inputs).toMatchObject({ name: 'demo-operator', namespace: 'demo-system', chart: 'demo-operator', version: '1.2.3', repositoryOpts: { repo: 'https://charts.example.org' }, values: { replicaCount: 2 } });
+    expect(charts.find((c) => c.name === 'demo-system/demo-operator-crds')!.inputs).toMatchObject({
+      name: 'demo-operator',
+      namespace: 'demo-system',
+      chart: 'demo-operator',
+      version: '1.2.3',
+      repositoryOpts: { repo: 'https://charts.example.org' },
+      values: { replicaCount: 2 },
+    });
   });
 
   test('the release depends on its CRD chart; the chart is a remote component in the same layer, retained on delete', async () => {
@@ -166,7 +191,10 @@ describe('scripts/helm-crds-only.js (the post-renderer)', () => {
     const r = run(RENDERED);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    const docs = r.stdout.split(/^---$/m).filter((d) => d.trim()).map((d) => JSON.parse(d));
+    const docs = r.stdout
+      .split(/^---$/m)
+      .filter((d) => d.trim())
+      .map((d) => JSON.parse(d));
     expect(docs.map((d) => d.metadata.name)).toEqual(['widgets.demo.example.org', 'gadgets.demo.example.org', 'things.sub.example.org']);
     for (const d of docs) expect(d.metadata.annotations['pulumi.com/patchForce']).toBe('true');
     expect(docs[0].metadata.annotations['controller-gen.kubebuilder.io/version']).toBe('v0.16.0');
@@ -202,9 +230,10 @@ describe('custom resources are aliased across the versions of their group and ki
     const upstream = path.join(ROOT, '../shared/upstream/crds');
     if (!fs.existsSync(upstream)) return;
     const served = new Set<string>();
-    for (const dir of fs.readdirSync(upstream)) for (const f of fs.readdirSync(path.join(upstream, dir))) {
-      for (const m of fs.readFileSync(path.join(upstream, dir, f), 'utf8').matchAll(/^\s*- name: (v\d+(?:(?:alpha|beta)\d+)?)\s*$/gm)) served.add(m[1]);
-    }
+    for (const dir of fs.readdirSync(upstream))
+      for (const f of fs.readdirSync(path.join(upstream, dir))) {
+        for (const m of fs.readFileSync(path.join(upstream, dir, f), 'utf8').matchAll(/^\s*- name: (v\d+(?:(?:alpha|beta)\d+)?)\s*$/gm)) served.add(m[1]);
+      }
     expect(served.size).toBeGreaterThan(2);
     expect([...served].filter((v) => !API_VERSION_NAMES.includes(v))).toEqual([]);
   });

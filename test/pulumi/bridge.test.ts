@@ -44,7 +44,15 @@ describe('cdk8s → Pulumi bridge', () => {
     const releases = registered.filter((r) => r.type === 'kubernetes:helm.sh/v3:Release' && r.name.startsWith('demo-system/'));
     expect(releases.map((r) => r.name).sort()).toEqual(['demo-system/demo-addon', 'demo-system/demo-operator']);
     const op = releases.find((r) => r.name === 'demo-system/demo-operator')!.inputs;
-    expect(op).toMatchObject({ name: 'demo-operator', namespace: 'demo-system', chart: 'demo-operator', version: '1.2.3', repositoryOpts: { repo: 'https://charts.example.org' }, values: { replicaCount: 2, image: { tag: 'v1' } }, createNamespace: false });
+    expect(op).toMatchObject({
+      name: 'demo-operator',
+      namespace: 'demo-system',
+      chart: 'demo-operator',
+      version: '1.2.3',
+      repositoryOpts: { repo: 'https://charts.example.org' },
+      values: { replicaCount: 2, image: { tag: 'v1' } },
+      createNamespace: false,
+    });
     const addon = releases.find((r) => r.name === 'demo-system/demo-addon')!.inputs;
     expect(addon).toMatchObject({ chart: 'oci://registry.example.org/charts/addon', version: '0.4.0', timeout: 300 });
     expect(addon.repositoryOpts).toBeUndefined();
@@ -67,18 +75,31 @@ describe('cdk8s → Pulumi bridge', () => {
   });
 
   test('a HelmRelease whose repository is not in the output is an error', () => {
-    const release = { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: 'x', namespace: 'n' }, spec: { chart: { spec: { chart: 'x', version: '1.0.0', sourceRef: { kind: 'HelmRepository', name: 'missing' } } } } };
+    const release = {
+      apiVersion: 'helm.toolkit.fluxcd.io/v2',
+      kind: 'HelmRelease',
+      metadata: { name: 'x', namespace: 'n' },
+      spec: { chart: { spec: { chart: 'x', version: '1.0.0', sourceRef: { kind: 'HelmRepository', name: 'missing' } } } },
+    };
     expect(() => helmReleaseArgs(release, new Map())).toThrow('HelmRelease n/x refers to HelmRepository n/missing, which is not in the output');
   });
 
   test.each([
-    ['http://127.0.0.1:8879/charts', { chart: 'demo-operator', repositoryOpts: { repo: 'http://127.0.0.1:8879/charts' } }, { chart: 'addon', repositoryOpts: { repo: 'http://127.0.0.1:8879/charts' } }],
+    [
+      'http://127.0.0.1:8879/charts',
+      { chart: 'demo-operator', repositoryOpts: { repo: 'http://127.0.0.1:8879/charts' } },
+      { chart: 'addon', repositoryOpts: { repo: 'http://127.0.0.1:8879/charts' } },
+    ],
     ['oci://mirror.internal/charts', { chart: 'oci://mirror.internal/charts/demo-operator' }, { chart: 'oci://mirror.internal/charts/addon' }],
   ])('helmReleaseArgs follows a chart mirror (%s): same chart names and versions', (url, operator, addon) => {
     const p = platformWithContent({ ...referenceSpec, charts: { mirror: { url } } });
     const objects = p.app.charts.flatMap((c) => c.toJson());
     const repositories = new Map<string, string>(objects.filter((o) => o.kind === 'HelmRepository').map((o) => [`${o.metadata.namespace}/${o.metadata.name}`, o.spec.url]));
-    const args = (name: string) => helmReleaseArgs(objects.find((o) => o.kind === 'HelmRelease' && o.metadata.name === name), repositories);
+    const args = (name: string) =>
+      helmReleaseArgs(
+        objects.find((o) => o.kind === 'HelmRelease' && o.metadata.name === name),
+        repositories,
+      );
     expect(args('demo-operator')).toMatchObject({ ...operator, version: '1.2.3' });
     expect(args('demo-addon')).toMatchObject({ ...addon, version: '0.4.0' });
     if (url.startsWith('oci://')) expect(args('demo-addon').repositoryOpts).toBeUndefined();
@@ -108,7 +129,13 @@ describe('Helm release housekeeping', () => {
 
 describe('Secrets a chart install needs', () => {
   test('the requires-secrets annotation is read as namespace/name and key', () => {
-    expect(requiredSecrets({ apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: 'x', annotations: { [REQUIRES_SECRETS]: 'openfaas/openfaas-license (key license), openfaas/kafka-broker-ca (key ca.crt)' } } })).toEqual([
+    expect(
+      requiredSecrets({
+        apiVersion: 'helm.toolkit.fluxcd.io/v2',
+        kind: 'HelmRelease',
+        metadata: { name: 'x', annotations: { [REQUIRES_SECRETS]: 'openfaas/openfaas-license (key license), openfaas/kafka-broker-ca (key ca.crt)' } },
+      }),
+    ).toEqual([
       { id: 'openfaas/openfaas-license', namespace: 'openfaas', name: 'openfaas-license', key: 'license' },
       { id: 'openfaas/kafka-broker-ca', namespace: 'openfaas', name: 'kafka-broker-ca', key: 'ca.crt' },
     ]);

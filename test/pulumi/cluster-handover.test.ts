@@ -88,7 +88,11 @@ describe('retainCluster', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(outputs.clusterRetained).toBe(true);
     expect(kubernetes().length).toBeGreaterThan(100);
-    expect(kubernetes().filter((r) => r.retainOnDelete !== true).map((r) => r.name)).toEqual([]);
+    expect(
+      kubernetes()
+        .filter((r) => r.retainOnDelete !== true)
+        .map((r) => r.name),
+    ).toEqual([]);
   });
 
   test('without it nothing is retained (removing a function deletes its objects)', async () => {
@@ -98,6 +102,10 @@ describe('retainCluster', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(outputs.clusterRetained).toBeUndefined();
     // only the CRD charts, whose CRDs are never deleted with a chart (as with Helm and Flux)
-    expect(kubernetes().filter((r) => r.retainOnDelete === true && r.type !== 'kubernetes:helm.sh/v4:Chart').map((r) => r.name)).toEqual([]);
+    expect(
+      kubernetes()
+        .filter((r) => r.retainOnDelete === true && r.type !== 'kubernetes:helm.sh/v4:Chart')
+        .map((r) => r.name),
+    ).toEqual([]);
   });
 });

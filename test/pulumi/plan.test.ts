@@ -18,7 +18,11 @@ describe('npm run plan', () => {
     const layers = p.resources.filter((x: any) => x.type === 'hybrid-serverless:cluster:Layer');
     expect(layers.map((l: any) => l.name)).toEqual(['acme-prod-platform', 'acme-prod-config', 'acme-prod-apps']);
     // depending on a layer component means depending on every resource in it (a remote component — a chart of CRDs — counts as one)
-    const inLayer = (name: string) => p.resources.filter((x: any) => x.parent === name && (x.custom || x.remote)).map((x: any) => x.name).sort();
+    const inLayer = (name: string) =>
+      p.resources
+        .filter((x: any) => x.parent === name && (x.custom || x.remote))
+        .map((x: any) => x.name)
+        .sort();
     expect([...layers[1].dependsOn].sort()).toEqual(inLayer('acme-prod-platform'));
     expect([...layers[2].dependsOn].sort()).toEqual(inLayer('acme-prod-config'));
     // every cluster object hangs under a layer

@@ -84,7 +84,9 @@ describe('cluster-only and cloud-only stacks', () => {
 
   test('both false is refused: the stack would deploy nothing', () => {
     pulumi.runtime.setAllConfig({ 'hybrid-serverless:deployCluster': 'false', 'hybrid-serverless:deployCloud': 'false' });
-    expect(runError(() => runProgram(referenceSpec, { root: ROOT }))).toContain('hybrid-serverless:deployCloud: and hybrid-serverless:deployCluster are both false: the stack would deploy nothing; set one of them to true');
+    expect(runError(() => runProgram(referenceSpec, { root: ROOT }))).toContain(
+      'hybrid-serverless:deployCloud: and hybrid-serverless:deployCluster are both false: the stack would deploy nothing; set one of them to true',
+    );
   });
 });
 
@@ -100,10 +102,12 @@ describe('the cluster provider', () => {
   });
 });
 
-describe('the OpenFaaS licence from the stack\'s secret config', () => {
+describe("the OpenFaaS licence from the stack's secret config", () => {
   test('becomes Secret openfaas/openfaas-license (key license) before the openfaas release', async () => {
     registered.length = 0;
-    pulumi.runtime.setAllConfig({ 'hybrid-serverless:deployCloud': 'false', 'hybrid-serverless:kubeContext': 'prod-cluster', 'hybrid-serverless:openfaasLicense': 'licence-text' }, ['hybrid-serverless:openfaasLicense']);
+    pulumi.runtime.setAllConfig({ 'hybrid-serverless:deployCloud': 'false', 'hybrid-serverless:kubeContext': 'prod-cluster', 'hybrid-serverless:openfaasLicense': 'licence-text' }, [
+      'hybrid-serverless:openfaasLicense',
+    ]);
     runProgram(referenceSpec, { root: ROOT });
     await settle();
     const secret = registered.filter((r) => r.type === 'kubernetes:core/v1:Secret' && r.name === 'openfaas/openfaas-license');
@@ -126,7 +130,9 @@ describe('the cluster of staging and prod is named, never the current context', 
   test('prod without hybrid-serverless:kubeContext is refused before anything is registered', () => {
     registered.length = 0;
     pulumi.runtime.setAllConfig({});
-    expect(runError(() => runProgram(referenceSpec, { root: ROOT }))).toContain('hybrid-serverless:kubeContext: is required for environment "prod" (environments of the staging, prod profiles never deploy into whatever kubeconfig context is current)');
+    expect(runError(() => runProgram(referenceSpec, { root: ROOT }))).toContain(
+      'hybrid-serverless:kubeContext: is required for environment "prod" (environments of the staging, prod profiles never deploy into whatever kubeconfig context is current)',
+    );
     expect(registered).toEqual([]);
   });
 

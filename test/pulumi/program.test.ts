@@ -46,7 +46,9 @@ describe('the Pulumi program with free environment names', () => {
 
   test('an environment of the prod profile needs a named kube context, whatever its name', () => {
     pulumi.runtime.setAllConfig({ 'hybrid-serverless:environment': 'prod-eu', 'hybrid-serverless:deployCloud': 'false' });
-    expect(() => runProgram(fleet)).toThrow('hybrid-serverless:kubeContext: is required for environment "prod-eu" (profile prod) (environments of the staging, prod profiles never deploy into whatever kubeconfig context is current)');
+    expect(() => runProgram(fleet)).toThrow(
+      'hybrid-serverless:kubeContext: is required for environment "prod-eu" (profile prod) (environments of the staging, prod profiles never deploy into whatever kubeconfig context is current)',
+    );
     pulumi.runtime.setAllConfig({ 'hybrid-serverless:environment': 'prod-eu', 'hybrid-serverless:deployCloud': 'false', 'hybrid-serverless:kubeContext': 'eu-cluster' });
     expect(runProgram(fleet)).toMatchObject({ environment: 'prod-eu' });
   });

@@ -79,7 +79,11 @@ export function generatedSpec(functions: number, opts: GeneratedSpecOptions = {}
         // OpenFaaS: http; schedule; or kafka on the tenant's topic through the tenant's shared connector group.
         const kind = j % 3;
         const triggers: NonNullable<NonNullable<PlatformSpecInput['functions']>[number]['triggers']> =
-          kind === 0 ? [{ type: 'http' }] : kind === 1 ? [{ type: 'schedule', cron: `${(k * 7) % 60} ${k % 24} * * ${k % 7}` }] : [{ type: 'kafka', topic: tenantTopic(t), consumerGroup: `${tenant}-openfaas` }];
+          kind === 0
+            ? [{ type: 'http' }]
+            : kind === 1
+              ? [{ type: 'schedule', cron: `${(k * 7) % 60} ${k % 24} * * ${k % 7}` }]
+              : [{ type: 'kafka', topic: tenantTopic(t), consumerGroup: `${tenant}-openfaas` }];
         http = kind === 0;
         fns.push({
           name: fnName,
@@ -141,12 +145,22 @@ export function generatedSpec(functions: number, opts: GeneratedSpecOptions = {}
     operators: { groups: ['platform-oncall'] },
     functions: fns,
     routes,
-    gateway: { consumers: [{ name: 'mobile-app', credentialSecret: 'mobile-app-key' }, { name: 'partner-portal', credentialSecret: 'partner-portal-key' }] },
+    gateway: {
+      consumers: [
+        { name: 'mobile-app', credentialSecret: 'mobile-app-key' },
+        { name: 'partner-portal', credentialSecret: 'partner-portal-key' },
+      ],
+    },
     kafka: {
       clusterName: 'events',
       topics: [
         ...shared.map((topic) => ({ name: topic, partitions: 12, retentionHours: 168 })),
-        ...Array.from({ length: tenantCount }, (_, t) => ({ name: tenantTopic(t), partitions: 6, retentionHours: 72, ...(producers.has(tenantTopic(t)) && { producers: producers.get(tenantTopic(t)) }) })),
+        ...Array.from({ length: tenantCount }, (_, t) => ({
+          name: tenantTopic(t),
+          partitions: 6,
+          retentionHours: 72,
+          ...(producers.has(tenantTopic(t)) && { producers: producers.get(tenantTopic(t)) }),
+        })),
       ],
     },
     observability: {

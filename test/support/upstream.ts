@@ -24,7 +24,7 @@ export function readYamlDocs(file: string): unknown[] {
 /** A chart's values.yaml from ../shared/upstream/charts/<chart>/values.yaml. */
 export function chartValues(chart: string): Record<string, unknown> {
   const text = fs.readFileSync(upstreamPath('charts', chart, 'values.yaml'), 'utf8');
-  return readYamlDocs(upstreamPath('charts', chart, 'values.yaml'))[0] as Record<string, unknown> ?? (text && {});
+  return (readYamlDocs(upstreamPath('charts', chart, 'values.yaml'))[0] as Record<string, unknown>) ?? (text && {});
 }
 
 /**

@@ -127,7 +127,9 @@ function coreModel(apiVersion: string, kind: string): (new (data: unknown) => { 
 }
 
 function ajvErrors(v: ValidateFunction): string[] {
-  return (v.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}${e.params && 'additionalProperty' in e.params ? `: ${(e.params as { additionalProperty: string }).additionalProperty}` : ''}`);
+  return (v.errors ?? []).map(
+    (e) => `${e.instancePath || '/'} ${e.message}${e.params && 'additionalProperty' in e.params ? `: ${(e.params as { additionalProperty: string }).additionalProperty}` : ''}`,
+  );
 }
 
 export interface ValidationResult {

@@ -102,7 +102,7 @@ describe('access analysis of the synthesized RBAC (reference stack)', () => {
     expect(can(prod, 'ci-shop', { verb: 'get', apiGroup: '', resource: 'secrets', namespace: 'shop', name: 'payment-api' })).toBe(false);
   });
 
-  test("OpenFaaS CE: a tenant reads its own functions in openfaas-fn by name, and nothing else there", () => {
+  test('OpenFaaS CE: a tenant reads its own functions in openfaas-fn by name, and nothing else there', () => {
     const fn = (name?: string, verb = 'get'): AccessRequest => ({ verb, apiGroup: 'openfaas.com', resource: 'functions', namespace: 'openfaas-fn', name });
     for (const g of ['shop-devs', 'ci-shop', 'shop-support']) {
       expect(can(prod, g, fn('promo-discount'))).toBe(true);
@@ -119,9 +119,15 @@ describe('access analysis of the synthesized RBAC (reference stack)', () => {
 
   test('platform operators: read and restart in the platform namespaces only', () => {
     const out = synth('prod');
-    const platformNamespaces = out.find('Namespace').map((n) => n.metadata.name).filter((n) => !['shop', 'media', 'iot'].includes(n));
+    const platformNamespaces = out
+      .find('Namespace')
+      .map((n) => n.metadata.name)
+      .filter((n) => !['shop', 'media', 'iot'].includes(n));
     expect(platformNamespaces.length).toBeGreaterThan(0);
-    const bound = out.find('RoleBinding', 'platform-operator').map((b) => b.metadata.namespace).sort();
+    const bound = out
+      .find('RoleBinding', 'platform-operator')
+      .map((b) => b.metadata.namespace)
+      .sort();
     expect(bound).toEqual([...platformNamespaces].sort());
     for (const ns of platformNamespaces) {
       expect(can(prod, 'platform-oncall', { verb: 'delete', apiGroup: '', resource: 'pods', namespace: ns, name: 'x' })).toBe(true);
@@ -137,7 +143,12 @@ describe('access analysis of the synthesized RBAC (reference stack)', () => {
     const s = reference();
     delete s.tenants[2].groups;
     const out = synth('dev', s);
-    expect(out.find('Role', undefined, 'iot').map((r) => r.metadata.name).sort()).toEqual(['tenant-deployer', 'tenant-developer', 'tenant-viewer']);
+    expect(
+      out
+        .find('Role', undefined, 'iot')
+        .map((r) => r.metadata.name)
+        .sort(),
+    ).toEqual(['tenant-deployer', 'tenant-developer', 'tenant-viewer']);
     expect(out.find('RoleBinding', undefined, 'iot')).toEqual([]);
   });
 });

@@ -30,7 +30,11 @@ export function warmUsage(out: SynthesizedEnv, namespace: string): QuotaUsage {
     requests: { cpu: deployment['queue-sidecar-cpu-request'] ?? '25m', memory: deployment['queue-sidecar-memory-request'] },
     limits: { cpu: deployment['queue-sidecar-cpu-limit'], memory: deployment['queue-sidecar-memory-limit'] },
   };
-  const range = out.find('LimitRange', undefined, namespace).flatMap((l) => l.spec.limits).find((l: any) => l.type === 'Container') ?? {};
+  const range =
+    out
+      .find('LimitRange', undefined, namespace)
+      .flatMap((l) => l.spec.limits)
+      .find((l: any) => l.type === 'Container') ?? {};
   const admitted = (c: Resources) => {
     const get = (kind: 'requests' | 'limits', r: 'cpu' | 'memory') => {
       if (kind === 'limits') return c.limits?.[r] ?? range.default?.[r];

@@ -70,7 +70,12 @@ describe('the restricted checker', () => {
 
   test('OpenFaaS Functions: read-only root filesystem and a chart that runs them as non-root', () => {
     const fn = (ro: boolean) => ({ apiVersion: 'openfaas.com/v1', kind: 'Function', metadata: { name: 'f', namespace: 'openfaas-fn' }, spec: { name: 'f', image: 'i', readOnlyRootFilesystem: ro } });
-    const release = (nonRoot: boolean) => ({ apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: 'openfaas', namespace: 'openfaas' }, spec: { chart: { spec: { chart: 'openfaas' } }, values: { functions: { setNonRootUser: nonRoot } } } });
+    const release = (nonRoot: boolean) => ({
+      apiVersion: 'helm.toolkit.fluxcd.io/v2',
+      kind: 'HelmRelease',
+      metadata: { name: 'openfaas', namespace: 'openfaas' },
+      spec: { chart: { spec: { chart: 'openfaas' } }, values: { functions: { setNonRootUser: nonRoot } } },
+    });
     expect(workloadViolations([fn(true), release(true)])).toEqual([]);
     expect(workloadViolations([fn(false), release(false)])).toEqual([
       'Function openfaas-fn/f: spec.readOnlyRootFilesystem must be true',

@@ -98,7 +98,8 @@ export function workloadViolations(objects: readonly Obj[]): string[] {
   }
   if (objects.some((o) => o.kind === 'Function' && o.apiVersion.startsWith('openfaas.com/'))) {
     for (const r of openfaasReleases) {
-      if (r.spec.values?.functions?.setNonRootUser !== true) out.push(`HelmRelease ${r.metadata.namespace}/${r.metadata.name}: values.functions.setNonRootUser must be true (function pods run as non-root)`);
+      if (r.spec.values?.functions?.setNonRootUser !== true)
+        out.push(`HelmRelease ${r.metadata.namespace}/${r.metadata.name}: values.functions.setNonRootUser must be true (function pods run as non-root)`);
     }
   }
   return out;

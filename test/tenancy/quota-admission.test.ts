@@ -56,7 +56,12 @@ describe('the queue-proxy sidecar counts against the quota', () => {
     const s = reference();
     s.tenants[0].quota = asQuota(use);
     expect(() => synth(env, s)).not.toThrow();
-    for (const [field, less] of [['requestsCpu', `${use.requestsCpu - 1}m`], ['requestsMemory', `${use.requestsMemory / 2 ** 20 - 1}Mi`], ['limitsCpu', `${use.limitsCpu - 1}m`], ['limitsMemory', `${use.limitsMemory / 2 ** 20 - 1}Mi`]] as const) {
+    for (const [field, less] of [
+      ['requestsCpu', `${use.requestsCpu - 1}m`],
+      ['requestsMemory', `${use.requestsMemory / 2 ** 20 - 1}Mi`],
+      ['limitsCpu', `${use.limitsCpu - 1}m`],
+      ['limitsMemory', `${use.limitsMemory / 2 ** 20 - 1}Mi`],
+    ] as const) {
       const t = reference();
       t.tenants[0].quota = { ...asQuota(use), [field]: less };
       const e = specErrorOf(() => synth(env, t));

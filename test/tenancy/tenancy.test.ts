@@ -126,7 +126,11 @@ describe('network policies', () => {
   test('a tenant egress allow-list becomes an ipBlock policy (TCP 443 by default)', () => {
     const s = reference();
     s.tenants[1].egress = [{ cidr: '203.0.113.0/24' }, { cidr: '198.51.100.7/32', ports: [5432] }];
-    const p = Object.fromEntries(synth('dev', s).find('NetworkPolicy', undefined, 'media').map((x) => [x.metadata.name, x.spec]));
+    const p = Object.fromEntries(
+      synth('dev', s)
+        .find('NetworkPolicy', undefined, 'media')
+        .map((x) => [x.metadata.name, x.spec]),
+    );
     expect(p['allow-egress-0'].egress).toEqual([{ to: [{ ipBlock: { cidr: '203.0.113.0/24' } }], ports: [{ protocol: 'TCP', port: 443 }] }]);
     expect(p['allow-egress-1'].egress).toEqual([{ to: [{ ipBlock: { cidr: '198.51.100.7/32' } }], ports: [{ protocol: 'TCP', port: 5432 }] }]);
     s.tenants[1].egress = [{ cidr: '10.0.0.0/33' }];
@@ -200,23 +204,35 @@ describe('bad tenant input', () => {
 describe('constructs validate their props', () => {
   const chart = () => new Chart(Testing.app(), 'c');
   test('no wildcard, no escalating verb, no create by name', () => {
-    expect(() => assertLeastPrivilege('R', [{ apiGroups: [''], resources: ['*'], verbs: ['get'] }])).toThrow('R.rules[0].resources: must name each entry: wildcards grant whatever a future API adds (got ["*"])');
+    expect(() => assertLeastPrivilege('R', [{ apiGroups: [''], resources: ['*'], verbs: ['get'] }])).toThrow(
+      'R.rules[0].resources: must name each entry: wildcards grant whatever a future API adds (got ["*"])',
+    );
     expect(() => assertLeastPrivilege('R', [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles'], verbs: ['get', 'bind'] }])).toThrow('R.rules[0].verbs: must not contain bind');
-    expect(() => assertLeastPrivilege('R', [{ apiGroups: [''], resources: ['secrets'], verbs: ['create'], resourceNames: ['x'] }])).toThrow('create and deletecollection cannot be restricted by resourceNames');
-    expect(() => new TenantRoles(chart(), 'r', { namespace: 'a', functionKinds: [{ apiGroup: '*', resources: ['x'], access: 'read' }] })).toThrow('TenantRoles(a).developer.rules[0].apiGroups: must name each entry');
+    expect(() => assertLeastPrivilege('R', [{ apiGroups: [''], resources: ['secrets'], verbs: ['create'], resourceNames: ['x'] }])).toThrow(
+      'create and deletecollection cannot be restricted by resourceNames',
+    );
+    expect(() => new TenantRoles(chart(), 'r', { namespace: 'a', functionKinds: [{ apiGroup: '*', resources: ['x'], access: 'read' }] })).toThrow(
+      'TenantRoles(a).developer.rules[0].apiGroups: must name each entry',
+    );
   });
   test('groups, quotas, ports and shared-namespace readers', () => {
     const roles = new TenantRoles(chart(), 'r', { namespace: 'a', functionKinds: [] });
     expect(() => roles.addGroup('viewer', 'system:authenticated')).toThrow('TenantRoles(a).groups.viewer: must be a group name');
     const d = { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '500m', memory: '2Gi' } };
     const quota = { requestsCpu: '1', requestsMemory: '1Gi', limitsCpu: '2', limitsMemory: '2Gi', pods: 5 };
-    expect(() => new TenantQuota(chart(), 'q', { namespace: 'a', quota, containerDefaults: d })).toThrow('TenantQuota(a).containerDefaults.requests.cpu: must not exceed containerDefaults.limits.cpu (500m) (got "1")');
-    expect(() => new TenantQuota(chart(), 'q', { namespace: 'a', quota: { ...quota, requestsMemory: 'lots' }, containerDefaults: { ...d, limits: d.requests } })).toThrow('TenantQuota(a).quota.requestsMemory: must be a Kubernetes quantity');
+    expect(() => new TenantQuota(chart(), 'q', { namespace: 'a', quota, containerDefaults: d })).toThrow(
+      'TenantQuota(a).containerDefaults.requests.cpu: must not exceed containerDefaults.limits.cpu (500m) (got "1")',
+    );
+    expect(() => new TenantQuota(chart(), 'q', { namespace: 'a', quota: { ...quota, requestsMemory: 'lots' }, containerDefaults: { ...d, limits: d.requests } })).toThrow(
+      'TenantQuota(a).quota.requestsMemory: must be a Kubernetes quantity',
+    );
     const net = new TenantNetworkPolicies(chart(), 'n', { namespace: 'a' });
     expect(() => net.allowEgressTo({ namespace: 'b', ports: [70000], reason: 'x' })).toThrow('TenantNetworkPolicies(a).ports: must be a TCP port 1–65535 (got 70000)');
     net.allowIngressFrom({ namespace: 'b', reason: 'x' });
     expect(() => net.allowIngressFrom({ namespace: 'b', reason: 'y' })).toThrow('a policy with this name exists already');
-    expect(() => new SharedFunctionReader(chart(), 's', { namespace: 'openfaas-fn', tenant: 'a', apiGroup: 'openfaas.com', resource: 'functions', functionNames: [] })).toThrow('must name at least one function');
+    expect(() => new SharedFunctionReader(chart(), 's', { namespace: 'openfaas-fn', tenant: 'a', apiGroup: 'openfaas.com', resource: 'functions', functionNames: [] })).toThrow(
+      'must name at least one function',
+    );
   });
   test('groups added later land in the same RoleBinding', () => {
     const c = chart();
@@ -227,11 +243,17 @@ describe('constructs validate their props', () => {
 });
 
 describeWithUpstream('function kinds exist in the pinned CRDs', () => {
-  const crds = fs.readdirSync(upstreamPath('crds'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml'))
+  const crds = fs
+    .readdirSync(upstreamPath('crds'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.yaml'))
     .flatMap((f) => readYamlDocs(upstreamPath('crds', f)) as any[])
     .filter((d) => d?.kind === 'CustomResourceDefinition')
     .map((d) => `${d.spec.group}/${d.spec.names.plural}:${d.spec.scope}`);
-  test.each([...KNATIVE_SERVING_KINDS, ...KNATIVE_EVENTING_KINDS, ...KNATIVE_KAFKA_KINDS].flatMap((k) => k.resources.map((r) => `${k.apiGroup}/${r}`)).concat(`${OPENFAAS_FUNCTION.apiGroup}/${OPENFAAS_FUNCTION.resource}`))('%s', (kind) => {
+  test.each(
+    [...KNATIVE_SERVING_KINDS, ...KNATIVE_EVENTING_KINDS, ...KNATIVE_KAFKA_KINDS]
+      .flatMap((k) => k.resources.map((r) => `${k.apiGroup}/${r}`))
+      .concat(`${OPENFAAS_FUNCTION.apiGroup}/${OPENFAAS_FUNCTION.resource}`),
+  )('%s', (kind) => {
     expect(crds).toContain(`${kind}:Namespaced`);
   });
 });

@@ -87,10 +87,7 @@ export class BudgetAlarm extends pulumi.ComponentResource {
       new sns.TopicSubscription(`${name}-email-${email.replace(/[^A-Za-z0-9-]/g, '-')}`, { topic: this.topic.arn, protocol: 'email', endpoint: email }, o);
     });
 
-    this.notifications = [
-      ...[...thresholds].sort((x, y) => x - y).map((threshold) => ({ notificationType: 'ACTUAL' as const, threshold })),
-      { notificationType: 'FORECASTED', threshold: 100 },
-    ];
+    this.notifications = [...[...thresholds].sort((x, y) => x - y).map((threshold) => ({ notificationType: 'ACTUAL' as const, threshold })), { notificationType: 'FORECASTED', threshold: 100 }];
     this.budget = new budgets.Budget(
       `${name}-budget`,
       {
@@ -105,10 +102,7 @@ export class BudgetAlarm extends pulumi.ComponentResource {
         metrics: 'UnblendedCost',
         // Both tags must match: the platform's costs in this environment, not the account's.
         filterExpression: {
-          ands: [
-            { tags: { key: TAG_KEYS.platform, values: [e.platform], matchOptions: ['EQUALS'] } },
-            { tags: { key: TAG_KEYS.env, values: [e.env], matchOptions: ['EQUALS'] } },
-          ],
+          ands: [{ tags: { key: TAG_KEYS.platform, values: [e.platform], matchOptions: ['EQUALS'] } }, { tags: { key: TAG_KEYS.env, values: [e.env], matchOptions: ['EQUALS'] } }],
         },
         notifications: this.notifications.map((n) => ({
           notificationType: n.notificationType,

@@ -141,7 +141,14 @@ export class S3EventSource implements IEventSource {
     } else {
       const permission = new aws.lambda.Permission(
         `${name}-s3-${i}-invoke`,
-        { action: 'lambda:InvokeFunction', function: fn.names.function, qualifier: fn.alias.name, principal: 's3.amazonaws.com', sourceArn: fn.arns.s3Bucket(p.bucket), sourceAccount: fn.environment.accountId },
+        {
+          action: 'lambda:InvokeFunction',
+          function: fn.names.function,
+          qualifier: fn.alias.name,
+          principal: 's3.amazonaws.com',
+          sourceArn: fn.arns.s3Bucket(p.bucket),
+          sourceAccount: fn.environment.accountId,
+        },
         o,
       );
       fn.s3Notifications.push({ bucket: p.bucket, id: `${fn.names.function}-s3-${i}`, kind: 'lambda', arn: fn.aliasArn, events, ...filter, dependsOn: [permission] });
@@ -168,7 +175,12 @@ export class SqsEventSource implements IEventSource {
 
   grants(fn: ILambdaFunction, key: string | number): PolicyStatement[] {
     return [
-      { Sid: `SqsTrigger${key}`, Effect: 'Allow', Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'], Resource: fn.arns.sqs(this.props.queueName) },
+      {
+        Sid: `SqsTrigger${key}`,
+        Effect: 'Allow',
+        Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'],
+        Resource: fn.arns.sqs(this.props.queueName),
+      },
     ];
   }
 
@@ -241,7 +253,12 @@ export class KafkaEventSource implements IEventSource {
       // MSK ARNs: cluster/<name>/<uuid>; topics and groups live under the same <name>/<uuid>.
       const [, clusterPath] = msk.clusterArn.split(':cluster/');
       const base = msk.clusterArn.slice(0, msk.clusterArn.indexOf(':cluster/'));
-      out.push({ Sid: `MskCluster${i}`, Effect: 'Allow', Action: ['kafka:DescribeClusterV2', 'kafka:GetBootstrapBrokers', 'kafka-cluster:Connect', 'kafka-cluster:DescribeClusterDynamicConfiguration'], Resource: msk.clusterArn });
+      out.push({
+        Sid: `MskCluster${i}`,
+        Effect: 'Allow',
+        Action: ['kafka:DescribeClusterV2', 'kafka:GetBootstrapBrokers', 'kafka-cluster:Connect', 'kafka-cluster:DescribeClusterDynamicConfiguration'],
+        Resource: msk.clusterArn,
+      });
       out.push({ Sid: `MskTopic${i}`, Effect: 'Allow', Action: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'], Resource: `${base}:topic/${clusterPath}/${topic}` });
       out.push({ Sid: `MskGroup${i}`, Effect: 'Allow', Action: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'], Resource: `${base}:group/${clusterPath}/${consumerGroup}` });
     } else {

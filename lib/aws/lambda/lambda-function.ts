@@ -87,7 +87,8 @@ export function lambdaFunctionProblems(args: Pick<LambdaFunctionArgs, 'code' | '
   const retries = args.delivery?.retries ?? LAMBDA_MAX_ASYNC_RETRIES;
   if (retries < 0 || retries > LAMBDA_MAX_ASYNC_RETRIES) out.push(`delivery.retries: ${retries}; Lambda retries asynchronous invocations 0–${LAMBDA_MAX_ASYNC_RETRIES} times`);
   const age = args.delivery?.maxEventAgeSeconds ?? LAMBDA_EVENT_AGE_SECONDS.max;
-  if (age < LAMBDA_EVENT_AGE_SECONDS.min || age > LAMBDA_EVENT_AGE_SECONDS.max) out.push(`delivery.maxEventAgeSeconds: ${age}; Lambda allows ${LAMBDA_EVENT_AGE_SECONDS.min}–${LAMBDA_EVENT_AGE_SECONDS.max}`);
+  if (age < LAMBDA_EVENT_AGE_SECONDS.min || age > LAMBDA_EVENT_AGE_SECONDS.max)
+    out.push(`delivery.maxEventAgeSeconds: ${age}; Lambda allows ${LAMBDA_EVENT_AGE_SECONDS.min}–${LAMBDA_EVENT_AGE_SECONDS.max}`);
   if ('runtime' in args.code && LAMBDA_BLOCKED_RUNTIMES[args.code.runtime]) out.push(`code.runtime: ${LAMBDA_BLOCKED_RUNTIMES[args.code.runtime]}`);
   if ('imageUri' in args.code && !/^[0-9]{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\//.test(args.code.imageUri)) {
     out.push(`code.imageUri: ${args.code.imageUri}; Lambda runs container images from Amazon ECR only ("<account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag>")`);
@@ -161,7 +162,11 @@ export class LambdaFunction extends pulumi.ComponentResource implements ILambdaF
     this.aliasArn = this.arns.lambda(this.names.function, this.names.alias);
     this.roleArn = this.arns.role(this.names.role);
     this.timeoutSeconds = args.timeoutSeconds ?? 30;
-    this.delivery = { retries: args.delivery?.retries ?? LAMBDA_MAX_ASYNC_RETRIES, maxEventAgeSeconds: args.delivery?.maxEventAgeSeconds ?? LAMBDA_EVENT_AGE_SECONDS.max, deadLetter: args.delivery?.deadLetter !== false };
+    this.delivery = {
+      retries: args.delivery?.retries ?? LAMBDA_MAX_ASYNC_RETRIES,
+      maxEventAgeSeconds: args.delivery?.maxEventAgeSeconds ?? LAMBDA_EVENT_AGE_SECONDS.max,
+      deadLetter: args.delivery?.deadLetter !== false,
+    };
     this.tags = { ...args.tags };
     const tags = this.tags;
     const code = 'bundle' in args.code ? args.code : undefined;
@@ -171,7 +176,11 @@ export class LambdaFunction extends pulumi.ComponentResource implements ILambdaF
     this.childOptions = childOptions(this, provider, opts);
     const o = this.childOptions;
 
-    this.role = new aws.iam.Role(`${name}-exec`, { name: this.names.role, assumeRolePolicy: policyJson(serviceTrustPolicy('lambda.amazonaws.com')), description: `Execution role of Lambda function ${this.names.function}`, tags }, o);
+    this.role = new aws.iam.Role(
+      `${name}-exec`,
+      { name: this.names.role, assumeRolePolicy: policyJson(serviceTrustPolicy('lambda.amazonaws.com')), description: `Execution role of Lambda function ${this.names.function}`, tags },
+      o,
+    );
     this.logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: this.names.logGroup, retentionInDays: logRetentionDays(args.logRetentionDays), tags }, o);
     this.grant('Logs', ['logs:CreateLogStream', 'logs:PutLogEvents'], this.arns.logStreams(this.names.logGroup));
 
@@ -181,7 +190,11 @@ export class LambdaFunction extends pulumi.ComponentResource implements ILambdaF
     }
     (args.secrets ?? []).forEach((s, i) => {
       // Secrets Manager appends six random characters to a secret's ARN; `??????` matches exactly those.
-      this.grant(`Secret${i}`, ['secretsmanager:GetSecretValue'], `arn:${args.environment.partition ?? 'aws'}:secretsmanager:${args.environment.region}:${args.environment.accountId}:secret:${s.secret}-??????`);
+      this.grant(
+        `Secret${i}`,
+        ['secretsmanager:GetSecretValue'],
+        `arn:${args.environment.partition ?? 'aws'}:secretsmanager:${args.environment.region}:${args.environment.accountId}:secret:${s.secret}-??????`,
+      );
     });
     (args.s3Write ?? []).forEach((w, i) => this.grant(`S3Write${i}`, ['s3:PutObject'], this.arns.s3Objects(w.bucket, `${w.prefix}*`)));
 
@@ -245,7 +258,14 @@ export class LambdaFunction extends pulumi.ComponentResource implements ILambdaF
           queueUrl: this.deadLetterQueue.url,
           policy: policyJson(
             policyDocument([
-              { Sid: 'SnsDeadLetters', Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: this.arns.sqs(this.names.deadLetterQueue), Condition: { ArnEquals: { 'aws:SourceArn': this.snsSources } } },
+              {
+                Sid: 'SnsDeadLetters',
+                Effect: 'Allow',
+                Principal: { Service: 'sns.amazonaws.com' },
+                Action: 'sqs:SendMessage',
+                Resource: this.arns.sqs(this.names.deadLetterQueue),
+                Condition: { ArnEquals: { 'aws:SourceArn': this.snsSources } },
+              },
             ]),
           ),
         },

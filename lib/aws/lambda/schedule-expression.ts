@@ -13,10 +13,17 @@ function renderList(values: readonly number[], fieldMax: number, name?: (n: numb
   }
   const label = name ?? String;
   const parts: string[] = [];
-  for (let i = 0; i < v.length; ) {
+  for (let i = 0; i < v.length;) {
     let j = i;
     while (j + 1 < v.length && v[j + 1] === v[j] + 1) j++;
-    parts.push(j - i >= 2 ? `${label(v[i])}-${label(v[j])}` : v.slice(i, j + 1).map(label).join(','));
+    parts.push(
+      j - i >= 2
+        ? `${label(v[i])}-${label(v[j])}`
+        : v
+            .slice(i, j + 1)
+            .map(label)
+            .join(','),
+    );
     i = j + 1;
   }
   return parts.join(',');
@@ -34,8 +41,7 @@ export class CronConversionError extends Error {}
 export function awsScheduleExpression(expr: string): string {
   const raw = expr.trim().split(/\s+/);
   if (raw.length !== 5) throw new CronConversionError(`must be a 5-field cron expression "min hour day month weekday" (has ${raw.length} fields)`);
-  if (raw.some((f) => /H/i.test(f.replace(/THU/gi, ''))))
-    throw new CronConversionError('uses "H" (hashed values), which EventBridge Scheduler does not support');
+  if (raw.some((f) => /H/i.test(f.replace(/THU/gi, '')))) throw new CronConversionError('uses "H" (hashed values), which EventBridge Scheduler does not support');
   let fields;
   try {
     fields = CronExpressionParser.parse(expr).fields;
@@ -60,7 +66,7 @@ export function awsScheduleExpression(expr: string): string {
   let dow = '?';
   if (dowRestricted) {
     // AWS numbers weekdays 1 (SUN) – 7 (SAT); names avoid the off-by-one entirely.
-    if (dowLast) dow = `${Number(dowLast.slice(0, -1)) % 7 + 1}L`;
+    if (dowLast) dow = `${(Number(dowLast.slice(0, -1)) % 7) + 1}L`;
     else if (nth) dow = `${[...dowDays][0] + 1}#${nth}`;
     else dow = renderList([...dowDays], 6, (d) => DAY_NAMES[d]);
   } else {

@@ -1,12 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { fail } from '../../core/errors';
-import {
-  HelmRelease,
-  HelmReleaseSpecChartSpecSourceRefKind,
-  HelmReleaseSpecInstallCrds,
-  HelmReleaseSpecUpgradeCrds,
-} from '../../imports/flux-helmrelease-helm.toolkit.fluxcd.io';
+import { HelmRelease, HelmReleaseSpecChartSpecSourceRefKind, HelmReleaseSpecInstallCrds, HelmReleaseSpecUpgradeCrds } from '../../imports/flux-helmrelease-helm.toolkit.fluxcd.io';
 import { HelmRepository, HelmRepositorySpecType } from '../../imports/flux-helmrepository-source.toolkit.fluxcd.io';
 import { Application } from '../../imports/argocd-application-argoproj.io';
 import { LABELS, MANAGED_BY } from '../common/labels';

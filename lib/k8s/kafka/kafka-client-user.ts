@@ -37,7 +37,6 @@ export const USER_SECRET_KEYS = {
 /** Keys of the connection Secret the toolkit writes next to each mirrored user Secret. */
 export const CONNECTION_KEYS = { user: 'user', saslMechanism: 'sasl.mechanism', securityProtocol: 'security.protocol', bootstrapServers: 'bootstrap.servers' } as const;
 
-
 /**
  * A `KafkaUser` with exactly the ACLs its client needs — Read on the topics it consumes and
  * on its consumer groups, Write on the topics it produces to, nothing else (Read and Write

@@ -132,7 +132,8 @@ export class KafkaCluster extends Construct {
       fail(`${where}.sizing.controllers`, s.controllers, `must be odd: a KRaft quorum of ${s.controllers} tolerates no more failures than one of ${s.controllers - 1}`);
     }
     if (s.replicationFactor > s.brokers) fail(`${where}.sizing.replicationFactor`, s.replicationFactor, `must be ≤ brokers (${s.brokers}): each replica needs its own broker`);
-    if (s.minInSyncReplicas > s.replicationFactor) fail(`${where}.sizing.minInSyncReplicas`, s.minInSyncReplicas, `must be ≤ replicationFactor (${s.replicationFactor}): otherwise no write with acks=all can succeed`);
+    if (s.minInSyncReplicas > s.replicationFactor)
+      fail(`${where}.sizing.minInSyncReplicas`, s.minInSyncReplicas, `must be ≤ replicationFactor (${s.replicationFactor}): otherwise no write with acks=all can succeed`);
 
     this.name = props.name;
     this.namespace = props.namespace;
@@ -141,9 +142,9 @@ export class KafkaCluster extends Construct {
     const labels = { ...props.labels, [LABELS.component]: 'kafka' };
     const metrics = props.metrics ?? true;
     const dedicated = s.controllers > 0;
-    const eo = props.entityOperatorResources ?? (dedicated
-      ? { requests: { cpu: '100m', memory: '384Mi' }, limits: { cpu: '1', memory: '512Mi' } }
-      : { requests: { cpu: '50m', memory: '256Mi' }, limits: { cpu: '500m', memory: '384Mi' } });
+    const eo =
+      props.entityOperatorResources ??
+      (dedicated ? { requests: { cpu: '100m', memory: '384Mi' }, limits: { cpu: '1', memory: '512Mi' } } : { requests: { cpu: '50m', memory: '256Mi' }, limits: { cpu: '500m', memory: '384Mi' } });
 
     this.kafka = new Kafka(this, 'Kafka', {
       metadata: { name: props.name, namespace: props.namespace, labels },
@@ -183,7 +184,11 @@ export class KafkaCluster extends Construct {
           kafkaExporter: {
             topicRegex: '.*',
             groupRegex: '.*',
-            resources: quantities({ requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '200m', memory: '128Mi' } }, KafkaSpecKafkaExporterResourcesLimits, KafkaSpecKafkaExporterResourcesRequests),
+            resources: quantities(
+              { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+              KafkaSpecKafkaExporterResourcesLimits,
+              KafkaSpecKafkaExporterResourcesRequests,
+            ),
           },
         }),
       },
@@ -204,25 +209,26 @@ export class KafkaCluster extends Construct {
             roles: pool.roles,
             storage: storageOf(s.storage),
             resources: quantities(s.resources, KafkaNodePoolSpecResourcesLimits, KafkaNodePoolSpecResourcesRequests),
-            ...(props.antiAffinity && pool.replicas > 1 && {
-              template: {
-                pod: {
-                  affinity: {
-                    podAntiAffinity: {
-                      preferredDuringSchedulingIgnoredDuringExecution: [
-                        {
-                          weight: 100,
-                          podAffinityTerm: {
-                            topologyKey: 'kubernetes.io/hostname',
-                            labelSelector: { matchLabels: { 'strimzi.io/cluster': props.name, 'strimzi.io/pool-name': pool.name } },
+            ...(props.antiAffinity &&
+              pool.replicas > 1 && {
+                template: {
+                  pod: {
+                    affinity: {
+                      podAntiAffinity: {
+                        preferredDuringSchedulingIgnoredDuringExecution: [
+                          {
+                            weight: 100,
+                            podAffinityTerm: {
+                              topologyKey: 'kubernetes.io/hostname',
+                              labelSelector: { matchLabels: { 'strimzi.io/cluster': props.name, 'strimzi.io/pool-name': pool.name } },
+                            },
                           },
-                        },
-                      ],
+                        ],
+                      },
                     },
                   },
                 },
-              },
-            }),
+              }),
           },
         }),
       );

@@ -25,7 +25,6 @@ export interface BrokerProps {
   readonly delivery?: DeliveryOptions;
 }
 
-
 /** An eventing Broker (`eventing.knative.dev/v1`), dead letters on by default. */
 export class Broker extends Construct implements IEventDestination, IBroker {
   /** The Broker of that name and namespace in this App, or a SpecError naming what exists. */

@@ -1,7 +1,17 @@
 export * from './autoscaling';
 export * from './broker';
 export * from './dead-letter-sink';
-export { renderDestination, renderDelivery, type KReference, type IEventDestination, type UriDestination, type Destination, type RenderedDestination, type DeliveryOptions, type RenderedDelivery } from './destination';
+export {
+  renderDestination,
+  renderDelivery,
+  type KReference,
+  type IEventDestination,
+  type UriDestination,
+  type Destination,
+  type RenderedDestination,
+  type DeliveryOptions,
+  type RenderedDelivery,
+} from './destination';
 export * from './eventing-install';
 export * from './kafka-source';
 export * from './knative-service';

@@ -48,7 +48,8 @@ export class KafkaSource extends Construct {
   constructor(scope: Construct, id: string, props: KafkaSourceProps) {
     super(scope, id);
     const where = `KafkaSource(${props.namespace}/${props.name})`;
-    if (!DNS_1035_LABEL.test(props.name) || props.name.length > DNS_LABEL_MAX) fail(`${where}.name`, props.name, `must be a DNS-1123 label of at most ${DNS_LABEL_MAX} characters (Knative copies source names into label values)`);
+    if (!DNS_1035_LABEL.test(props.name) || props.name.length > DNS_LABEL_MAX)
+      fail(`${where}.name`, props.name, `must be a DNS-1123 label of at most ${DNS_LABEL_MAX} characters (Knative copies source names into label values)`);
     if (props.bootstrapServers.length === 0) fail(`${where}.bootstrapServers`, props.bootstrapServers, 'must list at least one "host:port"');
     props.bootstrapServers.forEach((b, i) => {
       if (!HOST_PORT.test(b)) fail(`${where}.bootstrapServers[${i}]`, b, 'must be "host:port"');

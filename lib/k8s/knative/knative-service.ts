@@ -76,7 +76,6 @@ export interface KnativeServiceProps {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
-
 function probe<P>(p: HttpProbe, port: P) {
   // Always the container port: Knative rejects probes on any other port of the user container.
   return {
@@ -147,7 +146,8 @@ export class KnativeService extends Construct implements IEventDestination {
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) fail(`${where}.env.${name}`, name, 'must be a C identifier');
       if ((RESERVED_ENV as readonly string[]).includes(name)) fail(`${where}.env.${name}`, name, `is set by Knative itself (${RESERVED_ENV.join(', ')})`);
     }
-    if (props.revisionName !== undefined && props.revisionName.length > 63) fail(`${where}.revisionName`, props.revisionName, `is ${props.revisionName.length} characters; Knative revision names (label values) are at most 63`);
+    if (props.revisionName !== undefined && props.revisionName.length > 63)
+      fail(`${where}.revisionName`, props.revisionName, `is ${props.revisionName.length} characters; Knative revision names (label values) are at most 63`);
     if (props.revisionName !== undefined && (!props.revisionName.startsWith(`${props.name}-`) || !DNS_1035_LABEL.test(props.revisionName))) {
       fail(`${where}.revisionName`, props.revisionName, `must be "${props.name}-<suffix>" (a DNS label): Knative names revisions after their service`);
     }

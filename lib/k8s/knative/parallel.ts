@@ -28,7 +28,6 @@ export interface ParallelProps {
   readonly delivery?: DeliveryOptions;
 }
 
-
 /** A Parallel (`flows.knative.dev/v1`): every event to each branch whose filter accepts it. */
 export class Parallel extends Construct implements IEventDestination {
   readonly name: string;

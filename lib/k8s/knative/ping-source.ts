@@ -23,7 +23,6 @@ export interface PingSourceProps {
   readonly sink: Destination;
 }
 
-
 /** A PingSource (`sources.knative.dev/v1`): a CloudEvent on a cron schedule. */
 export class PingSource extends Construct {
   readonly name: string;
@@ -33,7 +32,8 @@ export class PingSource extends Construct {
   constructor(scope: Construct, id: string, props: PingSourceProps) {
     super(scope, id);
     const where = `PingSource(${props.namespace}/${props.name})`;
-    if (!DNS_1035_LABEL.test(props.name) || props.name.length > DNS_LABEL_MAX) fail(`${where}.name`, props.name, `must be a DNS-1123 label of at most ${DNS_LABEL_MAX} characters (Knative copies source names into label values)`);
+    if (!DNS_1035_LABEL.test(props.name) || props.name.length > DNS_LABEL_MAX)
+      fail(`${where}.name`, props.name, `must be a DNS-1123 label of at most ${DNS_LABEL_MAX} characters (Knative copies source names into label values)`);
     const fields = props.schedule.trim().split(/\s+/);
     if (fields.length !== 5) fail(`${where}.schedule`, props.schedule, `must be a 5-field cron expression "min hour day month weekday" (has ${fields.length} fields); use timezone for the zone`);
     try {

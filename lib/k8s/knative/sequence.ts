@@ -34,7 +34,6 @@ export interface SequenceProps {
   readonly delivery?: DeliveryOptions;
 }
 
-
 function isStep(s: Destination | SequenceStep): s is SequenceStep {
   return (s as SequenceStep).destination !== undefined;
 }

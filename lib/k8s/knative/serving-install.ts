@@ -62,9 +62,7 @@ export const INGRESS_WORKLOADS: Record<KnativeIngress, readonly { name: string; 
  * points KOURIER_GATEWAY_NAMESPACE there); Istio's local gateway stays in istio-system.
  */
 export function localGateway(ingress: KnativeIngress, servingNamespace: string): { namespace: string; name: string; port: number } {
-  return ingress === 'kourier'
-    ? { namespace: servingNamespace, name: 'kourier-internal', port: 80 }
-    : { namespace: 'istio-system', name: 'knative-local-gateway', port: 80 };
+  return ingress === 'kourier' ? { namespace: servingNamespace, name: 'kourier-internal', port: 80 } : { namespace: 'istio-system', name: 'knative-local-gateway', port: 80 };
 }
 
 export interface KnativeServingInstallProps {
@@ -129,7 +127,10 @@ export class KnativeServingInstall extends Construct {
     if (stableS === undefined || stableS < 6 || stableS > 3600) fail(`${where}.autoscaler.stableWindow`, stable, 'must be between 6s and 1h');
     const target = a.containerConcurrencyTargetDefault ?? 100;
     if (!(target >= 0.01)) fail(`${where}.autoscaler.containerConcurrencyTargetDefault`, target, 'must be at least 0.01');
-    for (const [name, s] of [['serving', props.serving], ['gateway', props.gateway]] as const) {
+    for (const [name, s] of [
+      ['serving', props.serving],
+      ['gateway', props.gateway],
+    ] as const) {
       if (!Number.isInteger(s.replicas) || s.replicas < 1) fail(`${where}.${name}.replicas`, s.replicas, 'must be a whole number ≥ 1');
     }
     this.ingress = ingress;

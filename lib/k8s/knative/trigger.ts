@@ -25,7 +25,6 @@ export interface TriggerProps {
   readonly delivery?: DeliveryOptions;
 }
 
-
 /**
  * Names of the eventing objects the platform makes for functions and flows. The toolkit keeps
  * every eventing object name a DNS label (≤ 63): Knative copies a Trigger's or source's name

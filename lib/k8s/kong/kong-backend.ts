@@ -41,7 +41,6 @@ export const KONG_BACKEND_SUFFIX = '-backend';
 /** The backend Service of a route: a Service name, so a DNS-1035 label of at most 63 characters. */
 export const kongBackendName = (route: string): string => `${route}${KONG_BACKEND_SUFFIX}`;
 
-
 /** Where a Kong route sends requests. */
 export type KongBackendTarget =
   /** An in-cluster Service (Kourier, the OpenFaaS gateway, any Service). */
@@ -98,7 +97,12 @@ export class KongBackend extends Construct {
     const t = props.target;
     // A Service name: the API server refuses anything but a DNS-1035 label.
     if (!DNS_1035_LABEL.test(props.name) || props.name.length > DNS_LABEL_MAX) {
-      fail(`${where}.name`, props.name, derivedNameProblem(props.name, props.name, 'the Service', 'Service names', DNS_LABEL_MAX) ?? 'must be a DNS-1035 label (a Service name): lowercase letters, digits and "-", starting with a letter');
+      fail(
+        `${where}.name`,
+        props.name,
+        derivedNameProblem(props.name, props.name, 'the Service', 'Service names', DNS_LABEL_MAX) ??
+          'must be a DNS-1035 label (a Service name): lowercase letters, digits and "-", starting with a letter',
+      );
     }
     const timeout = props.timeoutMs ?? 60000;
     if (!Number.isInteger(timeout) || timeout < 1) fail(`${where}.timeoutMs`, timeout, 'must be a positive whole number of milliseconds');
@@ -185,11 +189,21 @@ export class KongBackend extends Construct {
 
 function validateHealthCheck(hc: UpstreamHealthCheck, where: string): void {
   if (!hc.httpPath.startsWith('/')) fail(`${where}.httpPath`, hc.httpPath, 'must start with "/"');
-  for (const [k, v] of [['timeout', hc.timeout], ['interval', hc.interval], ['healthy.successes', hc.healthy.successes], ['unhealthy.httpFailures', hc.unhealthy.httpFailures], ['unhealthy.tcpFailures', hc.unhealthy.tcpFailures], ['unhealthy.timeouts', hc.unhealthy.timeouts]] as const) {
+  for (const [k, v] of [
+    ['timeout', hc.timeout],
+    ['interval', hc.interval],
+    ['healthy.successes', hc.healthy.successes],
+    ['unhealthy.httpFailures', hc.unhealthy.httpFailures],
+    ['unhealthy.tcpFailures', hc.unhealthy.tcpFailures],
+    ['unhealthy.timeouts', hc.unhealthy.timeouts],
+  ] as const) {
     // Kong treats 0 as "disabled": a check that is on needs positive thresholds.
     if (!Number.isInteger(v) || v < 1) fail(`${where}.${k}`, v, 'must be a positive integer');
   }
-  for (const [k, list] of [['healthy.httpStatuses', hc.healthy.httpStatuses], ['unhealthy.httpStatuses', hc.unhealthy.httpStatuses]] as const) {
+  for (const [k, list] of [
+    ['healthy.httpStatuses', hc.healthy.httpStatuses],
+    ['unhealthy.httpStatuses', hc.unhealthy.httpStatuses],
+  ] as const) {
     const bad = list.find((s) => !Number.isInteger(s) || s < 100 || s > 999);
     if (bad !== undefined || list.length === 0) fail(`${where}.${k}`, list, 'must be a non-empty list of HTTP status codes (100–999)');
   }

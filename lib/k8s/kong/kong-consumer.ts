@@ -20,7 +20,6 @@ export interface ApiConsumerProps {
   readonly ingressClass?: string;
 }
 
-
 /**
  * A gateway consumer (`KongConsumer`): an identity that key-auth/jwt resolve a request to,
  * and that rate limits count per. Credentials stay in Secrets the consumer only names.
@@ -52,7 +51,7 @@ export class ApiConsumer extends Construct {
   /** Runs a plugin for this consumer only (e.g. its own rate limit), wherever it calls. */
   addPlugin(plugin: RoutePlugin): this {
     if (plugin.apiObject.metadata.namespace !== this.apiObject.metadata.namespace) {
-      fail(`ApiConsumer(${this.name}).plugins`, plugin.name, 'KongPlugin must be in the consumer\'s namespace');
+      fail(`ApiConsumer(${this.name}).plugins`, plugin.name, "KongPlugin must be in the consumer's namespace");
     }
     this.plugins.push(plugin.name);
     this.apiObject.metadata.addAnnotation('konghq.com/plugins', this.plugins.join(','));

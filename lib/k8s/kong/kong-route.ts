@@ -93,7 +93,11 @@ export class KongRoute extends Construct {
     const protocols = props.protocols ?? ['https'];
     if (protocols.length === 0) fail(`${where}.protocols`, [], 'needs http, https or both');
     if (props.backend.namespace !== props.namespace) {
-      fail(`${where}.backend`, `${props.backend.namespace}/${props.backend.name}`, `must be a Service in the route's namespace "${props.namespace}" (Ingress backends cannot cross namespaces; use a KongBackend there)`);
+      fail(
+        `${where}.backend`,
+        `${props.backend.namespace}/${props.backend.name}`,
+        `must be a Service in the route's namespace "${props.namespace}" (Ingress backends cannot cross namespaces; use a KongBackend there)`,
+      );
     }
     const api = props.api ?? 'ingress';
     if (api === 'httproute' && !props.gateway) fail(`${where}.gateway`, undefined, 'is required for an HTTPRoute: the Gateway it attaches to');

@@ -180,9 +180,7 @@ export class AlertRouting extends Construct {
         repeat_interval: '4h',
         routes: this.routes.map((r) => ({ receiver: r.receiver, matchers: r.matchers.map(matcher), continue: true })),
       },
-      inhibit_rules: [
-        { source_matchers: ['severity="critical"'], target_matchers: ['severity=~"warning|info"'], equal: ['alertname', 'tenant', 'namespace', 'function', 'component'] },
-      ],
+      inhibit_rules: [{ source_matchers: ['severity="critical"'], target_matchers: ['severity=~"warning|info"'], equal: ['alertname', 'tenant', 'namespace', 'function', 'component'] }],
       receivers: [
         { name: BLACKHOLE },
         ...this.props.receivers.map((r) => ({

@@ -82,15 +82,19 @@ function sliPanels(b: DashboardBuilder, backend: string): void {
 function knativeDashboard(set: DashboardSet): DashboardModel {
   const m = UPSTREAM_METRICS.knative;
   const fn = `kn_service_name=~"$function"`;
-  const b = dashboard(set, 'knative', 'Knative functions').withVariable(
-    variable('function', 'Function', `label_values(${SLI.requests}{backend="knative"}, function)`),
-  );
+  const b = dashboard(set, 'knative', 'Knative functions').withVariable(variable('function', 'Function', `label_values(${SLI.requests}{backend="knative"}, function)`));
   sliPanels(b, 'knative');
-  const quantile = (p: number) =>
-    q(`histogram_quantile(${p}, sum by (kn_service_name, le) (rate(${m.latencyBucket}{${fn}}[$__rate_interval])))`, `p${Math.round(p * 100)} {{kn_service_name}}`);
+  const quantile = (p: number) => q(`histogram_quantile(${p}, sum by (kn_service_name, le) (rate(${m.latencyBucket}{${fn}}[$__rate_interval])))`, `p${Math.round(p * 100)} {{kn_service_name}}`);
   b.withRow(new RowBuilder('Latency and scale'))
     .withPanel(series('Latency p50 / p95 / p99', 's', quantile(0.5), quantile(0.95), quantile(0.99)))
-    .withPanel(series('Replicas (ready / desired)', 'short', q(`sum by (kn_service_name) (${m.pods}{${fn}})`, 'ready {{kn_service_name}}'), q(`sum by (kn_service_name) (${m.desiredPods}{${fn}})`, 'desired {{kn_service_name}}')))
+    .withPanel(
+      series(
+        'Replicas (ready / desired)',
+        'short',
+        q(`sum by (kn_service_name) (${m.pods}{${fn}})`, 'ready {{kn_service_name}}'),
+        q(`sum by (kn_service_name) (${m.desiredPods}{${fn}})`, 'desired {{kn_service_name}}'),
+      ),
+    )
     .withPanel(series('Concurrency at the activator', 'short', q(`sum by (kn_service_name) (${m.concurrency}{${fn}})`, '{{kn_service_name}}')));
   return model(b);
 }
@@ -99,12 +103,9 @@ function openfaasDashboard(set: DashboardSet): DashboardModel {
   const m = UPSTREAM_METRICS.openfaas;
   // Gateway series name functions "<name>.<namespace>".
   const fn = `function_name=~"($function)([.].*)?"`;
-  const b = dashboard(set, 'openfaas', 'OpenFaaS functions').withVariable(
-    variable('function', 'Function', `label_values(${SLI.requests}{backend="openfaas"}, function)`),
-  );
+  const b = dashboard(set, 'openfaas', 'OpenFaaS functions').withVariable(variable('function', 'Function', `label_values(${SLI.requests}{backend="openfaas"}, function)`));
   sliPanels(b, 'openfaas');
-  const quantile = (p: number) =>
-    q(`histogram_quantile(${p}, sum by (function_name, le) (rate(${m.latencyBucket}{${fn}}[$__rate_interval])))`, `p${Math.round(p * 100)} {{function_name}}`);
+  const quantile = (p: number) => q(`histogram_quantile(${p}, sum by (function_name, le) (rate(${m.latencyBucket}{${fn}}[$__rate_interval])))`, `p${Math.round(p * 100)} {{function_name}}`);
   b.withRow(new RowBuilder('Latency and scale'))
     .withPanel(series('Latency p50 / p95 / p99', 's', quantile(0.5), quantile(0.95), quantile(0.99)))
     .withPanel(series('Replicas', 'short', q(`max by (function_name) (${m.replicas}{${fn}})`, '{{function_name}}')))
@@ -117,7 +118,13 @@ function kongDashboard(set: DashboardSet): DashboardModel {
   const b = dashboard(set, 'kong', 'Kong gateway').withVariable(variable('route', 'Route', 'label_values(kong_http_requests_total, route)'));
   b.withRow(new RowBuilder('Routes'))
     .withPanel(series('Requests by route', 'reqps', q(`sum by (route) (rate(kong_http_requests_total{${route}}[$__rate_interval]))`, '{{route}}')))
-    .withPanel(series('5xx ratio by route', 'percentunit', q(`sum by (route) (rate(kong_http_requests_total{${route},code=~"5.."}[$__rate_interval])) / sum by (route) (rate(kong_http_requests_total{${route}}[$__rate_interval]))`, '{{route}}')))
+    .withPanel(
+      series(
+        '5xx ratio by route',
+        'percentunit',
+        q(`sum by (route) (rate(kong_http_requests_total{${route},code=~"5.."}[$__rate_interval])) / sum by (route) (rate(kong_http_requests_total{${route}}[$__rate_interval]))`, '{{route}}'),
+      ),
+    )
     .withPanel(series('Latency p99 by route', 'ms', q(`histogram_quantile(0.99, sum by (route, le) (rate(kong_request_latency_ms_bucket{${route}}[$__rate_interval])))`, '{{route}}')))
     .withPanel(series('Upstream latency p99 by route', 'ms', q(`histogram_quantile(0.99, sum by (route, le) (rate(kong_upstream_latency_ms_bucket{${route}}[$__rate_interval])))`, '{{route}}')));
   return model(b);
@@ -125,9 +132,7 @@ function kongDashboard(set: DashboardSet): DashboardModel {
 
 function kafkaDashboard(set: DashboardSet): DashboardModel {
   const g = 'consumergroup=~"$consumergroup"';
-  const b = dashboard(set, 'kafka-lag', 'Kafka consumer lag').withVariable(
-    variable('consumergroup', 'Consumer group', 'label_values(kafka_consumergroup_lag, consumergroup)'),
-  );
+  const b = dashboard(set, 'kafka-lag', 'Kafka consumer lag').withVariable(variable('consumergroup', 'Consumer group', 'label_values(kafka_consumergroup_lag, consumergroup)'));
   b.withRow(new RowBuilder('Lag'))
     .withPanel(series('Lag by group and topic', 'short', q(`sum by (consumergroup, topic) (kafka_consumergroup_lag{${g}})`, '{{consumergroup}} / {{topic}}')))
     .withPanel(series('Lag change per minute', 'short', q(`sum by (consumergroup, topic) (deriv(kafka_consumergroup_lag{${g}}[5m])) * 60`, '{{consumergroup}} / {{topic}}')))

@@ -219,10 +219,7 @@ export class KubePrometheusStack extends Construct {
           retention: `${p.retention.metricsDays}d`,
           // Without a volume, cap the TSDB so an emptyDir cannot fill the node's disk.
           ...(storage === null && { retentionSize: '1GB' }),
-          storageSpec:
-            storage === null
-              ? {}
-              : { volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: String(storage) } } } } },
+          storageSpec: storage === null ? {} : { volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: String(storage) } } } } },
           externalLabels: props.externalLabels,
           podAntiAffinity: antiAffinity,
           ruleSelectorNilUsesHelmValues: false,

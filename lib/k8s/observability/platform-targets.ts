@@ -47,11 +47,25 @@ export function platformTargets(p: PlatformPresence): ScrapeTargetProps[] {
     });
     if (p.knativeBrokers) {
       for (const role of ['ingress', 'filter']) {
-        out.push({ component: `knative-broker-${role}`, via: 'service', namespaces: [SYSTEM_NAMESPACES.knativeEventing], selector: { matchLabels: { 'eventing.knative.dev/brokerRole': role } }, port: 'http-metrics', honorLabels: true });
+        out.push({
+          component: `knative-broker-${role}`,
+          via: 'service',
+          namespaces: [SYSTEM_NAMESPACES.knativeEventing],
+          selector: { matchLabels: { 'eventing.knative.dev/brokerRole': role } },
+          port: 'http-metrics',
+          honorLabels: true,
+        });
       }
     }
     if (p.knativeEventing) {
-      out.push({ component: 'knative-eventing-controller', via: 'pod', namespaces: [SYSTEM_NAMESPACES.knativeEventing], selector: { matchLabels: { app: 'eventing-controller' } }, port: 'metrics', honorLabels: true });
+      out.push({
+        component: 'knative-eventing-controller',
+        via: 'pod',
+        namespaces: [SYSTEM_NAMESPACES.knativeEventing],
+        selector: { matchLabels: { app: 'eventing-controller' } },
+        port: 'metrics',
+        honorLabels: true,
+      });
     }
   }
   // The OpenFaaS gateway is scraped by the openfaas module's own PodMonitor (its metrics
@@ -63,8 +77,20 @@ export function platformTargets(p: PlatformPresence): ScrapeTargetProps[] {
   }
   if (p.kafka) {
     const { clusterName, namespace } = p.kafka;
-    out.push({ component: 'kafka-broker', via: 'pod', namespaces: [namespace], selector: { matchLabels: { 'strimzi.io/kind': 'Kafka', 'strimzi.io/name': `${clusterName}-kafka` } }, port: 'tcp-prometheus' });
-    out.push({ component: 'kafka-exporter', via: 'pod', namespaces: [namespace], selector: { matchLabels: { 'strimzi.io/kind': 'Kafka', 'strimzi.io/name': `${clusterName}-kafka-exporter` } }, port: 'tcp-prometheus' });
+    out.push({
+      component: 'kafka-broker',
+      via: 'pod',
+      namespaces: [namespace],
+      selector: { matchLabels: { 'strimzi.io/kind': 'Kafka', 'strimzi.io/name': `${clusterName}-kafka` } },
+      port: 'tcp-prometheus',
+    });
+    out.push({
+      component: 'kafka-exporter',
+      via: 'pod',
+      namespaces: [namespace],
+      selector: { matchLabels: { 'strimzi.io/kind': 'Kafka', 'strimzi.io/name': `${clusterName}-kafka-exporter` } },
+      port: 'tcp-prometheus',
+    });
     out.push({ component: 'strimzi-operator', via: 'pod', namespaces: [namespace], selector: { matchLabels: { 'strimzi.io/kind': 'cluster-operator' } }, port: 'http' });
   }
   return out;

@@ -111,7 +111,11 @@ export class KafkaConnector extends Construct {
     });
     const needs = [`${props.openfaas.namespace}/${OPENFAAS_SECRETS.license.name} (key ${OPENFAAS_SECRETS.license.key})`];
     const keys = KAFKA_CONNECTOR_SECRET_KEYS;
-    const broker = [[auth.caSecret, keys.ca], [auth.certSecret, keys.certificate], [auth.keySecret, keys.key]];
+    const broker = [
+      [auth.caSecret, keys.ca],
+      [auth.certSecret, keys.certificate],
+      [auth.keySecret, keys.key],
+    ];
     needs.push(...broker.map(([n, k]) => `${props.openfaas.namespace}/${n} (key ${k})`));
     this.install.release.metadata.addAnnotation('hybrid-serverless.io/requires-secrets', needs.join(', '));
   }

@@ -21,7 +21,6 @@ export const OPENFAAS_TIMEOUT_MARGIN_SECONDS = 5;
 /** The chart's own defaults (values.yaml 15.0.6): derived timeouts never go below them. */
 export const OPENFAAS_CHART_TIMEOUTS = { upstream: 60, readWrite: 65, ackWait: 60 } as const;
 
-
 /** The of-watchdog variables of a function with timeout `t` seconds. */
 export function watchdogTimeouts(t: number): Record<(typeof OPENFAAS_TIMEOUT_ENV)[number], string> {
   const http = goDurationOf(t + OPENFAAS_TIMEOUT_MARGIN_SECONDS);

@@ -103,7 +103,9 @@ export class OpenFaaSFunction extends Construct {
       if (key in watchdogTimeouts(1)) fail(`${where}.environment.${key}`, props.environment![key], 'is set from timeoutSeconds; set timeoutSeconds instead');
     }
     for (const s of props.secrets ?? []) if (!DNS_SUBDOMAIN.test(s)) fail(`${where}.secrets`, s, 'must be a Secret name (DNS-1123 subdomain)');
-    for (const c of props.constraints ?? []) if (!OPENFAAS_NODE_CONSTRAINT.test(c)) fail(`${where}.constraints`, c, 'must be a node constraint "<label>=<value>" (OpenFaaS maps it to a nodeSelector; "==" and "!=" are not supported), e.g. "kubernetes.io/arch=arm64"');
+    for (const c of props.constraints ?? [])
+      if (!OPENFAAS_NODE_CONSTRAINT.test(c))
+        fail(`${where}.constraints`, c, 'must be a node constraint "<label>=<value>" (OpenFaaS maps it to a nodeSelector; "==" and "!=" are not supported), e.g. "kubernetes.io/arch=arm64"');
     for (const kind of ['requests', 'limits'] as const) {
       for (const [k, v] of Object.entries(props.resources?.[kind] ?? {})) {
         if (v !== undefined && !isQuantity(v)) fail(`${where}.resources.${kind}.${k}`, v, 'must be a Kubernetes quantity such as "250m" or "128Mi"');
@@ -175,8 +177,10 @@ export class OpenFaaSFunction extends Construct {
       }
     }
     if (error) fail(`${this.where}.schedule`, cron, error);
-    if (this.annotations.schedule !== undefined) fail(`${this.where}.schedule`, cron, `the function already runs on "${this.annotations.schedule}"; the cron-connector reads one schedule per function`);
-    if (this.annotations.topic !== undefined) fail(`${this.where}.schedule`, cron, `the function is already subscribed to Kafka topic(s) "${this.annotations.topic}": both connectors read the "topic" annotation`);
+    if (this.annotations.schedule !== undefined)
+      fail(`${this.where}.schedule`, cron, `the function already runs on "${this.annotations.schedule}"; the cron-connector reads one schedule per function`);
+    if (this.annotations.topic !== undefined)
+      fail(`${this.where}.schedule`, cron, `the function is already subscribed to Kafka topic(s) "${this.annotations.topic}": both connectors read the "topic" annotation`);
     this.annotations.topic = CRON_TOPIC;
     this.annotations.schedule = fields.join(' ');
     return this;
@@ -195,7 +199,10 @@ export class OpenFaaSFunction extends Construct {
   /** Retries of failed async invocations of this function. */
   setRetries(r: OpenFaaSRetries): this {
     if (!Number.isInteger(r.attempts) || r.attempts < 0) fail(`${this.where}.retries.attempts`, r.attempts, 'must be a whole number ≥ 0');
-    for (const [k, v] of [['minWait', r.minWait], ['maxWait', r.maxWait]] as const) {
+    for (const [k, v] of [
+      ['minWait', r.minWait],
+      ['maxWait', r.maxWait],
+    ] as const) {
       if (!isGoDuration(v)) fail(`${this.where}.retries.${k}`, v, 'must be a duration such as "1s" or "2m"');
     }
     for (const c of r.codes ?? []) if (!Number.isInteger(c) || c < 400 || c > 599) fail(`${this.where}.retries.codes`, c, 'must be HTTP error status codes (400–599)');
@@ -210,7 +217,8 @@ export class OpenFaaSFunction extends Construct {
     const w = this.where;
     const min = s.min ?? 1;
     const max = s.max ?? 20;
-    if (!Number.isInteger(min) || min < 1) fail(`${w}.scaling.min`, s.min, 'must be a whole number ≥ 1 (OpenFaaS keeps at least one replica while in use; use scaling.zero to scale to zero when idle)');
+    if (!Number.isInteger(min) || min < 1)
+      fail(`${w}.scaling.min`, s.min, 'must be a whole number ≥ 1 (OpenFaaS keeps at least one replica while in use; use scaling.zero to scale to zero when idle)');
     if (!Number.isInteger(max) || max < 1) fail(`${w}.scaling.max`, s.max, 'must be a whole number ≥ 1');
     if (min > max) fail(`${w}.scaling.min`, min, `must be ≤ scaling.max (${max})`);
     if (s.target !== undefined && (!Number.isInteger(s.target) || s.target < 1)) fail(`${w}.scaling.target`, s.target, 'must be a whole number ≥ 1');

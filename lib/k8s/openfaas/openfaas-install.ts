@@ -108,9 +108,16 @@ export class OpenFaaSInstall extends Construct {
     }
     const basicAuth = props.basicAuth ?? { generate: true };
     if ('existingSecret' in basicAuth && basicAuth.existingSecret !== OPENFAAS_SECRETS.basicAuth.name) {
-      fail(`${where}.basicAuth.existingSecret`, basicAuth.existingSecret, `the chart reads the gateway credentials from Secret "${OPENFAAS_SECRETS.basicAuth.name}" (keys ${OPENFAAS_SECRETS.basicAuth.keys.join(', ')}); create it under that name`);
+      fail(
+        `${where}.basicAuth.existingSecret`,
+        basicAuth.existingSecret,
+        `the chart reads the gateway credentials from Secret "${OPENFAAS_SECRETS.basicAuth.name}" (keys ${OPENFAAS_SECRETS.basicAuth.keys.join(', ')}); create it under that name`,
+      );
     }
-    for (const [name, c] of [['gateway', props.gateway], ['queueWorker', props.queueWorker]] as const) {
+    for (const [name, c] of [
+      ['gateway', props.gateway],
+      ['queueWorker', props.queueWorker],
+    ] as const) {
       if (!Number.isInteger(c.replicas) || c.replicas < 1) fail(`${where}.${name}.replicas`, c.replicas, 'must be a whole number ≥ 1');
     }
     const retries = props.retries ?? DEFAULT_RETRIES;
@@ -184,7 +191,10 @@ export class OpenFaaSInstall extends Construct {
     this.gatewayUrl = `http://gateway.${this.namespace}:8080`;
 
     if (props.podDisruptionBudgets) {
-      for (const [component, size, app] of [['gateway', props.gateway, 'gateway'], ['queue-worker', props.queueWorker, 'queue-worker']] as const) {
+      for (const [component, size, app] of [
+        ['gateway', props.gateway, 'gateway'],
+        ['queue-worker', props.queueWorker, 'queue-worker'],
+      ] as const) {
         if (size.replicas < 2) continue;
         new k8s.KubePodDisruptionBudget(this, `Pdb-${component}`, {
           metadata: { name: `openfaas-${component}`, namespace: this.namespace, labels: { [LABELS.managedBy]: MANAGED_BY, [LABELS.component]: component } },

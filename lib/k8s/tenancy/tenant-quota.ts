@@ -34,13 +34,26 @@ export class TenantQuota extends Construct {
     const check = (path: string, v: Q) => {
       if (!isQuantity(v)) fail(`${where}.${path}`, v, 'must be a Kubernetes quantity such as "500m" or "2Gi"');
     };
-    for (const [k, v] of Object.entries({ 'quota.requestsCpu': quota.requestsCpu, 'quota.requestsMemory': quota.requestsMemory, 'quota.limitsCpu': quota.limitsCpu, 'quota.limitsMemory': quota.limitsMemory, 'containerDefaults.requests.cpu': d.requests.cpu, 'containerDefaults.requests.memory': d.requests.memory, 'containerDefaults.limits.cpu': d.limits.cpu, 'containerDefaults.limits.memory': d.limits.memory })) check(k, v);
+    for (const [k, v] of Object.entries({
+      'quota.requestsCpu': quota.requestsCpu,
+      'quota.requestsMemory': quota.requestsMemory,
+      'quota.limitsCpu': quota.limitsCpu,
+      'quota.limitsMemory': quota.limitsMemory,
+      'containerDefaults.requests.cpu': d.requests.cpu,
+      'containerDefaults.requests.memory': d.requests.memory,
+      'containerDefaults.limits.cpu': d.limits.cpu,
+      'containerDefaults.limits.memory': d.limits.memory,
+    }))
+      check(k, v);
     if (!Number.isInteger(quota.pods) || quota.pods < 1) fail(`${where}.quota.pods`, quota.pods, 'must be a whole number ≥ 1');
     // The API server rejects a LimitRange whose default request exceeds its default limit.
     if (cpuCores(d.requests.cpu) > cpuCores(d.limits.cpu)) fail(`${where}.containerDefaults.requests.cpu`, d.requests.cpu, `must not exceed containerDefaults.limits.cpu (${d.limits.cpu})`);
-    if (memoryBytes(d.requests.memory) > memoryBytes(d.limits.memory)) fail(`${where}.containerDefaults.requests.memory`, d.requests.memory, `must not exceed containerDefaults.limits.memory (${d.limits.memory})`);
-    if (cpuCores(quota.requestsCpu) > cpuCores(quota.limitsCpu)) fail(`${where}.quota.requestsCpu`, quota.requestsCpu, `must not exceed quota.limitsCpu (${quota.limitsCpu}): requests never exceed limits`);
-    if (memoryBytes(quota.requestsMemory) > memoryBytes(quota.limitsMemory)) fail(`${where}.quota.requestsMemory`, quota.requestsMemory, `must not exceed quota.limitsMemory (${quota.limitsMemory}): requests never exceed limits`);
+    if (memoryBytes(d.requests.memory) > memoryBytes(d.limits.memory))
+      fail(`${where}.containerDefaults.requests.memory`, d.requests.memory, `must not exceed containerDefaults.limits.memory (${d.limits.memory})`);
+    if (cpuCores(quota.requestsCpu) > cpuCores(quota.limitsCpu))
+      fail(`${where}.quota.requestsCpu`, quota.requestsCpu, `must not exceed quota.limitsCpu (${quota.limitsCpu}): requests never exceed limits`);
+    if (memoryBytes(quota.requestsMemory) > memoryBytes(quota.limitsMemory))
+      fail(`${where}.quota.requestsMemory`, quota.requestsMemory, `must not exceed quota.limitsMemory (${quota.limitsMemory}): requests never exceed limits`);
 
     const labels = { [LABELS.tenant]: props.namespace };
     this.resourceQuota = new k8s.KubeResourceQuota(this, 'ResourceQuota', {

@@ -20,7 +20,14 @@ function recordFootprint(ctx: ModuleContext, operator: StrimziOperator, reflecto
   const fp = ctx.footprint;
   const ns = cluster.namespace;
   const ov = operator.install.values;
-  fp.record({ component: 'strimzi/cluster-operator', namespace: ns, pods: ov.replicas, containers: [ov.resources.requests], source: 'strimzi values: replicas, resources', objects: [operator.install.release] });
+  fp.record({
+    component: 'strimzi/cluster-operator',
+    namespace: ns,
+    pods: ov.replicas,
+    containers: [ov.resources.requests],
+    source: 'strimzi values: replicas, resources',
+    objects: [operator.install.release],
+  });
   fp.record({
     component: 'reflector',
     namespace: ns,
@@ -32,13 +39,27 @@ function recordFootprint(ctx: ModuleContext, operator: StrimziOperator, reflecto
   });
   for (const pool of cluster.nodePools) {
     const p = pool.toJson().spec as { replicas: number; resources?: Requests };
-    fp.record({ component: `kafka/${pool.metadata.name}`, namespace: ns, pods: p.replicas, containers: [p.resources?.requests], source: 'KafkaNodePool spec.replicas, spec.resources', objects: [pool] });
+    fp.record({
+      component: `kafka/${pool.metadata.name}`,
+      namespace: ns,
+      pods: p.replicas,
+      containers: [p.resources?.requests],
+      source: 'KafkaNodePool spec.replicas, spec.resources',
+      objects: [pool],
+    });
   }
   const k = cluster.kafka.toJson().spec as { entityOperator?: { topicOperator?: { resources?: Requests }; userOperator?: { resources?: Requests } }; kafkaExporter?: { resources?: Requests } };
   if (k.entityOperator) {
     const eo = k.entityOperator;
     const containers = [eo.topicOperator, eo.userOperator].filter((c) => c !== undefined).map((c) => c!.resources?.requests);
-    fp.record({ component: 'kafka/entity-operator', namespace: ns, pods: 1, containers, source: 'Kafka spec.entityOperator.{topicOperator,userOperator}.resources (one pod, a container each)', objects: [cluster.kafka] });
+    fp.record({
+      component: 'kafka/entity-operator',
+      namespace: ns,
+      pods: 1,
+      containers,
+      source: 'Kafka spec.entityOperator.{topicOperator,userOperator}.resources (one pod, a container each)',
+      objects: [cluster.kafka],
+    });
   }
   if (k.kafkaExporter) {
     fp.record({ component: 'kafka/kafka-exporter', namespace: ns, pods: 1, containers: [k.kafkaExporter.resources?.requests], source: 'Kafka spec.kafkaExporter.resources', objects: [cluster.kafka] });
@@ -119,7 +140,12 @@ export function buildKafka(ctx: ModuleContext): KafkaBinding | undefined {
     let u = users.get(fn.name);
     if (!u) {
       const consumer = (access.get(fn.name)?.read.length ?? 0) > 0 || (fn.triggers ?? []).some((t) => t.type === 'kafka');
-      u = new KafkaClientUser(config, `user-${fn.name}`, { cluster, name: kafkaUserName(fn.name), authentication: clientAuthentication(fn, consumer, authentication), labels: { [LABELS.function]: fn.name, [LABELS.tenant]: fn.tenant } });
+      u = new KafkaClientUser(config, `user-${fn.name}`, {
+        cluster,
+        name: kafkaUserName(fn.name),
+        authentication: clientAuthentication(fn, consumer, authentication),
+        labels: { [LABELS.function]: fn.name, [LABELS.tenant]: fn.tenant },
+      });
       users.set(fn.name, u);
     }
     return u;

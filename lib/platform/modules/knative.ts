@@ -87,7 +87,11 @@ function eventingTenants(fns: readonly FunctionSpec[], k: KnativeSpec): Readonly
 }
 
 /** The operator and its namespaces (platform layer), KnativeServing and, when a tenant needs it, KnativeEventing (config layer). */
-function installKnative(ctx: ModuleContext, fns: readonly FunctionSpec[], eventingTenants: ReadonlySet<string>): { operator: KnativeOperatorInstall; serving: KnativeServingInstall; eventing?: KnativeEventingInstall } {
+function installKnative(
+  ctx: ModuleContext,
+  fns: readonly FunctionSpec[],
+  eventingTenants: ReadonlySet<string>,
+): { operator: KnativeOperatorInstall; serving: KnativeServingInstall; eventing?: KnativeEventingInstall } {
   const k = ctx.spec.knative;
   const profile = ctx.env.profile;
   const ns = SYSTEM_NAMESPACES;
@@ -286,7 +290,13 @@ function functionTriggers(ctx: ModuleContext, w: AppsWiring, fn: FunctionSpec, k
 function kafkaSourceNet(auth: KafkaClientAuth): KafkaSourceNet {
   const conn = auth.connectionSecret;
   if (auth.mechanism === 'tls') {
-    return { tls: { caCert: { name: auth.caSecret.name, key: auth.caKey }, cert: { name: auth.secret.name, key: auth.secretKeys.certificate ?? 'user.crt' }, key: { name: auth.secret.name, key: auth.secretKeys.key ?? 'user.key' } } };
+    return {
+      tls: {
+        caCert: { name: auth.caSecret.name, key: auth.caKey },
+        cert: { name: auth.secret.name, key: auth.secretKeys.certificate ?? 'user.crt' },
+        key: { name: auth.secret.name, key: auth.secretKeys.key ?? 'user.key' },
+      },
+    };
   }
   return {
     sasl: {
@@ -350,13 +360,30 @@ type WorkloadJson = { name: string; replicas?: number; resources?: { container: 
 function recordFootprint(ctx: ModuleContext, operator: KnativeOperatorInstall, serving: KnativeServingInstall, eventing: KnativeEventingInstall | undefined, apps: Chart): void {
   const fp = ctx.footprint;
   const op = operator.install.values.knative_operator;
-  for (const [component, d] of [['knative-operator', op.knative_operator], ['operator-webhook', op.operator_webhook]] as const) {
+  for (const [component, d] of [
+    ['knative-operator', op.knative_operator],
+    ['operator-webhook', op.operator_webhook],
+  ] as const) {
     // The chart has no replicas value: one pod each.
-    fp.record({ component: `knative/${component}`, namespace: operator.install.namespace, pods: 1, containers: [d.resources?.requests], source: 'knative-operator values: resources (the chart has no replicas value)', objects: [operator.install.release] });
+    fp.record({
+      component: `knative/${component}`,
+      namespace: operator.install.namespace,
+      pods: 1,
+      containers: [d.resources?.requests],
+      source: 'knative-operator values: resources (the chart has no replicas value)',
+      objects: [operator.install.release],
+    });
   }
   const workloads = (o: KnativeServingInstall['apiObject'] | KnativeEventingInstall['apiObject']) => (o.toJson().spec.workloads ?? []) as WorkloadJson[];
   for (const w of workloads(serving.apiObject)) {
-    fp.record({ component: `knative-serving/${w.name}`, namespace: serving.namespace, pods: w.replicas ?? 1, containers: (w.resources ?? []).map((r) => r.requests), source: 'KnativeServing spec.workloads', objects: [serving.apiObject] });
+    fp.record({
+      component: `knative-serving/${w.name}`,
+      namespace: serving.namespace,
+      pods: w.replicas ?? 1,
+      containers: (w.resources ?? []).map((r) => r.requests),
+      source: 'KnativeServing spec.workloads',
+      objects: [serving.apiObject],
+    });
   }
   const all = apps.node.findAll();
   if (eventing) {
@@ -390,7 +417,10 @@ function recordFootprint(ctx: ModuleContext, operator: KnativeOperatorInstall, s
     // The HPA never scales below one replica.
     const pods = annotations['autoscaling.knative.dev/class'] === 'hpa.autoscaling.knative.dev' ? Math.max(1, min) : min;
     // A container without requests gets the tenant LimitRange's defaultRequest (the profile's functionDefaults).
-    const containers = ((template.spec?.containers ?? []) as { resources?: { requests?: { cpu?: string; memory?: string } } }[]).map((c) => ({ cpu: c.resources?.requests?.cpu ?? defaults.cpu, memory: c.resources?.requests?.memory ?? defaults.memory }));
+    const containers = ((template.spec?.containers ?? []) as { resources?: { requests?: { cpu?: string; memory?: string } } }[]).map((c) => ({
+      cpu: c.resources?.requests?.cpu ?? defaults.cpu,
+      memory: c.resources?.requests?.memory ?? defaults.memory,
+    }));
     fp.record({
       component: `fn/${json.metadata.name}`,
       namespace: json.metadata.namespace,

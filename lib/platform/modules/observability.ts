@@ -55,17 +55,60 @@ function recordFootprint(ctx: ModuleContext, stack: KubePrometheusStack, namespa
   const v = stack.values;
   const objects = [stack.install.release];
   const reloader = v.prometheusOperator.prometheusConfigReloader.resources.requests;
-  fp.record({ component: 'prometheus-operator', namespace, pods: 1, containers: [v.prometheusOperator.resources.requests], source: 'kube-prometheus-stack values: prometheusOperator.resources', objects });
-  fp.record({ component: 'prometheus', namespace, pods: v.prometheus.prometheusSpec.replicas, containers: [v.prometheus.prometheusSpec.resources.requests, reloader], source: 'values: prometheusSpec.replicas, resources + prometheusConfigReloader.resources', objects });
-  fp.record({ component: 'alertmanager', namespace, pods: v.alertmanager.alertmanagerSpec.replicas, containers: [v.alertmanager.alertmanagerSpec.resources.requests, reloader], source: 'values: alertmanagerSpec.replicas, resources + prometheusConfigReloader.resources', objects });
+  fp.record({
+    component: 'prometheus-operator',
+    namespace,
+    pods: 1,
+    containers: [v.prometheusOperator.resources.requests],
+    source: 'kube-prometheus-stack values: prometheusOperator.resources',
+    objects,
+  });
+  fp.record({
+    component: 'prometheus',
+    namespace,
+    pods: v.prometheus.prometheusSpec.replicas,
+    containers: [v.prometheus.prometheusSpec.resources.requests, reloader],
+    source: 'values: prometheusSpec.replicas, resources + prometheusConfigReloader.resources',
+    objects,
+  });
+  fp.record({
+    component: 'alertmanager',
+    namespace,
+    pods: v.alertmanager.alertmanagerSpec.replicas,
+    containers: [v.alertmanager.alertmanagerSpec.resources.requests, reloader],
+    source: 'values: alertmanagerSpec.replicas, resources + prometheusConfigReloader.resources',
+    objects,
+  });
   if (v.grafana.enabled) {
     const sc = v.grafana.sidecar;
     const sidecars = [sc.dashboards.enabled, sc.datasources.enabled].filter(Boolean).map(() => sc.resources.requests);
-    fp.record({ component: 'grafana', namespace, pods: v.grafana.replicas, containers: [v.grafana.resources.requests, ...sidecars], source: 'values: grafana.replicas, resources + sidecar.resources for each enabled sidecar (dashboards, datasources)', objects });
+    fp.record({
+      component: 'grafana',
+      namespace,
+      pods: v.grafana.replicas,
+      containers: [v.grafana.resources.requests, ...sidecars],
+      source: 'values: grafana.replicas, resources + sidecar.resources for each enabled sidecar (dashboards, datasources)',
+      objects,
+    });
   }
-  fp.record({ component: 'kube-state-metrics', namespace, pods: 1, containers: [v['kube-state-metrics'].resources.requests], source: 'values: kube-state-metrics.resources; subchart default replicas: 1 (kube-state-metrics values.yaml, not in ../shared/upstream)', objects });
+  fp.record({
+    component: 'kube-state-metrics',
+    namespace,
+    pods: 1,
+    containers: [v['kube-state-metrics'].resources.requests],
+    source: 'values: kube-state-metrics.resources; subchart default replicas: 1 (kube-state-metrics values.yaml, not in ../shared/upstream)',
+    objects,
+  });
   if (v.nodeExporter.enabled) {
-    fp.record({ component: 'node-exporter', namespace: nodeExporterNamespace, pods: 1, perNode: true, containers: [v['prometheus-node-exporter'].resources.requests], source: 'values: prometheus-node-exporter.resources (a DaemonSet: one pod per node)', objects });
+    fp.record({
+      component: 'node-exporter',
+      namespace: nodeExporterNamespace,
+      pods: 1,
+      perNode: true,
+      containers: [v['prometheus-node-exporter'].resources.requests],
+      source: 'values: prometheus-node-exporter.resources (a DaemonSet: one pod per node)',
+      objects,
+    });
   }
 }
 
@@ -127,17 +170,19 @@ export function buildObservability(ctx: ModuleContext, deps: ObservabilityDeps):
   // Per-function SLOs on the cluster backends (Lambda's alarms are CloudWatch's, on the AWS side).
   const slo = spec.observability.defaultSlo;
   // In spec order: adding a function at the end changes only its tenant's last PrometheusRule.
-  const functions: MonitoredFunction[] = spec.functions.filter((fn) => fn.target === 'knative' || fn.target === 'openfaas').map((fn) => ({
-    name: fn.name,
-    // OpenFaaS functions share one namespace, Knative ones run in their tenant's.
-    namespace: fn.target === 'openfaas' ? (openfaas?.functionNamespace ?? SYSTEM_NAMESPACES.openfaasFunctions) : fn.tenant,
-    tenant: fn.tenant,
-    backend: fn.target as ClusterBackend,
-    latencyP99Seconds: (fn.slo?.latencyP99Ms ?? slo.latencyP99Ms) / 1000,
-    errorRatio: (fn.slo?.errorRatioPercent ?? slo.errorRatioPercent) / 100,
-    maxScale: fn.scaling?.max ?? 10,
-    minScale: coldStartScale(fn).min,
-  }));
+  const functions: MonitoredFunction[] = spec.functions
+    .filter((fn) => fn.target === 'knative' || fn.target === 'openfaas')
+    .map((fn) => ({
+      name: fn.name,
+      // OpenFaaS functions share one namespace, Knative ones run in their tenant's.
+      namespace: fn.target === 'openfaas' ? (openfaas?.functionNamespace ?? SYSTEM_NAMESPACES.openfaasFunctions) : fn.tenant,
+      tenant: fn.tenant,
+      backend: fn.target as ClusterBackend,
+      latencyP99Seconds: (fn.slo?.latencyP99Ms ?? slo.latencyP99Ms) / 1000,
+      errorRatio: (fn.slo?.errorRatioPercent ?? slo.errorRatioPercent) / 100,
+      maxScale: fn.scaling?.max ?? 10,
+      minScale: coldStartScale(fn).min,
+    }));
   const backends = (['knative', 'openfaas'] as const).filter((b) => functions.some((f) => f.backend === b));
 
   const consumers: MonitoredConsumer[] = kafkaCluster
@@ -175,7 +220,14 @@ export function buildObservability(ctx: ModuleContext, deps: ObservabilityDeps):
       name: functionRulesName(spec.name, set.tenant, set.part),
       namespace: monitoring,
       labels: { ...labels, [LABELS.tenant]: set.tenant },
-      groups: [...functionAlertGroups(set.functions), kafkaLagGroup(consumers.filter((c) => names.has(c.function)), lagThreshold, set.tenant)],
+      groups: [
+        ...functionAlertGroups(set.functions),
+        kafkaLagGroup(
+          consumers.filter((c) => names.has(c.function)),
+          lagThreshold,
+          set.tenant,
+        ),
+      ],
     });
   }
 

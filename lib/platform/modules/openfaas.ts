@@ -53,8 +53,7 @@ function retriesOf(fn: FunctionSpec): OpenFaaSRetries {
   return { attempts, minWait: goDurationOf(first), maxWait: goDurationOf(Math.max(first, longest)) };
 }
 
-const CONTROL_PLANE_REASON =
-  'chart openfaas 15.0.6 does not give every control-plane container (NATS, Prometheus, operator) a restricted security context; audit and warn stay restricted';
+const CONTROL_PLANE_REASON = 'chart openfaas 15.0.6 does not give every control-plane container (NATS, Prometheus, operator) a restricted security context; audit and warn stay restricted';
 const FUNCTIONS_REASON =
   'the OpenFaaS operator does not drop capabilities or set allowPrivilegeEscalation on function containers; the hybrid-serverless-restricted Profile enforces non-root and seccomp RuntimeDefault at pod level';
 
@@ -261,14 +260,23 @@ function recordFootprint(ctx: ModuleContext, install: OpenFaaSInstall, built: re
     source: 'openfaas values: gateway.replicas, gateway.resources + operator.resources (operator mode: a container in the gateway pod)',
     objects: release,
   });
-  fp.record({ component: 'openfaas/queue-worker', namespace: ns, pods: v.queueWorker.replicas, containers: [v.queueWorker.resources.requests], source: 'openfaas values: queueWorker.replicas, queueWorker.resources', objects: release });
+  fp.record({
+    component: 'openfaas/queue-worker',
+    namespace: ns,
+    pods: v.queueWorker.replicas,
+    containers: [v.queueWorker.resources.requests],
+    source: 'openfaas values: queueWorker.replicas, queueWorker.resources',
+    objects: release,
+  });
   if (v.autoscaler?.enabled) {
     fp.record({
       component: 'openfaas/autoscaler',
       namespace: ns,
       pods: 1,
       containers: [v.autoscaler.resources?.requests ?? OPENFAAS_CHART_DEFAULTS.autoscaler],
-      source: v.autoscaler.resources ? 'openfaas values: autoscaler.resources; chart default autoscaler.replicas 1 (a singleton)' : 'chart default: autoscaler.resources.requests 100m/128Mi, autoscaler.replicas 1 (a singleton)',
+      source: v.autoscaler.resources
+        ? 'openfaas values: autoscaler.resources; chart default autoscaler.replicas 1 (a singleton)'
+        : 'chart default: autoscaler.resources.requests 100m/128Mi, autoscaler.replicas 1 (a singleton)',
       objects: release,
     });
   }
@@ -288,10 +296,24 @@ function recordFootprint(ctx: ModuleContext, install: OpenFaaSInstall, built: re
   // alertmanager.create, dashboard.enabled, ingressOperator.create and iam.enabled are false: they run nothing.
   for (const c of built) {
     if (c instanceof CronConnector) {
-      fp.record({ component: 'openfaas/cron-connector', namespace: c.install.namespace, pods: 1, containers: [c.install.values.resources?.requests], source: 'cron-connector values: resources (the chart has no replicas value: one pod)', objects: [c.install.release] });
+      fp.record({
+        component: 'openfaas/cron-connector',
+        namespace: c.install.namespace,
+        pods: 1,
+        containers: [c.install.values.resources?.requests],
+        source: 'cron-connector values: resources (the chart has no replicas value: one pod)',
+        objects: [c.install.release],
+      });
     } else if (c instanceof KafkaConnector) {
       const kv = c.install.values;
-      fp.record({ component: `openfaas/${c.install.releaseName}`, namespace: c.install.namespace, pods: kv.replicas, containers: [kv.resources?.requests], source: 'kafka-connector values: replicas, resources', objects: [c.install.release] });
+      fp.record({
+        component: `openfaas/${c.install.releaseName}`,
+        namespace: c.install.namespace,
+        pods: kv.replicas,
+        containers: [kv.resources?.requests],
+        source: 'kafka-connector values: replicas, resources',
+        objects: [c.install.release],
+      });
     } else if (c instanceof KafkaConnectorCredentials) {
       const job = c.cronJob.toJson().spec.jobTemplate.spec.template.spec as { containers: { resources?: { requests?: { cpu?: string; memory?: string } } }[] };
       fp.record({

@@ -1,15 +1,7 @@
 import type { Chart } from 'cdk8s';
 import { LABELS } from '../../k8s/common/labels';
 import { SYSTEM_NAMESPACES } from '../../k8s/common/namespaces';
-import {
-  KNATIVE_EVENTING_KINDS,
-  KNATIVE_KAFKA_KINDS,
-  KNATIVE_SERVING_KINDS,
-  OPENFAAS_FUNCTION,
-  PlatformOperatorRole,
-  SharedFunctionReader,
-  Tenant,
-} from '../../k8s/tenancy';
+import { KNATIVE_EVENTING_KINDS, KNATIVE_KAFKA_KINDS, KNATIVE_SERVING_KINDS, OPENFAAS_FUNCTION, PlatformOperatorRole, SharedFunctionReader, Tenant } from '../../k8s/tenancy';
 import { QUEUE_PROXY_LIMITS, QUEUE_PROXY_REQUESTS } from '../../k8s/knative/serving-install';
 import { coldStartScale, type FunctionSpec } from '../../spec/function';
 import type { Profile } from '../../spec/profiles';
@@ -68,7 +60,8 @@ function checkQuota(ctx: ModuleContext, tenant: TenantSpec, index: number, quota
   const running = functions.filter((f) => minPods(f) > 0);
   if (running.length === 0) return;
   const sidecar = queueProxyAmounts(d);
-  const fromProfile = (field: keyof NonNullable<TenantSpec['quota']>) => (tenant.quota?.[field] === undefined ? ` (the "${ctx.env.profileName}" profile's tenantQuota; override it in tenants[${index}].quota)` : '');
+  const fromProfile = (field: keyof NonNullable<TenantSpec['quota']>) =>
+    tenant.quota?.[field] === undefined ? ` (the "${ctx.env.profileName}" profile's tenantQuota; override it in tenants[${index}].quota)` : '';
   const where = `environment "${ctx.env.name}"`;
   const check = (field: QuotaField, per: (f: FunctionSpec) => number, parse: (q: string | number) => number, fmt: (n: number) => string, what: string) => {
     const qp = parse(sidecar[field].value);
@@ -88,7 +81,11 @@ function checkQuota(ctx: ModuleContext, tenant: TenantSpec, index: number, quota
   check('limitsMemory', (f) => byteCount(f.resources?.limits?.memory ?? d.limits.memory), byteCount, bytes, 'limits.memory');
   const pods = running.reduce((s, f) => s + minPods(f), 0);
   if (quota.pods! < pods) {
-    ctx.issues.add(`tenants[${index}].quota.pods`, quota.pods, `${where}: ${quota.pods} pods${fromProfile('pods')} is below the ${pods} the tenant's functions keep running at their minimum scale; raise it to at least ${pods}`);
+    ctx.issues.add(
+      `tenants[${index}].quota.pods`,
+      quota.pods,
+      `${where}: ${quota.pods} pods${fromProfile('pods')} is below the ${pods} the tenant's functions keep running at their minimum scale; raise it to at least ${pods}`,
+    );
   }
 }
 
@@ -126,7 +123,13 @@ export function planTenancy(ctx: ModuleContext): TenancyPlan {
       return;
     }
     const quota = { ...env.profile.tenantQuota, ...Object.fromEntries(Object.entries(t.quota ?? {}).filter(([, v]) => v !== undefined)) };
-    checkQuota(ctx, t, i, quota, spec.functions.filter((f) => f.tenant === t.name && f.target === 'knative'));
+    checkQuota(
+      ctx,
+      t,
+      i,
+      quota,
+      spec.functions.filter((f) => f.tenant === t.name && f.target === 'knative'),
+    );
     ctx.namespace({ name: t.name, labels: { [LABELS.tenant]: t.name } });
     tenants.push({ spec: t, index: i, quota });
   });
@@ -164,7 +167,10 @@ export function buildTenants(ctx: ModuleContext, plan: TenancyPlan, deps: { read
     const net = tenant.network;
     if (knative.length > 0) {
       // The operator runs Kourier's gateway in knative-serving too, so this one peer covers it.
-      net.allowIngressFrom({ namespace: SYSTEM_NAMESPACES.knativeServing, reason: 'Knative ingress gateway (Kourier), activator (requests while scaled to zero) and autoscaler (queue-proxy metrics)' });
+      net.allowIngressFrom({
+        namespace: SYSTEM_NAMESPACES.knativeServing,
+        reason: 'Knative ingress gateway (Kourier), activator (requests while scaled to zero) and autoscaler (queue-proxy metrics)',
+      });
       net.allowIngressFrom({ namespace: SYSTEM_NAMESPACES.kong, reason: 'API gateway (Kong) routing to the functions' });
     }
     if (usesEventing) {
@@ -181,9 +187,7 @@ export function buildTenants(ctx: ModuleContext, plan: TenancyPlan, deps: { read
         reason: 'Kafka brokers (client listener), for functions with Kafka triggers or producing to topics',
       });
     }
-    (t.egress ?? []).forEach((e, j) =>
-      net.allowEgressToCidr(`${j}`, e.cidr, e.ports ?? [443], `tenants[${i}].egress[${j}] in the platform spec`),
-    );
+    (t.egress ?? []).forEach((e, j) => net.allowEgressToCidr(`${j}`, e.cidr, e.ports ?? [443], `tenants[${i}].egress[${j}] in the platform spec`));
 
     // OpenFaaS CE: every function in one namespace; the tenant's groups read their own by name.
     const openfaas = own.filter((f) => f.target === 'openfaas');

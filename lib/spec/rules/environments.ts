@@ -41,7 +41,10 @@ export const environmentRules: Rule = (ctx) => {
     const domain = hostProblem(e.domain);
     if (domain) ctx.issues.add(['environments', env, 'domain'], e.domain, `${domain}; every function and route host of environment ${env} ends in this domain`);
     // Resource names start with `<platform>-<env>`; the schema bounds the name for the shortest platform name.
-    const prefix = ctx.spec.name === undefined ? undefined : derivedNameProblem(env, naming.envPrefix(ctx.spec.name, env), 'the name prefix', 'name prefixes (dashboard uids, IAM roles and Flux/Argo CD layers are derived from them)', ENV_PREFIX_MAX);
+    const prefix =
+      ctx.spec.name === undefined
+        ? undefined
+        : derivedNameProblem(env, naming.envPrefix(ctx.spec.name, env), 'the name prefix', 'name prefixes (dashboard uids, IAM roles and Flux/Argo CD layers are derived from them)', ENV_PREFIX_MAX);
     if (prefix) ctx.issues.add(['environments', env], env, `${prefix} (with the platform name "${ctx.spec.name}")`);
     if (!e.overrides) continue;
     const merged = deepMerge(PROFILES[profileOf(env, e)], e.overrides);
@@ -55,7 +58,11 @@ export const environmentRules: Rule = (ctx) => {
       const keys = issue.code === 'unrecognized_keys' ? issue.keys : [undefined];
       for (const key of keys) {
         const full = key === undefined ? path : [...path, key];
-        ctx.issues.add(formatPath(full), key === undefined ? valueAt(merged, issue.path) : undefined, key === undefined ? issue.message : 'unknown profile field; see lib/spec/profiles.ts for the fields a profile has');
+        ctx.issues.add(
+          formatPath(full),
+          key === undefined ? valueAt(merged, issue.path) : undefined,
+          key === undefined ? issue.message : 'unknown profile field; see lib/spec/profiles.ts for the fields a profile has',
+        );
       }
     }
   }

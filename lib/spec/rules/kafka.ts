@@ -31,17 +31,29 @@ export function topicSizingIssues(kafka: KafkaSpec | undefined, env: KafkaEnviro
   const k = env.profile.kafka;
   const where = `environment "${env.name}" (profile ${env.profileName})`;
   if (k.replicationFactor > k.brokers) {
-    out.push({ path: ['environments', env.name, 'overrides', 'kafka', 'replicationFactor'], value: k.replicationFactor, message: `must be ≤ brokers (${k.brokers}) in ${where}: each replica needs its own broker` });
+    out.push({
+      path: ['environments', env.name, 'overrides', 'kafka', 'replicationFactor'],
+      value: k.replicationFactor,
+      message: `must be ≤ brokers (${k.brokers}) in ${where}: each replica needs its own broker`,
+    });
   }
   if (k.minInSyncReplicas > k.replicationFactor) {
-    out.push({ path: ['environments', env.name, 'overrides', 'kafka', 'minInSyncReplicas'], value: k.minInSyncReplicas, message: `must be ≤ replicationFactor (${k.replicationFactor}) in ${where}: otherwise no write with acks=all can succeed` });
+    out.push({
+      path: ['environments', env.name, 'overrides', 'kafka', 'minInSyncReplicas'],
+      value: k.minInSyncReplicas,
+      message: `must be ≤ replicationFactor (${k.replicationFactor}) in ${where}: otherwise no write with acks=all can succeed`,
+    });
   }
   (kafka?.topics ?? []).forEach((t, i) => {
     const replicas = t.replicas ?? k.replicationFactor;
     const isr = t.minInSyncReplicas ?? k.minInSyncReplicas;
     const given = (v: number | undefined, d: number) => (v === undefined ? ` (the profile default ${d})` : '');
     if (replicas > k.brokers) {
-      out.push({ path: ['kafka', 'topics', i, 'replicas'], value: t.replicas, message: `${replicas} replicas${given(t.replicas, replicas)} need ${replicas} brokers, but ${where} runs ${k.brokers}; use at most ${k.brokers}` });
+      out.push({
+        path: ['kafka', 'topics', i, 'replicas'],
+        value: t.replicas,
+        message: `${replicas} replicas${given(t.replicas, replicas)} need ${replicas} brokers, but ${where} runs ${k.brokers}; use at most ${k.brokers}`,
+      });
     }
     if (env.profileName === 'prod' && replicas < 3) {
       out.push({
@@ -51,12 +63,14 @@ export function topicSizingIssues(kafka: KafkaSpec | undefined, env: KafkaEnviro
       });
     }
     if (isr > replicas) {
-      out.push({ path: ['kafka', 'topics', i, 'minInSyncReplicas'], value: t.minInSyncReplicas, message: `${isr}${given(t.minInSyncReplicas, isr)} exceeds the topic's ${replicas} replicas in ${where}: producers with acks=all could never write` });
+      out.push({
+        path: ['kafka', 'topics', i, 'minInSyncReplicas'],
+        value: t.minInSyncReplicas,
+        message: `${isr}${given(t.minInSyncReplicas, isr)} exceeds the topic's ${replicas} replicas in ${where}: producers with acks=all could never write`,
+      });
     } else if (env.profileName === 'prod' && replicas >= 3 && (isr < 2 || isr > replicas - 1)) {
       const why =
-        isr < 2
-          ? 'with 1, a write is acknowledged once a single broker has it, and losing that broker loses the write'
-          : `with ${isr} (= replicas), every write stops while one broker is down`;
+        isr < 2 ? 'with 1, a write is acknowledged once a single broker has it, and losing that broker loses the write' : `with ${isr} (= replicas), every write stops while one broker is down`;
       out.push({
         path: ['kafka', 'topics', i, 'minInSyncReplicas'],
         value: t.minInSyncReplicas,
@@ -94,7 +108,11 @@ export const kafkaRules: Rule = (ctx) => {
       const owner = groups.get(group);
       const sharedConnector = owner !== undefined && owner.target === 'openfaas' && fn.target === 'openfaas' && owner.topic === t.topic;
       if (owner !== undefined && owner.fn !== fn.name && !sharedConnector) {
-        issues.add(ctx.at('functions', fn, 'triggers', j, 'consumerGroup'), t.consumerGroup, `consumer group "${group}" is already used by function "${owner.fn}": two functions in one group would each get only part of the records; give each function its own group`);
+        issues.add(
+          ctx.at('functions', fn, 'triggers', j, 'consumerGroup'),
+          t.consumerGroup,
+          `consumer group "${group}" is already used by function "${owner.fn}": two functions in one group would each get only part of the records; give each function its own group`,
+        );
       } else if (owner === undefined) groups.set(group, { fn: fn.name, target: fn.target, topic: t.topic });
     });
   }
@@ -106,7 +124,11 @@ export const kafkaRules: Rule = (ctx) => {
       if (!fn) {
         issues.add(['kafka', 'topics', i, 'producers', j], p, `no such function; functions: ${[...byName.keys()].join(', ') || '(none)'}`);
       } else if (!(CLUSTER_KAFKA_TARGETS as readonly string[]).includes(fn.target)) {
-        issues.add(['kafka', 'topics', i, 'producers', j], p, `function "${p}" has target "${fn.target}"; producers of the cluster's Kafka must be ${CLUSTER_KAFKA_TARGETS.join(' or ')} functions (Lambda reaches Kafka through kafka.msk)`);
+        issues.add(
+          ['kafka', 'topics', i, 'producers', j],
+          p,
+          `function "${p}" has target "${fn.target}"; producers of the cluster's Kafka must be ${CLUSTER_KAFKA_TARGETS.join(' or ')} functions (Lambda reaches Kafka through kafka.msk)`,
+        );
       }
     });
   });

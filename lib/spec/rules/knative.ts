@@ -89,13 +89,21 @@ function checkNames(ctx: RuleContext, fn: FunctionSpec): void {
     if (p) ctx.issues.add(at('knative', 'revision'), rev, p.replace('use a name of', 'use a revision suffix of'));
   }
   (fn.triggers ?? []).forEach((t, i) => {
-    const name = t.type === 'event' ? EVENTING_NAMES.eventTrigger(fn.name, i) : t.type === 'schedule' ? EVENTING_NAMES.schedule(fn.name, i) : t.type === 'kafka' ? EVENTING_NAMES.kafkaSource(fn.name, i) : undefined;
+    const name =
+      t.type === 'event'
+        ? EVENTING_NAMES.eventTrigger(fn.name, i)
+        : t.type === 'schedule'
+          ? EVENTING_NAMES.schedule(fn.name, i)
+          : t.type === 'kafka'
+            ? EVENTING_NAMES.kafkaSource(fn.name, i)
+            : undefined;
     const what = t.type === 'event' ? 'the Trigger' : t.type === 'schedule' ? 'the PingSource and Trigger' : 'the KafkaSource';
     const p = name && derivedNameProblem(fn.name, name, `${what} of this trigger`, 'Knative eventing names (label values)', EVENTING_NAME_MAX);
     if (p) ctx.issues.add(at('name'), fn.name, p);
     if (t.type === 'event') {
       for (const [attr, value] of Object.entries(t.filters ?? {})) {
-        if (!CLOUDEVENT_ATTRIBUTE.test(attr)) ctx.issues.add(at('triggers', i, 'filters', attr), attr, `is ${attr.length} characters; the Knative eventing webhook takes CloudEvent attribute names of 1–20 lowercase letters or digits`);
+        if (!CLOUDEVENT_ATTRIBUTE.test(attr))
+          ctx.issues.add(at('triggers', i, 'filters', attr), attr, `is ${attr.length} characters; the Knative eventing webhook takes CloudEvent attribute names of 1–20 lowercase letters or digits`);
         if (value === '') ctx.issues.add(at('triggers', i, 'filters', attr), value, 'must not be empty (the Knative eventing webhook refuses it): leave the attribute out to match any value');
       }
     }
@@ -108,7 +116,11 @@ function checkNames(ctx: RuleContext, fn: FunctionSpec): void {
     const host = KNATIVE_NAMES.host(fn.name, fn.tenant, e.domain);
     const p = hostProblem(host);
     if (p) {
-      ctx.issues.add(at('name'), fn.name, `in environment ${e.env} Knative's host "${host}" (<name>.<tenant>.<domain>) ${p}: use shorter function, tenant or domain names, or set knative.clusterLocal`);
+      ctx.issues.add(
+        at('name'),
+        fn.name,
+        `in environment ${e.env} Knative's host "${host}" (<name>.<tenant>.<domain>) ${p}: use shorter function, tenant or domain names, or set knative.clusterLocal`,
+      );
       continue;
     }
     for (const { tag, i } of tags) {
@@ -135,7 +147,17 @@ export const knativeRules: Rule = (ctx) => {
   /** A function used as a step, subscriber or sink: must exist, run on Knative, in the same tenant. */
   const checkFunctionRef = (path: PathSegment[], name: string, tenant: string) => {
     const fn = functions.get(name);
-    if (!fn) issues.add(path, name, `no such function; knative functions of tenant "${tenant}": ${[...functions.values()].filter((f) => f.target === 'knative' && f.tenant === tenant).map((f) => f.name).join(', ') || '(none)'}`);
+    if (!fn)
+      issues.add(
+        path,
+        name,
+        `no such function; knative functions of tenant "${tenant}": ${
+          [...functions.values()]
+            .filter((f) => f.target === 'knative' && f.tenant === tenant)
+            .map((f) => f.name)
+            .join(', ') || '(none)'
+        }`,
+      );
     else if (fn.target !== 'knative') issues.add(path, name, `is a "${fn.target}" function; Knative flows can only call knative functions`);
     else if (fn.tenant !== tenant) issues.add(path, name, `belongs to tenant "${fn.tenant}", not "${tenant}": Knative does not link across namespaces`);
   };

@@ -53,8 +53,7 @@ export const lambdaRules: Rule = (ctx) => {
   /** The environments in which two bucket names resolve to the same bucket. */
   const sameBucketIn = (a: string, b: string) => bucketEnvs.filter((e) => resolveBucket(a, e) === resolveBucket(b, e));
   /** The bucket as the message names it: the common name as written, else the resolved one and where. */
-  const bucketLabel = (a: string, b: string, where: readonly EnvironmentName[]) =>
-    a === b ? a : `${resolveBucket(a, where[0])} (environment${where.length > 1 ? 's' : ''} ${where.join(', ')})`;
+  const bucketLabel = (a: string, b: string, where: readonly EnvironmentName[]) => (a === b ? a : `${resolveBucket(a, where[0])} (environment${where.length > 1 ? 's' : ''} ${where.join(', ')})`);
   /** The resolved name must be a bucket name in every environment; the longest environment name first. */
   const checkBucket = (path: (string | number)[], bucket: string) => {
     for (const env of [...bucketEnvs].sort((a, b) => b.length - a.length)) {
@@ -72,7 +71,11 @@ export const lambdaRules: Rule = (ctx) => {
     const names = lambdaNames(naming.lambdaFunction(spec.name, longestEnv, fn.name));
     const longest = [names.role, names.schedulerRole].sort((a, b) => b.length - a.length)[0];
     if (spec.name !== undefined && longest.length > MAX_ROLE_NAME) {
-      issues.add(at('name'), fn.name, `gives the AWS name "${longest}" (${longest.length} characters) in environment "${longestEnv}"; IAM role names are at most ${MAX_ROLE_NAME} — shorten the function, environment or platform name`);
+      issues.add(
+        at('name'),
+        fn.name,
+        `gives the AWS name "${longest}" (${longest.length} characters) in environment "${longestEnv}"; IAM role names are at most ${MAX_ROLE_NAME} — shorten the function, environment or platform name`,
+      );
     }
     if (spec.name !== undefined && names.deadLetterQueue.length > MAX_QUEUE_NAME) {
       issues.add(at('name'), fn.name, `gives the SQS queue name "${names.deadLetterQueue}", longer than ${MAX_QUEUE_NAME} characters`);
@@ -85,7 +88,11 @@ export const lambdaRules: Rule = (ctx) => {
     if (fn.lambda?.memoryMb === undefined && fn.resources?.limits?.memory !== undefined) {
       const mb = lambdaMemoryMb(fn);
       if (mb < LAMBDA_MEMORY_MB.min || mb > LAMBDA_MEMORY_MB.max) {
-        issues.add(at('resources', 'limits', 'memory'), fn.resources.limits.memory, `gives Lambda ${mb} MB; Lambda memory must be ${LAMBDA_MEMORY_MB.min}–${LAMBDA_MEMORY_MB.max} MB (set lambda.memoryMb)`);
+        issues.add(
+          at('resources', 'limits', 'memory'),
+          fn.resources.limits.memory,
+          `gives Lambda ${mb} MB; Lambda memory must be ${LAMBDA_MEMORY_MB.min}–${LAMBDA_MEMORY_MB.max} MB (set lambda.memoryMb)`,
+        );
       }
     }
     if (fn.delivery?.retries !== undefined && fn.delivery.retries > LAMBDA_MAX_ASYNC_RETRIES) {
@@ -94,14 +101,19 @@ export const lambdaRules: Rule = (ctx) => {
     const warm = coldStartScale(fn).min;
     const reserved = fn.lambda?.reservedConcurrency;
     if (reserved !== undefined && warm > reserved) {
-      issues.add(at('lambda', 'reservedConcurrency'), reserved, `is below the ${warm} provisioned instance(s) of coldStart ${JSON.stringify(fn.coldStart)}; provisioned concurrency must fit in reserved concurrency`);
+      issues.add(
+        at('lambda', 'reservedConcurrency'),
+        reserved,
+        `is below the ${warm} provisioned instance(s) of coldStart ${JSON.stringify(fn.coldStart)}; provisioned concurrency must fit in reserved concurrency`,
+      );
     }
 
     const secretEnv = new Map<string, string>();
     for (const s of fn.secrets ?? []) for (const v of Object.values(lambdaSecretEnv(s.env))) secretEnv.set(v, s.env);
     for (const key of Object.keys(fn.env ?? {})) {
       if ((LAMBDA_RESERVED_ENV as readonly string[]).includes(key)) issues.add(at('env', key), fn.env![key], `"${key}" is reserved by the Lambda runtime; choose another name`);
-      else if (secretEnv.has(key)) issues.add(at('env', key), fn.env![key], `clashes with the reference variable of secret "${secretEnv.get(key)}" (Lambda receives secrets as <ENV>_SECRET_ID/<ENV>_SECRET_KEY)`);
+      else if (secretEnv.has(key))
+        issues.add(at('env', key), fn.env![key], `clashes with the reference variable of secret "${secretEnv.get(key)}" (Lambda receives secrets as <ENV>_SECRET_ID/<ENV>_SECRET_KEY)`);
     }
 
     (fn.triggers ?? []).forEach((t, i) => {
@@ -142,7 +154,11 @@ export const lambdaRules: Rule = (ctx) => {
       const y = s3Filters[b];
       const where = sameBucketIn(x.bucket, y.bucket);
       if (where.length > 0 && filtersOverlap(x, y)) {
-        issues.add(ctx.at('functions', y.fn, 'triggers', y.index, 'prefix'), y.prefix, `overlaps the s3 trigger of function "${x.fn.name}" on bucket ${bucketLabel(x.bucket, y.bucket, where)} (same events, prefix "${x.prefix}", suffix "${x.suffix}"); S3 rejects overlapping notifications — subscribe to that function's SNS topic or use disjoint prefixes`);
+        issues.add(
+          ctx.at('functions', y.fn, 'triggers', y.index, 'prefix'),
+          y.prefix,
+          `overlaps the s3 trigger of function "${x.fn.name}" on bucket ${bucketLabel(x.bucket, y.bucket, where)} (same events, prefix "${x.prefix}", suffix "${x.suffix}"); S3 rejects overlapping notifications — subscribe to that function's SNS topic or use disjoint prefixes`,
+        );
       }
     }
   }
@@ -157,7 +173,8 @@ export const lambdaRules: Rule = (ctx) => {
         if ((LAMBDA_RESERVED_ENV as readonly string[]).includes(w.envVar)) issues.add(path, w.envVar, `"${w.envVar}" is reserved by the Lambda runtime; choose another name`);
         else if (fn.env?.[w.envVar] !== undefined) issues.add(path, w.envVar, `is also set in env; the variable receives the resolved bucket name — remove it from env`);
         else if (secret) issues.add(path, w.envVar, `clashes with the reference variable of secret "${secret.env}"`);
-        else if (bucketVars.has(w.envVar) && bucketVars.get(w.envVar) !== w.bucket) issues.add(path, w.envVar, `already receives bucket ${bucketVars.get(w.envVar)}; one variable holds one bucket name`);
+        else if (bucketVars.has(w.envVar) && bucketVars.get(w.envVar) !== w.bucket)
+          issues.add(path, w.envVar, `already receives bucket ${bucketVars.get(w.envVar)}; one variable holds one bucket name`);
         else bucketVars.set(w.envVar, w.bucket);
       }
       const loop = s3Filters
@@ -165,7 +182,11 @@ export const lambdaRules: Rule = (ctx) => {
         .find(({ f, where }) => where.length > 0 && (w.prefix.startsWith(f.prefix) || f.prefix.startsWith(w.prefix)) && f.events.some((e) => e.startsWith('s3:ObjectCreated')));
       if (loop) {
         const { f: trigger, where } = loop;
-        issues.add(ctx.at('functions', fn, 'lambda', 's3Write', i, 'prefix'), w.prefix, `writes under prefix "${trigger.prefix}" of bucket ${bucketLabel(w.bucket, trigger.bucket, where)}, where function "${trigger.fn.name}" is triggered on new objects: a recursive loop; write to a disjoint prefix`);
+        issues.add(
+          ctx.at('functions', fn, 'lambda', 's3Write', i, 'prefix'),
+          w.prefix,
+          `writes under prefix "${trigger.prefix}" of bucket ${bucketLabel(w.bucket, trigger.bucket, where)}, where function "${trigger.fn.name}" is triggered on new objects: a recursive loop; write to a disjoint prefix`,
+        );
       }
     });
   }
@@ -175,15 +196,22 @@ export const lambdaRules: Rule = (ctx) => {
   const routed = (spec.routes ?? []).filter((r) => lambdaNamesSet.has(r.function));
   if (routed.length > 0 && spec.aws) {
     // Each environment's cluster has its own OIDC issuer: top-level or per environment.
-    const missing = Object.entries(spec.environments).filter(([, e]) => !(e?.aws?.oidcProvider ?? spec.aws.oidcProvider)).map(([name]) => name);
+    const missing = Object.entries(spec.environments)
+      .filter(([, e]) => !(e?.aws?.oidcProvider ?? spec.aws.oidcProvider))
+      .map(([name]) => name);
     if (missing.length > 0) {
-      issues.add('aws.oidcProvider', undefined, `is required (or environments.<env>.aws.oidcProvider for ${missing.join(', ')}): route(s) ${routed.map((r) => `"${r.name}"`).join(', ')} send traffic to Lambda through Kong, which assumes an IAM role through the cluster's OIDC provider (IRSA)`);
+      issues.add(
+        'aws.oidcProvider',
+        undefined,
+        `is required (or environments.<env>.aws.oidcProvider for ${missing.join(', ')}): route(s) ${routed.map((r) => `"${r.name}"`).join(', ')} send traffic to Lambda through Kong, which assumes an IAM role through the cluster's OIDC provider (IRSA)`,
+      );
     }
   }
 
   const thresholds = spec.budgets?.thresholds;
   if (thresholds) {
     if (new Set(thresholds).size !== thresholds.length) issues.add('budgets.thresholds', thresholds, 'lists a threshold twice; each threshold is one budget notification');
-    if (thresholds.length > MAX_BUDGET_THRESHOLDS) issues.add('budgets.thresholds', thresholds, `has ${thresholds.length} thresholds; AWS Budgets allows ${MAX_BUDGET_THRESHOLDS} next to the FORECASTED 100 % notification`);
+    if (thresholds.length > MAX_BUDGET_THRESHOLDS)
+      issues.add('budgets.thresholds', thresholds, `has ${thresholds.length} thresholds; AWS Budgets allows ${MAX_BUDGET_THRESHOLDS} next to the FORECASTED 100 % notification`);
   }
 };

@@ -43,7 +43,12 @@ export const openfaasRules: Rule = (ctx) => {
       const value = c.slice(eq + 1);
       const keyProblem = qualifiedNameProblem(key);
       if (keyProblem) issues.add(at('openfaas', 'constraints', j), c, `node label key: ${keyProblem}`);
-      if (!isLabelValue(value)) issues.add(at('openfaas', 'constraints', j), c, `node label value is ${value.length} characters; label values are at most 63 letters, digits, "-", "_" and ".", beginning and ending alphanumeric`);
+      if (!isLabelValue(value))
+        issues.add(
+          at('openfaas', 'constraints', j),
+          c,
+          `node label value is ${value.length} characters; label values are at most 63 letters, digits, "-", "_" and ".", beginning and ending alphanumeric`,
+        );
     });
     for (const key of Object.keys(fn.openfaas?.annotations ?? {})) {
       const keyProblem = qualifiedNameProblem(key);
@@ -66,10 +71,18 @@ export const openfaasRules: Rule = (ctx) => {
     const schedules = triggers.map((t, i) => ({ t, i })).filter(({ t }) => t.type === 'schedule');
     const kafka = triggers.map((t, i) => ({ t, i })).filter(({ t }) => t.type === 'kafka');
     if (schedules.length > 1) {
-      issues.add(at('triggers', schedules[1].i), schedules[1].t, 'an OpenFaaS function takes one schedule (the cron-connector reads a single "schedule" annotation); deploy another function for another schedule');
+      issues.add(
+        at('triggers', schedules[1].i),
+        schedules[1].t,
+        'an OpenFaaS function takes one schedule (the cron-connector reads a single "schedule" annotation); deploy another function for another schedule',
+      );
     }
     if (schedules.length > 0 && kafka.length > 0) {
-      issues.add(at('triggers', kafka[0].i), kafka[0].t, 'an OpenFaaS function cannot have both schedule and kafka triggers: both connectors read the "topic" annotation ("cron-function" vs the Kafka topics)');
+      issues.add(
+        at('triggers', kafka[0].i),
+        kafka[0].t,
+        'an OpenFaaS function cannot have both schedule and kafka triggers: both connectors read the "topic" annotation ("cron-function" vs the Kafka topics)',
+      );
     }
     for (const { t, i } of schedules) {
       if (t.type !== 'schedule') continue;
@@ -88,7 +101,11 @@ export const openfaasRules: Rule = (ctx) => {
       const group = t.consumerGroup ?? fn.name;
       const first = topicGroups.get(t.topic);
       if (first && first.group !== group) {
-        issues.add(at('triggers', i, 'consumerGroup'), group, `topic "${t.topic}" is already consumed for OpenFaaS by group "${first.group}" (function ${first.fn}); one kafka-connector per topic invokes every subscribed function, so give them the same consumerGroup`);
+        issues.add(
+          at('triggers', i, 'consumerGroup'),
+          group,
+          `topic "${t.topic}" is already consumed for OpenFaaS by group "${first.group}" (function ${first.fn}); one kafka-connector per topic invokes every subscribed function, so give them the same consumerGroup`,
+        );
       } else if (!first) topicGroups.set(t.topic, { group, fn: fn.name });
     }
   }

@@ -20,7 +20,12 @@ export const routeRules: Rule = (ctx) => {
         if (badDomains.has(e!.domain)) continue; // environments.<env>.domain is reported
         const host = resolveHost(route.host, e!.domain);
         const p = hostProblem(host);
-        if (p) issues.add(ctx.at('routes', route, 'host'), route.host, `in environment ${env} resolves to "${host}", which ${p} (Ingress hosts): use a host of at most ${route.host.length - (host.length - 253)} characters or a shorter domain`);
+        if (p)
+          issues.add(
+            ctx.at('routes', route, 'host'),
+            route.host,
+            `in environment ${env} resolves to "${host}", which ${p} (Ingress hosts): use a host of at most ${route.host.length - (host.length - 253)} characters or a shorter domain`,
+          );
       }
     }
     const fn = functions.get(route.function);
@@ -97,7 +102,11 @@ function tlsRules(ctx: Parameters<Rule>[0]): void {
         // cert-manager would write <route>-tls: it must not be a Secret the user manages.
         const clash = tls.findIndex((c) => c.secretName === certManagerSecret(route.name));
         if (clash >= 0) {
-          issues.add(['gateway', 'tls', clash, 'secretName'], tls[clash].secretName, `is the Secret cert-manager issues for route "${route.name}" (host ${host} in ${env}, which no gateway.tls entry covers) and would be overwritten; rename it`);
+          issues.add(
+            ['gateway', 'tls', clash, 'secretName'],
+            tls[clash].secretName,
+            `is the Secret cert-manager issues for route "${route.name}" (host ${host} in ${env}, which no gateway.tls entry covers) and would be overwritten; rename it`,
+          );
         }
       } else {
         const covered = tlsHostsIn(spec.gateway, e!.domain);

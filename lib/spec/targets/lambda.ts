@@ -75,4 +75,3 @@ export function lambdaMemoryMb(fn: { lambda?: LambdaOptions; resources?: { limit
   const limit = fn.resources?.limits?.memory;
   return limit === undefined ? 256 : Math.ceil(memoryBytes(limit) / MiB);
 }
-

@@ -21,7 +21,11 @@ export function describeCluster(name: string, fn: () => void): void {
   if (BUILT && UPSTREAM) return describe(name, fn);
   const why = !BUILT ? `control-plane binaries not built (run: scripts/control-plane.sh build; looked in ${BIN_DIR})` : '../shared/upstream is not present';
   if (process.env.CI) {
-    describe(name, () => test('the real control plane is available', () => { throw new Error(why); }));
+    describe(name, () =>
+      test('the real control plane is available', () => {
+        throw new Error(why);
+      }),
+    );
     return;
   }
   console.warn(`skipping "${name}": ${why}`);
@@ -77,7 +81,7 @@ export class ControlPlane {
     const unknown: string[] = [];
     for (const o of objects) {
       const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
-      if (!group.includes('.') || group.endsWith('.k8s.io') && !group.startsWith('gateway.networking')) continue;
+      if (!group.includes('.') || (group.endsWith('.k8s.io') && !group.startsWith('gateway.networking'))) continue;
       const crd = catalog.get(`${group}/${o.kind}`);
       if (!crd) unknown.push(`${o.apiVersion} ${o.kind}`);
       else needed.set(crd.metadata.name, crd);

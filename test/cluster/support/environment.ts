@@ -91,7 +91,10 @@ export function ownedSelector(objects: readonly KubeObject[], env: string): stri
 
 /** Every object in the cluster matching a selector, over every listable resource type. */
 export function listOwned(cp: ControlPlane, selector: string): KubeObject[] {
-  const types = cp.kubectl.run(['api-resources', '--verbs=list,delete', '-o', 'name']).stdout.split('\n').filter(Boolean)
+  const types = cp.kubectl
+    .run(['api-resources', '--verbs=list,delete', '-o', 'name'])
+    .stdout.split('\n')
+    .filter(Boolean)
     // events and the objects controllers derive (ReplicaSets, Pods, EndpointSlices…) copy labels; they are not ours
     .filter((t) => !/^(events|events\.events\.k8s\.io|pods|replicasets\.apps|endpointslices\.discovery\.k8s\.io|endpoints|controllerrevisions\.apps|leases\.coordination\.k8s\.io)$/.test(t));
   const answer = cp.kubectl.json(['get', types.join(','), '-A', '-l', selector]);

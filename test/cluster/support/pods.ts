@@ -62,7 +62,12 @@ export function firstPodAdmission(cp: ControlPlane, workloads: readonly KubeObje
   for (const w of workloads) {
     if (want(w) > 0 || !w.spec?.template) continue;
     probed++;
-    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: `${w.metadata.name}-first`.slice(0, 63), namespace: w.metadata.namespace, labels: w.spec.template.metadata?.labels }, spec: w.spec.template.spec };
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: `${w.metadata.name}-first`.slice(0, 63), namespace: w.metadata.namespace, labels: w.spec.template.metadata?.labels },
+      spec: w.spec.template.spec,
+    };
     const r = cp.kubectl.run(['create', '--dry-run=server', '-f', '-'], JSON.stringify(pod));
     if (r.code !== 0) refused.push(`${objectId(w)}: first pod: ${r.stderr.trim()}`);
   }

@@ -20,4 +20,3 @@ export function withoutAFunction(spec: PlatformSpecInput): { name: string; spec:
   }
   throw new Error('no function can be removed on its own');
 }
-

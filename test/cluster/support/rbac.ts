@@ -60,11 +60,12 @@ export function requestsFor(model: RbacModel, namespaces: readonly string[]): Ac
   const names = new Map<string, Set<string>>();
   for (const rules of [...model.roles.values(), ...model.clusterRoles.values()]) {
     for (const r of rules) {
-      for (const g of r.apiGroups ?? []) for (const res of r.resources ?? []) {
-        if (g === '*' || res === '*') continue;
-        resources.set(`${g}/${res}`, { apiGroup: g, resource: res });
-        for (const n of r.resourceNames ?? []) (names.get(`${g}/${res}`) ?? names.set(`${g}/${res}`, new Set()).get(`${g}/${res}`)!).add(n);
-      }
+      for (const g of r.apiGroups ?? [])
+        for (const res of r.resources ?? []) {
+          if (g === '*' || res === '*') continue;
+          resources.set(`${g}/${res}`, { apiGroup: g, resource: res });
+          for (const n of r.resourceNames ?? []) (names.get(`${g}/${res}`) ?? names.set(`${g}/${res}`, new Set()).get(`${g}/${res}`)!).add(n);
+        }
     }
   }
   const out: AccessRequest[] = [];
@@ -80,7 +81,8 @@ export function requestsFor(model: RbacModel, namespaces: readonly string[]): Ac
 }
 
 function userInfo(s: Subject): { user: string; groups: string[] } {
-  if (s.kind === 'ServiceAccount') return { user: `system:serviceaccount:${s.namespace}:${s.name}`, groups: ['system:serviceaccounts', `system:serviceaccounts:${s.namespace}`, 'system:authenticated'] };
+  if (s.kind === 'ServiceAccount')
+    return { user: `system:serviceaccount:${s.namespace}:${s.name}`, groups: ['system:serviceaccounts', `system:serviceaccounts:${s.namespace}`, 'system:authenticated'] };
   if (s.kind === 'Group') return { user: 'hybrid-serverless-probe', groups: [s.name, 'system:authenticated'] };
   return { user: s.name, groups: ['system:authenticated'] };
 }
@@ -93,7 +95,11 @@ export function authorize(cp: ControlPlane, subject: Subject, requests: readonly
     return {
       apiVersion: 'authorization.k8s.io/v1',
       kind: 'SubjectAccessReview',
-      spec: { user, groups, resourceAttributes: { verb: r.verb, group: r.apiGroup, resource, ...(subresource && { subresource }), ...(r.namespace && { namespace: r.namespace }), ...(r.name && { name: r.name }) } },
+      spec: {
+        user,
+        groups,
+        resourceAttributes: { verb: r.verb, group: r.apiGroup, resource, ...(subresource && { subresource }), ...(r.namespace && { namespace: r.namespace }), ...(r.name && { name: r.name }) },
+      },
     };
   });
   const answers: boolean[] = [];

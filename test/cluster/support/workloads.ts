@@ -42,14 +42,19 @@ function knativeRevision(svc: KubeObject, config: Record<string, string>, autosc
   const min = Number(ann['autoscaling.knative.dev/min-scale'] ?? autoscaler['min-scale'] ?? 0);
   const initial = Number(ann['autoscaling.knative.dev/initial-scale'] ?? autoscaler['initial-scale'] ?? 1);
   const amounts = (kind: 'request' | 'limit') =>
-    Object.fromEntries((['cpu', 'memory'] as const).flatMap((r) => {
-      const v = config[`queue-sidecar-${r}-${kind}`] ?? (kind === 'request' && r === 'cpu' ? '25m' : undefined);
-      return v === undefined ? [] : [[r, v]];
-    }));
+    Object.fromEntries(
+      (['cpu', 'memory'] as const).flatMap((r) => {
+        const v = config[`queue-sidecar-${r}-${kind}`] ?? (kind === 'request' && r === 'cpu' ? '25m' : undefined);
+        return v === undefined ? [] : [[r, v]];
+      }),
+    );
   const queueProxy = {
     name: 'queue-proxy',
     image: 'gcr.io/knative-releases/knative.dev/serving/cmd/queue:v1.23.0',
-    ports: [{ containerPort: 8012, name: 'http1' }, { containerPort: 9090, name: 'http-usermetric' }],
+    ports: [
+      { containerPort: 8012, name: 'http1' },
+      { containerPort: 9090, name: 'http-usermetric' },
+    ],
     resources: { requests: amounts('request'), ...(Object.keys(amounts('limit')).length > 0 && { limits: amounts('limit') }) },
     securityContext: {
       allowPrivilegeEscalation: false,
@@ -80,12 +85,18 @@ function openfaasFunction(fn: KubeObject, profiles: Map<string, KubeObject>): Ku
     securityContext: { readOnlyRootFilesystem: s.readOnlyRootFilesystem === true, allowPrivilegeEscalation: false, runAsUser: 12000 },
     ...(s.readOnlyRootFilesystem && { volumeMounts: [{ name: 'temp', mountPath: '/tmp' }] }),
   };
-  return deployment(s.name, fn.metadata.namespace!, min, { faas_function: s.name }, {
-    containers: [container],
-    ...(s.readOnlyRootFilesystem && { volumes: [{ name: 'temp', emptyDir: {} }] }),
-    ...(profile?.spec.podSecurityContext && { securityContext: profile.spec.podSecurityContext }),
-    ...(profile?.spec.runtimeClassName && { runtimeClassName: profile.spec.runtimeClassName }),
-    ...(profile?.spec.tolerations && { tolerations: profile.spec.tolerations }),
-    ...(profile?.spec.affinity && { affinity: profile.spec.affinity }),
-  });
+  return deployment(
+    s.name,
+    fn.metadata.namespace!,
+    min,
+    { faas_function: s.name },
+    {
+      containers: [container],
+      ...(s.readOnlyRootFilesystem && { volumes: [{ name: 'temp', emptyDir: {} }] }),
+      ...(profile?.spec.podSecurityContext && { securityContext: profile.spec.podSecurityContext }),
+      ...(profile?.spec.runtimeClassName && { runtimeClassName: profile.spec.runtimeClassName }),
+      ...(profile?.spec.tolerations && { tolerations: profile.spec.tolerations }),
+      ...(profile?.spec.affinity && { affinity: profile.spec.affinity }),
+    },
+  );
 }

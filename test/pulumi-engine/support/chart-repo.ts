@@ -87,7 +87,11 @@ function withoutDescriptions(v: any): any {
   if (Array.isArray(v)) return v.map(withoutDescriptions);
   if (!v || typeof v !== 'object') return v;
   // `properties` maps field names to schemas: a field may be called "description"
-  return Object.fromEntries(Object.entries(v).filter(([k, x]) => k !== 'description' || typeof x !== 'string').map(([k, x]) => [k, withoutDescriptions(x)]));
+  return Object.fromEntries(
+    Object.entries(v)
+      .filter(([k, x]) => k !== 'description' || typeof x !== 'string')
+      .map(([k, x]) => [k, withoutDescriptions(x)]),
+  );
 }
 
 const STAND_IN_WORKLOAD = `apiVersion: apps/v1

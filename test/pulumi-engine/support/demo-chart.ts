@@ -64,7 +64,10 @@ export function demoCrd(kind: string, extraFields: readonly string[] = []): Kube
           served: true,
           storage: true,
           schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: fields } } } },
-          additionalPrinterColumns: [{ name: 'Size', type: 'integer', jsonPath: '.spec.size' }, ...extraFields.map((f) => ({ name: f[0].toUpperCase() + f.slice(1), type: 'string', jsonPath: `.spec.${f}` }))],
+          additionalPrinterColumns: [
+            { name: 'Size', type: 'integer', jsonPath: '.spec.size' },
+            ...extraFields.map((f) => ({ name: f[0].toUpperCase() + f.slice(1), type: 'string', jsonPath: `.spec.${f}` })),
+          ],
         },
       ],
     },
