@@ -159,7 +159,8 @@ export type { HybridPlatformOptions, FunctionEndpoint, Layer, SynthOptions, Envi
 // the Pulumi side: bridge, program, offline plan
 export {
   deployCluster,
-  helmReleaseArgs,
+  chartInstallArgs,
+  chartInstallsOf,
   ClusterLayer,
   runProgram,
   readConfig,

@@ -1,7 +1,8 @@
 import * as path from 'path';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { HELM_TIMEOUT, SYNC_WAVE } from '../k8s/gitops/engine';
+import type { Construct } from 'constructs';
+import { HelmChartInstall, REQUIRES_SECRETS } from '../k8s/gitops/helm-chart-install';
 import type { HybridPlatform } from '../platform/hybrid-platform';
 import { LAYERS, type Layer } from '../platform/layers';
 import { durationSeconds } from '../core/duration';
@@ -14,9 +15,8 @@ const FLUX_ONLY = new Set(['source.toolkit.fluxcd.io/HelmRepository', 'source.to
 const HELM_RELEASE = 'helm.toolkit.fluxcd.io/HelmRelease';
 const ARGO_APPLICATION = 'argoproj.io/Application';
 
-/** An Argo CD Application installing a Helm chart (source.chart set); other Applications (Git sources) are GitOps-only. */
-const isHelmApplication = (o: Manifest) => groupKind(o) === ARGO_APPLICATION && typeof o.spec?.source?.chart === 'string';
-const isGitopsOnly = (o: Manifest) => FLUX_ONLY.has(groupKind(o)) || (groupKind(o) === ARGO_APPLICATION && !isHelmApplication(o));
+/** Argo CD Applications of Git folders (no chart) are GitOps-only; the chart installs' own objects are installed from the installs. */
+const isGitopsOnly = (o: Manifest) => FLUX_ONLY.has(groupKind(o)) || (groupKind(o) === ARGO_APPLICATION && typeof o.spec?.source?.chart !== 'string');
 
 const groupKind = (o: Manifest) => `${o.apiVersion.split('/')[0]}/${o.kind}`;
 const objectName = (o: Manifest) => (o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name);
@@ -59,52 +59,32 @@ export class ClusterLayer extends pulumi.ComponentResource {
  */
 export const RELEASE_HOUSEKEEPING = { maxHistory: 10, waitForJobs: true } as const;
 
-/** The Helm release a Flux HelmRelease describes: same chart, repository, version, namespace, values. */
-export function helmReleaseArgs(release: Manifest, repositories: ReadonlyMap<string, string>): k8s.helm.v3.ReleaseArgs {
-  const spec = release.spec;
-  const chartSpec = spec.chart.spec;
-  const repoKey = `${chartSpec.sourceRef.namespace ?? release.metadata.namespace}/${chartSpec.sourceRef.name}`;
-  const url = repositories.get(repoKey);
-  if (!url) throw new Error(`HelmRelease ${objectName(release)} refers to HelmRepository ${repoKey}, which is not in the output`);
+/**
+ * The Helm release a chart install describes: same chart, repository (the mirror's when there
+ * is one), version, namespace, values (as the GitOps engine gets them) and timeout, whichever
+ * GitOps engine the install renders for.
+ */
+export function chartInstallArgs(install: HelmChartInstall<object>): k8s.helm.v3.ReleaseArgs {
+  const url = install.repositoryUrl;
   const oci = url.startsWith('oci://');
   return {
-    name: spec.releaseName ?? release.metadata.name,
-    namespace: spec.targetNamespace ?? release.metadata.namespace,
-    chart: oci ? `${url.replace(/\/$/, '')}/${chartSpec.chart}` : chartSpec.chart,
-    version: chartSpec.version,
+    name: install.releaseName,
+    namespace: install.namespace,
+    chart: oci ? `${url.replace(/\/$/, '')}/${install.chart.chart}` : install.chart.chart,
+    version: install.chart.version,
     ...(oci ? {} : { repositoryOpts: { repo: url } }),
-    values: spec.values ?? {},
+    values: install.renderedValues(),
     createNamespace: false,
-    // Flux waits for readiness and remediates; Helm's atomic install is the equivalent here.
+    // Flux waits for readiness and remediates, Argo CD retries and self-heals; Helm's atomic install is the equivalent here.
     atomic: true,
     ...RELEASE_HOUSEKEEPING,
-    timeout: spec.timeout ? durationSeconds(spec.timeout) : 600,
+    timeout: install.timeout ? durationSeconds(install.timeout) : 600,
   };
 }
 
-/**
- * The Helm release an Argo CD Application with a Helm source describes. Argo CD names an OCI
- * registry host/path without `oci://` (an `https://` URL is a classic repository), so a
- * repoURL without a scheme is an OCI registry.
- */
-export function applicationReleaseArgs(app: Manifest): k8s.helm.v3.ReleaseArgs {
-  const source = app.spec.source;
-  const repo = String(source.repoURL);
-  const oci = !/^[a-z]+:\/\//.test(repo);
-  const timeout = app.metadata.annotations?.[HELM_TIMEOUT];
-  return {
-    name: source.helm?.releaseName ?? app.metadata.name,
-    namespace: app.spec.destination.namespace,
-    chart: oci ? `oci://${repo.replace(/\/$/, '')}/${source.chart}` : source.chart,
-    version: source.targetRevision,
-    ...(oci ? {} : { repositoryOpts: { repo } }),
-    values: source.helm?.valuesObject ?? {},
-    createNamespace: false,
-    // Argo CD retries and self-heals; Helm's atomic install is the equivalent here.
-    atomic: true,
-    ...RELEASE_HOUSEKEEPING,
-    timeout: timeout ? durationSeconds(timeout) : 600,
-  };
+/** The chart installs of some charts, in construct order. */
+export function chartInstallsOf(charts: readonly { chart: Construct }[]): HelmChartInstall<object>[] {
+  return charts.flatMap(({ chart }) => chart.node.findAll().filter((c): c is HelmChartInstall<object> => c instanceof HelmChartInstall));
 }
 
 /**
@@ -218,18 +198,7 @@ export function withReadinessWait(o: Manifest): Manifest {
 /** @pulumi/kubernetes' annotation that turns off its readiness wait for one resource. */
 export const SKIP_AWAIT = 'pulumi.com/skipAwait';
 
-/** Annotation on a chart install listing Secrets it needs before it installs: `ns/name (key k), …`. */
-export const REQUIRES_SECRETS = 'hybrid-serverless.io/requires-secrets';
-
-/** The Secrets a chart install says it needs, as `namespace/name` → key. */
-export function requiredSecrets(o: Manifest): { id: string; namespace: string; name: string; key: string }[] {
-  const list = o.metadata.annotations?.[REQUIRES_SECRETS];
-  if (!list) return [];
-  return list.split(',').flatMap((entry) => {
-    const m = /^\s*([a-z0-9-]+)\/([a-z0-9.-]+) \(key ([A-Za-z0-9._-]+)\)\s*$/.exec(entry);
-    return m ? [{ id: `${m[1]}/${m[2]}`, namespace: m[1], name: m[2], key: m[3] }] : [];
-  });
-}
+export { REQUIRES_SECRETS };
 
 export interface DeployClusterOptions {
   /**
@@ -251,36 +220,38 @@ export interface DeployClusterOptions {
 }
 
 /**
- * Turns the platform's cdk8s charts into @pulumi/kubernetes resources: HelmReleases and
- * Argo CD Applications with a Helm source become `helm.v3.Release`s, each with its chart's CRDs
- * as a `helm.v4.Chart` (helmInstall), GitOps-only objects
- * (Flux sources and Kustomizations, Applications of Git folders) are dropped, built-in kinds become their typed
- * resources and custom resources `apiextensions.CustomResource`s (aliased across versions). Layers depend on each other in order (CRDs from chart installs exist before the
+ * Turns the platform's cdk8s charts into @pulumi/kubernetes resources. Each `HelmChartInstall`
+ * becomes a `helm.v3.Release` (chartInstallArgs) with its chart's CRDs as a `helm.v4.Chart`
+ * (helmInstall), after the releases it depends on, whichever GitOps engine it renders for; its
+ * own GitOps objects (HelmRelease and HelmRepository, or Application) and other GitOps-only
+ * objects (Flux Kustomizations, Applications of Git folders) are dropped. Built-in kinds become
+ * their typed resources and custom resources `apiextensions.CustomResource`s (aliased across
+ * versions). Layers depend on each other in order (CRDs from chart installs exist before the
  * custom resources of `config`), and inside a layer namespaces come first.
  */
 export function deployCluster(platform: HybridPlatform, options: DeployClusterOptions = {}): Record<Layer, ClusterLayer> {
   const prefix = `${platform.spec.name}-${platform.envName}`;
-  const repositories = new Map<string, string>();
-  const layerObjects = new Map<Layer, Manifest[]>();
-  for (const layer of LAYERS) {
-    const objects = platform.chartsOf(layer).flatMap(({ chart }) => chart.toJson() as Manifest[]);
-    for (const o of objects) if (o.kind === 'HelmRepository') repositories.set(`${o.metadata.namespace}/${o.metadata.name}`, o.spec.url);
-    layerObjects.set(layer, objects);
-  }
-
+  // Every chart install's release, across layers: a release may depend on one of an earlier layer.
+  const releases = new Map<HelmChartInstall<object>, k8s.helm.v3.Release>();
   const layers = {} as Record<Layer, ClusterLayer>;
   let previous: ClusterLayer | undefined;
   for (const layer of LAYERS) {
+    const charts = platform.chartsOf(layer);
+    const installs = chartInstallsOf(charts);
+    const installed = new Set(installs.map((i) => `${i.release.kind}/${i.release.metadata.namespace}/${i.release.name}`));
+    const objects = charts.flatMap(({ chart }) => chart.toJson() as Manifest[]).filter((o) => !isGitopsOnly(o) && !installed.has(`${o.kind}/${o.metadata.namespace}/${o.metadata.name}`));
+    const stray = objects.find((o) => groupKind(o) === HELM_RELEASE || groupKind(o) === ARGO_APPLICATION);
+    if (stray) throw new Error(`${stray.kind} ${objectName(stray)} was not made by a HelmChartInstall: the Pulumi path installs charts from HelmChartInstall constructs only`);
+
     const component = new ClusterLayer(`${prefix}-${layer}`, { parent: options.parent, ...(previous && { dependsOn: [previous] }) });
     const childOpts: pulumi.CustomResourceOptions = { parent: component, ...(options.provider && { provider: options.provider }), ...(options.retainOnDelete && { retainOnDelete: true }) };
-    const objects = (layerObjects.get(layer) ?? []).filter((o) => !isGitopsOnly(o));
     const namespaces = objects.filter((o) => o.apiVersion === 'v1' && o.kind === 'Namespace').map((o) => new k8s.core.v1.Namespace(o.metadata.name, o as k8s.core.v1.NamespaceArgs, childOpts));
-    const releases = new Map<string, k8s.helm.v3.Release>();
     const afterNamespaces: pulumi.CustomResourceOptions = { ...childOpts, dependsOn: namespaces };
     // Secrets a release needs before it installs, from the stack's secret config.
     const secrets = new Map<string, k8s.core.v1.Secret>();
-    const secretsFor = (o: Manifest) =>
-      requiredSecrets(o).flatMap(({ id, namespace, name, key }) => {
+    const secretsFor = (install: HelmChartInstall<object>) =>
+      install.requiredSecrets.flatMap(({ namespace, name, key }) => {
+        const id = `${namespace}/${name}`;
         const value = options.secrets?.[id];
         if (value === undefined) return [];
         if (!secrets.has(id)) {
@@ -289,32 +260,21 @@ export function deployCluster(platform: HybridPlatform, options: DeployClusterOp
         }
         return [secrets.get(id)!];
       });
-    // Helm releases in Flux dependsOn order (a release's dependencies are created before it).
-    const pending = objects.filter((o) => groupKind(o) === HELM_RELEASE);
+    // Releases in dependsOn order (a release's dependencies are created before it); the same for
+    // Flux (HelmRelease dependsOn) and Argo CD (sync waves, which follow dependsOn).
+    const pending = [...installs];
     while (pending.length > 0) {
-      const ready = pending.findIndex((r) => (r.spec.dependsOn ?? []).every((d: { name: string; namespace?: string }) => releases.has(`${d.namespace ?? r.metadata.namespace}/${d.name}`)));
-      if (ready < 0) throw new Error(`HelmRelease dependsOn cycle or missing release among: ${pending.map(objectName).join(', ')}`);
-      const r = pending.splice(ready, 1)[0];
-      const deps = (r.spec.dependsOn ?? []).map((d: { name: string; namespace?: string }) => releases.get(`${d.namespace ?? r.metadata.namespace}/${d.name}`)!);
-      const args = helmReleaseArgs(r, repositories);
-      const release = helmInstall(objectName(r), args, { ...childOpts, dependsOn: [...namespaces, ...deps, ...secretsFor(r)] }).release;
-      releases.set(objectName(r), release);
-      component.resources.set(`Release/${args.namespace}/${args.name}`, release);
-    }
-    // Argo CD installs in sync-wave order: a release depends on every release of a lower wave.
-    const wave = (o: Manifest) => Number(o.metadata.annotations?.[SYNC_WAVE] ?? 0);
-    const apps = objects.filter(isHelmApplication).sort((a, b) => wave(a) - wave(b));
-    const appReleases: { wave: number; release: k8s.helm.v3.Release }[] = [];
-    for (const a of apps) {
-      const args = applicationReleaseArgs(a);
-      const name = `${args.namespace}/${args.name}`;
-      const deps = appReleases.filter((r) => r.wave < wave(a)).map((r) => r.release);
-      const release = helmInstall(name, args, { ...childOpts, dependsOn: [...namespaces, ...deps, ...secretsFor(a)] }).release;
-      appReleases.push({ wave: wave(a), release });
-      component.resources.set(`Release/${args.namespace}/${args.name}`, release);
+      const ready = pending.findIndex((i) => i.dependsOn.every((d) => releases.has(d)));
+      if (ready < 0) throw new Error(`chart install dependsOn cycle, or a dependency in a later layer, among: ${pending.map((i) => `${i.namespace}/${i.releaseName}`).join(', ')}`);
+      const install = pending.splice(ready, 1)[0];
+      const args = chartInstallArgs(install);
+      const deps = install.dependsOn.map((d) => releases.get(d)!);
+      const release = helmInstall(`${install.namespace}/${install.releaseName}`, args, { ...childOpts, dependsOn: [...namespaces, ...deps, ...secretsFor(install)] }).release;
+      releases.set(install, release);
+      component.resources.set(`Release/${install.namespace}/${install.releaseName}`, release);
     }
     for (const o of objects) {
-      if (o.kind === 'Namespace' || groupKind(o) === HELM_RELEASE || isHelmApplication(o)) continue;
+      if (o.kind === 'Namespace') continue;
       // Built-in kinds get their typed class (and type token); custom resources the generic one.
       const Cls = builtInClass(o.apiVersion, o.kind);
       const resource = Cls ? new Cls(objectName(o), withoutAddressWait(o, platform.env.proxyServiceType), afterNamespaces) : customResource(objectName(o), withReadinessWait(o), afterNamespaces);

@@ -2,7 +2,7 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { KUBE_PROMETHEUS_STACK_CHART } from '../k8s/observability/kube-prometheus-stack';
 import type { HybridPlatform } from '../platform/hybrid-platform';
-import type { ClusterLayer } from './bridge';
+import { chartInstallsOf, type ClusterLayer } from './bridge';
 
 /** Label the gateway puts on a route's Ingress: the function it routes to. */
 const ROUTE_LABEL = 'hybrid-serverless.io/function';
@@ -59,13 +59,7 @@ export function clusterOutputs(platform: HybridPlatform, layers: Record<string, 
 
 /** The release name of the monitoring install, if Grafana is part of it in this environment. */
 function monitoringReleaseName(platform: HybridPlatform): string | undefined {
-  for (const { chart } of platform.chartsOf('platform')) {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rendered manifests are untyped JSON
-    for (const o of chart.toJson() as { kind: string; metadata: { name: string }; spec?: any }[]) {
-      if (o.kind === 'HelmRelease' && o.spec?.chart?.spec?.chart === KUBE_PROMETHEUS_STACK_CHART.chart && o.spec.values?.grafana?.enabled !== false) return o.spec.releaseName ?? o.metadata.name;
-      if (o.kind === 'Application' && o.spec?.source?.chart === KUBE_PROMETHEUS_STACK_CHART.chart && o.spec.source.helm?.valuesObject?.grafana?.enabled !== false)
-        return o.spec.source.helm?.releaseName ?? o.metadata.name;
-    }
-  }
-  return undefined;
+  const install = chartInstallsOf(platform.chartsOf('platform')).find((i) => i.chart.chart === KUBE_PROMETHEUS_STACK_CHART.chart);
+  const grafana = install?.renderedValues().grafana as { enabled?: boolean } | undefined;
+  return install && grafana?.enabled !== false ? install.releaseName : undefined;
 }

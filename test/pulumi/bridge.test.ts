@@ -1,7 +1,8 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, JsonPatch } from 'cdk8s';
 import { HelmChartInstall } from '../../lib/k8s/gitops/helm-chart-install';
 import { HybridPlatform } from '../../lib/platform/hybrid-platform';
-import { deployCluster, helmReleaseArgs, REQUIRES_SECRETS, requiredSecrets } from '../../lib/pulumi/bridge';
+import { HelmChartInstall as Install, parseRequiredSecrets, REQUIRES_SECRETS } from '../../lib/k8s/gitops/helm-chart-install';
+import { chartInstallArgs, chartInstallsOf, deployCluster } from '../../lib/pulumi/bridge';
 import { parseSpec } from '../../lib/spec/parse';
 import type { PlatformSpecInput } from '../../lib/spec/platform';
 import { referenceSpec } from '../../stacks/reference';
@@ -74,15 +75,18 @@ describe('cdk8s → Pulumi bridge', () => {
     expect(cm.inputs).toMatchObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'demo-system' }, data: { a: 'b' } });
   });
 
-  test('a HelmRelease whose repository is not in the output is an error', () => {
-    const release = {
+  test('a HelmRelease not made by a HelmChartInstall is refused, naming it', () => {
+    const p = platformWithContent();
+    new ApiObject(p.chart('platform', 'demo'), 'stray', {
       apiVersion: 'helm.toolkit.fluxcd.io/v2',
       kind: 'HelmRelease',
-      metadata: { name: 'x', namespace: 'n' },
-      spec: { chart: { spec: { chart: 'x', version: '1.0.0', sourceRef: { kind: 'HelmRepository', name: 'missing' } } } },
-    };
-    expect(() => helmReleaseArgs(release, new Map())).toThrow('HelmRelease n/x refers to HelmRepository n/missing, which is not in the output');
+      metadata: { name: 'x', namespace: 'demo-system' },
+      spec: { chart: { spec: { chart: 'x', version: '1.0.0', sourceRef: { kind: 'HelmRepository', name: 'demo' } } } },
+    });
+    expect(() => deployCluster(p)).toThrow('HelmRelease demo-system/x was not made by a HelmChartInstall: the Pulumi path installs charts from HelmChartInstall constructs only');
   });
+
+  const argsOf = (p: HybridPlatform, release: string) => chartInstallArgs(chartInstallsOf(p.chartsOf('platform')).find((i) => i.releaseName === release)!);
 
   test.each([
     [
@@ -91,18 +95,25 @@ describe('cdk8s → Pulumi bridge', () => {
       { chart: 'addon', repositoryOpts: { repo: 'http://127.0.0.1:8879/charts' } },
     ],
     ['oci://mirror.internal/charts', { chart: 'oci://mirror.internal/charts/demo-operator' }, { chart: 'oci://mirror.internal/charts/addon' }],
-  ])('helmReleaseArgs follows a chart mirror (%s): same chart names and versions', (url, operator, addon) => {
+  ])('chartInstallArgs follows a chart mirror (%s): same chart names and versions', (url, operator, addon) => {
     const p = platformWithContent({ ...referenceSpec, charts: { mirror: { url } } });
-    const objects = p.app.charts.flatMap((c) => c.toJson());
-    const repositories = new Map<string, string>(objects.filter((o) => o.kind === 'HelmRepository').map((o) => [`${o.metadata.namespace}/${o.metadata.name}`, o.spec.url]));
-    const args = (name: string) =>
-      helmReleaseArgs(
-        objects.find((o) => o.kind === 'HelmRelease' && o.metadata.name === name),
-        repositories,
-      );
-    expect(args('demo-operator')).toMatchObject({ ...operator, version: '1.2.3' });
-    expect(args('demo-addon')).toMatchObject({ ...addon, version: '0.4.0' });
-    if (url.startsWith('oci://')) expect(args('demo-addon').repositoryOpts).toBeUndefined();
+    expect(argsOf(p, 'demo-operator')).toMatchObject({ ...operator, version: '1.2.3' });
+    expect(argsOf(p, 'demo-addon')).toMatchObject({ ...addon, version: '0.4.0' });
+    if (url.startsWith('oci://')) expect(argsOf(p, 'demo-addon').repositoryOpts).toBeUndefined();
+  });
+
+  test('Flux and Argo CD installs of one chart give the same release', () => {
+    const flux = platformWithContent();
+    const argo = platformWithContent({ ...referenceSpec, gitops: { engine: 'argocd', argocd: { repoURL: 'https://github.com/acme/platform.git' } } });
+    for (const release of ['demo-operator', 'demo-addon']) expect(argsOf(argo, release)).toEqual(argsOf(flux, release));
+    expect(argsOf(argo, 'demo-addon')).toMatchObject({ timeout: 300, chart: 'oci://registry.example.org/charts/addon' });
+  });
+
+  test('a JSON patch on the release object reaches the Pulumi release too (one set of values for both paths)', () => {
+    const p = platformWithContent();
+    const install = chartInstallsOf(p.chartsOf('platform')).find((i) => i.releaseName === 'demo-operator')!;
+    install.release.addJsonPatch(JsonPatch.replace('/spec/values/image/tag', 'v2'));
+    expect(chartInstallArgs(install).values).toEqual({ replicaCount: 2, image: { tag: 'v2' } });
   });
 });
 
@@ -128,16 +139,17 @@ describe('Helm release housekeeping', () => {
 });
 
 describe('Secrets a chart install needs', () => {
-  test('the requires-secrets annotation is read as namespace/name and key', () => {
-    expect(
-      requiredSecrets({
-        apiVersion: 'helm.toolkit.fluxcd.io/v2',
-        kind: 'HelmRelease',
-        metadata: { name: 'x', annotations: { [REQUIRES_SECRETS]: 'openfaas/openfaas-license (key license), openfaas/kafka-broker-ca (key ca.crt)' } },
-      }),
-    ).toEqual([
-      { id: 'openfaas/openfaas-license', namespace: 'openfaas', name: 'openfaas-license', key: 'license' },
-      { id: 'openfaas/kafka-broker-ca', namespace: 'openfaas', name: 'kafka-broker-ca', key: 'ca.crt' },
+  test('the requires-secrets annotation is read as namespace/name and key; multi-key entries are left to exist already', () => {
+    expect(parseRequiredSecrets('openfaas/openfaas-license (key license), openfaas/kafka-broker-ca (key ca.crt), openfaas/basic-auth (keys user, password)')).toEqual([
+      { namespace: 'openfaas', name: 'openfaas-license', key: 'license' },
+      { namespace: 'openfaas', name: 'kafka-broker-ca', key: 'ca.crt' },
     ]);
+  });
+
+  test('a chart install reads them from its release object', () => {
+    const p = platformWithContent();
+    const install = chartInstallsOf(p.chartsOf('platform')).find((i): i is Install<object> => i.releaseName === 'demo-addon')!;
+    install.release.metadata.addAnnotation(REQUIRES_SECRETS, 'demo-system/token (key value)');
+    expect(install.requiredSecrets).toEqual([{ namespace: 'demo-system', name: 'token', key: 'value' }]);
   });
 });

@@ -44,6 +44,29 @@ export interface HelmChartInstallProps<V extends object> {
   readonly timeout?: string;
 }
 
+/**
+ * Annotation on a chart install's release object (HelmRelease or Application) listing Secrets
+ * the release needs before it installs and the toolkit does not create: `ns/name (key k), …`.
+ * The Pulumi path creates those it is given values for (its `secrets` option) before the release.
+ */
+export const REQUIRES_SECRETS = 'hybrid-serverless.io/requires-secrets';
+
+/** A Secret key a chart install needs before it installs. */
+export interface RequiredSecret {
+  readonly namespace: string;
+  readonly name: string;
+  readonly key: string;
+}
+
+/** The single-key entries of a requires-secrets annotation (`ns/name (key k)`); multi-key entries (`(keys a, b)`) must exist already. */
+export function parseRequiredSecrets(annotation: string | undefined): RequiredSecret[] {
+  if (!annotation) return [];
+  return annotation.split(',').flatMap((entry) => {
+    const m = /^\s*([a-z0-9-]+)\/([a-z0-9.-]+) \(key ([A-Za-z0-9._-]+)\)\s*$/.exec(entry);
+    return m ? [{ namespace: m[1], name: m[2], key: m[3] }] : [];
+  });
+}
+
 const EXACT_VERSION = /^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
 
 /**
@@ -71,6 +94,10 @@ export class HelmChartInstall<V extends object> extends Construct {
   /** The repository URL the install fetches from: the mirror's, else `chart.repository.url`. */
   readonly repositoryUrl: string;
   readonly values: V;
+  /** Releases that must be ready first. */
+  readonly dependsOn: readonly HelmChartInstall<object>[];
+  /** How long an install or upgrade may take, as given (undefined: the engine's default, 10m). */
+  readonly timeout?: string;
 
   constructor(scope: Construct, id: string, props: HelmChartInstallProps<V>) {
     // Validate before joining the construct tree: a rejected install leaves no trace in it.
@@ -92,6 +119,8 @@ export class HelmChartInstall<V extends object> extends Construct {
     this.namespace = props.namespace;
     this.chart = props.chart;
     this.values = props.values;
+    this.dependsOn = [...(props.dependsOn ?? [])];
+    this.timeout = props.timeout;
     this.syncWave = 1 + Math.max(0, ...(props.dependsOn ?? []).map((d) => d.syncWave));
     const gitops = props.gitops ?? gitopsOf(this);
     const labels = { [LABELS.managedBy]: MANAGED_BY };
@@ -159,6 +188,20 @@ export class HelmChartInstall<V extends object> extends Construct {
         values: props.values as Record<string, unknown>,
       },
     });
+  }
+
+  /** Secrets the release needs before it installs (its requires-secrets annotation). */
+  get requiredSecrets(): RequiredSecret[] {
+    return parseRequiredSecrets(this.release.metadata.toJson().annotations?.[REQUIRES_SECRETS]);
+  }
+
+  /**
+   * The values the release installs with as the GitOps engine gets them: tokens resolved and
+   * JSON patches on the release object applied.
+   */
+  renderedValues(): Record<string, unknown> {
+    const spec = this.release.toJson().spec;
+    return (this.application ? spec.source?.helm?.valuesObject : spec.values) ?? {};
   }
 
   /**
