@@ -235,9 +235,8 @@ function functionTriggers(ctx: ModuleContext, w: AppsWiring, fn: FunctionSpec, k
   const index = ctx.spec.functions.indexOf(fn);
   (fn.triggers ?? []).forEach((t, i) => {
     if (t.type === 'event') {
-      new Trigger(w.apps, `trigger-${fn.name}-${i}`, {
+      w.broker(fn.tenant, t.broker).addTrigger(`trigger-${fn.name}-${i}`, {
         name: EVENTING_NAMES.eventTrigger(fn.name, i),
-        broker: w.broker(fn.tenant, t.broker),
         filter: { ...t.filters, type: t.eventType, ...(t.source && { source: t.source }) },
         subscriber: svc,
         delivery: w.delivery(fn.tenant, fn.delivery),
@@ -253,9 +252,8 @@ function functionTriggers(ctx: ModuleContext, w: AppsWiring, fn: FunctionSpec, k
         ...(t.data && { data: t.data, contentType: contentTypeOf(t.data) }),
         sink: broker,
       });
-      new Trigger(w.apps, `trigger-${fn.name}-${i}`, {
+      broker.addTrigger(`trigger-${fn.name}-${i}`, {
         name,
-        broker,
         filter: { type: PING_EVENT_TYPE, source: pingEventSource(fn.tenant, name) },
         subscriber: svc,
         delivery: w.delivery(fn.tenant, fn.delivery),
@@ -434,9 +432,8 @@ function recordFootprint(ctx: ModuleContext, operator: KnativeOperatorInstall, s
 
 /** The broker Trigger that starts a flow. */
 function flowTrigger(w: AppsWiring, tenant: string, name: string, t: { eventType: string; source?: string; broker?: string }, subscriber: Destination, delivery: DeliveryOptions): Trigger {
-  return new Trigger(w.apps, `trigger-flow-${tenant}-${name}`, {
+  return w.broker(tenant, t.broker).addTrigger(`trigger-flow-${tenant}-${name}`, {
     name: EVENTING_NAMES.flowTrigger(name),
-    broker: w.broker(tenant, t.broker),
     filter: { type: t.eventType, ...(t.source && { source: t.source }) },
     subscriber,
     delivery,
