@@ -1,11 +1,10 @@
-import { execFileSync, spawn, type ChildProcess } from 'child_process';
-import { createHash } from 'crypto';
+import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { stringify } from 'yaml';
 import type { KubeObject } from '../../../lib/cluster/kubectl';
 import { crdCatalog, crdFolder } from '../../cluster/support/control-plane';
+import { writeHelmRepositoryFolder } from './helm-repo-folder';
 
 /**
  * Which pinned CRDs a stand-in chart carries (folders of ../shared/upstream/crds). The
@@ -49,28 +48,17 @@ export function buildStandInCharts(charts: readonly ChartRef[], dir: string, bas
     const folder = crdFolder(crd.metadata.name);
     if (folder) byFolder.set(folder, [...(byFolder.get(folder) ?? []), crd]);
   }
-  const entries: Record<string, unknown[]> = {};
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'hs-charts-'));
-  try {
-    for (const { chart, version } of charts) {
-      const root = path.join(work, `${chart}-${version}`, chart);
-      fs.mkdirSync(path.join(root, 'templates'), { recursive: true });
-      fs.writeFileSync(path.join(root, 'Chart.yaml'), stringify({ apiVersion: 'v2', name: chart, version, description: `test stand-in for ${chart} ${version}` }));
-      const crds = (CHART_CRDS[chart] ?? []).flatMap((f) => byFolder.get(f) ?? []);
-      if (crds.length > 0) {
-        fs.mkdirSync(path.join(root, 'crds'));
-        crds.forEach((c, i) => fs.writeFileSync(path.join(root, 'crds', `${String(i).padStart(3, '0')}-${c.metadata.name}.yaml`), stringify(stripConversion(c))));
-      }
-      fs.writeFileSync(path.join(root, 'templates', 'stand-in.yaml'), STAND_IN_WORKLOAD);
-      const tgz = path.join(dir, `${chart}-${version}.tgz`);
-      execFileSync('tar', ['-czf', tgz, '-C', path.dirname(root), chart]);
-      const digest = createHash('sha256').update(fs.readFileSync(tgz)).digest('hex');
-      (entries[chart] ??= []).push({ apiVersion: 'v2', name: chart, version, urls: [`${baseUrl}/${chart}-${version}.tgz`], digest, created: '2026-01-01T00:00:00Z' });
-    }
-  } finally {
-    fs.rmSync(work, { recursive: true, force: true });
-  }
-  fs.writeFileSync(path.join(dir, 'index.yaml'), stringify({ apiVersion: 'v1', entries, generated: '2026-01-01T00:00:00Z' }));
+  writeHelmRepositoryFolder(
+    dir,
+    baseUrl,
+    charts.map(({ chart, version }) => ({
+      chart,
+      version,
+      description: `test stand-in for ${chart} ${version}`,
+      crds: (CHART_CRDS[chart] ?? []).flatMap((f) => byFolder.get(f) ?? []).map(stripConversion),
+      templates: { 'stand-in.yaml': STAND_IN_WORKLOAD },
+    })),
+  );
 }
 
 /**

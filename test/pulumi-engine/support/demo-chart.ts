@@ -1,10 +1,5 @@
-import { execFileSync } from 'child_process';
-import { createHash } from 'crypto';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { stringify } from 'yaml';
 import type { KubeObject } from '../../../lib/cluster/kubectl';
+import { writeHelmRepositoryFolder } from './helm-repo-folder';
 
 export interface DemoChartVersion {
   readonly chart: string;
@@ -19,28 +14,19 @@ export interface DemoChartVersion {
  * Written here, for the tests; no upstream chart content.
  */
 export function writeDemoCharts(dir: string, baseUrl: string, versions: readonly DemoChartVersion[]): void {
-  const entries: Record<string, unknown[]> = {};
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'hs-demo-chart-'));
-  try {
-    for (const { chart, version, crds } of versions) {
-      const root = path.join(work, `${chart}-${version}`, chart);
-      fs.mkdirSync(path.join(root, 'templates'), { recursive: true });
-      fs.mkdirSync(path.join(root, 'crds'));
-      fs.writeFileSync(path.join(root, 'Chart.yaml'), stringify({ apiVersion: 'v2', name: chart, version, description: `test chart ${chart} ${version}` }));
-      crds.forEach((c, i) => fs.writeFileSync(path.join(root, 'crds', `${i}-${c.metadata.name}.yaml`), stringify(c)));
-      fs.writeFileSync(
-        path.join(root, 'templates', 'config.yaml'),
-        `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-config\n  namespace: {{ .Release.Namespace }}\ndata:\n  version: ${JSON.stringify(version)}\n`,
-      );
-      const tgz = path.join(dir, `${chart}-${version}.tgz`);
-      execFileSync('tar', ['-czf', tgz, '-C', path.dirname(root), chart]);
-      const digest = createHash('sha256').update(fs.readFileSync(tgz)).digest('hex');
-      (entries[chart] ??= []).push({ apiVersion: 'v2', name: chart, version, urls: [`${baseUrl}/${chart}-${version}.tgz`], digest, created: '2026-01-01T00:00:00Z' });
-    }
-  } finally {
-    fs.rmSync(work, { recursive: true, force: true });
-  }
-  fs.writeFileSync(path.join(dir, 'index.yaml'), stringify({ apiVersion: 'v1', entries, generated: '2026-01-01T00:00:00Z' }));
+  writeHelmRepositoryFolder(
+    dir,
+    baseUrl,
+    versions.map(({ chart, version, crds }) => ({
+      chart,
+      version,
+      description: `test chart ${chart} ${version}`,
+      crds,
+      templates: {
+        'config.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-config\n  namespace: {{ .Release.Namespace }}\ndata:\n  version: ${JSON.stringify(version)}\n`,
+      },
+    })),
+  );
 }
 
 /**
