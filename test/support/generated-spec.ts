@@ -8,6 +8,31 @@ export interface GeneratedSpecOptions {
   readonly tenants?: number;
   /** Every how-many-th function gets a Kong route (when it has an http trigger). @default 2 */
   readonly routeEvery?: number;
+  /**
+   * Shuffles the order of functions and routes with a seeded pseudo-random generator (the same
+   * seed gives the same spec). @default none (index order)
+   */
+  readonly seed?: number;
+}
+
+/** mulberry32: a small seeded generator, uniform in [0, 1). */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function shuffle<T>(list: T[], next: () => number): T[] {
+  for (let i = list.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [list[i], list[j]] = [list[j], list[i]];
+  }
+  return list;
 }
 
 const pad = (i: number, width: number): string => String(i).padStart(width, '0');
@@ -19,7 +44,7 @@ const pad = (i: number, width: number): string => String(i).padStart(width, '0')
  * OpenFaaS: http, schedule, kafka (one shared connector group per topic); Lambda: http, s3,
  * sqs, schedule — Kong routes for about half of the http functions, one Kafka topic per
  * tenant plus a few shared ones, and per-tenant quotas large enough for every environment.
- * Deterministic: the same arguments give the same spec (no randomness).
+ * Deterministic: the same arguments give the same spec (`seed` only shuffles, reproducibly).
  */
 export function generatedSpec(functions: number, opts: GeneratedSpecOptions = {}): PlatformSpecInput {
   const name = opts.name ?? 'scale';
@@ -132,6 +157,11 @@ export function generatedSpec(functions: number, opts: GeneratedSpecOptions = {}
     }
   }
 
+  if (opts.seed !== undefined) {
+    const next = random(opts.seed);
+    shuffle(fns, next);
+    shuffle(routes, next);
+  }
   return {
     name,
     aws: { region: 'eu-west-1', accountId: '123456789012', oidcProvider: 'oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE' },
