@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Chart } from 'cdk8s';
+import { ApiObject, Chart, DependencyGraph } from 'cdk8s';
 import { Document, isScalar, stringify, visit } from 'yaml';
 import { SpecError } from '../core/errors';
 import type { HybridPlatform } from './hybrid-platform';
@@ -40,17 +40,138 @@ export interface EnvironmentOutput {
 
 type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } };
 
+const YAML_OPTIONS = { version: '1.1', aliasDuplicateObjects: false } as const;
+
 /**
- * YAML of one object (stable key order as the constructs give it).
+ * YAML of one object (stable key order as the constructs give it), through the `yaml`
+ * library's Document model: the reference for {@link toYamlDocument}, and its fallback for
+ * values whose rendering depends on their position (multi-line strings, document markers).
  * Written with YAML 1.1 quoting rules, so strings such as `off`, `yes` or `2026-11-25` are
  * quoted and stay strings for every reader: Flux and kustomize read YAML 1.2, but
  * `kubectl apply -f` (go-yaml) reads YAML 1.1 and would turn an unquoted `off` into false.
+ * @internal
  */
-function toYamlDocument(o: unknown): string {
-  const doc = new Document(o, { version: '1.1', aliasDuplicateObjects: false });
+export function toYamlDocumentReference(o: unknown): string {
+  const doc = new Document(o, YAML_OPTIONS);
   // A lone "=" is YAML 1.1's value-key indicator: PyYAML refuses it unquoted (AlertmanagerConfig matchType).
   visit(doc, { Scalar: (_, node) => void (isScalar(node) && node.value === '=' && (node.type = 'QUOTE_DOUBLE')) });
   return doc.toString({ lineWidth: 0 });
+}
+
+/** Thrown inside the fast emitter for a value it leaves to the Document model. */
+const FALLBACK = Symbol('fallback');
+
+/** Strings that are plain in any position: a letter, then letters, digits and dashes, and not a YAML 1.1 boolean or null. */
+const PLAIN_WORD = /^[A-Za-z][A-Za-z0-9-]*$/;
+const YAML11_WORD = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL)$/;
+
+/** Rendered scalars: the `yaml` library's own rendering of each distinct string, as a value and as a key. */
+const valueCache = new Map<string, string>();
+const keyCache = new Map<string, string>();
+
+/**
+ * A single-line string as the Document model writes it. Without a line break (and no leading
+ * document marker, nor a key longer than 1024 characters) a scalar's rendering does not depend
+ * on where it stands, so each distinct string is rendered once by the library and reused.
+ */
+function stringScalar(s: string, key: boolean): string {
+  if (key && s.length > 1000) throw FALLBACK; // the library writes long keys as explicit `? ` keys
+  if (PLAIN_WORD.test(s) && !YAML11_WORD.test(s)) return s;
+  const cache = key ? keyCache : valueCache;
+  let out = cache.get(s);
+  if (out === undefined) {
+    if (s.includes('\n') || /^(?:---|\.\.\.)/.test(s)) throw FALLBACK;
+    if (s === '=') out = '"="';
+    else if (key) {
+      const line = new Document({ [s]: null }, YAML_OPTIONS).toString({ lineWidth: 0 });
+      if (!line.endsWith(': null\n')) throw FALLBACK;
+      out = line.slice(0, -': null\n'.length);
+    } else out = new Document(s, YAML_OPTIONS).toString({ lineWidth: 0 }).slice(0, -1);
+    cache.set(s, out);
+  }
+  return out;
+}
+
+function scalar(v: unknown): string | undefined {
+  if (v === null) return 'null';
+  switch (typeof v) {
+    case 'string':
+      return stringScalar(v, false);
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'number':
+      if (!Number.isFinite(v) || Object.is(v, -0)) throw FALLBACK;
+      return JSON.stringify(v);
+    case 'object':
+      return undefined;
+    default:
+      throw FALLBACK; // undefined, functions, bigints, symbols
+  }
+}
+
+const isPlainObject = (v: object): v is Record<string, unknown> => {
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+};
+
+/** `v` after a key or a `- ` marker: ` scalar`, ` {}`, ` []`, or a nested block on the next lines at `indent`. */
+function nested(v: unknown, indent: string): string {
+  const s = scalar(v);
+  if (s !== undefined) return ` ${s}`;
+  if (Array.isArray(v)) return v.length === 0 ? ' []' : `\n${seqBlock(v, indent)}`;
+  if (!isPlainObject(v as object)) throw FALLBACK;
+  const keys = Object.keys(v as object);
+  return keys.length === 0 ? ' {}' : `\n${mapBlock(v as Record<string, unknown>, keys, indent)}`;
+}
+
+function mapBlock(o: Record<string, unknown>, keys: string[], indent: string): string {
+  let out = '';
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    out += `${i === 0 ? '' : '\n'}${indent}${stringScalar(k, true)}:${nested(o[k], `${indent}  `)}`;
+  }
+  return out;
+}
+
+function seqBlock(items: unknown[], indent: string): string {
+  let out = '';
+  for (let i = 0; i < items.length; i++) {
+    const v = items[i];
+    const s = scalar(v);
+    let item: string;
+    if (s !== undefined) item = `${indent}- ${s}`;
+    else {
+      // A non-empty collection item starts on the dash's line, its other lines two columns in.
+      const inner = `${indent}  `;
+      if (Array.isArray(v)) item = v.length === 0 ? `${indent}- []` : `${indent}- ${seqBlock(v, inner).slice(inner.length)}`;
+      else {
+        if (!isPlainObject(v as object)) throw FALLBACK;
+        const keys = Object.keys(v as object);
+        item = keys.length === 0 ? `${indent}- {}` : `${indent}- ${mapBlock(v as Record<string, unknown>, keys, inner).slice(inner.length)}`;
+      }
+    }
+    out += i === 0 ? item : `\n${item}`;
+  }
+  return out;
+}
+
+/**
+ * YAML of one object, byte for byte what {@link toYamlDocumentReference} writes (YAML 1.1
+ * quoting included), without building a Document per object: block maps and sequences are
+ * written directly and each distinct string is rendered once by the library. Anything whose
+ * rendering depends on its position (a multi-line string, …) takes the Document path.
+ * @internal
+ */
+export function toYamlDocument(o: unknown): string {
+  if (typeof o !== 'object' || o === null || Array.isArray(o) || !isPlainObject(o)) return toYamlDocumentReference(o);
+  const keys = Object.keys(o);
+  if (keys.length === 0) return toYamlDocumentReference(o);
+  try {
+    return `${mapBlock(o, keys, '')}\n`;
+  } catch (e) {
+    if (e === FALLBACK) return toYamlDocumentReference(o);
+    throw e;
+  }
 }
 
 /** `Kind namespace/name` (or `Kind name` for cluster-scoped objects), as messages name an object. */
@@ -80,8 +201,23 @@ function kustomization(resources: readonly string[]): string {
   return stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...resources] }, { lineWidth: 0 });
 }
 
-function chartObjects(chart: Chart): Manifest[] {
-  return chart.toJson() as Manifest[];
+/**
+ * The objects of each chart, as `chart.toJson()` gives them, with the App resolved and
+ * validated once: `Chart.toJson()` resolves dependencies and validates the whole App on every
+ * call, once per chart. The first chart goes through it; the others only need their own
+ * objects in dependency order (what cdk8s does after that pass, and a second pass adds nothing
+ * within a chart).
+ * @internal
+ */
+export function chartsObjects(charts: readonly Chart[]): Manifest[][] {
+  return charts.map((chart, i) =>
+    i === 0
+      ? (chart.toJson() as Manifest[])
+      : new DependencyGraph(chart.node)
+          .topology()
+          .filter((x): x is ApiObject => x instanceof ApiObject && Chart.of(x) === chart)
+          .map((x) => x.toJson() as Manifest),
+  );
 }
 
 /**
@@ -118,12 +254,14 @@ export function renderEnvironment(platform: HybridPlatform): EnvironmentOutput {
     if (objects.length > 0) files.set(where, docs.join('---\n'));
     counts[folder] = (counts[folder] ?? 0) + objects.length;
   };
-  for (const layer of LAYERS) {
-    counts[layer] = 0;
-    for (const { name, chart } of platform.chartsOf(layer)) add(layer, name, chartObjects(chart));
-  }
   const engine = platform.gitopsFolder;
-  add(engine, engine === 'argocd' ? 'applications' : 'kustomizations', chartObjects(platform.gitopsChart));
+  const charts = [
+    ...LAYERS.flatMap((layer) => platform.chartsOf(layer).map((c) => ({ folder: layer as string, ...c }))),
+    { folder: engine, name: engine === 'argocd' ? 'applications' : 'kustomizations', chart: platform.gitopsChart },
+  ];
+  const objects = chartsObjects(charts.map((c) => c.chart));
+  for (const layer of LAYERS) counts[layer] = 0;
+  charts.forEach((c, i) => add(c.folder, c.name, objects[i]));
   if (duplicates.length > 0) throw new SpecError(duplicates, `Output for environment "${platform.envName}" is ambiguous`);
   const oversized = oversizedObjects(sizes);
   if (oversized.length > 0) throw new SpecError(oversized, `Output for environment "${platform.envName}" has objects too large to apply`);
