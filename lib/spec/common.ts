@@ -1,5 +1,5 @@
+import { cronProblem } from '../core/cron';
 import { z } from 'zod';
-import { CronExpressionParser } from 'cron-parser';
 import { isQuantity } from '../core/quantity';
 import { GO_DURATION } from '../core/duration';
 import { DNS_1035_LABEL, DNS_SUBDOMAIN } from '../core/naming';
@@ -52,11 +52,8 @@ export const cron = z.string().superRefine((expr, ctx) => {
     ctx.addIssue({ code: 'custom', message: `must be a 5-field cron expression "min hour day month weekday" (has ${fields.length} fields)` });
     return;
   }
-  try {
-    CronExpressionParser.parse(expr);
-  } catch (e) {
-    ctx.addIssue({ code: 'custom', message: `is not a valid cron expression: ${(e as Error).message}` });
-  }
+  const problem = cronProblem(expr);
+  if (problem) ctx.addIssue({ code: 'custom', message: `is not a valid cron expression: ${problem}` });
 });
 
 /** Go-style duration as Kubernetes controllers take it: `30s`, `5m`, `1h30m`. */

@@ -1,4 +1,4 @@
-import { CronExpressionParser } from 'cron-parser';
+import { cronFields } from '../../core/cron';
 
 const DAY_NAMES = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] as const;
 
@@ -44,7 +44,7 @@ export function awsScheduleExpression(expr: string): string {
   if (raw.some((f) => /H/i.test(f.replace(/THU/gi, '')))) throw new CronConversionError('uses "H" (hashed values), which EventBridge Scheduler does not support');
   let fields;
   try {
-    fields = CronExpressionParser.parse(expr).fields;
+    fields = cronFields(expr);
   } catch (e) {
     throw new CronConversionError(`is not a valid cron expression: ${(e as Error).message}`);
   }

@@ -1,6 +1,6 @@
-import { CronExpressionParser } from 'cron-parser';
 import { Construct } from 'constructs';
 import { PingSource as PingSourceL1 } from '../../imports/knative-pingsource-sources.knative.dev';
+import { cronProblem } from '../../core/cron';
 import { fail } from '../../core/errors';
 import { DNS_LABEL_MAX, DNS_1035_LABEL } from '../../core/naming';
 import { renderDestination, type Destination } from './destination';
@@ -36,11 +36,8 @@ export class PingSource extends Construct {
       fail(`${where}.name`, props.name, `must be a DNS-1123 label of at most ${DNS_LABEL_MAX} characters (Knative copies source names into label values)`);
     const fields = props.schedule.trim().split(/\s+/);
     if (fields.length !== 5) fail(`${where}.schedule`, props.schedule, `must be a 5-field cron expression "min hour day month weekday" (has ${fields.length} fields); use timezone for the zone`);
-    try {
-      CronExpressionParser.parse(props.schedule, { tz: props.timezone ?? 'UTC' });
-    } catch (e) {
-      fail(`${where}.schedule`, props.schedule, `is not a valid cron expression: ${(e as Error).message}`);
-    }
+    const cronError = cronProblem(props.schedule, props.timezone ?? 'UTC');
+    if (cronError) fail(`${where}.schedule`, props.schedule, `is not a valid cron expression: ${cronError}`);
     if (props.timezone !== undefined) {
       try {
         new Intl.DateTimeFormat('en-US', { timeZone: props.timezone });
