@@ -44,6 +44,8 @@ export class KafkaSource extends Construct {
   readonly name: string;
   readonly namespace: string;
   readonly apiObject: KafkaSourceV1;
+  /** Consumers as written (undefined: Knative's default of 1). */
+  readonly consumers?: number;
 
   constructor(scope: Construct, id: string, props: KafkaSourceProps) {
     super(scope, id);
@@ -64,6 +66,7 @@ export class KafkaSource extends Construct {
       fail(`${where}.initialOffset`, props.initialOffset, 'must be "earliest" or "latest"');
     }
     this.name = props.name;
+    this.consumers = props.consumers;
     this.namespace = props.namespace;
     const ref = (r: SecretKeyRef) => ({ secretKeyRef: { name: r.name, key: r.key } });
     const net = props.net;

@@ -119,6 +119,10 @@ export class KnativeService extends Construct implements IEventDestination {
   readonly apiObject: Service;
   /** In-cluster URL (cluster-local domain). */
   readonly url: string;
+  /** The revision template's annotations as written (autoscaling). */
+  readonly templateAnnotations: Readonly<Record<string, string>>;
+  /** The container's requests as written (undefined: the namespace's LimitRange default applies). */
+  readonly requests?: ResourceAmounts;
   private readonly where: string;
   private readonly trafficList: ServiceSpecTraffic[] = [];
 
@@ -156,6 +160,8 @@ export class KnativeService extends Construct implements IEventDestination {
     this.url = `http://${props.name}.${props.namespace}.svc.cluster.local`;
 
     const annotations = props.autoscaling ? autoscalingAnnotations(`${where}.autoscaling`, props.autoscaling) : {};
+    this.templateAnnotations = annotations;
+    this.requests = props.resources?.requests;
     const env: ServiceSpecTemplateSpecContainersEnv[] = [
       ...Object.entries(props.env ?? {}).map(([name, value]) => ({ name, value })),
       ...(props.secretEnv ?? []).map((s) => ({ name: s.name, valueFrom: { secretKeyRef: { name: s.secret, key: s.key } } })),

@@ -386,8 +386,9 @@ function recordFootprint(ctx: ModuleContext, operator: KnativeOperatorInstall, s
   const all = apps.node.findAll();
   if (eventing) {
     const pings = all.filter((c): c is PingSource => c instanceof PingSource).map((p) => p.apiObject);
-    const kafkaSources = all.filter((c): c is KafkaSource => c instanceof KafkaSource).map((k) => k.apiObject);
-    const consumers = kafkaSources.reduce((n, k) => n + ((k.toJson().spec?.consumers as number | undefined) ?? 1), 0);
+    const kafkaSourceConstructs = all.filter((c): c is KafkaSource => c instanceof KafkaSource);
+    const kafkaSources = kafkaSourceConstructs.map((k) => k.apiObject);
+    const consumers = kafkaSourceConstructs.reduce((n, k) => n + (k.consumers ?? 1), 0);
     const ns = eventing.apiObject.metadata.namespace!;
     for (const w of workloads(eventing.apiObject)) {
       let pods = w.replicas ?? 1;
@@ -408,22 +409,18 @@ function recordFootprint(ctx: ModuleContext, operator: KnativeOperatorInstall, s
   }
   const defaults = ctx.env.profile.functionDefaults.requests;
   for (const svc of all.filter((c): c is KnativeService => c instanceof KnativeService)) {
-    const json = svc.apiObject.toJson();
-    const template = json.spec?.template ?? {};
-    const annotations: Record<string, string> = template.metadata?.annotations ?? {};
+    // From the values the service was given (what its object says), not its rendered JSON.
+    const annotations = svc.templateAnnotations;
     const min = Number(annotations['autoscaling.knative.dev/min-scale'] ?? 0);
     // The HPA never scales below one replica.
     const pods = annotations['autoscaling.knative.dev/class'] === 'hpa.autoscaling.knative.dev' ? Math.max(1, min) : min;
     // A container without requests gets the tenant LimitRange's defaultRequest (the profile's functionDefaults).
-    const containers = ((template.spec?.containers ?? []) as { resources?: { requests?: { cpu?: string; memory?: string } } }[]).map((c) => ({
-      cpu: c.resources?.requests?.cpu ?? defaults.cpu,
-      memory: c.resources?.requests?.memory ?? defaults.memory,
-    }));
+    const container = { cpu: svc.requests?.cpu ?? defaults.cpu, memory: svc.requests?.memory ?? defaults.memory };
     fp.record({
-      component: `fn/${json.metadata.name}`,
-      namespace: json.metadata.namespace,
+      component: `fn/${svc.name}`,
+      namespace: svc.namespace,
       pods,
-      containers: [...containers, QUEUE_PROXY_REQUESTS],
+      containers: [container, QUEUE_PROXY_REQUESTS],
       source: `Knative Service min-scale ${min}${pods === 0 ? ' (scales to zero: nothing runs while idle)' : ''}; container requests + queue-proxy ${QUEUE_PROXY_REQUESTS.cpu}/${QUEUE_PROXY_REQUESTS.memory}`,
       objects: [svc.apiObject],
     });
