@@ -5,7 +5,7 @@ import { CLOUDEVENT_ATTRIBUTE, EVENTING_NAME_MAX, EVENTING_NAMES } from '../../k
 import { DNS_LABEL_MAX, derivedNameProblem, hostProblem } from '../../core/naming';
 import { autoscalingProblems, KNATIVE_LIMITS, KNATIVE_NAMES, serviceNameProblem, trafficProblems, type AutoscalingSettings } from '../../k8s/knative/limits';
 import type { Rule, RuleContext } from './context';
-import { brokenDomains, environmentProfiles } from './environments';
+import { brokenDomains, environmentProfiles, type EnvironmentProfile } from './environments';
 
 /** Name of the per-tenant dead-letter sink (a Knative Service): not available to functions. */
 export const DEAD_LETTER_SINK_NAME = 'dead-letter-sink';
@@ -51,7 +51,9 @@ const AUTOSCALING_SOURCE: Record<keyof AutoscalingSettings, PathSegment[]> = {
   activationScale: ['knative', 'autoscaling', 'activationScale'],
 };
 
-function checkFunction(ctx: RuleContext, fn: FunctionSpec): void {
+type Environments = { readonly profiles: readonly EnvironmentProfile[]; readonly bad: ReadonlySet<string> };
+
+function checkFunction(ctx: RuleContext, fn: FunctionSpec, environments: Environments): void {
   const at = (...p: PathSegment[]) => ctx.at('functions', fn, ...p);
   if (fn.name === DEAD_LETTER_SINK_NAME) {
     ctx.issues.add(at('name'), fn.name, `is reserved for the tenant's dead-letter sink; choose another name`);
@@ -71,7 +73,7 @@ function checkFunction(ctx: RuleContext, fn: FunctionSpec): void {
       ctx.issues.add(p.index === undefined ? at('knative', 'traffic') : at('knative', 'traffic', p.index, ...(p.field ? [p.field] : [])), p.value, p.message);
     }
   }
-  checkNames(ctx, fn);
+  checkNames(ctx, fn, environments);
 }
 
 /**
@@ -79,7 +81,7 @@ function checkFunction(ctx: RuleContext, fn: FunctionSpec): void {
  * triggers (DNS labels), and its public hosts `<name>.<tenant>.<domain>` (and
  * `<tag>-<name>.<tenant>.<domain>` per traffic tag) in every environment.
  */
-function checkNames(ctx: RuleContext, fn: FunctionSpec): void {
+function checkNames(ctx: RuleContext, fn: FunctionSpec, environments: Environments): void {
   const at = (...p: PathSegment[]) => ctx.at('functions', fn, ...p);
   const service = serviceNameProblem(fn.name);
   if (service) ctx.issues.add(at('name'), fn.name, service);
@@ -109,9 +111,9 @@ function checkNames(ctx: RuleContext, fn: FunctionSpec): void {
     }
   });
   if (fn.knative?.clusterLocal) return; // cluster-local services are <name>.<tenant>.svc.cluster.local
-  const bad = brokenDomains(ctx.spec);
+  const { bad } = environments;
   const tags = (fn.knative?.traffic ?? []).flatMap((t, i) => (t.tag !== undefined ? [{ tag: t.tag, i }] : []));
-  for (const e of environmentProfiles(ctx.spec)) {
+  for (const e of environments.profiles) {
     if (bad.has(e.domain)) continue; // environments.<env>.domain is reported
     const host = KNATIVE_NAMES.host(fn.name, fn.tenant, e.domain);
     const p = hostProblem(host);
@@ -134,7 +136,9 @@ function checkNames(ctx: RuleContext, fn: FunctionSpec): void {
 /** Cross-field rules of Knative functions and the `knative` section (flows between functions). */
 export const knativeRules: Rule = (ctx) => {
   const { spec, issues } = ctx;
-  for (const fn of spec.functions) if (fn.target === 'knative') checkFunction(ctx, fn);
+  // Once for all functions: merging and checking each environment's profile is not free.
+  const environments = { profiles: environmentProfiles(spec), bad: brokenDomains(spec) };
+  for (const fn of spec.functions) if (fn.target === 'knative') checkFunction(ctx, fn, environments);
 
   const tenants = new Set(spec.tenants.map((t) => t.name));
   const functions = new Map(spec.functions.map((f) => [f.name, f]));

@@ -52,11 +52,14 @@ export const routeRules: Rule = (ctx) => {
   const reported = new Set<object>();
   for (const domain of domains.length > 0 ? domains : ['']) {
     const claimed = new Map<string, string>();
+    // host + path → the first route claiming any method there (what a route for every method clashes with).
+    const firstOnPath = new Map<string, string>();
     for (const route of spec.routes) {
       const host = resolveHost(route.host, domain);
+      const hostPath = `${host} ${route.path}`;
       for (const method of route.methods ?? ['*']) {
-        const key = `${host} ${route.path} ${method}`;
-        const clash = claimed.get(key) ?? (method === '*' ? [...claimed.entries()].find(([k]) => k.startsWith(`${host} ${route.path} `))?.[1] : claimed.get(`${host} ${route.path} *`));
+        const key = `${hostPath} ${method}`;
+        const clash = claimed.get(key) ?? (method === '*' ? firstOnPath.get(hostPath) : claimed.get(`${hostPath} *`));
         if (clash && clash !== route.name) {
           if (!reported.has(route)) {
             issues.add(ctx.at('routes', route, 'path'), route.path, `conflicts with route "${clash}" on host ${host}, method ${method}; give one of them another path, host or method`);
@@ -65,6 +68,7 @@ export const routeRules: Rule = (ctx) => {
           break;
         }
         claimed.set(key, route.name);
+        if (!firstOnPath.has(hostPath)) firstOnPath.set(hostPath, route.name);
       }
     }
   }
