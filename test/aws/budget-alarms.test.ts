@@ -3,6 +3,7 @@
  * cost-allocation tags) notifying an SNS topic; every Lambda function gets its alarms.
  */
 import { installMocks, one, ofType, recorded, settle } from '../support/pulumi-mocks';
+import { specErrorOf } from '../support/errors';
 
 installMocks('staging');
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -11,7 +12,6 @@ const { HybridPlatform } = require('../../lib/platform/hybrid-platform') as type
 const { BudgetAlarm } = require('../../lib/aws/budgets/budget-alarm') as typeof import('../../lib/aws/budgets/budget-alarm');
 const { LambdaAlarms } = require('../../lib/aws/cloudwatch/lambda-alarms') as typeof import('../../lib/aws/cloudwatch/lambda-alarms');
 const { parseSpec } = require('../../lib/spec/parse') as typeof import('../../lib/spec/parse');
-const { SpecError } = require('../../lib/core/errors') as typeof import('../../lib/core/errors');
 const { referenceSpec } = require('../../stacks/reference') as typeof import('../../stacks/reference');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -133,13 +133,7 @@ describe('bad budgets', () => {
   const env = { platform: 'bad', env: 'dev' as const, region: 'eu-west-1', accountId: ACCOUNT };
   const budgetError = (budget: { monthlyUsd: number; thresholds: number[]; emails: string[] }) => {
     const before = recorded.length;
-    let error: unknown;
-    try {
-      new BudgetAlarm(`bad-${recorded.length}`, { environment: env, budget });
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(SpecError);
+    const error = specErrorOf(() => new BudgetAlarm(`bad-${recorded.length}`, { environment: env, budget }));
     // Only the component itself was registered: validation runs before any AWS resource.
     expect(recorded.slice(before).filter((r) => r.type.startsWith('aws:'))).toEqual([]);
     return (error as Error).message;

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { unzipSync } from 'fflate';
 import { bundleCode, deterministicZip, writeBundle } from '../../lib/aws/lambda/code-bundle';
-import { SpecError } from '../../lib/core/errors';
+import { specErrorMessage } from '../support/errors';
 
 const thumbnail = { path: 'stacks/functions/thumbnail', handler: 'index.handler', runtime: 'nodejs22.x' };
 
@@ -97,14 +97,7 @@ describe('source changes change the package', () => {
 
   test('a bundling error is a SpecError naming the code path', () => {
     fs.writeFileSync(path.join(dir, 'index.ts'), "import { nope } from './missing';\nexport const handler = nope;\n");
-    let error: unknown;
-    try {
-      bundleCode({ path: dir, handler: 'index.handler', runtime: 'nodejs22.x', root: '/' });
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(SpecError);
-    expect((error as Error).message).toContain(`code.path: does not bundle: Could not resolve "./missing"`);
+    expect(specErrorMessage(() => bundleCode({ path: dir, handler: 'index.handler', runtime: 'nodejs22.x', root: '/' }))).toContain(`code.path: does not bundle: Could not resolve "./missing"`);
   });
 });
 

@@ -1,10 +1,10 @@
 /** Lambda inputs AWS would reject, caught as SpecErrors that name the field, the value and what is valid. */
 import { installMocks, recorded } from '../support/pulumi-mocks';
+import { parseErrorMessage } from '../support/errors';
 
 installMocks('dev');
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { parseSpec } = require('../../lib/spec/parse') as typeof import('../../lib/spec/parse');
-const { SpecError } = require('../../lib/core/errors') as typeof import('../../lib/core/errors');
 const { awsScheduleExpression } = require('../../lib/aws/lambda/schedule-expression') as typeof import('../../lib/aws/lambda/schedule-expression');
 const { logRetentionDays } = require('../../lib/aws/lambda/limits') as typeof import('../../lib/aws/lambda/limits');
 const { LambdaFunction } = require('../../lib/aws/lambda/lambda-function') as typeof import('../../lib/aws/lambda/lambda-function');
@@ -20,65 +20,56 @@ const specWith = (fn: Record<string, unknown>, extra: Record<string, any> = {}) 
   functions: [{ name: 'fn', tenant: 'media', target: 'lambda', code, ...fn }],
   ...extra,
 });
-function specError(input: unknown): string {
-  try {
-    parseSpec(input);
-  } catch (e) {
-    expect(e).toBeInstanceOf(SpecError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a SpecError');
-}
 
 describe('function limits', () => {
   test('timeout above 900 s', () => {
-    expect(specError(specWith({ timeoutSeconds: 901 }))).toContain('functions[0].timeoutSeconds: Lambda functions time out after at most 900 seconds (got 901)');
+    expect(parseErrorMessage(specWith({ timeoutSeconds: 901 }))).toContain('functions[0].timeoutSeconds: Lambda functions time out after at most 900 seconds (got 901)');
   });
 
   test('memory out of range, set directly or derived from resources.limits.memory', () => {
-    expect(specError(specWith({ lambda: { memoryMb: 64 } }))).toContain('functions[0].lambda.memoryMb: Lambda memory must be 128–10240 MB (got 64)');
-    expect(specError(specWith({ lambda: { memoryMb: 20000 } }))).toContain('functions[0].lambda.memoryMb: Lambda memory must be 128–10240 MB (got 20000)');
-    expect(specError(specWith({ resources: { limits: { memory: '64Mi' } } }))).toContain(
+    expect(parseErrorMessage(specWith({ lambda: { memoryMb: 64 } }))).toContain('functions[0].lambda.memoryMb: Lambda memory must be 128–10240 MB (got 64)');
+    expect(parseErrorMessage(specWith({ lambda: { memoryMb: 20000 } }))).toContain('functions[0].lambda.memoryMb: Lambda memory must be 128–10240 MB (got 20000)');
+    expect(parseErrorMessage(specWith({ resources: { limits: { memory: '64Mi' } } }))).toContain(
       'functions[0].resources.limits.memory: gives Lambda 64 MB; Lambda memory must be 128–10240 MB (set lambda.memoryMb) (got "64Mi")',
     );
     expect(() => parseSpec(specWith({ resources: { limits: { memory: '1Gi' } } }))).not.toThrow();
   });
 
   test('async retries above Lambda’s 2, reserved concurrency below the warm instances', () => {
-    expect(specError(specWith({ delivery: { retries: 3 } }))).toContain('functions[0].delivery.retries: Lambda retries asynchronous invocations at most 2 times; use 0–2 (got 3)');
-    expect(specError(specWith({ coldStart: { preset: 'prewarmed', instances: 4 }, lambda: { reservedConcurrency: 2 } }))).toContain(
+    expect(parseErrorMessage(specWith({ delivery: { retries: 3 } }))).toContain('functions[0].delivery.retries: Lambda retries asynchronous invocations at most 2 times; use 0–2 (got 3)');
+    expect(parseErrorMessage(specWith({ coldStart: { preset: 'prewarmed', instances: 4 }, lambda: { reservedConcurrency: 2 } }))).toContain(
       'functions[0].lambda.reservedConcurrency: is below the 4 provisioned instance(s) of coldStart {"preset":"prewarmed","instances":4}',
     );
   });
 
   test('names beyond the IAM 64-character limit (checked for the longest environment name)', () => {
-    expect(specError(specWith({ name: 'a-rather-long-function-name-for-lambda-x' }, { name: 'a-long-platform-name-abc' }))).toContain(
+    expect(parseErrorMessage(specWith({ name: 'a-rather-long-function-name-for-lambda-x' }, { name: 'a-long-platform-name-abc' }))).toContain(
       'functions[0].name: gives the AWS name "a-long-platform-name-abc-staging-a-rather-long-function-name-for-lambda-x-sched" (79 characters) in environment "staging"; IAM role names are at most 64',
     );
   });
 
   test('reserved environment variables, non-ECR images', () => {
-    expect(specError(specWith({ env: { AWS_REGION: 'x' } }))).toContain('functions[0].env.AWS_REGION: "AWS_REGION" is reserved by the Lambda runtime; choose another name (got "x")');
-    expect(specError(specWith({ code: undefined, image: 'ghcr.io/acme/fn:1.0.0' }))).toContain('functions[0].image: Lambda runs container images from Amazon ECR only');
+    expect(parseErrorMessage(specWith({ env: { AWS_REGION: 'x' } }))).toContain('functions[0].env.AWS_REGION: "AWS_REGION" is reserved by the Lambda runtime; choose another name (got "x")');
+    expect(parseErrorMessage(specWith({ code: undefined, image: 'ghcr.io/acme/fn:1.0.0' }))).toContain('functions[0].image: Lambda runs container images from Amazon ECR only');
   });
 });
 
 describe('schedules', () => {
   test('an invalid cron is refused with the parser’s reason', () => {
-    expect(specError(specWith({ triggers: [{ type: 'schedule', cron: '61 * * * *' }] }))).toContain(
+    expect(parseErrorMessage(specWith({ triggers: [{ type: 'schedule', cron: '61 * * * *' }] }))).toContain(
       'functions[0].triggers[0].cron: is not a valid cron expression: Constraint error, got value 61 expected range 0-59',
     );
-    expect(specError(specWith({ triggers: [{ type: 'schedule', cron: '0 6 * *' }] }))).toContain(
+    expect(parseErrorMessage(specWith({ triggers: [{ type: 'schedule', cron: '0 6 * *' }] }))).toContain(
       'functions[0].triggers[0].cron: must be a 5-field cron expression "min hour day month weekday" (has 4 fields)',
     );
   });
 
   test('a valid cron that EventBridge Scheduler cannot express, and unknown time zones', () => {
-    expect(specError(specWith({ triggers: [{ type: 'schedule', cron: '0 0 1 * 1' }] }))).toContain(
+    expect(parseErrorMessage(specWith({ triggers: [{ type: 'schedule', cron: '0 0 1 * 1' }] }))).toContain(
       'functions[0].triggers[0].cron: restricts both day-of-month and day-of-week; cron runs when either matches, which EventBridge Scheduler cannot express — use two schedule triggers (got "0 0 1 * 1")',
     );
-    expect(specError(specWith({ triggers: [{ type: 'schedule', cron: 'H 2 * * *' }] }))).toContain('uses "H" (hashed values), which EventBridge Scheduler does not support');
-    expect(specError(specWith({ triggers: [{ type: 'schedule', cron: '0 2 * * *', timezone: 'Mars/Olympus' }] }))).toContain(
+    expect(parseErrorMessage(specWith({ triggers: [{ type: 'schedule', cron: 'H 2 * * *' }] }))).toContain('uses "H" (hashed values), which EventBridge Scheduler does not support');
+    expect(parseErrorMessage(specWith({ triggers: [{ type: 'schedule', cron: '0 2 * * *', timezone: 'Mars/Olympus' }] }))).toContain(
       'functions[0].triggers[0].timezone: must be an IANA time zone such as "UTC" or "Europe/Berlin" (got "Mars/Olympus")',
     );
   });
@@ -106,7 +97,7 @@ describe('schedules', () => {
 
 describe('triggers and wiring', () => {
   test('kafka trigger without MSK or a reachable self-managed Kafka', () => {
-    expect(specError(specWith({ triggers: [{ type: 'kafka', topic: 'orders' }] }))).toContain(
+    expect(parseErrorMessage(specWith({ triggers: [{ type: 'kafka', topic: 'orders' }] }))).toContain(
       'functions[0].triggers[0]: a Lambda kafka trigger needs kafka.msk.clusterArn (Amazon MSK) or lambda.selfManagedKafka',
     );
   });
@@ -114,8 +105,8 @@ describe('triggers and wiring', () => {
   test('overlapping S3 notifications on one bucket, and writing where the trigger listens (recursive loop)', () => {
     const two = specWith({ triggers: [{ type: 's3', bucket: 'acme-{env}-up', prefix: 'in/' }] });
     two.functions.push({ name: 'other', tenant: 'media', target: 'lambda', code, triggers: [{ type: 's3', bucket: 'acme-{env}-up', prefix: 'in/images/', via: 'direct' }] } as never);
-    expect(specError(two)).toContain('functions[1].triggers[0].prefix: overlaps the s3 trigger of function "fn" on bucket acme-{env}-up');
-    expect(specError(specWith({ lambda: { s3Write: [{ bucket: 'acme-{env}-up', prefix: 'in/thumbs/' }] }, triggers: [{ type: 's3', bucket: 'acme-{env}-up', prefix: 'in/' }] }))).toContain(
+    expect(parseErrorMessage(two)).toContain('functions[1].triggers[0].prefix: overlaps the s3 trigger of function "fn" on bucket acme-{env}-up');
+    expect(parseErrorMessage(specWith({ lambda: { s3Write: [{ bucket: 'acme-{env}-up', prefix: 'in/thumbs/' }] }, triggers: [{ type: 's3', bucket: 'acme-{env}-up', prefix: 'in/' }] }))).toContain(
       'functions[0].lambda.s3Write[0].prefix: writes under prefix "in/" of bucket acme-{env}-up, where function "fn" is triggered on new objects: a recursive loop',
     );
     const disjoint = specWith({ lambda: { s3Write: [{ bucket: 'acme-{env}-up', prefix: 'out/' }] }, triggers: [{ type: 's3', bucket: 'acme-{env}-up', prefix: 'in/', suffix: '.png' }] });
@@ -128,8 +119,8 @@ describe('triggers and wiring', () => {
     const devOnly = { environments: { dev: { domain: 'dev.acme.example' } } };
     const overlap = specWith({ triggers: [{ type: 's3', bucket: 'acme-{env}-up', prefix: 'in/' }] }, devOnly);
     overlap.functions.push({ name: 'other', tenant: 'media', target: 'lambda', code, triggers: [{ type: 's3', bucket: 'acme-dev-up', prefix: 'in/' }] } as never);
-    expect(specError(overlap)).toContain('functions[1].triggers[0].prefix: overlaps the s3 trigger of function "fn" on bucket acme-dev-up (environment dev)');
-    expect(specError(specWith({ lambda: { s3Write: [{ bucket: 'acme-dev-up', prefix: 'in/x/' }] }, triggers: [{ type: 's3', bucket: 'acme-{env}-up', prefix: 'in/' }] }, devOnly))).toContain(
+    expect(parseErrorMessage(overlap)).toContain('functions[1].triggers[0].prefix: overlaps the s3 trigger of function "fn" on bucket acme-dev-up (environment dev)');
+    expect(parseErrorMessage(specWith({ lambda: { s3Write: [{ bucket: 'acme-dev-up', prefix: 'in/x/' }] }, triggers: [{ type: 's3', bucket: 'acme-{env}-up', prefix: 'in/' }] }, devOnly))).toContain(
       'functions[0].lambda.s3Write[0].prefix: writes under prefix "in/" of bucket acme-dev-up (environment dev), where function "fn" is triggered on new objects: a recursive loop',
     );
     // Unresolved strings differ, and in prod (the only environment) the buckets do too.
@@ -144,29 +135,29 @@ describe('S3 bucket names with an {env} token', () => {
 
   test('a name valid only before substitution is refused for the environment that makes it invalid', () => {
     expect(long.length).toBe(63);
-    expect(specError(specWith({ triggers: [{ type: 's3', bucket: long }] }))).toContain(
+    expect(parseErrorMessage(specWith({ triggers: [{ type: 's3', bucket: long }] }))).toContain(
       `functions[0].triggers[0].bucket: gives the bucket name "${'x'.repeat(57)}-staging" in environment "staging", which is 65 characters long; S3 bucket names are 3–63 lowercase letters, digits, "." and "-", starting and ending with a letter or digit (got "${long}")`,
     );
-    expect(specError(specWith({ lambda: { s3Write: [{ bucket: long, prefix: 'out/' }] } }))).toContain('functions[0].lambda.s3Write[0].bucket: gives the bucket name');
+    expect(parseErrorMessage(specWith({ lambda: { s3Write: [{ bucket: long, prefix: 'out/' }] } }))).toContain('functions[0].lambda.s3Write[0].bucket: gives the bucket name');
     // Only dev declared: 61 characters, valid.
     expect(() => parseSpec(specWith({ triggers: [{ type: 's3', bucket: long }] }, { environments: { dev: { domain: 'dev.acme.example' } } }))).not.toThrow();
   });
 
   test('at most one {env} token, and no other token; S3 naming rules after substitution', () => {
-    expect(specError(specWith({ triggers: [{ type: 's3', bucket: 'acme-{env}-{env}' }] }))).toContain(
+    expect(parseErrorMessage(specWith({ triggers: [{ type: 's3', bucket: 'acme-{env}-{env}' }] }))).toContain(
       'functions[0].triggers[0].bucket: must be an S3 bucket name (lowercase letters, digits, "." and "-") with at most one "{env}" token for the environment name, e.g. "acme-{env}-uploads" (got "acme-{env}-{env}")',
     );
-    expect(specError(specWith({ triggers: [{ type: 's3', bucket: 'acme-{stage}-up' }] }))).toContain('functions[0].triggers[0].bucket: must be an S3 bucket name');
-    expect(specError(specWith({ triggers: [{ type: 's3', bucket: 'Acme-{env}' }] }))).toContain('functions[0].triggers[0].bucket: must be an S3 bucket name');
-    expect(specError(specWith({ triggers: [{ type: 's3', bucket: '-{env}' }] }))).toContain(
+    expect(parseErrorMessage(specWith({ triggers: [{ type: 's3', bucket: 'acme-{stage}-up' }] }))).toContain('functions[0].triggers[0].bucket: must be an S3 bucket name');
+    expect(parseErrorMessage(specWith({ triggers: [{ type: 's3', bucket: 'Acme-{env}' }] }))).toContain('functions[0].triggers[0].bucket: must be an S3 bucket name');
+    expect(parseErrorMessage(specWith({ triggers: [{ type: 's3', bucket: '-{env}' }] }))).toContain(
       'functions[0].triggers[0].bucket: gives the bucket name "-staging" in environment "staging", which is not a valid bucket name',
     );
-    expect(specError(specWith({ triggers: [{ type: 's3', bucket: 'acme..{env}' }] }))).toContain('which has two adjacent "."');
-    expect(specError(specWith({ triggers: [{ type: 's3', bucket: 'xn--{env}' }] }))).toContain('which uses "xn--", which S3 reserves at the start of bucket names');
+    expect(parseErrorMessage(specWith({ triggers: [{ type: 's3', bucket: 'acme..{env}' }] }))).toContain('which has two adjacent "."');
+    expect(parseErrorMessage(specWith({ triggers: [{ type: 's3', bucket: 'xn--{env}' }] }))).toContain('which uses "xn--", which S3 reserves at the start of bucket names');
   });
 
   test('a trigger bucket without {env} is one bucket shared by every environment: refused when there are several', () => {
-    expect(specError(specWith({ triggers: [{ type: 's3', bucket: 'acme-up' }] }))).toContain(
+    expect(parseErrorMessage(specWith({ triggers: [{ type: 's3', bucket: 'acme-up' }] }))).toContain(
       `functions[0].triggers[0].bucket: is the same bucket in environments dev, staging: bucket names are global and S3 keeps one notification configuration per bucket, so each environment's deploy would replace the others' — add "{env}" for a bucket per environment, e.g. "acme-{env}-up" (got "acme-up")`,
     );
     expect(() => parseSpec(specWith({ triggers: [{ type: 's3', bucket: 'acme-up' }] }, { environments: { prod: { domain: 'acme.example' } } }))).not.toThrow();
@@ -176,11 +167,11 @@ describe('S3 bucket names with an {env} token', () => {
 
   test('the variable that receives the resolved name cannot clash with env, secrets, the runtime or another bucket', () => {
     const w = (envVar: string, more: Record<string, unknown> = {}) => specWith({ lambda: { s3Write: [{ bucket: 'acme-{env}-out', prefix: 'a/', envVar }] }, ...more });
-    expect(specError(w('OUT_BUCKET', { env: { OUT_BUCKET: 'x' } }))).toContain(
+    expect(parseErrorMessage(w('OUT_BUCKET', { env: { OUT_BUCKET: 'x' } }))).toContain(
       'functions[0].lambda.s3Write[0].envVar: is also set in env; the variable receives the resolved bucket name — remove it from env (got "OUT_BUCKET")',
     );
-    expect(specError(w('AWS_REGION'))).toContain('functions[0].lambda.s3Write[0].envVar: "AWS_REGION" is reserved by the Lambda runtime');
-    expect(specError(w('DB_SECRET_ID', { secrets: [{ env: 'DB', secret: 'db', key: 'password' }] }))).toContain(
+    expect(parseErrorMessage(w('AWS_REGION'))).toContain('functions[0].lambda.s3Write[0].envVar: "AWS_REGION" is reserved by the Lambda runtime');
+    expect(parseErrorMessage(w('DB_SECRET_ID', { secrets: [{ env: 'DB', secret: 'db', key: 'password' }] }))).toContain(
       'functions[0].lambda.s3Write[0].envVar: clashes with the reference variable of secret "DB"',
     );
     const two = specWith({
@@ -191,18 +182,18 @@ describe('S3 bucket names with an {env} token', () => {
         ],
       },
     });
-    expect(specError(two)).toContain('functions[0].lambda.s3Write[1].envVar: already receives bucket acme-{env}-a; one variable holds one bucket name');
-    expect(specError(w('1X'))).toContain('functions[0].lambda.s3Write[0].envVar: must be a C identifier');
+    expect(parseErrorMessage(two)).toContain('functions[0].lambda.s3Write[1].envVar: already receives bucket acme-{env}-a; one variable holds one bucket name');
+    expect(parseErrorMessage(w('1X'))).toContain('functions[0].lambda.s3Write[0].envVar: must be a C identifier');
   });
 
   test('a toolkit queue feeding two functions', () => {
     const spec = specWith({ triggers: [{ type: 'sqs', queue: 'jobs' }] });
     spec.functions.push({ name: 'other', tenant: 'media', target: 'lambda', code, triggers: [{ type: 'sqs', queue: 'jobs' }] } as never);
-    expect(specError(spec)).toContain('functions[1].triggers[0].queue: is already the queue of function "fn"; a toolkit-created queue feeds one function (got "jobs")');
+    expect(parseErrorMessage(spec)).toContain('functions[1].triggers[0].queue: is already the queue of function "fn"; a toolkit-created queue feeds one function (got "jobs")');
   });
 
   test('a route to a Lambda function needs the cluster’s OIDC provider (Kong assumes its role through IRSA)', () => {
-    expect(specError(specWith({ triggers: [{ type: 'http' }] }, { routes: [{ name: 'r', host: 'api.acme.example', path: '/fn', function: 'fn', auth: 'none' }] }))).toContain(
+    expect(parseErrorMessage(specWith({ triggers: [{ type: 'http' }] }, { routes: [{ name: 'r', host: 'api.acme.example', path: '/fn', function: 'fn', auth: 'none' }] }))).toContain(
       'aws.oidcProvider: is required (or environments.<env>.aws.oidcProvider for dev, staging): route(s) "r" send traffic to Lambda through Kong',
     );
   });

@@ -1,12 +1,12 @@
 import { HelmChartInstall } from '../../lib/k8s/gitops/helm-chart-install';
 import { HybridPlatform } from '../../lib/platform/hybrid-platform';
 import { deployCluster } from '../../lib/pulumi/bridge';
-import { SpecError } from '../../lib/core/errors';
 import { parseSpec } from '../../lib/spec/parse';
 import { referenceCopy, synthEnv, type Manifest } from '../support/synth';
 import { describeWithUpstream } from '../support/upstream';
 import { validateAll } from '../support/validate';
 import { recordPulumiResources, type Recorded } from '../support/pulumi-mocks';
+import { parseErrorMessage } from '../support/errors';
 
 const REPO = 'https://github.com/acme/platform.git';
 
@@ -124,34 +124,26 @@ describe('gitops.argocd settings', () => {
     expect(validateAll(apps)).toEqual([]);
   });
 
-  const errorOf = (spec: unknown): string => {
-    try {
-      parseSpec(spec);
-    } catch (e) {
-      expect(e).toBeInstanceOf(SpecError);
-      return (e as Error).message;
-    }
-    throw new Error('expected a SpecError');
-  };
-
   test('engine argocd without repoURL', () => {
     const spec = referenceCopy();
     spec.gitops = { engine: 'argocd' };
-    expect(errorOf(spec)).toContain('gitops.argocd.repoURL: is required when gitops.engine is "argocd": the Git repository Argo CD reads dist/ from, e.g. "https://github.com/acme/platform.git"');
-    expect(errorOf(argoSpec({ namespace: 'argocd' }))).toContain('gitops.argocd.repoURL: is required when gitops.engine is "argocd"');
-    expect(errorOf(argoSpec({ repoURL: 'ftp://x/y' }))).toContain('gitops.argocd.repoURL: must be a Git repository URL such as "https://github.com/acme/platform.git"');
+    expect(parseErrorMessage(spec)).toContain(
+      'gitops.argocd.repoURL: is required when gitops.engine is "argocd": the Git repository Argo CD reads dist/ from, e.g. "https://github.com/acme/platform.git"',
+    );
+    expect(parseErrorMessage(argoSpec({ namespace: 'argocd' }))).toContain('gitops.argocd.repoURL: is required when gitops.engine is "argocd"');
+    expect(parseErrorMessage(argoSpec({ repoURL: 'ftp://x/y' }))).toContain('gitops.argocd.repoURL: must be a Git repository URL such as "https://github.com/acme/platform.git"');
   });
 
   test('unknown engine, and settings of the other engine', () => {
     const spec = referenceCopy();
     spec.gitops.engine = 'jenkins';
-    expect(errorOf(spec)).toContain('gitops.engine: must be one of "flux", "argocd" (got "jenkins")');
+    expect(parseErrorMessage(spec)).toContain('gitops.engine: must be one of "flux", "argocd" (got "jenkins")');
     const fluxWithArgo = referenceCopy();
     fluxWithArgo.gitops.argocd = { repoURL: REPO };
-    expect(errorOf(fluxWithArgo)).toContain('gitops.argocd: is only used when gitops.engine is "argocd" (engine is "flux")');
+    expect(parseErrorMessage(fluxWithArgo)).toContain('gitops.argocd: is only used when gitops.engine is "argocd" (engine is "flux")');
     const argoWithSource = argoSpec();
     argoWithSource.gitops.sourceRef = { kind: 'GitRepository', name: 'flux-system', namespace: 'flux-system' };
-    expect(errorOf(argoWithSource)).toContain('gitops.sourceRef: is Flux-only and has no effect with gitops.engine "argocd"');
+    expect(parseErrorMessage(argoWithSource)).toContain('gitops.sourceRef: is Flux-only and has no effect with gitops.engine "argocd"');
   });
 });
 

@@ -3,11 +3,11 @@ import { HybridPlatform } from '../../lib/platform/hybrid-platform';
 import { MAX_OBJECT_BYTES, oversizedObjects, renderEnvironment, type EnvironmentOutput, type ObjectSize } from '../../lib/platform/synth';
 import type { EnvironmentName } from '../../lib/spec/common';
 import { REFERENCE_ENVIRONMENTS } from '../support/synth';
-import { SpecError } from '../../lib/core/errors';
 import { parseSpec } from '../../lib/spec/parse';
 import type { PlatformSpec } from '../../lib/spec/platform';
 import { referenceSpec } from '../../stacks/reference';
 import { generatedSpec } from '../support/generated-spec';
+import { specErrorOf } from '../support/errors';
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 const label = (s: ObjectSize) => `${s.kind} ${s.namespace ? `${s.namespace}/` : ''}${s.name}`;
@@ -96,14 +96,7 @@ describe('object size limit', () => {
 
   test('an object above 512 KiB fails rendering with a SpecError naming it, its size and the limit', () => {
     expect(MAX_OBJECT_BYTES).toBe(512 * 1024);
-    let error: unknown;
-    try {
-      renderEnvironment(withConfigMap(MAX_OBJECT_BYTES));
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(SpecError);
-    const err = error as SpecError;
+    const err = specErrorOf(() => renderEnvironment(withConfigMap(MAX_OBJECT_BYTES)));
     expect(err.message).toContain('Output for environment "dev" has objects too large to apply: 1 problem');
     expect(err.issues).toHaveLength(1);
     expect(err.issues[0].path).toBe('ConfigMap monitoring/blob');

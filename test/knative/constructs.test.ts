@@ -1,23 +1,12 @@
 import { JsonPatch } from 'cdk8s';
 import { Broker, DeadLetterSink, KafkaSource, KnativeService, Parallel, PingSource, Sequence, Trigger } from '../../lib/k8s/knative';
-import { SpecError } from '../../lib/core/errors';
 import { describeWithUpstream } from '../support/upstream';
 import { validateAll } from '../support/validate';
 import { chart, objects, one } from './helpers';
+import { specErrorMessage } from '../support/errors';
 
 const svc = (c = chart(), props: Partial<ConstructorParameters<typeof KnativeService>[2]> = {}) =>
   new KnativeService(c, props.name ?? 'fn', { name: 'fn', namespace: 'shop', image: 'ghcr.io/acme/fn:1.0.0', ...props });
-
-/** The SpecError text a construct throws. */
-function errorOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(SpecError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a SpecError');
-}
 
 describe('KnativeService: rejected where the Knative webhook rejects', () => {
   test.each([
@@ -40,11 +29,11 @@ describe('KnativeService: rejected where the Knative webhook rejects', () => {
     [{ minScale: -1 }, 'autoscaling.minScale: must be a whole number ≥ 0 (got -1)'],
     [{ activationScale: 0 }, 'autoscaling.activationScale: must be a whole number ≥ 1 (got 0)'],
   ] as const)('autoscaling %j', (autoscaling, message) => {
-    expect(errorOf(() => svc(chart(), { autoscaling: autoscaling as never }))).toContain(message);
+    expect(specErrorMessage(() => svc(chart(), { autoscaling: autoscaling as never }))).toContain(message);
   });
 
   test('every autoscaling problem is reported at once', () => {
-    const msg = errorOf(() => svc(chart(), { autoscaling: { minScale: 5, maxScale: 2, window: '1s' } }));
+    const msg = specErrorMessage(() => svc(chart(), { autoscaling: { minScale: 5, maxScale: 2, window: '1s' } }));
     expect(msg).toContain('2 problems');
   });
 
@@ -68,7 +57,7 @@ describe('KnativeService: rejected where the Knative webhook rejects', () => {
     [{ revisionName: 'other-v1' }, 'KnativeService(shop/fn).revisionName: must be "fn-<suffix>" (a DNS label): Knative names revisions after their service (got "other-v1")'],
     [{ name: 'Fn' }, 'KnativeService(shop/Fn).name: must be a DNS-1123 label of at most 63 characters (got "Fn")'],
   ] as const)('props %j', (props, message) => {
-    expect(errorOf(() => svc(chart(), props as never))).toContain(message);
+    expect(specErrorMessage(() => svc(chart(), props as never))).toContain(message);
   });
 
   test.each([
@@ -91,7 +80,7 @@ describe('KnativeService: rejected where the Knative webhook rejects', () => {
     [[{ revisionName: 'fn-v1', latestRevision: true, percent: 100 }], 'traffic[0].latestRevision: must be false (or absent) when revisionName is set'],
     [[{ latestRevision: true, percent: 101 }], 'traffic[0].percent: must be a whole number from 0 to 100 (got 101)'],
   ] as const)('traffic %j', (traffic, message) => {
-    expect(errorOf(() => svc(chart(), { traffic: traffic as never }))).toContain(message);
+    expect(specErrorMessage(() => svc(chart(), { traffic: traffic as never }))).toContain(message);
   });
 
   test('canary(): splits from the revision getting 100%, keeps latest reachable by tag; needs a stable revision', () => {
@@ -103,8 +92,10 @@ describe('KnativeService: rejected where the Knative webhook rejects', () => {
       { latestRevision: true, percent: 0, tag: 'latest' },
     ]);
     expect(s.traffic).toHaveLength(3);
-    expect(errorOf(() => svc(chart()).canary('fn-v2', 10))).toContain('KnativeService(shop/fn).canary: needs a stable revision');
-    expect(errorOf(() => svc(chart(), { traffic: [{ revisionName: 'fn-v1', percent: 100 }] }).canary('fn-v2', 120))).toContain('canary.percent: must be a whole number from 0 to 100 (got 120)');
+    expect(specErrorMessage(() => svc(chart()).canary('fn-v2', 10))).toContain('KnativeService(shop/fn).canary: needs a stable revision');
+    expect(specErrorMessage(() => svc(chart(), { traffic: [{ revisionName: 'fn-v1', percent: 100 }] }).canary('fn-v2', 120))).toContain(
+      'canary.percent: must be a whole number from 0 to 100 (got 120)',
+    );
   });
 
   test('without traffic, none is rendered (Knative routes 100% to the latest revision)', () => {
@@ -135,11 +126,11 @@ describe('eventing: references are checked, dead letters on by default', () => {
   test('KnativeService.lookup: a subscriber that does not exist is a SpecError', () => {
     const c = chart();
     svc(c, { name: 'exists' });
-    expect(errorOf(() => KnativeService.lookup(c, 'shop', 'missing', 'Trigger(shop/t).subscriber'))).toContain(
+    expect(specErrorMessage(() => KnativeService.lookup(c, 'shop', 'missing', 'Trigger(shop/t).subscriber'))).toContain(
       'Trigger(shop/t).subscriber: no Knative Service "missing" in namespace "shop"; services there: exists (got "shop/missing")',
     );
     expect(KnativeService.lookup(c, 'shop', 'exists', 'x').name).toBe('exists');
-    expect(errorOf(() => Broker.lookup(c, 'shop', 'orders', 'Trigger(shop/t).broker'))).toContain('no Broker "orders" in namespace "shop"; brokers there: (none)');
+    expect(specErrorMessage(() => Broker.lookup(c, 'shop', 'orders', 'Trigger(shop/t).broker'))).toContain('no Broker "orders" in namespace "shop"; brokers there: (none)');
   });
 
   test('a destination in another namespace is rejected', () => {
@@ -147,14 +138,14 @@ describe('eventing: references are checked, dead letters on by default', () => {
     new DeadLetterSink(c, 'dls', { namespace: 'shop' });
     const other = svc(c, { namespace: 'iot' });
     const broker = new Broker(c, 'b', { namespace: 'shop' });
-    expect(errorOf(() => new Trigger(c, 't', { name: 't', broker, subscriber: other }))).toContain(
+    expect(specErrorMessage(() => new Trigger(c, 't', { name: 't', broker, subscriber: other }))).toContain(
       'Trigger(shop/t).subscriber.ref: is in namespace "iot", but the referring object is in "shop": Knative does not link across namespaces (got "iot/fn")',
     );
   });
 
   test('without a dead-letter sink in the namespace, the construct says how to get one', () => {
     const c = chart();
-    expect(errorOf(() => new Broker(c, 'b', { namespace: 'shop' }))).toContain(
+    expect(specErrorMessage(() => new Broker(c, 'b', { namespace: 'shop' }))).toContain(
       'Broker(shop/default).delivery.deadLetterSink: is required: create a DeadLetterSink in namespace "shop", pass a destination, or set deadLetterSink: false to drop undeliverable events on purpose',
     );
     new Broker(c, 'b2', { name: 'lossy', namespace: 'shop', delivery: { deadLetterSink: false } });
@@ -164,11 +155,11 @@ describe('eventing: references are checked, dead letters on by default', () => {
   test('delivery settings are checked', () => {
     const c = chart();
     new DeadLetterSink(c, 'dls', { namespace: 'shop' });
-    expect(errorOf(() => new Broker(c, 'b1', { namespace: 'shop', delivery: { backoffDelay: '1s' } }))).toContain(
+    expect(specErrorMessage(() => new Broker(c, 'b1', { namespace: 'shop', delivery: { backoffDelay: '1s' } }))).toContain(
       'delivery.backoffDelay: must be an ISO-8601 duration such as "PT1S" or "PT0.5S" (got "1s")',
     );
-    expect(errorOf(() => new Broker(c, 'b2', { namespace: 'shop', delivery: { retries: -1 } }))).toContain('delivery.retries: must be a whole number from 0 to 100 (got -1)');
-    expect(errorOf(() => new Broker(c, 'b3', { namespace: 'shop', delivery: { deadLetterSink: { uri: 'not a url' } } }))).toContain(
+    expect(specErrorMessage(() => new Broker(c, 'b2', { namespace: 'shop', delivery: { retries: -1 } }))).toContain('delivery.retries: must be a whole number from 0 to 100 (got -1)');
+    expect(specErrorMessage(() => new Broker(c, 'b3', { namespace: 'shop', delivery: { deadLetterSink: { uri: 'not a url' } } }))).toContain(
       'delivery.deadLetterSink.uri: must be an absolute http:// or https:// URL',
     );
   });
@@ -177,7 +168,7 @@ describe('eventing: references are checked, dead letters on by default', () => {
     const c = chart();
     new DeadLetterSink(c, 'dls', { namespace: 'shop' });
     const broker = new Broker(c, 'b', { namespace: 'shop' });
-    expect(errorOf(() => broker.addTrigger('t', { name: 't', filter: { eventType: 'x' }, subscriber: svc(c) }))).toContain(
+    expect(specErrorMessage(() => broker.addTrigger('t', { name: 't', filter: { eventType: 'x' }, subscriber: svc(c) }))).toContain(
       'Trigger(shop/t).filter.eventType: CloudEvent attribute names are 1–20 lowercase letters or digits',
     );
   });
@@ -185,10 +176,10 @@ describe('eventing: references are checked, dead letters on by default', () => {
   test('PingSource: cron checked with a cron parser, time zone and JSON data checked', () => {
     const c = chart();
     const sink = svc(c);
-    expect(errorOf(() => new PingSource(c, 'p0', { name: 'p', namespace: 'shop', schedule: '* * * *', sink }))).toContain('schedule: must be a 5-field cron expression');
-    expect(errorOf(() => new PingSource(c, 'p1', { name: 'p', namespace: 'shop', schedule: '61 * * * *', sink }))).toContain('PingSource(shop/p).schedule: is not a valid cron expression');
-    expect(errorOf(() => new PingSource(c, 'p2', { name: 'p', namespace: 'shop', schedule: '0 * * * *', timezone: 'Mars/Olympus', sink }))).toContain('timezone: is not an IANA time zone');
-    expect(errorOf(() => new PingSource(c, 'p3', { name: 'p', namespace: 'shop', schedule: '0 * * * *', contentType: 'application/json', data: '{oops', sink }))).toContain(
+    expect(specErrorMessage(() => new PingSource(c, 'p0', { name: 'p', namespace: 'shop', schedule: '* * * *', sink }))).toContain('schedule: must be a 5-field cron expression');
+    expect(specErrorMessage(() => new PingSource(c, 'p1', { name: 'p', namespace: 'shop', schedule: '61 * * * *', sink }))).toContain('PingSource(shop/p).schedule: is not a valid cron expression');
+    expect(specErrorMessage(() => new PingSource(c, 'p2', { name: 'p', namespace: 'shop', schedule: '0 * * * *', timezone: 'Mars/Olympus', sink }))).toContain('timezone: is not an IANA time zone');
+    expect(specErrorMessage(() => new PingSource(c, 'p3', { name: 'p', namespace: 'shop', schedule: '0 * * * *', contentType: 'application/json', data: '{oops', sink }))).toContain(
       'PingSource(shop/p).data: is not valid JSON, but contentType is "application/json"',
     );
   });
@@ -198,9 +189,9 @@ describe('eventing: references are checked, dead letters on by default', () => {
     new DeadLetterSink(c, 'dls', { namespace: 'shop' });
     const sink = svc(c);
     const base = { name: 'k', namespace: 'shop', consumerGroup: 'g', topics: ['orders'], bootstrapServers: ['kafka:9093'], sink };
-    expect(errorOf(() => new KafkaSource(c, 'k1', { ...base, bootstrapServers: ['kafka'] }))).toContain('KafkaSource(shop/k).bootstrapServers[0]: must be "host:port" (got "kafka")');
-    expect(errorOf(() => new KafkaSource(c, 'k2', { ...base, topics: [] }))).toContain('topics: must list at least one topic');
-    expect(errorOf(() => new KafkaSource(c, 'k3', { ...base, consumerGroup: 'a b' }))).toContain('consumerGroup: must be letters, digits, ".", "_" or "-"');
+    expect(specErrorMessage(() => new KafkaSource(c, 'k1', { ...base, bootstrapServers: ['kafka'] }))).toContain('KafkaSource(shop/k).bootstrapServers[0]: must be "host:port" (got "kafka")');
+    expect(specErrorMessage(() => new KafkaSource(c, 'k2', { ...base, topics: [] }))).toContain('topics: must list at least one topic');
+    expect(specErrorMessage(() => new KafkaSource(c, 'k3', { ...base, consumerGroup: 'a b' }))).toContain('consumerGroup: must be letters, digits, ".", "_" or "-"');
     new KafkaSource(c, 'ok', {
       ...base,
       net: {
@@ -224,8 +215,8 @@ describe('eventing: references are checked, dead letters on by default', () => {
     new DeadLetterSink(c, 'dls', { namespace: 'shop' });
     const a = svc(c, { name: 'a' });
     const b = svc(c, { name: 'b' });
-    expect(errorOf(() => new Sequence(c, 's0', { name: 's', namespace: 'shop', steps: [] }))).toContain('Sequence(shop/s).steps: must have at least one step');
-    expect(errorOf(() => new Parallel(c, 'p0', { name: 'p', namespace: 'shop', branches: [] }))).toContain('Parallel(shop/p).branches: must have at least one branch');
+    expect(specErrorMessage(() => new Sequence(c, 's0', { name: 's', namespace: 'shop', steps: [] }))).toContain('Sequence(shop/s).steps: must have at least one step');
+    expect(specErrorMessage(() => new Parallel(c, 'p0', { name: 'p', namespace: 'shop', branches: [] }))).toContain('Parallel(shop/p).branches: must have at least one branch');
     new Sequence(c, 's', { name: 's', namespace: 'shop', steps: [a, { destination: b, delivery: { retries: 10, backoffPolicy: 'linear' } }] });
     const steps = one(c, 'Sequence').spec.steps;
     expect(steps[0].delivery).toMatchObject({ retry: 3, backoffPolicy: 'exponential' });

@@ -5,6 +5,7 @@ import { HybridPlatform } from '../../lib/platform/hybrid-platform';
 import { referenceCopy, synthEnv } from '../support/synth';
 import { chartValues, describeWithUpstream, unknownValuePaths } from '../support/upstream';
 import { validateAll } from '../support/validate';
+import { parseErrorMessage } from '../support/errors';
 
 /** The reference stack without parts other issues own that are still in flux. */
 function spec(): any {
@@ -14,15 +15,6 @@ function spec(): any {
 }
 
 const KNATIVE_KINDS = /^(serving|eventing|sources|flows|messaging|operator)\.knative\.dev\//;
-
-function specError(input: unknown): string {
-  try {
-    parseSpec(input);
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected a SpecError');
-}
 
 describe('knative module on the reference stack', () => {
   const dev = synthEnv('dev', spec());
@@ -173,7 +165,7 @@ describe('knative module on the reference stack', () => {
   test('a kafka trigger without the platform Kafka is a SpecError (parse rules first, the module as a backstop)', () => {
     const s = spec();
     delete s.kafka;
-    expect(specError(s)).toContain("functions[1].triggers[0]: a kafka trigger needs the platform's Kafka");
+    expect(parseErrorMessage(s)).toContain("functions[1].triggers[0]: a kafka trigger needs the platform's Kafka");
     // a spec that skipped the rules still cannot produce a KafkaSource without a Kafka
     const parsed = parseSpec(spec());
     delete (parsed as any).kafka;
@@ -217,14 +209,16 @@ describe('spec rules: rejected as Knative would, with paths into the spec', () =
     const s = spec();
     const i = fnIndex(s, 'payment');
     s.functions[i].knative = knative;
-    expect(specError(s)).toContain(`functions[${i}].${message}`);
+    expect(parseErrorMessage(s)).toContain(`functions[${i}].${message}`);
   });
 
   test('HPA class on a function that scales on concurrency', () => {
     const s = spec();
     const i = fnIndex(s, 'validate-order');
     s.functions[i].knative = { autoscaling: { class: 'hpa' } };
-    expect(specError(s)).toContain(`functions[${i}].scaling.metric: the HPA autoscaler scales on cpu or memory here (no custom-metrics adapter); "concurrency" needs class "kpa" (got "concurrency")`);
+    expect(parseErrorMessage(s)).toContain(
+      `functions[${i}].scaling.metric: the HPA autoscaler scales on cpu or memory here (no custom-metrics adapter); "concurrency" needs class "kpa" (got "concurrency")`,
+    );
   });
 
   test('cpu metric with KPA class, timeouts above max-revision-timeout-seconds, reserved name', () => {
@@ -233,12 +227,12 @@ describe('spec rules: rejected as Knative would, with paths into the spec', () =
     s.functions[i].scaling = { max: 5, metric: 'cpu' };
     s.functions[i].knative = { autoscaling: { class: 'kpa' } };
     s.functions[i].timeoutSeconds = 900;
-    const msg = specError(s);
+    const msg = parseErrorMessage(s);
     expect(msg).toContain(`functions[${i}].scaling.metric: the KPA autoscaler scales on concurrency or rps; "cpu" needs class "hpa" (got "cpu")`);
     expect(msg).toContain(`functions[${i}].timeoutSeconds: Knative rejects revision timeouts above max-revision-timeout-seconds (600) (got 900)`);
     const r = spec();
     r.functions[i].name = 'dead-letter-sink';
-    expect(specError(r)).toContain(`functions[${i}].name: is reserved for the tenant's dead-letter sink; choose another name (got "dead-letter-sink")`);
+    expect(parseErrorMessage(r)).toContain(`functions[${i}].name: is reserved for the tenant's dead-letter sink; choose another name (got "dead-letter-sink")`);
   });
 
   test('flows: steps must be knative functions of the same tenant; pings checked', () => {
@@ -248,7 +242,7 @@ describe('spec rules: rejected as Knative would, with paths into the spec', () =
     s.knative.pings[0].timezone = 'Moon/Base';
     s.knative.pings[0].data = 'not json';
     s.knative.parallels = [{ name: 'fanout', tenant: 'nobody', branches: [{ subscriber: 'ship' }] }];
-    const msg = specError(s);
+    const msg = parseErrorMessage(s);
     expect(msg).toContain('knative.sequences[0].steps[1]: is a "openfaas" function; Knative flows can only call knative functions (got "promo-discount")');
     expect(msg).toContain('knative.sequences[0].steps[2]: belongs to tenant "iot", not "shop": Knative does not link across namespaces (got "temperature-alert")');
     expect(msg).toContain('knative.sequences[0].steps[3]: no such function; knative functions of tenant "shop": validate-order, payment, ship (got "nope")');
@@ -262,7 +256,7 @@ describe('spec rules: rejected as Knative would, with paths into the spec', () =
   test('ping cron is checked with the cron parser by the schema', () => {
     const s = spec();
     s.knative.pings[0].cron = '*/1 * * *';
-    expect(specError(s)).toContain('knative.pings[0].cron: must be a 5-field cron expression "min hour day month weekday" (has 4 fields)');
+    expect(parseErrorMessage(s)).toContain('knative.pings[0].cron: must be a 5-field cron expression "min hour day month weekday" (has 4 fields)');
   });
 });
 

@@ -1,17 +1,12 @@
 import { parseSpec } from '../../lib/spec/parse';
 import { SpecError } from '../../lib/core/errors';
 import { kongReference } from './support';
+import { parseErrorOf } from '../support/errors';
 
 function errorOf(patch: (s: any) => void): SpecError {
   const s = kongReference();
   patch(s);
-  try {
-    parseSpec(s);
-  } catch (e) {
-    if (e instanceof SpecError) return e;
-    throw e;
-  }
-  throw new Error('expected a SpecError');
+  return parseErrorOf(s);
 }
 
 describe('route and gateway rules', () => {
