@@ -83,6 +83,17 @@ describe('source changes change the package', () => {
     expect(bundleCode({ path: dir, handler: 'index.handler', runtime: 'nodejs22.x', root: '/' }).sha256).not.toBe(a.sha256);
   });
 
+  test('a folder is built once while its files stay the same (every function and environment sharing it reuses the package)', () => {
+    fs.writeFileSync(path.join(dir, 'index.ts'), 'export const handler = async () => 3;\n');
+    const props = { path: dir, handler: 'index.handler', runtime: 'nodejs22.x', root: '/' };
+    const first = bundleCode(props);
+    expect(bundleCode({ ...props, specPath: 'functions[7].code' })).toBe(first);
+    fs.utimesSync(path.join(dir, 'index.ts'), new Date(2002, 1, 1), new Date(2002, 1, 1));
+    expect(bundleCode(props)).toBe(first); // touched, same content
+    fs.writeFileSync(path.join(dir, 'index.ts'), 'export const handler = async () => 4;\n');
+    expect(bundleCode(props).sha256).not.toBe(first.sha256);
+  });
+
   test('non-Node runtimes get the directory zipped as it is, in name order', () => {
     const py = fs.mkdtempSync(path.join(os.tmpdir(), 'hs-py-'));
     fs.mkdirSync(path.join(py, 'lib'));

@@ -56,17 +56,65 @@ export function deterministicZip(files: Record<string, Uint8Array>): Uint8Array 
   return zipSync(entries, { mtime: FIXED_MTIME });
 }
 
+/** A file a package was built from: its content hash, and the stat that says whether to hash it again. */
+interface Input {
+  readonly file: string;
+  readonly sha256: string;
+  stat: string;
+}
+
+const statOf = (file: string): string | undefined => {
+  const s = fs.statSync(file, { throwIfNoEntry: false });
+  // ctime changes with every write (and cannot be set back), so an unchanged stat means unchanged content.
+  return s && `${s.size}:${s.mtimeMs}:${s.ctimeMs}:${s.ino}`;
+};
+const hashOf = (file: string): string => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+
+/**
+ * Packages built in this process, by folder, handler and runtime, with the files each was built
+ * from: many functions (and every environment) share a code folder. A package is reused while
+ * every one of its files has the same content (checked by stat, hashed again when that changed).
+ */
+const built = new Map<string, { bundle: CodeBundle; inputs: Input[]; listing?: string }>();
+
+function unchanged(inputs: Input[]): boolean {
+  return inputs.every((i) => {
+    const stat = statOf(i.file);
+    if (stat === i.stat) return true;
+    if (stat === undefined || hashOf(i.file) !== i.sha256) return false;
+    i.stat = stat;
+    return true;
+  });
+}
+
 /**
  * Builds a function's deployment package. Node.js handlers are bundled with esbuild into one
  * CommonJS file named after the handler's module (the SDK included, so the code runs against
- * the SDK version it was tested with); other runtimes get the directory as it is.
+ * the SDK version it was tested with); other runtimes get the directory as it is. Each folder,
+ * handler and runtime is built once per process.
  */
 export function bundleCode(props: CodeBundleProps): CodeBundle {
   const specPath = props.specPath ?? 'code';
   const dir = path.resolve(props.root ?? process.cwd(), props.path);
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) fail(`${specPath}.path`, props.path, `is not a directory (resolved to ${dir})`);
+  const key = `${dir}\0${props.handler}\0${props.runtime}`;
+  // Other runtimes zip the whole folder: a file added or removed changes the package too.
+  const listing = NODE_RUNTIME.test(props.runtime) ? undefined : listFiles(dir).join('\n');
+  const cached = built.get(key);
+  if (cached && cached.listing === listing && unchanged(cached.inputs)) return cached.bundle;
+  const { bundle, sources } = buildBundle(props, dir, specPath);
+  const inputs = sources.flatMap((file) => {
+    const stat = statOf(file);
+    return stat ? [{ file, stat, sha256: hashOf(file) }] : [];
+  });
+  built.set(key, { bundle, inputs, listing });
+  return bundle;
+}
+
+function buildBundle(props: CodeBundleProps, dir: string, specPath: string): { bundle: CodeBundle; sources: string[] } {
   const node = NODE_RUNTIME.exec(props.runtime);
   let files: Record<string, Uint8Array>;
+  let sources: string[];
   if (node) {
     const entry = entryOf(dir, props.handler, specPath);
     let result;
@@ -84,6 +132,7 @@ export function bundleCode(props: CodeBundleProps): CodeBundle {
         legalComments: 'none',
         logLevel: 'silent',
         minify: false,
+        metafile: true,
       });
     } catch (e) {
       // esbuild throws with the failures attached; the first one says what to fix.
@@ -92,13 +141,16 @@ export function bundleCode(props: CodeBundleProps): CodeBundle {
     }
     if (result.errors.length > 0) fail(`${specPath}.path`, props.path, `does not bundle: ${result.errors[0].text}`);
     files = Object.fromEntries(result.outputFiles.map((f) => [path.relative(dir, f.path).split(path.sep).join('/'), f.contents]));
+    sources = Object.keys(result.metafile?.inputs ?? {}).map((f) => path.resolve(dir, f));
   } else {
     const module = props.handler.slice(0, props.handler.lastIndexOf('.'));
     if (props.runtime.startsWith('python') && !fs.existsSync(path.join(dir, `${module}.py`))) fail(`${specPath}.handler`, props.handler, `no module "${module}.py" in ${dir}`);
-    files = Object.fromEntries(listFiles(dir).map((f) => [f, fs.readFileSync(path.join(dir, f))]));
+    const listed = listFiles(dir);
+    files = Object.fromEntries(listed.map((f) => [f, fs.readFileSync(path.join(dir, f))]));
+    sources = listed.map((f) => path.join(dir, f));
   }
   const zip = deterministicZip(files);
-  return { zip, sha256: createHash('sha256').update(zip).digest('base64'), files: Object.keys(files).sort() };
+  return { bundle: { zip, sha256: createHash('sha256').update(zip).digest('base64'), files: Object.keys(files).sort() }, sources };
 }
 
 /**
