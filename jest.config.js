@@ -8,4 +8,6 @@ module.exports = {
   // swc strips types only; `npm test` type-checks the whole project once with tsc first.
   transform: { '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   testTimeout: 120000,
+  // the CRD index the validators read, parsed once per run instead of once per test file
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
 };

@@ -8,8 +8,8 @@ export const UPSTREAM: string | undefined = (() => {
   return fs.existsSync(dir) ? dir : undefined;
 })();
 
-/** `describe` when ../shared/upstream exists, `describe.skip` otherwise. */
-export const describeWithUpstream: jest.Describe = UPSTREAM ? describe : describe.skip;
+/** `describe` when ../shared/upstream exists, `describe.skip` otherwise (undefined outside a test file: jest's globalSetup loads this too). */
+export const describeWithUpstream: jest.Describe = typeof describe === 'undefined' ? (undefined as never) : UPSTREAM ? describe : describe.skip;
 
 export function upstreamPath(...parts: string[]): string {
   if (!UPSTREAM) throw new Error('../shared/upstream is not present');

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import Ajv, { type ValidateFunction } from 'ajv';
@@ -66,33 +67,70 @@ function strictify(schema: Record<string, unknown>): Record<string, unknown> {
 
 interface CrdEntry {
   file: string;
-  doc: Record<string, any>;
+  /** The CRD's served versions with their schemas (all the validators need of it). */
+  versions: { name: string; served?: boolean; schema?: { openAPIV3Schema?: Record<string, unknown> } }[];
   validators?: Map<string, ValidateFunction>;
 }
 
 let crdIndex: Map<string, CrdEntry> | undefined;
 
-/** Every CRD in ../shared/upstream/crds, by `<group>/<kind>`; schemas compile on first use. */
-function crds(): Map<string, CrdEntry> {
-  if (crdIndex) return crdIndex;
-  crdIndex = new Map();
-  if (!UPSTREAM) return crdIndex;
+/** Where the parsed CRD index is kept between test files (and runs): outside the repository's sources. */
+const CRD_CACHE_DIR = path.resolve(__dirname, '../../node_modules/.cache/hybrid-serverless');
+
+/** The CRD files, sorted, with a digest of their names and contents: the cache file's name. */
+function crdFiles(): { files: { rel: string; abs: string }[]; digest: string } {
   const root = upstreamPath('crds');
-  for (const project of fs.readdirSync(root)) {
-    for (const file of fs.readdirSync(path.join(root, project))) {
-      for (const doc of readYamlDocs(path.join(root, project, file)) as Array<Record<string, any>>) {
-        if (doc?.kind !== 'CustomResourceDefinition') continue;
-        crdIndex.set(`${doc.spec.group}/${doc.spec.names.kind}`, { file: `crds/${project}/${file}`, doc });
-      }
+  const hash = createHash('sha256');
+  const files = fs
+    .readdirSync(root)
+    .sort()
+    .flatMap((project) =>
+      fs
+        .readdirSync(path.join(root, project))
+        .sort()
+        .map((file) => ({ rel: `crds/${project}/${file}`, abs: path.join(root, project, file) })),
+    );
+  for (const f of files) hash.update(`${f.rel}\0`).update(fs.readFileSync(f.abs)).update('\0');
+  return { files, digest: hash.digest('hex').slice(0, 16) };
+}
+
+/**
+ * Parses every CRD in ../shared/upstream/crds (102 YAML files, seconds of CPU) into
+ * `node_modules/.cache/hybrid-serverless/crds-<digest>.json`, unless that file exists: jest's
+ * globalSetup calls it once per run, so the test files read one JSON file instead of each
+ * parsing the YAML again. The digest covers every file's name and content.
+ */
+export function crdIndexFile(): string | undefined {
+  if (!UPSTREAM) return undefined;
+  const { files, digest } = crdFiles();
+  const cache = path.join(CRD_CACHE_DIR, `crds-${digest}.json`);
+  if (fs.existsSync(cache)) return cache;
+  const index: Record<string, Omit<CrdEntry, 'validators'>> = {};
+  for (const f of files) {
+    for (const doc of readYamlDocs(f.abs) as Array<Record<string, any>>) {
+      if (doc?.kind !== 'CustomResourceDefinition') continue;
+      index[`${doc.spec.group}/${doc.spec.names.kind}`] = { file: f.rel, versions: doc.spec.versions };
     }
   }
+  fs.mkdirSync(CRD_CACHE_DIR, { recursive: true });
+  const tmp = `${cache}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(index));
+  fs.renameSync(tmp, cache);
+  return cache;
+}
+
+/** Every CRD in ../shared/upstream/crds, by `<group>/<kind>` (from the cached index); schemas compile on first use. */
+function crds(): Map<string, CrdEntry> {
+  if (crdIndex) return crdIndex;
+  const file = crdIndexFile();
+  crdIndex = new Map(file ? Object.entries(JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, CrdEntry>) : []);
   return crdIndex;
 }
 
 function crdValidators(entry: CrdEntry): Map<string, ValidateFunction> {
   if (entry.validators) return entry.validators;
   entry.validators = new Map();
-  for (const v of entry.doc.spec.versions) {
+  for (const v of entry.versions) {
     if (!v.served || !v.schema?.openAPIV3Schema) continue;
     const schema = strictify(v.schema.openAPIV3Schema);
     // apiVersion/kind/metadata are the API server's, not the CRD's, to check.
