@@ -14,8 +14,9 @@ export const referenceSpec: PlatformSpecInput = {
   gitops: { sourceRef: { kind: 'GitRepository', name: 'flux-system', namespace: 'flux-system' } },
   environments: {
     dev: { domain: 'dev.acme.example' },
-    staging: { domain: 'staging.acme.example' },
-    prod: { domain: 'acme.example', overrides: { budget: { monthlyUsd: 8000 } } },
+    // OpenFaaS: Community Edition (no licence) in dev and edge, Pro (licensed) in staging and prod.
+    staging: { domain: 'staging.acme.example', openfaas: { edition: 'pro' } },
+    prod: { domain: 'acme.example', overrides: { budget: { monthlyUsd: 8000 } }, openfaas: { edition: 'pro' } },
     edge: { domain: 'edge.acme.example' },
   },
   tenants: [
@@ -61,7 +62,8 @@ export const referenceSpec: PlatformSpecInput = {
       tenant: 'shop',
       target: 'openfaas',
       image: 'ghcr.io/acme/promo-discount:0.9.0',
-      scaling: { min: 1, max: 15, target: 50, metric: 'rps' },
+      // Within what OpenFaaS CE runs (dev, edge): at most 5 replicas, no scale target or metric.
+      scaling: { min: 1, max: 5 },
       timeoutSeconds: 20,
       triggers: [{ type: 'http' }],
     },

@@ -5,9 +5,10 @@ import { budgetSchema } from './budget';
 import { functionSchema } from './function';
 import { knativePlatformSchema } from './eventing';
 import { kafkaSchema } from './kafka';
-import { openfaasPlatformSchema } from './targets/openfaas';
+import { openfaasEditionSchema, openfaasPlatformSchema } from './targets/openfaas';
 import { observabilitySchema } from './observability';
 import { ENV_NAME_MAX } from '../core/naming';
+import type { OpenFaaSEdition } from '../k8s/openfaas/limits';
 import { PROFILE_NAMES, type ProfileName } from './profiles';
 import { gatewaySchema, routeSchema } from './route';
 import { operatorsSchema, tenantSchema } from './tenant';
@@ -80,6 +81,13 @@ export const environmentSchema = z.strictObject({
       oidcProvider: oidcIssuer.optional(),
     })
     .optional(),
+  /** Per-environment OpenFaaS settings, e.g. Pro in staging and prod, CE elsewhere. @default the top-level `openfaas` */
+  openfaas: z
+    .strictObject({
+      /** OpenFaaS edition of this environment: `ce` (Community Edition) or `pro` (licensed). @default the top-level `openfaas.edition` */
+      edition: openfaasEditionSchema.optional(),
+    })
+    .optional(),
   /** Per-environment chart mirror. @default the top-level `charts` */
   charts: chartsSchema.optional(),
   /**
@@ -103,6 +111,12 @@ export function profileOf(name: EnvironmentName, environment: Pick<EnvironmentSp
   if (environment.profile) return environment.profile;
   if (isProfileName(name)) return name;
   throw new Error(`environment "${name}" has no profile; the schema requires environments.${name}.profile`);
+}
+
+/** The OpenFaaS edition of an environment: its own, else the top-level one, else Community Edition. */
+export function openfaasEditionOf(spec: Pick<PlatformSpec, 'environments' | 'openfaas'>, env: EnvironmentName): OpenFaaSEdition {
+  const e = Object.prototype.hasOwnProperty.call(spec.environments, env) ? spec.environments[env] : undefined;
+  return e?.openfaas?.edition ?? spec.openfaas?.edition ?? 'ce';
 }
 
 /** An environment name: a DNS label (output folder, resource names, labels) short enough for the names derived from it. */
@@ -198,7 +212,7 @@ export const platformSchema = z.strictObject({
   kafka: kafkaSchema.optional(),
   /** Knative install settings and event flows (sequences, parallels, pings). @default Kourier, no flows */
   knative: knativePlatformSchema.default({ sequences: [], parallels: [], pings: [] }),
-  /** OpenFaaS install settings (basic auth, explicit timeouts). @default derived from the functions */
+  /** OpenFaaS install settings (edition, basic auth, explicit timeouts). @default Community Edition, timeouts derived from the functions */
   openfaas: openfaasPlatformSchema.optional(),
   /** Monitoring and alerting (Prometheus, Alertmanager, Grafana): the default SLO, alert receivers, SMTP, Kafka lag threshold. @default SLO p99 1000 ms and 5 % errors, no receivers */
   observability: observabilitySchema.default({ defaultSlo: { latencyP99Ms: 1000, errorRatioPercent: 5 }, receivers: [] }),

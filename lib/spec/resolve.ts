@@ -1,7 +1,8 @@
 import type { EnvironmentName } from './common';
 import { formatPath, SpecError, valueAt } from '../core/errors';
 import { deepMerge, PROFILE_NAMES, PROFILES, profileSchema, type Profile, type ProfileName } from './profiles';
-import { profileOf, type PlatformSpec } from './platform';
+import { openfaasEditionOf, profileOf, type PlatformSpec } from './platform';
+import type { OpenFaaSEdition } from '../k8s/openfaas/limits';
 import { requestsAboveLimitsIssues } from './rules/environments';
 
 /** One environment of a spec, with its profile and overrides merged: what constructs read. */
@@ -18,6 +19,8 @@ export interface ResolvedEnvironment {
    * else LoadBalancer). Only a LoadBalancer ever gets an address for Ingress status.
    */
   readonly proxyServiceType: 'LoadBalancer' | 'NodePort' | 'ClusterIP';
+  /** OpenFaaS edition of the environment (its own, else `openfaas.edition`, else `ce`). */
+  readonly openfaasEdition: OpenFaaSEdition;
   readonly budget: {
     readonly monthlyUsd: number;
     readonly thresholds: readonly number[];
@@ -74,6 +77,7 @@ export function resolveEnvironment(spec: PlatformSpec, env: EnvironmentName, ext
     profile,
     domain: e.domain,
     proxyServiceType: e.gateway?.proxyServiceType ?? spec.gateway.proxyServiceType ?? 'LoadBalancer',
+    openfaasEdition: openfaasEditionOf(spec, env),
     ...((e.charts?.mirror ?? spec.charts?.mirror) && { chartMirror: e.charts?.mirror ?? spec.charts?.mirror }),
     aws: { region: e.aws?.region ?? spec.aws.region, accountId: e.aws?.accountId ?? spec.aws.accountId, oidcProvider: e.aws?.oidcProvider ?? spec.aws.oidcProvider },
     budget: {

@@ -17,9 +17,11 @@ describe('examples/minimal.platform.yaml', () => {
     expect(outputs.map((o) => o.env)).toEqual(['dev', 'edge']);
     const ingress = objects('dev').find((o) => o.kind === 'Ingress');
     expect(ingress.spec.rules[0].host).toBe('api.dev.demo.example');
+    // OpenFaaS Community Edition by default: the function is a Deployment faas-netes serves, no Function.
+    expect(objects('dev').filter((o) => o.kind === 'Function')).toEqual([]);
     expect(
       objects('dev')
-        .filter((o) => o.kind === 'Function')
+        .filter((o) => o.kind === 'Deployment' && o.metadata.labels?.faas_function)
         .map((f) => f.metadata.name),
     ).toEqual(['cleanup']);
   });

@@ -82,7 +82,12 @@ describe('footprint: every pod the platform runs, with its requests', () => {
     expect(edge.find('KafkaSource').length).toBeGreaterThan(0);
     expect(entry('knative-eventing/kafka-source-dispatcher').pods).toBe(1);
     // Sizes the module leaves to a chart are named as chart defaults.
-    expect(entry('openfaas/autoscaler').source).toContain('chart default autoscaler.replicas 1');
+    // edge runs OpenFaaS CE: no autoscaler (Pro); the chart's Alertmanager scales, and faas-netes runs in the gateway pod.
+    expect(entry('openfaas/autoscaler')).toBeUndefined();
+    expect(entry('openfaas/alertmanager').source).toContain('alertmanager.resources');
+    const of = edge.get('HelmRelease', 'openfaas', 'openfaas').spec.values;
+    expect(entry('openfaas/gateway').requests.cpu).toBeCloseTo(2 * cpuCores(of.gateway.resources.requests.cpu), 6);
+    expect(entry('fn/hello-python').pods).toBe(1);
     expect(entry('openfaas/nats').requests).toEqual({ cpu: cpuCores(p.components.openfaasNats.resources.requests.cpu), memory: memoryBytes(p.components.openfaasNats.resources.requests.memory) });
   });
 

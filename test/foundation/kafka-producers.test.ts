@@ -28,7 +28,7 @@ describe('Kafka producers get their client settings, credentials by reference', 
   test('an OpenFaaS producer (promo-discount → payments): Secrets mounted as files, the variables point at them', () => {
     const s = referenceCopy();
     s.kafka.topics.find((t: any) => t.name === 'payments').producers.push('promo-discount');
-    const f = synthEnv('dev', s).get('Function', 'promo-discount', 'openfaas-fn');
+    const f = synthEnv('prod', s).get('Function', 'promo-discount', 'openfaas-fn');
     expect(f.spec.secrets).toEqual(['events-cluster-ca-cert', 'kafka-promo-discount']);
     expect(f.spec.environment).toMatchObject({
       KAFKA_BOOTSTRAP_SERVERS: 'events-kafka-bootstrap.kafka.svc:9093',
@@ -37,6 +37,16 @@ describe('Kafka producers get their client settings, credentials by reference', 
       KAFKA_CA_CERT_FILE: '/var/openfaas/secrets/ca.crt',
     });
     expect(JSON.stringify(f)).not.toMatch(/BEGIN CERTIFICATE|"password":"[^/]/);
+
+    // OpenFaaS CE (dev): the Deployment mounts the same keys where faas-netes would, read-only.
+    const pod = synthEnv('dev', s).get('Deployment', 'promo-discount', 'openfaas-fn').spec.template.spec;
+    expect(pod.volumes.find((v: any) => v.name === 'promo-discount-projected-secrets').projected.sources).toEqual([
+      { secret: { name: 'events-cluster-ca-cert', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+      { secret: { name: 'kafka-promo-discount', items: [{ key: 'password', path: 'password' }] } },
+    ]);
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'promo-discount-projected-secrets', mountPath: '/var/openfaas/secrets', readOnly: true });
+    expect(pod.containers[0].env).toEqual(expect.arrayContaining([{ name: 'KAFKA_PASSWORD_FILE', value: '/var/openfaas/secrets/password' }]));
+    expect(JSON.stringify(pod)).not.toMatch(/BEGIN CERTIFICATE|"password":"[^/]/);
   });
 
   test('functions that do not produce get nothing', () => {

@@ -153,9 +153,14 @@ describe('container requests above limits', () => {
     );
 
     s.functions[3].resources = { requests: { memory: '32Mi' }, limits: { memory: '32Mi' } };
-    const fn = synthEnv('dev', s).get('Function', 'promo-discount');
+    const fn = synthEnv('staging', s).get('Function', 'promo-discount');
     expect(fn.spec.requests.memory).toBe('32Mi');
     expect(fn.spec.limits.memory).toBe('32Mi');
+    // OpenFaaS CE (dev): the same resources on the function's container
+    expect(synthEnv('dev', s).get('Deployment', 'promo-discount', 'openfaas-fn').spec.template.spec.containers[0].resources).toMatchObject({
+      requests: { memory: '32Mi' },
+      limits: { memory: '32Mi' },
+    });
   });
 
   test('profile overrides that put a request above its limit, in the spec and in Pulumi config', () => {
@@ -191,7 +196,9 @@ describe('label values and keys from user input', () => {
     expect(e.message).toContain(`functions[3].openfaas.constraints[1]: node label key: name part "${a(64, 'k')}" must be 1–63 characters`);
 
     s.functions[3].openfaas = { constraints: [`kubernetes.io/arch=${a(63, 'v')}`, `${a(63, 'k')}=x`] };
-    expect(synthEnv('dev', s).get('Function', 'promo-discount').spec.constraints).toEqual([`kubernetes.io/arch=${a(63, 'v')}`, `${a(63, 'k')}=x`]);
+    expect(synthEnv('prod', s).get('Function', 'promo-discount').spec.constraints).toEqual([`kubernetes.io/arch=${a(63, 'v')}`, `${a(63, 'k')}=x`]);
+    // OpenFaaS CE (dev): the nodeSelector faas-netes would make of them
+    expect(synthEnv('dev', s).get('Deployment', 'promo-discount', 'openfaas-fn').spec.template.spec.nodeSelector).toEqual({ 'kubernetes.io/arch': a(63, 'v'), [a(63, 'k')]: 'x' });
   });
 
   test('OpenFaaS annotation keys must be qualified names', () => {
@@ -204,6 +211,7 @@ describe('label values and keys from user input', () => {
     expect(e.message).toContain(`functions[3].openfaas.annotations.acme.example/${a(64, 'n')}: is not a valid annotation key: name part`);
 
     s.functions[3].openfaas = { annotations: { [`acme.example/${a(63, 'n')}`]: 'y' } };
-    expect(synthEnv('dev', s).get('Function', 'promo-discount').spec.annotations).toMatchObject({ [`acme.example/${a(63, 'n')}`]: 'y' });
+    expect(synthEnv('prod', s).get('Function', 'promo-discount').spec.annotations).toMatchObject({ [`acme.example/${a(63, 'n')}`]: 'y' });
+    expect(synthEnv('dev', s).get('Deployment', 'promo-discount', 'openfaas-fn').spec.template.metadata.annotations).toMatchObject({ [`acme.example/${a(63, 'n')}`]: 'y' });
   });
 });

@@ -10,6 +10,8 @@ import { specError, testChart } from './support';
 /** The reference stack plus an OpenFaaS function consuming `orders` through the kafka-connector. */
 function specWithOpenFaaSConsumer(): any {
   const spec = referenceCopy();
+  // The kafka-connector is OpenFaaS Pro: every environment runs Pro here.
+  spec.openfaas = { ...spec.openfaas, edition: 'pro' };
   spec.functions.push({
     name: 'order-audit',
     tenant: 'shop',
@@ -156,7 +158,7 @@ test('an OpenFaaS function that consumes and produces keeps one certificate user
 describe('bad input', () => {
   test('a SASL connector is refused with the reason', () => {
     const { chart } = testChart();
-    const of = new OpenFaaSInstall(chart, 'of', { gateway: { replicas: 1, resources: {} }, queueWorker: { replicas: 1, resources: {} } });
+    const of = new OpenFaaSInstall(chart, 'of', { edition: 'pro', gateway: { replicas: 1, resources: {} }, queueWorker: { replicas: 1, resources: {} } });
     const err = specError(
       () =>
         new KafkaConnector(chart, 'k', {

@@ -37,6 +37,7 @@ describe("two OpenFaaS functions on one topic share the topic's kafka-connector 
   // function); the kafka rule must not then reject that same group as "split between functions".
   const spec = () => {
     const s = referenceCopy();
+    s.openfaas = { edition: 'pro' }; // the kafka-connector is OpenFaaS Pro
     s.functions.push(
       fn({ name: 'order-audit', triggers: [{ type: 'kafka', topic: 'orders', consumerGroup: 'openfaas-orders' }] }),
       fn({ name: 'order-mail', triggers: [{ type: 'kafka', topic: 'orders', consumerGroup: 'openfaas-orders' }] }),
@@ -57,6 +58,7 @@ describe("two OpenFaaS functions on one topic share the topic's kafka-connector 
     a.functions.find((f: any) => f.name === 'payment').triggers = [{ type: 'kafka', topic: 'orders', consumerGroup: 'openfaas-orders' }];
     expect(parseError(a).message).toContain('consumer group "openfaas-orders" is already used by function');
     const b = referenceCopy();
+    b.openfaas = { edition: 'pro' };
     b.functions.push(
       fn({ name: 'order-audit', triggers: [{ type: 'kafka', topic: 'orders', consumerGroup: 'shared' }] }),
       fn({ name: 'tele-audit', triggers: [{ type: 'kafka', topic: 'telemetry', consumerGroup: 'shared' }] }),

@@ -45,7 +45,9 @@ describe('reference stack on OpenFaaS', () => {
       expect(v.gateway.resources).toEqual(gw.resources);
       expect(v.queueWorker.replicas).toBe(qw.replicas);
       expect(v.queueWorker.resources).toEqual(qw.resources);
-      expect(v.operator.leaderElection.enabled).toBe(gw.replicas > 1);
+      // Pro (prod): the operator's leader election; CE (dev, edge): faas-netes sized like the gateway it runs beside.
+      if (env === 'prod') expect(v.operator.leaderElection.enabled).toBe(gw.replicas > 1);
+      else expect(v.faasnetes.resources).toEqual(gw.resources);
     }
     // prod runs ≥ 2 gateways and queue workers: each gets a PodDisruptionBudget
     expect(prod.get('PodDisruptionBudget', 'openfaas-gateway', 'openfaas').spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: { app: 'gateway' } } });
@@ -78,7 +80,8 @@ describe('reference stack on OpenFaaS', () => {
       expect(f.spec.annotations['com.openfaas.profile']).toBe('hybrid-serverless-restricted');
     }
     const promo = prod.get('Function', 'promo-discount').spec;
-    expect(promo.labels).toMatchObject({ 'com.openfaas.scale.min': '1', 'com.openfaas.scale.max': '15', 'com.openfaas.scale.target': '50', 'com.openfaas.scale.type': 'rps' });
+    expect(promo.labels).toMatchObject({ 'com.openfaas.scale.min': '1', 'com.openfaas.scale.max': '5', 'com.openfaas.scale.type': 'capacity' });
+    expect(promo.labels['com.openfaas.scale.target']).toBeUndefined();
     expect(promo.labels['com.openfaas.scale.zero']).toBeUndefined();
     expect(promo.requests).toEqual({ cpu: '250m', memory: '256Mi' }); // prod functionDefaults
     const hello = prod.get('Function', 'hello-python').spec;
@@ -151,7 +154,7 @@ describeWithUpstream("typed values against the charts' values.yaml", () => {
 
   test('cron-connector 0.6.16 and kafka-connector 0.7.15', () => {
     const { chart, synth } = testChart();
-    const of = new OpenFaaSInstall(chart, 'of', { gateway: SIZE, queueWorker: SIZE });
+    const of = new OpenFaaSInstall(chart, 'of', { edition: 'pro', gateway: SIZE, queueWorker: SIZE });
     new CronConnector(chart, 'cron', { openfaas: of });
     new KafkaConnector(chart, 'kafka', {
       openfaas: of,

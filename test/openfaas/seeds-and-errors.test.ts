@@ -68,7 +68,7 @@ describe('seed stack files rebuilt', () => {
 
   test('seed 002 KafkaConnector (topics orders, payments; group openfaas-group) as one kafka-connector per topic', () => {
     const { chart, synth } = testChart();
-    const of = new OpenFaaSInstall(chart, 'of', { gateway: SIZE, queueWorker: SIZE });
+    const of = new OpenFaaSInstall(chart, 'of', { edition: 'pro', gateway: SIZE, queueWorker: SIZE });
     for (const topic of ['orders', 'payments']) {
       new KafkaConnector(chart, topic, {
         openfaas: of,
@@ -108,6 +108,7 @@ describe('seed stack files rebuilt', () => {
     test('constructed connectors, functions and installs validate', () => {
       const { chart, synth } = testChart();
       const of = new OpenFaaSInstall(chart, 'of', {
+        edition: 'pro',
         gateway: { ...SIZE, replicas: 2 },
         queueWorker: { ...SIZE, replicas: 2 },
         podDisruptionBudgets: true,
@@ -142,8 +143,16 @@ describe('bad inputs are SpecErrors naming field, value and what is valid', () =
     );
     const { chart } = testChart();
     expect(
-      specError(() => new OpenFaaSInstall(chart, 'of', { gateway: SIZE, queueWorker: SIZE, functions: [{ name: 'slow', timeoutSeconds: 120, async: false }], timeouts: { gatewayUpstream: '90s' } }))
-        .message,
+      specError(
+        () =>
+          new OpenFaaSInstall(chart, 'of', {
+            edition: 'pro',
+            gateway: SIZE,
+            queueWorker: SIZE,
+            functions: [{ name: 'slow', timeoutSeconds: 120, async: false }],
+            timeouts: { gatewayUpstream: '90s' },
+          }),
+      ).message,
     ).toContain('OpenFaaSInstall.timeouts.gatewayUpstream: would cut requests to function "slow" (timeout 120s, watchdog write_timeout 2m5s)');
   });
 
@@ -207,10 +216,10 @@ describe('bad inputs are SpecErrors naming field, value and what is valid', () =
     expect(specError(() => new OpenFaaSFunction(chart, 'd', { name: 'd', image: 'a/b:1' }).addSchedule('0 1 * * *').addKafkaTopic('orders')).message).toContain(
       'both connectors read the "topic" annotation',
     );
-    expect(specError(() => new OpenFaaSInstall(chart, 'of', { gateway: SIZE, queueWorker: SIZE, basicAuth: { existingSecret: 'my-creds' } })).message).toContain(
+    expect(specError(() => new OpenFaaSInstall(chart, 'of', { edition: 'pro', gateway: SIZE, queueWorker: SIZE, basicAuth: { existingSecret: 'my-creds' } })).message).toContain(
       'OpenFaaSInstall.basicAuth.existingSecret: the chart reads the gateway credentials from Secret "basic-auth"',
     );
-    const of = new OpenFaaSInstall(chart, 'of2', { gateway: SIZE, queueWorker: SIZE });
+    const of = new OpenFaaSInstall(chart, 'of2', { edition: 'pro', gateway: SIZE, queueWorker: SIZE });
     expect(
       specError(
         () =>

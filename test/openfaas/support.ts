@@ -3,7 +3,10 @@ import { parseSpec, SpecError } from '../../lib/spec';
 import type { PlatformSpecInput } from '../../lib/spec/platform';
 import { specErrorOf } from '../support/errors';
 
-/** A small self-contained spec with OpenFaaS functions only (other modules stay idle). */
+/**
+ * A small self-contained spec with OpenFaaS functions only (other modules stay idle), on
+ * OpenFaaS Pro unless `extra.openfaas.edition` says otherwise (these tests cover operator mode).
+ */
 export function baseSpec(functions: unknown[] = [], extra: Record<string, unknown> = {}): PlatformSpecInput {
   return {
     name: 'acme',
@@ -12,6 +15,7 @@ export function baseSpec(functions: unknown[] = [], extra: Record<string, unknow
     tenants: [{ name: 'shop' }, { name: 'media' }],
     functions,
     ...extra,
+    openfaas: { edition: 'pro', ...(extra.openfaas as object) },
   } as PlatformSpecInput;
 }
 

@@ -173,6 +173,8 @@ export function generatedSpec(functions: number, opts: GeneratedSpecOptions = {}
     },
     tenants,
     operators: { groups: ['platform-oncall'] },
+    // Hundreds of OpenFaaS functions with scale-to-zero, targets and Kafka triggers: OpenFaaS Pro.
+    openfaas: { edition: 'pro' },
     functions: fns,
     routes,
     gateway: {

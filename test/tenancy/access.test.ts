@@ -18,11 +18,12 @@ const MANAGE = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
 const READ = ['get', 'list', 'watch'];
 
 /** The table a tenant role must have in its own namespace (reference stack: Knative with eventing and Kafka). */
-function expectedTable(role: 'developer' | 'deployer' | 'viewer', opts: { exec: boolean; secrets?: string[]; openfaas?: boolean }) {
+function expectedTable(role: 'developer' | 'deployer' | 'viewer', opts: { exec: boolean; secrets?: string[]; openfaas?: 'ce' | 'pro' }) {
   const w = role === 'viewer' ? READ : MANAGE;
   return {
     // granted by name in openfaas-fn only, so nothing here
-    ...(opts.openfaas && { 'openfaas.com/functions': [] }),
+    ...(opts.openfaas === 'pro' && { 'openfaas.com/functions': [] }),
+    ...(opts.openfaas === 'ce' && { 'core/services': [] }),
     'apps/deployments': [],
     'core/configmaps': w,
     'core/events': READ,
@@ -62,10 +63,10 @@ describe('access analysis of the synthesized RBAC (reference stack)', () => {
   });
 
   test('role × verb × resource: developer, deployer, viewer of shop in their namespace', () => {
-    expect(accessTable(dev, group('shop-devs'), 'shop', PROBES)).toEqual(expectedTable('developer', { exec: true, secrets: ['payment-api'], openfaas: true }));
-    expect(accessTable(prod, group('shop-devs'), 'shop', PROBES)).toEqual(expectedTable('developer', { exec: false, secrets: ['payment-api'], openfaas: true }));
-    expect(accessTable(prod, group('ci-shop'), 'shop', PROBES)).toEqual(expectedTable('deployer', { exec: false, openfaas: true }));
-    expect(accessTable(prod, group('shop-support'), 'shop', PROBES)).toEqual(expectedTable('viewer', { exec: false, openfaas: true }));
+    expect(accessTable(dev, group('shop-devs'), 'shop', PROBES)).toEqual(expectedTable('developer', { exec: true, secrets: ['payment-api'], openfaas: 'ce' }));
+    expect(accessTable(prod, group('shop-devs'), 'shop', PROBES)).toEqual(expectedTable('developer', { exec: false, secrets: ['payment-api'], openfaas: 'pro' }));
+    expect(accessTable(prod, group('ci-shop'), 'shop', PROBES)).toEqual(expectedTable('deployer', { exec: false, openfaas: 'pro' }));
+    expect(accessTable(prod, group('shop-support'), 'shop', PROBES)).toEqual(expectedTable('viewer', { exec: false, openfaas: 'pro' }));
     expect(accessTable(dev, group('iot-devs'), 'iot', PROBES)).toEqual(expectedTable('developer', { exec: true }));
   });
 
@@ -102,7 +103,7 @@ describe('access analysis of the synthesized RBAC (reference stack)', () => {
     expect(can(prod, 'ci-shop', { verb: 'get', apiGroup: '', resource: 'secrets', namespace: 'shop', name: 'payment-api' })).toBe(false);
   });
 
-  test('OpenFaaS CE: a tenant reads its own functions in openfaas-fn by name, and nothing else there', () => {
+  test('OpenFaaS Pro: a tenant reads its own Functions in openfaas-fn by name, and nothing else there', () => {
     const fn = (name?: string, verb = 'get'): AccessRequest => ({ verb, apiGroup: 'openfaas.com', resource: 'functions', namespace: 'openfaas-fn', name });
     for (const g of ['shop-devs', 'ci-shop', 'shop-support']) {
       expect(can(prod, g, fn('promo-discount'))).toBe(true);
@@ -115,6 +116,31 @@ describe('access analysis of the synthesized RBAC (reference stack)', () => {
     );
     // media owns no OpenFaaS function: no access there at all
     expect(Object.values(accessTable(prod, group('media-devs'), 'openfaas-fn', PROBES)).flat()).toEqual([]);
+  });
+
+  test("OpenFaaS CE (dev): a tenant reads its own functions' Deployments and Services in openfaas-fn by name, and nothing else there", () => {
+    const req = (apiGroup: string, resource: string, name?: string, verb = 'get'): AccessRequest => ({ verb, apiGroup, resource, namespace: 'openfaas-fn', name });
+    for (const g of ['shop-devs', 'ci-shop']) {
+      for (const [apiGroup, resource] of [
+        ['apps', 'deployments'],
+        ['', 'services'],
+      ]) {
+        expect(can(dev, g, req(apiGroup, resource, 'promo-discount'))).toBe(true);
+        expect(can(dev, g, req(apiGroup, resource, 'promo-discount', 'patch'))).toBe(false);
+        expect(can(dev, g, req(apiGroup, resource, undefined, 'create'))).toBe(false);
+        expect(can(dev, g, req(apiGroup, resource, undefined, 'list'))).toBe(false);
+      }
+      expect(can(dev, g, req('openfaas.com', 'functions', 'promo-discount'))).toBe(false);
+    }
+    expect(accessTable(dev, group('shop-devs'), 'openfaas-fn', [...PROBES, { apiGroup: '', resource: 'services' }])).toEqual(
+      expect.objectContaining({
+        'apps/deployments': ['get(hello-python,nightly-backup,promo-discount,weekly-report)'],
+        'core/services': ['get(hello-python,nightly-backup,promo-discount,weekly-report)'],
+        'core/pods': [],
+        'core/secrets': [],
+      }),
+    );
+    expect(Object.values(accessTable(dev, group('media-devs'), 'openfaas-fn', PROBES)).flat()).toEqual([]);
   });
 
   test('platform operators: read and restart in the platform namespaces only', () => {

@@ -58,6 +58,8 @@ export interface OpenFaaSChartValues {
     readonly scaleFromZero?: boolean;
     readonly directFunctions?: boolean;
   };
+  /** The CE provider, a container of the gateway pod (CE only). */
+  readonly faasnetes?: { readonly resources?: Resources };
   readonly operator: {
     readonly create: boolean;
     readonly resources?: Resources;
@@ -85,7 +87,8 @@ export interface OpenFaaSChartValues {
     readonly resources?: Resources;
     readonly pvc?: { readonly enabled: boolean };
   };
-  readonly alertmanager?: { readonly create: boolean };
+  /** CE only: the chart's Alertmanager calls the gateway to scale functions. */
+  readonly alertmanager?: { readonly create: boolean; readonly resources?: Resources };
   readonly nats?: { readonly streamReplication?: number; readonly resources?: Resources };
   readonly ingress?: { readonly enabled: boolean };
   readonly ingressOperator?: { readonly create: boolean };

@@ -5,3 +5,4 @@ export * from './function-profile';
 export * from './cron-connector';
 export * from './kafka-connector';
 export * from './gateway-monitor';
+export * from './openfaas-function-deployment';

@@ -65,6 +65,13 @@ export class KafkaConnector extends Construct {
   constructor(scope: Construct, id: string, props: KafkaConnectorProps) {
     super(scope, id);
     const where = `KafkaConnector(${props.topic})`;
+    if (props.openfaas.edition !== 'pro') {
+      fail(
+        `${where}.openfaas`,
+        props.openfaas.edition,
+        'the kafka-connector is OpenFaaS Pro (it needs a licence): install OpenFaaS with edition "pro", or consume the topic with a Knative KafkaSource',
+      );
+    }
     if (!/^[a-zA-Z0-9._-]{1,249}$/.test(props.topic)) fail(`${where}.topic`, props.topic, 'must be a Kafka topic name');
     if (!/^[A-Za-z0-9.-]+:[0-9]{1,5}(,[A-Za-z0-9.-]+:[0-9]{1,5})*$/.test(props.brokerHosts)) fail(`${where}.brokerHosts`, props.brokerHosts, 'must be "host:port" entries separated by commas');
     if (!/^[a-zA-Z0-9._-]+$/.test(props.group)) fail(`${where}.group`, props.group, 'must be letters, digits, ".", "_" or "-"');

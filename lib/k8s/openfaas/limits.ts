@@ -130,3 +130,58 @@ export function openfaasTimeouts(functions: readonly TimedFunction[], explicit: 
 
 /** The scale types OpenFaaS understands (`com.openfaas.scale.type`), by the spec's scaling metric. */
 export const OPENFAAS_SCALE_TYPES = { concurrency: 'capacity', rps: 'rps', cpu: 'cpu' } as const;
+
+/** The OpenFaaS editions the toolkit installs: Community Edition, or Standard/Enterprise ("Pro", licensed). */
+export const OPENFAAS_EDITIONS = ['ce', 'pro'] as const;
+export type OpenFaaSEdition = (typeof OPENFAAS_EDITIONS)[number];
+
+/**
+ * What OpenFaaS Community Edition enforces (faas-netes 0.18.17, the provider of chart openfaas
+ * 15.0.6): at most 5 replicas per function (its Deployment informer lowers more to 5 and raises
+ * 0 to 1, so CE never scales to zero) and at most 15 functions (Deployments labelled
+ * `faas_function` in the function namespace; with more, the provider disables invocations).
+ */
+export const OPENFAAS_CE_LIMITS = { maxReplicas: 5, maxFunctions: 15 } as const;
+
+/** A function as the Community Edition check sees it. */
+export interface CeFunctionFeatures {
+  readonly scaling?: { readonly min?: number; readonly max?: number; readonly target?: number; readonly type?: string; readonly zero?: boolean };
+  readonly retries?: unknown;
+  readonly kafkaTopics?: readonly string[];
+  readonly annotations?: Record<string, string>;
+  readonly profile?: string;
+}
+
+/** One feature OpenFaaS CE lacks, by the prop that asks for it. */
+export interface CeProblem {
+  readonly field: string;
+  readonly value: unknown;
+  readonly message: string;
+}
+
+/**
+ * Features an OpenFaaS function may not use on Community Edition, each with why (what faas-netes
+ * 0.18.17 refuses or overrides, or a Pro-only component). Never dropped silently: the function
+ * construct throws on them and the spec rule reports them with the spec path.
+ */
+export function openfaasCeProblems(f: CeFunctionFeatures): CeProblem[] {
+  const out: CeProblem[] = [];
+  const s = f.scaling ?? {};
+  const max = OPENFAAS_CE_LIMITS.maxReplicas;
+  if (s.zero) out.push({ field: 'scaling.zero', value: true, message: 'scale to zero is OpenFaaS Pro: the CE provider raises a function at 0 replicas back to 1' });
+  if (s.target !== undefined) out.push({ field: 'scaling.target', value: s.target, message: 'com.openfaas.scale.target is OpenFaaS Pro (its autoscaler); CE scales on a fixed invocation-rate alert' });
+  if (s.type !== undefined) out.push({ field: 'scaling.type', value: s.type, message: 'com.openfaas.scale.type is OpenFaaS Pro (its autoscaler); CE scales on a fixed invocation-rate alert' });
+  if (s.max !== undefined && s.max > max)
+    out.push({ field: 'scaling.max', value: s.max, message: `OpenFaaS CE runs at most ${max} replicas of a function (its provider lowers more to ${max}); use at most ${max}` });
+  if (s.min !== undefined && s.min > max) out.push({ field: 'scaling.min', value: s.min, message: `OpenFaaS CE runs at most ${max} replicas of a function; use at most ${max}` });
+  if (f.retries !== undefined)
+    out.push({ field: 'retries', value: f.retries, message: 'per-function retries (com.openfaas.retry.*) are OpenFaaS Pro: the CE queue worker does not retry failed invocations' });
+  for (const t of f.kafkaTopics ?? []) out.push({ field: 'topic', value: t, message: 'the kafka-connector is OpenFaaS Pro (it needs a licence)' });
+  for (const k of Object.keys(f.annotations ?? {})) {
+    if (k.includes('amazonaws.com') || k.includes('gke.io'))
+      out.push({ field: `annotations.${k}`, value: f.annotations![k], message: 'OpenFaaS CE refuses cloud-provider annotations (amazonaws.com, gke.io)' });
+  }
+  if (f.profile !== undefined)
+    out.push({ field: 'profile', value: f.profile, message: 'OpenFaaS Profiles are applied by the Pro operator; on CE the function Deployment carries its security context itself' });
+  return out;
+}

@@ -4,7 +4,7 @@ import { Function as FunctionCr } from '../../imports/openfaas-function-openfaas
 import { fail } from '../../core/errors';
 import { isQuantity, requestsAboveLimits } from '../../core/quantity';
 import { isGoDuration } from '../../core/duration';
-import { OPENFAAS_NODE_CONSTRAINT, watchdogTimeouts } from './limits';
+import { OPENFAAS_NODE_CONSTRAINT, watchdogTimeouts, type CeProblem } from './limits';
 import { SYSTEM_NAMESPACES } from '../common/namespaces';
 import { LABELS, MANAGED_BY } from '../common/labels';
 import type { Resources } from './chart-values';
@@ -14,7 +14,7 @@ import { DNS_1123_LABEL, DNS_SUBDOMAIN, LABEL_VALUE, QUALIFIED_NAME } from '../.
 export interface OpenFaaSScaling {
   /** Replicas kept when the function is in use. @default 1 */
   readonly min?: number;
-  /** @default 20 (OpenFaaS' default) */
+  /** @default 20 (OpenFaaS' default); 5 on Community Edition (its maximum) */
   readonly max?: number;
   /** Target per replica of `type`. @default the autoscaler's default (50) */
   readonly target?: number;
@@ -74,27 +74,45 @@ const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 /** The cron-connector's marker: functions with this topic are invoked on their `schedule`. */
 export const CRON_TOPIC = 'cron-function';
 
+/** What both renderings of a function share, checked and derived once from the props. */
+export interface OpenFaaSFunctionParts {
+  readonly image: string;
+  /** The function's variables with the watchdog timeouts. */
+  readonly environment: Record<string, string>;
+  /** Pod labels: scaling, tenant, function and the extra ones. */
+  readonly labels: Record<string, string>;
+  /** Secret names, sorted and unique. */
+  readonly secrets: readonly string[];
+  readonly requests?: { cpu?: string; memory?: string };
+  readonly limits?: { cpu?: string; memory?: string };
+  readonly constraints: readonly string[];
+  readonly readOnlyRootFilesystem: boolean;
+  readonly tenant?: string;
+}
+
 /**
- * An OpenFaaS function (`openfaas.com/v1` Function, reconciled by the OpenFaaS operator):
- * image, environment with the watchdog timeouts, `com.openfaas.scale.*` labels, retries,
- * resources, secrets, constraints and a read-only root filesystem by default. Names,
- * labels and annotations are checked as the OpenFaaS API and Kubernetes check them.
- * Triggers are annotations the connectors read: `addSchedule` (cron-connector) or
- * `addKafkaTopic` (kafka-connector).
+ * The checks and derived values of an OpenFaaS function and its triggers (annotations the
+ * connectors read), whatever object carries them: the operator's Function (`OpenFaaSFunction`,
+ * Pro) or the Deployment and Service faas-netes reads (`OpenFaaSFunctionDeployment`, CE).
+ * @internal
  */
-export class OpenFaaSFunction extends Construct {
+export abstract class OpenFaaSFunctionBase extends Construct {
   readonly name: string;
   readonly namespace: string;
-  readonly resource: FunctionCr;
-  private readonly annotations: Record<string, string>;
-  private readonly where: string;
+  protected readonly annotations: Record<string, string>;
+  protected readonly where: string;
+  protected readonly parts: OpenFaaSFunctionParts;
+  /** Replicas the function runs between (`min` 0 when it scales to zero). */
+  readonly scaleBounds: { readonly min: number; readonly max: number };
 
-  constructor(scope: Construct, id: string, props: OpenFaaSFunctionProps) {
+  constructor(scope: Construct, id: string, props: OpenFaaSFunctionProps, kind: string) {
     super(scope, id);
-    const where = (this.where = `OpenFaaSFunction(${props.name})`);
+    const where = (this.where = `${kind}(${props.name})`);
     if (props.name.length > 63 || !DNS_1123_LABEL.test(props.name)) {
       fail(`${where}.name`, props.name, 'must be a DNS-1123 label of at most 63 characters (lowercase letters, digits and "-"), as OpenFaaS requires for function names');
     }
+    const problem = this.editionProblems(props)[0];
+    if (problem) fail(`${where}.${problem.field}`, problem.value, problem.message);
     if (!/^[a-z0-9]+([._/:@-][a-zA-Z0-9]+)*$/.test(props.image)) fail(`${where}.image`, props.image, 'must be an image reference such as "ghcr.io/acme/fn:1.2.0"');
     const timeout = props.timeoutSeconds ?? 30;
     if (!Number.isInteger(timeout) || timeout < 1) fail(`${where}.timeoutSeconds`, timeout, 'must be a whole number of seconds ≥ 1');
@@ -138,30 +156,31 @@ export class OpenFaaSFunction extends Construct {
     if (props.profile) this.annotations['com.openfaas.profile'] = props.profile;
     if (props.retries) this.setRetries(props.retries);
 
+    this.scaleBounds = { min: labels['com.openfaas.scale.zero'] === 'true' ? 0 : Number(labels['com.openfaas.scale.min']), max: Number(labels['com.openfaas.scale.max']) };
     this.name = props.name;
     this.namespace = props.namespace ?? SYSTEM_NAMESPACES.openfaasFunctions;
     const str = (r?: { cpu?: string; memory?: string }) => (r && (r.cpu || r.memory) ? { ...(r.cpu && { cpu: String(r.cpu) }), ...(r.memory && { memory: String(r.memory) }) } : undefined);
-    const secrets = [...new Set(props.secrets ?? [])].sort();
-    this.resource = new FunctionCr(this, 'Resource', {
-      metadata: {
-        name: props.name,
-        namespace: this.namespace,
-        labels: { [LABELS.managedBy]: MANAGED_BY, [LABELS.function]: props.name, ...(props.tenant && { [LABELS.tenant]: props.tenant }) },
-      },
-      spec: {
-        name: props.name,
-        image: props.image,
-        environment: { ...props.environment, ...watchdogTimeouts(timeout) },
-        labels,
-        // The same object the fluent methods add to: it is resolved at synth time.
-        annotations: this.annotations,
-        ...(str(props.resources?.requests) && { requests: str(props.resources?.requests) }),
-        ...(str(props.resources?.limits) && { limits: str(props.resources?.limits) }),
-        ...(secrets.length > 0 && { secrets }),
-        ...(props.constraints?.length && { constraints: [...props.constraints] }),
-        readOnlyRootFilesystem: props.readOnlyRootFilesystem ?? true,
-      },
-    });
+    this.parts = {
+      image: props.image,
+      environment: { ...props.environment, ...watchdogTimeouts(timeout) },
+      labels,
+      secrets: [...new Set(props.secrets ?? [])].sort(),
+      requests: str(props.resources?.requests),
+      limits: str(props.resources?.limits),
+      constraints: [...(props.constraints ?? [])],
+      readOnlyRootFilesystem: props.readOnlyRootFilesystem ?? true,
+      tenant: props.tenant,
+    };
+  }
+
+  /** Replicas when `scaling.max` is not set. */
+  protected defaultMaxReplicas(): number {
+    return 20;
+  }
+
+  /** Props this edition cannot honour. @default none */
+  protected editionProblems(_props: OpenFaaSFunctionProps): CeProblem[] {
+    return [];
   }
 
   /** Invoke on a cron schedule (UTC) through the cron-connector. */
@@ -216,7 +235,7 @@ export class OpenFaaSFunction extends Construct {
   private scaleLabels(s: OpenFaaSScaling): Record<string, string> {
     const w = this.where;
     const min = s.min ?? 1;
-    const max = s.max ?? 20;
+    const max = s.max ?? this.defaultMaxReplicas();
     if (!Number.isInteger(min) || min < 1)
       fail(`${w}.scaling.min`, s.min, 'must be a whole number ≥ 1 (OpenFaaS keeps at least one replica while in use; use scaling.zero to scale to zero when idle)');
     if (!Number.isInteger(max) || max < 1) fail(`${w}.scaling.max`, s.max, 'must be a whole number ≥ 1');
@@ -231,5 +250,42 @@ export class OpenFaaSFunction extends Construct {
       ...(s.type !== undefined && { 'com.openfaas.scale.type': s.type }),
       ...(s.zero && { 'com.openfaas.scale.zero': 'true', 'com.openfaas.scale.zero-duration': s.zeroDuration ?? '15m' }),
     };
+  }
+}
+
+/**
+ * An OpenFaaS function (`openfaas.com/v1` Function, reconciled by the OpenFaaS operator, an
+ * OpenFaaS Pro feature): image, environment with the watchdog timeouts,
+ * `com.openfaas.scale.*` labels, retries, resources, secrets, constraints and a read-only root
+ * filesystem by default. Names, labels and annotations are checked as the OpenFaaS API and
+ * Kubernetes check them. Triggers are annotations the connectors read: `addSchedule`
+ * (cron-connector) or `addKafkaTopic` (kafka-connector).
+ */
+export class OpenFaaSFunction extends OpenFaaSFunctionBase {
+  readonly resource: FunctionCr;
+
+  constructor(scope: Construct, id: string, props: OpenFaaSFunctionProps) {
+    super(scope, id, props, 'OpenFaaSFunction');
+    const p = this.parts;
+    this.resource = new FunctionCr(this, 'Resource', {
+      metadata: {
+        name: this.name,
+        namespace: this.namespace,
+        labels: { [LABELS.managedBy]: MANAGED_BY, [LABELS.function]: this.name, ...(p.tenant && { [LABELS.tenant]: p.tenant }) },
+      },
+      spec: {
+        name: this.name,
+        image: p.image,
+        environment: p.environment,
+        labels: p.labels,
+        // The same object the fluent methods add to: it is resolved at synth time.
+        annotations: this.annotations,
+        ...(p.requests && { requests: p.requests }),
+        ...(p.limits && { limits: p.limits }),
+        ...(p.secrets.length > 0 && { secrets: [...p.secrets] }),
+        ...(p.constraints.length > 0 && { constraints: [...p.constraints] }),
+        readOnlyRootFilesystem: p.readOnlyRootFilesystem,
+      },
+    });
   }
 }

@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { fail } from '../../core/errors';
-import { openfaasTimeouts, type ExplicitTimeouts, type OpenFaaSTimeouts, type TimedFunction } from './limits';
+import { OPENFAAS_CE_LIMITS, openfaasTimeouts, type ExplicitTimeouts, type OpenFaaSEdition, type OpenFaaSTimeouts, type TimedFunction } from './limits';
 import { SYSTEM_NAMESPACES } from '../common/namespaces';
 import { LABELS, MANAGED_BY } from '../common/labels';
 import { HelmChartInstall } from '../gitops/helm-chart-install';
@@ -24,6 +24,15 @@ export interface AsyncRetries {
 }
 
 export interface OpenFaaSInstallProps {
+  /**
+   * `ce`: Community Edition, no licence: the gateway with faas-netes, which serves the
+   * functions' Deployments (`OpenFaaSFunctionDeployment`); scaling through the chart's
+   * Alertmanager; the CE queue worker (NATS Streaming, one invocation at a time, no retries).
+   * `pro`: OpenFaaS Standard/Enterprise, licensed: operator mode (`OpenFaaSFunction`), the
+   * autoscaler (scale to zero), the JetStream queue worker with retries, the kafka-connector.
+   * @default 'ce'
+   */
+  readonly edition?: OpenFaaSEdition;
   /** Control-plane namespace (must exist: create it in the same layer). @default 'openfaas' */
   readonly namespace?: string;
   /**
@@ -49,7 +58,7 @@ export interface OpenFaaSInstallProps {
   readonly timeouts?: ExplicitTimeouts;
   /** Queue-worker retries of failed async invocations. @default 3 attempts, 1s first wait, 2m longest */
   readonly retries?: AsyncRetries;
-  /** Concurrent async invocations per queue-worker replica. @default 50 */
+  /** Concurrent async invocations per queue-worker replica (Pro; CE's queue worker runs one). @default 50 */
   readonly maxInflight?: number;
   /** PodDisruptionBudgets for the gateway and queue worker when they run ≥ 2 replicas. @default false */
   readonly podDisruptionBudgets?: boolean;
@@ -61,8 +70,10 @@ export interface OpenFaaSInstallProps {
   readonly internalPrometheus?: { readonly retention?: string; readonly resources?: Resources };
   /** Resources of the autoscaler (a singleton). @default the chart's: 100m/128Mi requested, 256Mi limit */
   readonly autoscaler?: Resources;
-  /** Resources of NATS (JetStream, one pod). @default the chart's: 100m/120Mi requested */
+  /** Resources of NATS (JetStream on Pro, NATS Streaming on CE; one pod). @default the chart's: 100m/120Mi requested */
   readonly nats?: Resources;
+  /** Resources of the chart's Alertmanager, which scales CE functions (CE only). @default the chart's: 50m/25Mi requested, 50Mi limit */
+  readonly alertmanager?: Resources;
 }
 
 /** Service that serves every function: `/function/<name>` and `/async-function/<name>`. */
@@ -78,19 +89,23 @@ const RETRY_CODES = '408,429,500,502,503,504';
 // The chart's values.yaml defaults, written out so every pod's requests are in the output.
 const CHART_AUTOSCALER_RESOURCES: Resources = { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } };
 const CHART_NATS_RESOURCES: Resources = { requests: { cpu: '100m', memory: '120Mi' } };
+const CHART_ALERTMANAGER_RESOURCES: Resources = { requests: { cpu: '50m', memory: '25Mi' }, limits: { memory: '50Mi' } };
 const INTERNAL_PROMETHEUS_RESOURCES: Resources = { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } };
 
 /**
- * OpenFaaS from the official chart in operator mode: functions are `openfaas.com/v1`
- * Function objects reconciled by the operator. Operator mode is an OpenFaaS
- * Standard/Enterprise feature (the chart refuses `operator.create` without `openfaasPro`),
- * so the cluster needs the licence Secret `openfaas/openfaas-license` (key `license`),
- * created out of band — the toolkit only references it. Basic auth is always on.
- * Gateway and queue-worker timeouts are derived from the functions; explicit values that
- * would cut a request are rejected.
+ * OpenFaaS from the official chart, in one of two shapes. Community Edition (`ce`, no
+ * licence): the gateway with the faas-netes provider, which lists and scales the function
+ * Deployments of the function namespace; the chart's Prometheus and Alertmanager scale them;
+ * no Function CRD. Pro (`pro`): operator mode, functions are `openfaas.com/v1` Function objects
+ * reconciled by the operator, an OpenFaaS Standard/Enterprise feature (the chart refuses
+ * `operator.create` without `openfaasPro`), so the cluster needs the licence Secret
+ * `openfaas/openfaas-license` (key `license`), created out of band — the toolkit only
+ * references it. Basic auth is always on. Gateway and queue-worker timeouts are derived from
+ * the functions; explicit values that would cut a request are rejected.
  */
 export class OpenFaaSInstall extends Construct {
   readonly install: HelmChartInstall<OpenFaaSChartValues>;
+  readonly edition: OpenFaaSEdition;
   readonly namespace: string;
   readonly functionNamespace: string;
   readonly timeouts: OpenFaaSTimeouts;
@@ -101,6 +116,8 @@ export class OpenFaaSInstall extends Construct {
   constructor(scope: Construct, id: string, props: OpenFaaSInstallProps) {
     super(scope, id);
     const where = 'OpenFaaSInstall';
+    const edition = (this.edition = props.edition ?? 'ce');
+    const pro = edition === 'pro';
     this.namespace = props.namespace ?? SYSTEM_NAMESPACES.openfaas;
     this.functionNamespace = props.functionNamespace ?? SYSTEM_NAMESPACES.openfaasFunctions;
     if (this.functionNamespace === this.namespace) {
@@ -120,6 +137,13 @@ export class OpenFaaSInstall extends Construct {
     ] as const) {
       if (!Number.isInteger(c.replicas) || c.replicas < 1) fail(`${where}.${name}.replicas`, c.replicas, 'must be a whole number ≥ 1');
     }
+    if (!pro) {
+      if (props.retries !== undefined) fail(`${where}.retries`, props.retries, 'retries are OpenFaaS Pro (JetStream queue worker): the CE queue worker does not retry; use edition "pro"');
+      if (props.maxInflight !== undefined) fail(`${where}.maxInflight`, props.maxInflight, 'the CE queue worker runs one invocation at a time (maxInflight is OpenFaaS Pro); use edition "pro"');
+      if ((props.functions ?? []).length > OPENFAAS_CE_LIMITS.maxFunctions) {
+        fail(`${where}.functions`, props.functions!.length, `OpenFaaS CE serves at most ${OPENFAAS_CE_LIMITS.maxFunctions} functions (with more, faas-netes disables invocations); use edition "pro"`);
+      }
+    }
     const retries = props.retries ?? DEFAULT_RETRIES;
     if (!Number.isInteger(retries.attempts) || retries.attempts < 0) fail(`${where}.retries.attempts`, retries.attempts, 'must be a whole number ≥ 0');
 
@@ -130,11 +154,9 @@ export class OpenFaaSInstall extends Construct {
     }
     this.timeouts = timeouts;
 
-    const values: OpenFaaSChartValues = {
-      functionNamespace: this.functionNamespace,
-      openfaasPro: true,
-      clusterRole: false,
-      createCRDs: true,
+    // Key order as the output has always had it: functionNamespace, openfaasPro, clusterRole, createCRDs, …
+    const head = (openfaasPro: boolean, createCRDs: boolean) => ({ functionNamespace: this.functionNamespace, openfaasPro, clusterRole: false, createCRDs }) as const;
+    const common = {
       basic_auth: true,
       generateBasicAuth: 'generate' in basicAuth,
       rbac: true,
@@ -152,40 +174,65 @@ export class OpenFaaSInstall extends Construct {
         scaleFromZero: true,
         directFunctions: false,
       },
-      operator: {
-        create: true,
-        resources: props.gateway.resources,
-        // Several gateway pods each run an operator: only one may reconcile.
-        leaderElection: { enabled: props.gateway.replicas > 1 },
-      },
-      queueWorker: { replicas: props.queueWorker.replicas, ackWait: timeouts.queueAckWait, resources: props.queueWorker.resources },
-      queueWorkerPro: {
-        maxRetryAttempts: String(retries.attempts),
-        initialRetryWait: retries.initialWait,
-        maxRetryWait: retries.maxWait,
-        httpRetryCodes: RETRY_CODES,
-        maxInflight: props.maxInflight ?? 50,
-      },
-      autoscaler: { enabled: true, resources: props.autoscaler ?? CHART_AUTOSCALER_RESOURCES },
-      dashboard: { enabled: false },
-      iam: { enabled: false },
-      prometheus: {
-        create: true,
-        retention: { time: props.internalPrometheus?.retention ?? '6h' },
-        resources: props.internalPrometheus?.resources ?? INTERNAL_PROMETHEUS_RESOURCES,
-        pvc: { enabled: false },
-      },
-      // Alerting goes through the platform's Alertmanager; the chart's is for CE scaling only.
-      alertmanager: { create: false },
-      nats: { resources: props.nats ?? CHART_NATS_RESOURCES },
-      ingress: { enabled: false },
-      ingressOperator: { create: false },
+    } as const;
+    const prometheus = {
+      create: true,
+      retention: { time: props.internalPrometheus?.retention ?? '6h' },
+      resources: props.internalPrometheus?.resources ?? INTERNAL_PROMETHEUS_RESOURCES,
+      pvc: { enabled: false },
     };
+    const values: OpenFaaSChartValues = pro
+      ? {
+          ...head(true, true),
+          ...common,
+          operator: {
+            create: true,
+            resources: props.gateway.resources,
+            // Several gateway pods each run an operator: only one may reconcile.
+            leaderElection: { enabled: props.gateway.replicas > 1 },
+          },
+          queueWorker: { replicas: props.queueWorker.replicas, ackWait: timeouts.queueAckWait, resources: props.queueWorker.resources },
+          queueWorkerPro: {
+            maxRetryAttempts: String(retries.attempts),
+            initialRetryWait: retries.initialWait,
+            maxRetryWait: retries.maxWait,
+            httpRetryCodes: RETRY_CODES,
+            maxInflight: props.maxInflight ?? 50,
+          },
+          autoscaler: { enabled: true, resources: props.autoscaler ?? CHART_AUTOSCALER_RESOURCES },
+          dashboard: { enabled: false },
+          iam: { enabled: false },
+          prometheus,
+          // Alerting goes through the platform's Alertmanager; the chart's is for CE scaling only.
+          alertmanager: { create: false },
+          nats: { resources: props.nats ?? CHART_NATS_RESOURCES },
+          ingress: { enabled: false },
+          ingressOperator: { create: false },
+        }
+      : {
+          // CE has no operator: the Function and Profile CRDs would serve nothing.
+          ...head(false, false),
+          ...common,
+          operator: { create: false },
+          // faas-netes runs beside the gateway in its pod, sized like it.
+          faasnetes: { resources: props.gateway.resources },
+          queueWorker: { replicas: props.queueWorker.replicas, ackWait: timeouts.queueAckWait, resources: props.queueWorker.resources },
+          // The autoscaler is Pro (the chart renders it only with openfaasPro); CE scales through Alertmanager.
+          autoscaler: { enabled: false },
+          dashboard: { enabled: false },
+          iam: { enabled: false },
+          prometheus,
+          // CE's scaling: the chart's Prometheus alerts on invocation rate and its Alertmanager calls the gateway.
+          alertmanager: { create: true, resources: props.alertmanager ?? CHART_ALERTMANAGER_RESOURCES },
+          nats: { resources: props.nats ?? CHART_NATS_RESOURCES },
+          ingress: { enabled: false },
+          ingressOperator: { create: false },
+        };
     this.install = new HelmChartInstall(this, 'Chart', { chart: OPENFAAS_CHART, releaseName: 'openfaas', namespace: this.namespace, values });
     // Say in the output which secrets the release needs that the toolkit does not create.
-    const needs = [`${this.namespace}/${OPENFAAS_SECRETS.license.name} (key ${OPENFAAS_SECRETS.license.key})`];
+    const needs = pro ? [`${this.namespace}/${OPENFAAS_SECRETS.license.name} (key ${OPENFAAS_SECRETS.license.key})`] : [];
     if (!('generate' in basicAuth)) needs.push(`${this.namespace}/${OPENFAAS_SECRETS.basicAuth.name} (keys ${OPENFAAS_SECRETS.basicAuth.keys.join(', ')})`);
-    this.install.release.metadata.addAnnotation('hybrid-serverless.io/requires-secrets', needs.join(', '));
+    if (needs.length > 0) this.install.release.metadata.addAnnotation('hybrid-serverless.io/requires-secrets', needs.join(', '));
 
     this.gatewayService = { namespace: this.namespace, name: 'gateway', port: 8080 };
     this.gatewayUrl = `http://gateway.${this.namespace}:8080`;

@@ -24,5 +24,10 @@ export const KNATIVE_EVENTING_KINDS: readonly FunctionApiResources[] = [
 /** Installed only when a Knative function has a Kafka trigger (eventing-kafka source). */
 export const KNATIVE_KAFKA_KINDS: readonly FunctionApiResources[] = [{ apiGroup: 'sources.knative.dev', resources: ['kafkasources'], access: 'manage' }];
 
-/** OpenFaaS CE functions: one shared namespace, so tenants are granted them by name. */
+/** OpenFaaS Pro functions (the operator's Function): one shared namespace, so tenants are granted them by name. */
 export const OPENFAAS_FUNCTION = { apiGroup: 'openfaas.com', resource: 'functions' } as const;
+/** OpenFaaS CE functions: the Deployment and Service faas-netes serves, named after the function. */
+export const OPENFAAS_CE_FUNCTION = [
+  { apiGroup: 'apps', resource: 'deployments' },
+  { apiGroup: '', resource: 'services' },
+] as const;

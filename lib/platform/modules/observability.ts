@@ -180,8 +180,9 @@ export function buildObservability(ctx: ModuleContext, deps: ObservabilityDeps):
       backend: fn.target as ClusterBackend,
       latencyP99Seconds: (fn.slo?.latencyP99Ms ?? slo.latencyP99Ms) / 1000,
       errorRatio: (fn.slo?.errorRatioPercent ?? slo.errorRatioPercent) / 100,
-      maxScale: fn.scaling?.max ?? 10,
-      minScale: coldStartScale(fn).min,
+      // OpenFaaS: the bounds its edition runs (CE: at least 1, at most 5 by default).
+      maxScale: openfaas?.scales.get(fn.name)?.max ?? fn.scaling?.max ?? 10,
+      minScale: openfaas?.scales.get(fn.name)?.min ?? coldStartScale(fn).min,
     }));
   const backends = (['knative', 'openfaas'] as const).filter((b) => functions.some((f) => f.backend === b));
 

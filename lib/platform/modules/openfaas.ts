@@ -7,7 +7,10 @@ import { FunctionSecurityProfile } from '../../k8s/openfaas/function-profile';
 import { GatewayMonitor } from '../../k8s/openfaas/gateway-monitor';
 import { KAFKA_CONNECTOR_AUTHENTICATION, KafkaConnector, type KafkaConnectorAuth } from '../../k8s/openfaas/kafka-connector';
 import { KafkaConnectorCredentials } from '../../k8s/openfaas/kafka-connector-credentials';
-import { OpenFaaSFunction, type OpenFaaSRetries } from '../../k8s/openfaas/openfaas-function';
+import { OpenFaaSFunction, type OpenFaaSFunctionProps, type OpenFaaSRetries } from '../../k8s/openfaas/openfaas-function';
+import { OpenFaaSFunctionDeployment } from '../../k8s/openfaas/openfaas-function-deployment';
+import { k8s } from 'cdk8s-plus-27';
+import { LABELS as K8S_LABELS, MANAGED_BY } from '../../k8s/common/labels';
 import { OpenFaaSInstall, type ComponentSize } from '../../k8s/openfaas/openfaas-install';
 import type { Resources } from '../../k8s/openfaas/chart-values';
 import { coldStartScale, type FunctionSpec } from '../../spec/function';
@@ -57,6 +60,9 @@ const CONTROL_PLANE_REASON = 'chart openfaas 15.0.6 does not give every control-
 const FUNCTIONS_REASON =
   'the OpenFaaS operator does not drop capabilities or set allowPrivilegeEscalation on function containers; the hybrid-serverless-restricted Profile enforces non-root and seccomp RuntimeDefault at pod level';
 
+/** The ServiceAccount a tenant's OpenFaaS CE functions run as, in the shared function namespace. */
+export const openfaasTenantServiceAccount = (tenant: string): string => `tenant-${tenant}`;
+
 /** What buildOpenFaaS offers the gateway and observability. */
 export interface OpenFaaSOutputs {
   /** How the gateway reaches each function: the OpenFaaS gateway Service and the function's path. */
@@ -65,35 +71,53 @@ export interface OpenFaaSOutputs {
   readonly functionNamespace: string;
   /** The gateway's PodMonitor, for the platform Prometheus (and its down alert). */
   readonly gatewayMonitor: GatewayMonitor;
+  /** Replicas each function runs between (Pro: min 0 when it scales to zero), by function name. */
+  readonly scales: ReadonlyMap<string, { readonly min: number; readonly max: number }>;
 }
 
 /**
- * OpenFaaS: the install (operator mode, basic auth, timeouts derived from the functions,
- * JetStream queue worker with retries), the Function objects of every `target: openfaas`
- * function in the one function namespace (labelled with their tenant), the cron-connector
- * and one kafka-connector per consumed topic (credentials from `kafka`), and each function's
- * gateway endpoint. Undefined when no function targets OpenFaaS (nothing is installed).
+ * OpenFaaS in the environment's edition: the install (basic auth, timeouts derived from the
+ * functions), every `target: openfaas` function in the one function namespace (labelled with
+ * its tenant) — Pro: operator mode, Function objects, JetStream retries, one kafka-connector
+ * per consumed topic (credentials from `kafka`); CE: the Deployment and Service of each
+ * function as faas-netes serves them, run as its tenant's ServiceAccount there — the
+ * cron-connector, and each function's gateway endpoint. Undefined when no function targets
+ * OpenFaaS (nothing is installed).
  */
 export function buildOpenFaaS(ctx: ModuleContext, deps: { readonly kafka?: KafkaBinding }): OpenFaaSOutputs | undefined {
   const functions = ctx.functionsFor('openfaas');
   if (functions.length === 0) return undefined;
   const { kafka } = deps;
+  const pro = ctx.env.openfaasEdition === 'pro';
   const { install, installChart } = installOpenFaaS(ctx, functions);
 
   const config = ctx.chart('config', 'openfaas');
-  const securityProfile = new FunctionSecurityProfile(config, 'function-profile', { namespace: install.namespace });
+  // Pro: the operator applies this Profile to function pods; CE: each Deployment carries its security context.
+  const securityProfile = pro ? new FunctionSecurityProfile(config, 'function-profile', { namespace: install.namespace }) : undefined;
   const gatewayMonitor = new GatewayMonitor(config, 'gateway-monitor', { namespace: install.namespace, labels: { [LABELS.partOf]: ctx.spec.name } });
+  if (!pro) {
+    // The ServiceAccount each tenant's functions run as: pods use one of their own namespace, so here, not the tenant's.
+    for (const tenant of [...new Set(functions.map((f) => f.tenant))]) {
+      new k8s.KubeServiceAccount(config, `sa-${tenant}`, {
+        metadata: { name: openfaasTenantServiceAccount(tenant), namespace: install.functionNamespace, labels: { [K8S_LABELS.managedBy]: MANAGED_BY, [K8S_LABELS.tenant]: tenant } },
+        automountServiceAccountToken: false,
+      });
+    }
+  }
 
   const apps = ctx.chart('apps', 'openfaas-functions');
   const byTopic = new Map<string, FunctionSpec[]>();
+  const scales = new Map<string, { min: number; max: number }>();
   let scheduled = false;
   for (const fn of functions) {
     const f = functionObject(ctx, apps, install, securityProfile, fn, kafka);
+    scales.set(fn.name, f.scaleBounds);
     for (const t of fn.triggers ?? []) {
       if (t.type === 'schedule') {
         f.addSchedule(t.cron);
         scheduled = true;
       } else if (t.type === 'kafka') {
+        if (!pro) continue; // the spec's openfaas rule reports it with the spec path
         f.addKafkaTopic(t.topic);
         byTopic.set(t.topic, [...(byTopic.get(t.topic) ?? []), fn]);
       }
@@ -109,7 +133,7 @@ export function buildOpenFaaS(ctx: ModuleContext, deps: { readonly kafka?: Kafka
     service: install.gatewayService,
     path: install.functionPath(fn.name, fn.openfaas?.async === true),
   }));
-  return { endpoints, functionNamespace: install.functionNamespace, gatewayMonitor };
+  return { endpoints, functionNamespace: install.functionNamespace, gatewayMonitor, scales };
 }
 
 /** The namespaces (platform layer) and the install, its timeouts derived from the functions. */
@@ -120,11 +144,15 @@ function installOpenFaaS(ctx: ModuleContext, functions: readonly FunctionSpec[])
     const replicas = profile.components[c].replicas;
     if (replicas !== 1) ctx.issues.add(`environments.${ctx.env.name}.overrides.components.${c}.replicas`, replicas, 'the OpenFaaS chart runs exactly one pod of it: must be 1');
   }
+  const pro = ctx.env.openfaasEdition === 'pro';
   const ns = ctx.namespace({ name: SYSTEM_NAMESPACES.openfaas, podSecurity: 'baseline', podSecurityReason: CONTROL_PLANE_REASON });
-  ctx.namespace({ name: SYSTEM_NAMESPACES.openfaasFunctions, podSecurity: 'baseline', podSecurityReason: FUNCTIONS_REASON, labels: { [LABELS.partOf]: ctx.spec.name } });
+  // CE function pods are the toolkit's own Deployments, restricted like every tenant's pods.
+  if (pro) ctx.namespace({ name: SYSTEM_NAMESPACES.openfaasFunctions, podSecurity: 'baseline', podSecurityReason: FUNCTIONS_REASON, labels: { [LABELS.partOf]: ctx.spec.name } });
+  else ctx.namespace({ name: SYSTEM_NAMESPACES.openfaasFunctions, labels: { [LABELS.partOf]: ctx.spec.name } });
 
   const installChart = ctx.chart('platform', 'openfaas');
   const install = new OpenFaaSInstall(installChart, 'openfaas', {
+    edition: ctx.env.openfaasEdition,
     namespace: ns.name,
     functionNamespace: SYSTEM_NAMESPACES.openfaasFunctions,
     gateway: size(profile.components.openfaasGateway),
@@ -137,7 +165,8 @@ function installOpenFaaS(ctx: ModuleContext, functions: readonly FunctionSpec[])
       gatewayWrite: settings?.gateway?.writeTimeout,
       queueAckWait: settings?.queueWorker?.ackWait,
     },
-    maxInflight: settings?.queueWorker?.maxInflight,
+    // The CE queue worker has neither (the spec's openfaas rule refuses maxInflight there).
+    ...(pro && { maxInflight: settings?.queueWorker?.maxInflight }),
     autoscaler: resources(profile.components.openfaasAutoscaler.resources),
     nats: resources(profile.components.openfaasNats.resources),
     podDisruptionBudgets: profile.ha.podDisruptionBudgets,
@@ -145,10 +174,22 @@ function installOpenFaaS(ctx: ModuleContext, functions: readonly FunctionSpec[])
   return { install, installChart };
 }
 
-/** A function's Function object (producers with their Kafka client settings), in the function namespace. */
-function functionObject(ctx: ModuleContext, apps: Chart, install: OpenFaaSInstall, securityProfile: FunctionSecurityProfile, fn: FunctionSpec, kafka: KafkaBinding | undefined): OpenFaaSFunction {
+/**
+ * A function's object in the function namespace (producers with their Kafka client settings):
+ * Pro, the operator's Function; CE, the Deployment and Service faas-netes serves.
+ */
+function functionObject(
+  ctx: ModuleContext,
+  apps: Chart,
+  install: OpenFaaSInstall,
+  securityProfile: FunctionSecurityProfile | undefined,
+  fn: FunctionSpec,
+  kafka: KafkaBinding | undefined,
+): OpenFaaSFunction | OpenFaaSFunctionDeployment {
+  const pro = install.edition === 'pro';
   const async = openfaasInvokedAsync(fn);
-  const { min } = coldStartScale(fn);
+  // CE cannot scale to zero: a function that does not ask for it explicitly keeps one replica (the spec rule refuses an explicit request).
+  const { min } = pro || fn.coldStart !== undefined || fn.scaling?.min !== undefined ? coldStartScale(fn) : { min: Math.max(1, coldStartScale(fn).min) };
   const metric = fn.scaling?.metric ?? 'concurrency';
   // Producers get their Kafka client settings; credentials stay Secret references.
   const producer = kafkaProducerFor(ctx, kafka, fn);
@@ -156,28 +197,42 @@ function functionObject(ctx: ModuleContext, apps: Chart, install: OpenFaaSInstal
   const env: Record<string, string> = { ...fn.env, ...producer?.env };
   // OpenFaaS mounts secrets as files, not variables: tell the code where each one is.
   for (const s of secretRefs) env[`${s.env}_FILE`] = `/var/openfaas/secrets/${s.key}`;
-  return new OpenFaaSFunction(apps, fn.name, {
+  const props: OpenFaaSFunctionProps = {
     name: fn.name,
     namespace: install.functionNamespace,
     image: fn.image!,
     tenant: fn.tenant,
     environment: env,
     timeoutSeconds: timedFunction(fn).timeoutSeconds,
-    scaling: {
-      min: Math.max(1, min),
-      max: fn.scaling?.max ?? 10,
-      ...(fn.scaling?.target !== undefined && { target: fn.scaling.target }),
-      type: OPENFAAS_SCALE_TYPES[metric as keyof typeof OPENFAAS_SCALE_TYPES],
-      ...(min === 0 && { zero: true, zeroDuration: fn.openfaas?.idleTimeout ?? '15m' }),
-    },
-    ...(async && { retries: retriesOf(fn) }),
+    scaling: pro
+      ? {
+          min: Math.max(1, min),
+          max: fn.scaling?.max ?? 10,
+          ...(fn.scaling?.target !== undefined && { target: fn.scaling.target }),
+          type: OPENFAAS_SCALE_TYPES[metric as keyof typeof OPENFAAS_SCALE_TYPES],
+          ...(min === 0 && { zero: true, zeroDuration: fn.openfaas?.idleTimeout ?? '15m' }),
+        }
+      : // CE scales between min and max on its own rule: no target, type or scale to zero (refused by the spec rule).
+        {
+          min: Math.max(1, min),
+          ...(fn.scaling?.max !== undefined && { max: fn.scaling.max }),
+          ...(fn.scaling?.target !== undefined && { target: fn.scaling.target }),
+          ...(fn.scaling?.metric !== undefined && { type: OPENFAAS_SCALE_TYPES[metric as keyof typeof OPENFAAS_SCALE_TYPES] }),
+          ...(min === 0 && { zero: true }),
+        },
+    ...(async && pro && { retries: retriesOf(fn) }),
+    ...(!pro && fn.delivery !== undefined && { retries: retriesOf(fn) }),
     annotations: fn.openfaas?.annotations,
     resources: functionResources(fn, ctx.env.profile.functionDefaults),
     secrets: [...new Set(secretRefs.map((s) => s.secret))],
     constraints: fn.openfaas?.constraints,
     readOnlyRootFilesystem: fn.openfaas?.readOnlyRootFilesystem ?? true,
-    profile: securityProfile.name,
-  });
+    ...(securityProfile && { profile: securityProfile.name }),
+  };
+  if (pro) return new OpenFaaSFunction(apps, fn.name, props);
+  const secretKeys: Record<string, string[]> = {};
+  for (const s of secretRefs) secretKeys[s.secret] = [...(secretKeys[s.secret] ?? []), s.key];
+  return new OpenFaaSFunctionDeployment(apps, fn.name, { ...props, serviceAccountName: openfaasTenantServiceAccount(fn.tenant), secretKeys });
 }
 
 /**
@@ -239,13 +294,15 @@ function kafkaConnectors(ctx: ModuleContext, installChart: Chart, install: OpenF
 const OPENFAAS_CHART_DEFAULTS = {
   autoscaler: { cpu: '100m', memory: '128Mi' },
   nats: { cpu: '100m', memory: '120Mi' },
+  faasnetes: { cpu: '100m', memory: '120Mi' },
+  alertmanager: { cpu: '50m', memory: '25Mi' },
 } as const;
 
 /**
  * OpenFaaS's pods, from the chart values and objects the module wrote: the gateway pod
- * (gateway + operator containers in operator mode), queue worker, autoscaler, NATS, the
- * chart's Prometheus, the connectors, the credentials CronJob and every function's
- * minimum replicas.
+ * (gateway + operator containers on Pro, gateway + faas-netes on CE), queue worker,
+ * autoscaler (Pro), Alertmanager (CE), NATS, the chart's Prometheus, the connectors, the
+ * credentials CronJob and every function's minimum replicas.
  */
 function recordFootprint(ctx: ModuleContext, install: OpenFaaSInstall, built: readonly IConstruct[]): void {
   const fp = ctx.footprint;
@@ -256,8 +313,10 @@ function recordFootprint(ctx: ModuleContext, install: OpenFaaSInstall, built: re
     component: 'openfaas/gateway',
     namespace: ns,
     pods: v.gateway.replicas,
-    containers: [v.gateway.resources.requests, ...(v.operator.create ? [v.operator.resources?.requests] : [])],
-    source: 'openfaas values: gateway.replicas, gateway.resources + operator.resources (operator mode: a container in the gateway pod)',
+    containers: [v.gateway.resources.requests, ...(v.operator.create ? [v.operator.resources?.requests] : [v.faasnetes?.resources?.requests ?? OPENFAAS_CHART_DEFAULTS.faasnetes])],
+    source: v.operator.create
+      ? 'openfaas values: gateway.replicas, gateway.resources + operator.resources (operator mode: a container in the gateway pod)'
+      : 'openfaas values: gateway.replicas, gateway.resources + faasnetes.resources (CE: the provider is a container in the gateway pod)',
     objects: release,
   });
   fp.record({
@@ -293,7 +352,17 @@ function recordFootprint(ctx: ModuleContext, install: OpenFaaSInstall, built: re
   if (v.prometheus.create) {
     fp.record({ component: 'openfaas/prometheus', namespace: ns, pods: 1, containers: [v.prometheus.resources?.requests], source: 'openfaas values: prometheus.resources', objects: release });
   }
-  // alertmanager.create, dashboard.enabled, ingressOperator.create and iam.enabled are false: they run nothing.
+  if (v.alertmanager?.create) {
+    fp.record({
+      component: 'openfaas/alertmanager',
+      namespace: ns,
+      pods: 1,
+      containers: [v.alertmanager.resources?.requests ?? OPENFAAS_CHART_DEFAULTS.alertmanager],
+      source: "openfaas values: alertmanager.resources (CE: scales functions on the chart Prometheus's alerts; one pod)",
+      objects: release,
+    });
+  }
+  // dashboard.enabled, ingressOperator.create and iam.enabled are false (and alertmanager.create on Pro): they run nothing.
   for (const c of built) {
     if (c instanceof CronConnector) {
       fp.record({
@@ -324,6 +393,17 @@ function recordFootprint(ctx: ModuleContext, install: OpenFaaSInstall, built: re
         containers: job.containers.map((x) => x.resources?.requests),
         source: 'CronJob container resources; one pod at a time while it runs (concurrencyPolicy Forbid)',
         objects: [c.cronJob],
+      });
+    } else if (c instanceof OpenFaaSFunctionDeployment) {
+      const spec = c.deployment.toJson().spec.template.spec as { containers: { resources?: { requests?: { cpu?: string; memory?: string } } }[] };
+      fp.record({
+        component: `fn/${c.name}`,
+        namespace: c.namespace,
+        // CE never scales to zero: at least com.openfaas.scale.min replicas run.
+        pods: c.minReplicas,
+        containers: spec.containers.map((x) => x.resources?.requests),
+        source: `Deployment com.openfaas.scale.min ${c.minReplicas} (OpenFaaS CE keeps at least one replica); container requests`,
+        objects: [c.deployment],
       });
     } else if (c instanceof OpenFaaSFunction) {
       const spec = c.resource.toJson().spec as { labels?: Record<string, string>; requests?: { cpu?: string; memory?: string } };

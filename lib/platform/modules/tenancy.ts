@@ -1,7 +1,7 @@
 import type { Chart } from 'cdk8s';
 import { LABELS } from '../../k8s/common/labels';
 import { SYSTEM_NAMESPACES } from '../../k8s/common/namespaces';
-import { KNATIVE_EVENTING_KINDS, KNATIVE_KAFKA_KINDS, KNATIVE_SERVING_KINDS, OPENFAAS_FUNCTION, PlatformOperatorRole, SharedFunctionReader, Tenant } from '../../k8s/tenancy';
+import { KNATIVE_EVENTING_KINDS, KNATIVE_KAFKA_KINDS, KNATIVE_SERVING_KINDS, OPENFAAS_CE_FUNCTION, OPENFAAS_FUNCTION, PlatformOperatorRole, SharedFunctionReader, Tenant } from '../../k8s/tenancy';
 import { QUEUE_PROXY_LIMITS, QUEUE_PROXY_REQUESTS } from '../../k8s/knative/serving-install';
 import { coldStartScale, type FunctionSpec } from '../../spec/function';
 import type { Profile } from '../../spec/profiles';
@@ -189,14 +189,17 @@ export function buildTenants(ctx: ModuleContext, plan: TenancyPlan, deps: { read
     }
     (t.egress ?? []).forEach((e, j) => net.allowEgressToCidr(`${j}`, e.cidr, e.ports ?? [443], `tenants[${i}].egress[${j}] in the platform spec`));
 
-    // OpenFaaS CE: every function in one namespace; the tenant's groups read their own by name.
+    // OpenFaaS: every function in one namespace; the tenant's groups read their own by name
+    // (Pro: the Function; CE: the Deployment and Service faas-netes serves).
     const openfaas = own.filter((f) => f.target === 'openfaas');
     if (openfaas.length > 0) {
+      const [kind, ...alsoReads] = env.openfaasEdition === 'pro' ? [OPENFAAS_FUNCTION] : OPENFAAS_CE_FUNCTION;
       new SharedFunctionReader(plan.chart, `${t.name}-openfaas`, {
         namespace: SYSTEM_NAMESPACES.openfaasFunctions,
         tenant: t.name,
-        apiGroup: OPENFAAS_FUNCTION.apiGroup,
-        resource: OPENFAAS_FUNCTION.resource,
+        apiGroup: kind.apiGroup,
+        resource: kind.resource,
+        ...(alsoReads.length > 0 && { alsoReads }),
         functionNames: openfaas.map((f) => f.name),
         groups: TENANT_ROLES.flatMap((r) => t.groups?.[r] ?? []),
       });
@@ -225,7 +228,8 @@ export function buildPlatformOperators(ctx: ModuleContext, deps: { readonly name
   const customResources = [
     { apiGroup: 'helm.toolkit.fluxcd.io', resources: ['helmreleases'] },
     { apiGroup: 'source.toolkit.fluxcd.io', resources: ['helmrepositories'] },
-    ...namespaces.flatMap((n) => OPERATOR_READS[n] ?? []),
+    // OpenFaaS CE has no Function CRD: its functions are Deployments, which on-call reads anyway.
+    ...namespaces.flatMap((n) => (n === SYSTEM_NAMESPACES.openfaasFunctions && ctx.env.openfaasEdition !== 'pro' ? [] : (OPERATOR_READS[n] ?? []))),
   ];
   new PlatformOperatorRole(ctx.chart('config', 'platform-operators'), 'platform-operator', {
     namespaces,

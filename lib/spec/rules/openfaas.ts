@@ -1,7 +1,19 @@
-import { OPENFAAS_MANAGED_ANNOTATIONS, OPENFAAS_MANAGED_PREFIXES, OPENFAAS_SCALE_TYPES, OPENFAAS_TIMEOUT_ENV, openfaasTimeouts, type ExplicitTimeouts } from '../../k8s/openfaas/limits';
+import {
+  OPENFAAS_CE_LIMITS,
+  OPENFAAS_MANAGED_ANNOTATIONS,
+  OPENFAAS_MANAGED_PREFIXES,
+  OPENFAAS_SCALE_TYPES,
+  OPENFAAS_TIMEOUT_ENV,
+  openfaasCeProblems,
+  openfaasTimeouts,
+  type ExplicitTimeouts,
+} from '../../k8s/openfaas/limits';
+import { openfaasEditionOf } from '../platform';
+import type { FunctionSpec } from '../function';
+import type { PathSegment } from '../../core/errors';
 import { timedFunction } from '../targets/openfaas';
 import { isLabelValue, qualifiedNameProblem } from '../../core/naming';
-import type { Rule } from './context';
+import type { Rule, RuleContext } from './context';
 
 /** Where each explicit timeout lives in the spec. */
 const EXPLICIT_PATHS: Record<keyof ExplicitTimeouts, string[]> = {
@@ -110,6 +122,8 @@ export const openfaasRules: Rule = (ctx) => {
     }
   }
 
+  openfaasCeRules(ctx, functions);
+
   // Timeouts: explicit gateway/queue-worker values must not cut any function's requests.
   if (functions.length > 0) {
     const o = spec.openfaas;
@@ -131,3 +145,72 @@ export const openfaasRules: Rule = (ctx) => {
     }
   }
 };
+
+/**
+ * What OpenFaaS Community Edition cannot do, for every environment that runs it: each feature
+ * it lacks is refused at the spec path that asks for it, naming the edition and the
+ * environments, never dropped. Defaults adapt instead (a CE function without `coldStart` or
+ * `scaling.min` keeps one replica; without `scaling.max` it runs up to 5).
+ */
+function openfaasCeRules(ctx: RuleContext, functions: readonly FunctionSpec[]): void {
+  const { spec, issues } = ctx;
+  const ce = Object.keys(spec.environments ?? {}).filter((env) => spec.environments[env] && openfaasEditionOf(spec, env) === 'ce');
+  if (ce.length === 0 || functions.length === 0) return;
+  const edition = `OpenFaaS Community Edition (openfaas.edition "ce", environment${ce.length > 1 ? 's' : ''} ${ce.join(', ')})`;
+  const pro = 'or set openfaas.edition "pro" (licensed) for those environments';
+
+  if (functions.length > OPENFAAS_CE_LIMITS.maxFunctions) {
+    const extra = functions[OPENFAAS_CE_LIMITS.maxFunctions];
+    issues.add(
+      ctx.at('functions', extra),
+      extra.name,
+      `is OpenFaaS function number ${OPENFAAS_CE_LIMITS.maxFunctions + 1}: ${edition} serves at most ${OPENFAAS_CE_LIMITS.maxFunctions} (with more, faas-netes disables every invocation); move functions to target "knative", ${pro}`,
+    );
+  }
+  const maxInflight = spec.openfaas?.queueWorker?.maxInflight;
+  if (maxInflight !== undefined) {
+    issues.add(['openfaas', 'queueWorker', 'maxInflight'], maxInflight, `${edition} runs the CE queue worker, one invocation at a time: maxInflight is OpenFaaS Pro; remove it, ${pro}`);
+  }
+
+  for (const fn of functions) {
+    const at = (...p: PathSegment[]) => ctx.at('functions', fn, ...p);
+    const c = fn.coldStart;
+    const explicitZero = (c === 'scale-to-zero' || (c === undefined && fn.scaling?.min !== undefined)) && (fn.scaling?.min ?? 0) === 0;
+    const metric = fn.scaling?.metric;
+    const problems = openfaasCeProblems({
+      scaling: {
+        min: fn.scaling?.min,
+        max: fn.scaling?.max,
+        target: fn.scaling?.target,
+        type: metric === undefined ? undefined : (OPENFAAS_SCALE_TYPES[metric as keyof typeof OPENFAAS_SCALE_TYPES] ?? metric),
+        zero: explicitZero,
+      },
+      retries: fn.delivery,
+      annotations: fn.openfaas?.annotations,
+    });
+    const paths: Record<string, { path: PathSegment[]; value: unknown }> = {
+      'scaling.zero': c === 'scale-to-zero' ? { path: at('coldStart'), value: c } : { path: at('scaling', 'min'), value: 0 },
+      'scaling.target': { path: at('scaling', 'target'), value: fn.scaling?.target },
+      'scaling.type': { path: at('scaling', 'metric'), value: metric },
+      'scaling.max': { path: at('scaling', 'max'), value: fn.scaling?.max },
+      'scaling.min': { path: at('scaling', 'min'), value: fn.scaling?.min },
+      retries: { path: at('delivery'), value: fn.delivery },
+    };
+    for (const p of problems) {
+      const where = paths[p.field] ?? { path: at('openfaas', ...p.field.split('.')), value: p.value };
+      const fix = p.field === 'scaling.zero' ? '; use coldStart "warm" (CE keeps at least one replica)' : p.field === 'scaling.max' || p.field === 'scaling.min' ? '' : '; remove it';
+      issues.add(where.path, where.value, `${edition}: ${p.message}${fix}, ${pro}`);
+    }
+    if (fn.openfaas?.idleTimeout !== undefined) {
+      issues.add(at('openfaas', 'idleTimeout'), fn.openfaas.idleTimeout, `${edition}: the idle time before scaling to zero is OpenFaaS Pro (CE never scales to zero); remove it, ${pro}`);
+    }
+    (fn.triggers ?? []).forEach((t, i) => {
+      if (t.type !== 'kafka') return;
+      issues.add(
+        at('triggers', i),
+        t,
+        `${edition}: the kafka-connector is OpenFaaS Pro (it needs a licence); set openfaas.edition "pro" for those environments, or deploy the function with target "knative" (a KafkaSource consumes the topic)`,
+      );
+    });
+  }
+}
