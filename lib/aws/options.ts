@@ -1,4 +1,4 @@
-import type * as aws from '@pulumi/aws';
+import type { Provider } from '@pulumi/aws/provider';
 import type * as pulumi from '@pulumi/pulumi';
 
 /**
@@ -7,7 +7,7 @@ import type * as pulumi from '@pulumi/pulumi';
  * children, so without this a child would not wait for what its component was told to wait for
  * (the environment's ownership lock, the alert topic).
  */
-export function childOptions(parent: pulumi.Resource, provider: aws.Provider | undefined, opts: pulumi.ComponentResourceOptions | undefined): pulumi.CustomResourceOptions {
+export function childOptions(parent: pulumi.Resource, provider: Provider | undefined, opts: pulumi.ComponentResourceOptions | undefined): pulumi.CustomResourceOptions {
   return { parent, ...(provider && { provider }), ...(opts?.dependsOn !== undefined && { dependsOn: opts.dependsOn }) };
 }
 

@@ -1,4 +1,5 @@
-import * as aws from '@pulumi/aws';
+import { Provider, type ProviderArgs } from '@pulumi/aws/provider';
+import type { Region } from '@pulumi/aws/types/enums';
 import * as pulumi from '@pulumi/pulumi';
 import type { AwsEnvironment } from './context';
 
@@ -19,7 +20,7 @@ export function defaultTags(e: AwsEnvironment): Record<string, string> {
  * roles to assume, credential files, static keys — are passed on. Region and account come from
  * the spec.
  */
-export function stackCredentials(): Partial<aws.ProviderArgs> {
+export function stackCredentials(): Partial<ProviderArgs> {
   const c = new pulumi.Config('aws');
   const out: Record<string, unknown> = {};
   const profile = c.get('profile');
@@ -32,7 +33,7 @@ export function stackCredentials(): Partial<aws.ProviderArgs> {
     const v = c.getSecret(key);
     if (v !== undefined) out[key] = v;
   }
-  return out as Partial<aws.ProviderArgs>;
+  return out as Partial<ProviderArgs>;
 }
 
 /**
@@ -41,12 +42,12 @@ export function stackCredentials(): Partial<aws.ProviderArgs> {
  * stops a stack from deploying into the wrong account with ambient credentials; credentials
  * follow the stack's `aws:` config (`stackCredentials`).
  */
-export function environmentProvider(name: string, e: AwsEnvironment, opts?: pulumi.CustomResourceOptions): aws.Provider {
-  return new aws.Provider(
+export function environmentProvider(name: string, e: AwsEnvironment, opts?: pulumi.CustomResourceOptions): Provider {
+  return new Provider(
     name,
     {
       ...stackCredentials(),
-      region: e.region as aws.Region,
+      region: e.region as Region,
       allowedAccountIds: [e.accountId],
       defaultTags: { tags: defaultTags(e) },
     },

@@ -1,4 +1,4 @@
-import * as awsSdk from '@pulumi/aws';
+import * as ssm from '@pulumi/aws/ssm';
 import * as pulumi from '@pulumi/pulumi';
 import { BudgetAlarm } from '../aws/budgets/budget-alarm';
 import { LambdaAlarms } from '../aws/cloudwatch/lambda-alarms';
@@ -43,7 +43,7 @@ export function deployCloud(platform: HybridPlatform, options: DeployCloudOption
   // One provider (one plugin process) for the whole environment; functions add their own tags.
   const provider = environmentProvider(`${prefix}-aws`, aws);
   const owner = `${pulumi.getProject()}/${pulumi.getStack()}`;
-  const lock = new awsSdk.ssm.Parameter(
+  const lock = new ssm.Parameter(
     `${prefix}-cloud-owner`,
     {
       name: ownerParameterName(spec.name, env.name),

@@ -3,7 +3,7 @@
  * terms) from the spec. Only the cloud side (cloud.ts) loads it: it brings in @pulumi/aws,
  * which the cluster side never needs.
  */
-import type { Provider } from '@pulumi/aws';
+import type { Provider } from '@pulumi/aws/provider';
 import type { AwsEnvironment } from '../aws/context';
 import { bundleCode } from '../aws/lambda/code-bundle';
 import { KafkaEventSource, S3EventSource, ScheduleEventSource, SqsEventSource, type IEventSource } from '../aws/lambda/event-sources';

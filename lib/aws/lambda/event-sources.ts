@@ -1,4 +1,8 @@
-import * as aws from '@pulumi/aws';
+import * as iam from '@pulumi/aws/iam';
+import * as lambda from '@pulumi/aws/lambda';
+import * as scheduler from '@pulumi/aws/scheduler';
+import * as sns from '@pulumi/aws/sns';
+import * as sqs from '@pulumi/aws/sqs';
 import { policyDocument, policyJson, serviceTrustPolicy, type PolicyStatement } from '../iam/policy';
 import type * as pulumi from '@pulumi/pulumi';
 import type { LambdaNames } from './limits';
@@ -25,19 +29,19 @@ export interface ILambdaFunction {
   readonly environment: AwsEnvironment;
   readonly tags: Record<string, string>;
   readonly aliasArn: string;
-  readonly alias: aws.lambda.Alias;
-  readonly policy: aws.iam.RolePolicy;
+  readonly alias: lambda.Alias;
+  readonly policy: iam.RolePolicy;
   readonly statements: readonly PolicyStatement[];
-  readonly deadLetterQueue?: aws.sqs.Queue;
+  readonly deadLetterQueue?: sqs.Queue;
   readonly delivery: { readonly retries: number; readonly maxEventAgeSeconds: number; readonly deadLetter: boolean };
   readonly deadLetterRetentionSeconds: number;
   readonly timeoutSeconds: number;
-  readonly topics: Record<string, aws.sns.Topic>;
+  readonly topics: Record<string, sns.Topic>;
   readonly s3Notifications: S3NotificationTarget[];
   readonly resourceName: string;
   readonly childOptions: pulumi.CustomResourceOptions;
   readonly snsSources: string[];
-  queue(resourceName: string, queueName: string, args: Omit<aws.sqs.QueueArgs, 'name'>, deadLetter: boolean): aws.sqs.Queue;
+  queue(resourceName: string, queueName: string, args: Omit<sqs.QueueArgs, 'name'>, deadLetter: boolean): sqs.Queue;
 }
 
 /** AWS recommends a source queue visibility timeout of six times the function timeout. */
@@ -100,9 +104,9 @@ export class S3EventSource implements IEventSource {
     if ((p.via ?? 'sns') === 'sns') {
       const topicName = `${fn.names.function}-s3-${i}`;
       const topicArn = fn.arns.sns(topicName);
-      const topic = new aws.sns.Topic(`${name}-s3-${i}`, { name: topicName, tags: fn.tags }, o);
+      const topic = new sns.Topic(`${name}-s3-${i}`, { name: topicName, tags: fn.tags }, o);
       fn.topics[topicName] = topic;
-      const topicPolicy = new aws.sns.TopicPolicy(
+      const topicPolicy = new sns.TopicPolicy(
         `${name}-s3-${i}-policy`,
         {
           arn: topic.arn,
@@ -121,12 +125,12 @@ export class S3EventSource implements IEventSource {
         },
         o,
       );
-      const permission = new aws.lambda.Permission(
+      const permission = new lambda.Permission(
         `${name}-s3-${i}-invoke`,
         { action: 'lambda:InvokeFunction', function: fn.names.function, qualifier: fn.alias.name, principal: 'sns.amazonaws.com', sourceArn: topicArn },
         o,
       );
-      new aws.sns.TopicSubscription(
+      new sns.TopicSubscription(
         `${name}-s3-${i}-subscription`,
         {
           topic: topic.arn,
@@ -139,7 +143,7 @@ export class S3EventSource implements IEventSource {
       fn.snsSources.push(topicArn);
       fn.s3Notifications.push({ bucket: p.bucket, id: topicName, kind: 'topic', arn: topicArn, events, ...filter, dependsOn: [topicPolicy] });
     } else {
-      const permission = new aws.lambda.Permission(
+      const permission = new lambda.Permission(
         `${name}-s3-${i}-invoke`,
         {
           action: 'lambda:InvokeFunction',
@@ -199,7 +203,7 @@ export class SqsEventSource implements IEventSource {
     );
     const batchSize = this.props.batchSize ?? 10;
     const max = this.props.maxConcurrency;
-    new aws.lambda.EventSourceMapping(
+    new lambda.EventSourceMapping(
       `${name}-sqs-${i}-mapping`,
       {
         eventSourceArn: fn.arns.sqs(queueName),
@@ -277,7 +281,7 @@ export class KafkaEventSource implements IEventSource {
 
   bind(fn: ILambdaFunction, i: string | number): void {
     const { msk, selfManaged: k, topic, consumerGroup } = this.props;
-    new aws.lambda.EventSourceMapping(
+    new lambda.EventSourceMapping(
       `${fn.resourceName}-kafka-${i}`,
       {
         functionName: fn.aliasArn,
@@ -331,7 +335,7 @@ export class ScheduleEventSource implements IEventSource {
 
   bind(fn: ILambdaFunction, i: string | number): void {
     const { policy } = schedulerRole(fn);
-    new aws.scheduler.Schedule(
+    new scheduler.Schedule(
       `${fn.resourceName}-schedule-${i}`,
       {
         name: `${fn.names.function}-${i}`,
@@ -352,10 +356,10 @@ export class ScheduleEventSource implements IEventSource {
   }
 }
 
-const schedulerRoles = new WeakMap<ILambdaFunction, { role: aws.iam.Role; policy: aws.iam.RolePolicy }>();
+const schedulerRoles = new WeakMap<ILambdaFunction, { role: iam.Role; policy: iam.RolePolicy }>();
 
 /** The function's scheduler role: may invoke its live alias and send to its dead-letter queue. */
-function schedulerRole(fn: ILambdaFunction): { role: aws.iam.Role; policy: aws.iam.RolePolicy } {
+function schedulerRole(fn: ILambdaFunction): { role: iam.Role; policy: iam.RolePolicy } {
   const existing = schedulerRoles.get(fn);
   if (existing) return existing;
   const o = fn.childOptions;
@@ -365,7 +369,7 @@ function schedulerRole(fn: ILambdaFunction): { role: aws.iam.Role; policy: aws.i
   const scheduleGroupArn = fn.arns.scheduleGroup('default');
   const statements: PolicyStatement[] = [{ Sid: 'InvokeLive', Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: fn.aliasArn }];
   if (fn.deadLetterQueue) statements.push({ Sid: 'DeadLetterQueue', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: fn.arns.sqs(fn.names.deadLetterQueue) });
-  const role = new aws.iam.Role(
+  const role = new iam.Role(
     `${name}-sched`,
     {
       name: fn.names.schedulerRole,
@@ -375,7 +379,7 @@ function schedulerRole(fn: ILambdaFunction): { role: aws.iam.Role; policy: aws.i
     },
     o,
   );
-  const policy = new aws.iam.RolePolicy(`${name}-sched-policy`, { name: 'least-privilege', role: role.id, policy: policyJson(policyDocument(statements)) }, o);
+  const policy = new iam.RolePolicy(`${name}-sched-policy`, { name: 'least-privilege', role: role.id, policy: policyJson(policyDocument(statements)) }, o);
   const created = { role, policy };
   schedulerRoles.set(fn, created);
   return created;

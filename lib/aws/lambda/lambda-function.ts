@@ -1,4 +1,9 @@
-import * as aws from '@pulumi/aws';
+import * as cloudwatch from '@pulumi/aws/cloudwatch';
+import * as iam from '@pulumi/aws/iam';
+import * as lambda from '@pulumi/aws/lambda';
+import * as sns from '@pulumi/aws/sns';
+import * as sqs from '@pulumi/aws/sqs';
+import type { Provider } from '@pulumi/aws/provider';
 import * as pulumi from '@pulumi/pulumi';
 import { LAMBDA_BLOCKED_RUNTIMES, LAMBDA_EVENT_AGE_SECONDS, LAMBDA_MAX_ASYNC_RETRIES, LAMBDA_MAX_TIMEOUT_SECONDS, LAMBDA_MEMORY_MB, lambdaNames, logRetentionDays, type LambdaNames } from './limits';
 import { arns, type Arns, type AwsEnvironment } from '../context';
@@ -75,7 +80,7 @@ export interface LambdaFunctionArgs {
    * Provider for the function's resources: pass the environment's (one provider process per
    * environment, not per function). @default a provider of its own for the environment
    */
-  readonly provider?: aws.Provider;
+  readonly provider?: Provider;
 }
 
 /** What Lambda would refuse in these args, as `field: problem` lines (empty when valid). */
@@ -112,29 +117,29 @@ export class LambdaFunction extends pulumi.ComponentResource implements ILambdaF
   readonly roleArn: string;
   /** Tags of the function's taggable resources. */
   readonly tags: Record<string, string>;
-  readonly function: aws.lambda.Function;
-  readonly alias: aws.lambda.Alias;
-  readonly role: aws.iam.Role;
+  readonly function: lambda.Function;
+  readonly alias: lambda.Alias;
+  readonly role: iam.Role;
   /** The execution role's inline policy (event sources wait for it). */
-  readonly policy: aws.iam.RolePolicy;
-  readonly logGroup: aws.cloudwatch.LogGroup;
+  readonly policy: iam.RolePolicy;
+  readonly logGroup: cloudwatch.LogGroup;
   /** The function's dead-letter queue (absent when `delivery.deadLetter` is false). */
-  readonly deadLetterQueue?: aws.sqs.Queue;
+  readonly deadLetterQueue?: sqs.Queue;
   /** Every dead-letter queue this function owns (its own and its SQS sources'), by queue name. */
   readonly deadLetterQueueNames: string[] = [];
   /** The same dead-letter queues as resources. */
-  readonly deadLetterQueues: aws.sqs.Queue[] = [];
+  readonly deadLetterQueues: sqs.Queue[] = [];
   /** The execution role's policy statements, exactly as deployed. */
   readonly statements: PolicyStatement[] = [];
   /** SNS topics S3 notifies (one per S3 source with `via: 'sns'`), by name: subscribe more consumers to fan out. */
-  readonly topics: Record<string, aws.sns.Topic> = {};
+  readonly topics: Record<string, sns.Topic> = {};
   /** Notifications for lib/aws/s3 BucketNotifications (S3 keeps one configuration per bucket). */
   readonly s3Notifications: S3NotificationTarget[] = [];
   /** Timeout in seconds (alarms compare Duration with it). */
   readonly timeoutSeconds: number;
   /** Base64 SHA-256 of the code package (zip functions only). */
   readonly codeSha256?: string;
-  readonly functionUrl?: aws.lambda.FunctionUrl;
+  readonly functionUrl?: lambda.FunctionUrl;
   /** Retries, event age and dead letters of every asynchronous path. */
   readonly delivery: Required<LambdaDelivery>;
   readonly environment: AwsEnvironment;
@@ -176,12 +181,12 @@ export class LambdaFunction extends pulumi.ComponentResource implements ILambdaF
     this.childOptions = childOptions(this, provider, opts);
     const o = this.childOptions;
 
-    this.role = new aws.iam.Role(
+    this.role = new iam.Role(
       `${name}-exec`,
       { name: this.names.role, assumeRolePolicy: policyJson(serviceTrustPolicy('lambda.amazonaws.com')), description: `Execution role of Lambda function ${this.names.function}`, tags },
       o,
     );
-    this.logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: this.names.logGroup, retentionInDays: logRetentionDays(args.logRetentionDays), tags }, o);
+    this.logGroup = new cloudwatch.LogGroup(`${name}-logs`, { name: this.names.logGroup, retentionInDays: logRetentionDays(args.logRetentionDays), tags }, o);
     this.grant('Logs', ['logs:CreateLogStream', 'logs:PutLogEvents'], this.arns.logStreams(this.names.logGroup));
 
     if (this.delivery.deadLetter) {
@@ -201,14 +206,14 @@ export class LambdaFunction extends pulumi.ComponentResource implements ILambdaF
     // Event source permissions are known before any resource exists: grant them all, then create the policy once.
     const sources = (args.eventSources ?? []).map((source, i) => ({ source, key: source.key ?? i }));
     for (const { source, key } of sources) this.statements.push(...source.grants(this, key));
-    const policy = (this.policy = new aws.iam.RolePolicy(`${name}-policy`, { name: 'least-privilege', role: this.role.id, policy: policyJson(policyDocument(this.statements)) }, o));
+    const policy = (this.policy = new iam.RolePolicy(`${name}-policy`, { name: 'least-privilege', role: this.role.id, policy: policyJson(policyDocument(this.statements)) }, o));
 
     const variables: Record<string, string> = { ...(args.variables ?? {}) };
     for (const s of args.secrets ?? []) {
       variables[s.variables.id] = s.secret;
       variables[s.variables.key] = s.key;
     }
-    this.function = new aws.lambda.Function(
+    this.function = new lambda.Function(
       `${name}-function`,
       {
         name: this.names.function,
@@ -228,12 +233,12 @@ export class LambdaFunction extends pulumi.ComponentResource implements ILambdaF
       },
       { ...o, dependsOn: [policy, this.logGroup] },
     );
-    this.alias = new aws.lambda.Alias(`${name}-live`, { name: this.names.alias, functionName: this.function.name, functionVersion: this.function.version }, o);
+    this.alias = new lambda.Alias(`${name}-live`, { name: this.names.alias, functionName: this.function.name, functionVersion: this.function.version }, o);
     const warm = args.provisionedConcurrency ?? 0;
     if (warm > 0) {
-      new aws.lambda.ProvisionedConcurrencyConfig(`${name}-warm`, { functionName: this.names.function, qualifier: this.alias.name, provisionedConcurrentExecutions: warm }, o);
+      new lambda.ProvisionedConcurrencyConfig(`${name}-warm`, { functionName: this.names.function, qualifier: this.alias.name, provisionedConcurrentExecutions: warm }, o);
     }
-    new aws.lambda.FunctionEventInvokeConfig(
+    new lambda.FunctionEventInvokeConfig(
       `${name}-async`,
       {
         functionName: this.names.function,
@@ -246,13 +251,13 @@ export class LambdaFunction extends pulumi.ComponentResource implements ILambdaF
       { ...o, dependsOn: [policy, ...(this.deadLetterQueue ? [this.deadLetterQueue] : [])] },
     );
     if (args.functionUrl) {
-      this.functionUrl = new aws.lambda.FunctionUrl(`${name}-url`, { functionName: this.names.function, qualifier: this.alias.name, authorizationType: 'AWS_IAM' }, o);
+      this.functionUrl = new lambda.FunctionUrl(`${name}-url`, { functionName: this.names.function, qualifier: this.alias.name, authorizationType: 'AWS_IAM' }, o);
     }
 
     for (const { source, key } of sources) source.bind(this, key);
     if (this.deadLetterQueue && this.snsSources.length > 0) {
       // SNS delivers what it cannot hand to Lambda (throttling, missing permission) to the same DLQ.
-      new aws.sqs.QueuePolicy(
+      new sqs.QueuePolicy(
         `${name}-dlq-policy`,
         {
           queueUrl: this.deadLetterQueue.url,
@@ -281,8 +286,8 @@ export class LambdaFunction extends pulumi.ComponentResource implements ILambdaF
   }
 
   /** @internal an SSE-encrypted queue of the function; dead-letter queues are listed for the not-empty alarms. */
-  queue(resourceName: string, queueName: string, args: Omit<aws.sqs.QueueArgs, 'name'>, deadLetter: boolean): aws.sqs.Queue {
-    const q = new aws.sqs.Queue(resourceName, { name: queueName, sqsManagedSseEnabled: true, ...args, tags: this.tags }, this.childOptions);
+  queue(resourceName: string, queueName: string, args: Omit<sqs.QueueArgs, 'name'>, deadLetter: boolean): sqs.Queue {
+    const q = new sqs.Queue(resourceName, { name: queueName, sqsManagedSseEnabled: true, ...args, tags: this.tags }, this.childOptions);
     if (deadLetter) {
       this.deadLetterQueueNames.push(queueName);
       this.deadLetterQueues.push(q);
