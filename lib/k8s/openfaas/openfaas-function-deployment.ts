@@ -175,6 +175,14 @@ export class OpenFaaSFunctionDeployment extends OpenFaaSFunctionBase {
     return openfaasCeProblems({ scaling: props.scaling, retries: props.retries, annotations: props.annotations, profile: props.profile });
   }
 
+  /** Invoke on a cron schedule (UTC) through the cron-connector, which is Community Edition too. */
+  addSchedule(cron: string): this {
+    super.addSchedule(cron);
+    // The pod template shares the annotations object; object metadata keeps its own copy.
+    for (const o of [this.deployment, this.service]) for (const k of ['topic', 'schedule']) o.metadata.addAnnotation(k, this.annotations[k]);
+    return this;
+  }
+
   /** The kafka-connector is OpenFaaS Pro: refused on Community Edition. */
   addKafkaTopic(topic: string): this {
     const problem = openfaasCeProblems({ kafkaTopics: [topic] })[0];
