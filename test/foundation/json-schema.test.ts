@@ -20,6 +20,9 @@ describe('platform.schema.json (editor completion for YAML specs)', () => {
     const validate = addFormats(new Ajv2020({ strict: false, allErrors: true })).compile(schema);
     expect(validate(JSON.parse(JSON.stringify(referenceSpec)))).toBe(true);
     expect(validate(parse(fs.readFileSync(path.join(ROOT, 'examples/minimal.platform.yaml'), 'utf8')))).toBe(true);
+    expect(validate(parse(fs.readFileSync(path.join(ROOT, 'examples/openfaas-ce.platform.yaml'), 'utf8')))).toBe(true);
+    // openfaas.edition is ce or pro, at the top and per environment
+    expect(validate({ ...JSON.parse(JSON.stringify(referenceSpec)), openfaas: { edition: 'enterprise' } })).toBe(false);
     const bad = structuredClone(referenceSpec) as any;
     bad.functions[0].target = 'cloudrun';
     bad.functions[1].bogus = 1;
