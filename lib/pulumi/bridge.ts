@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import { HelmChartInstall, REQUIRES_SECRETS } from '../k8s/gitops/helm-chart-install';
 import type { HybridPlatform } from '../platform/hybrid-platform';
 import { LAYERS, type Layer } from '../platform/layers';
+import { chartsObjects } from '../platform/synth';
 import { durationSeconds } from '../core/duration';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rendered manifests are untyped JSON; each kind's spec is read where it is known
@@ -233,13 +234,16 @@ export function deployCluster(platform: HybridPlatform, options: DeployClusterOp
   const prefix = `${platform.spec.name}-${platform.envName}`;
   // Every chart install's release, across layers: a release may depend on one of an earlier layer.
   const releases = new Map<HelmChartInstall<object>, k8s.helm.v3.Release>();
+  // Every chart's objects, the App resolved and validated once (not once per chart).
+  const allCharts = LAYERS.flatMap((layer) => platform.chartsOf(layer).map(({ chart }) => chart));
+  const rendered = new Map(chartsObjects(allCharts).map((objects, i) => [allCharts[i], objects as Manifest[]]));
   const layers = {} as Record<Layer, ClusterLayer>;
   let previous: ClusterLayer | undefined;
   for (const layer of LAYERS) {
     const charts = platform.chartsOf(layer);
     const installs = chartInstallsOf(charts);
     const installed = new Set(installs.map((i) => `${i.release.kind}/${i.release.metadata.namespace}/${i.release.name}`));
-    const objects = charts.flatMap(({ chart }) => chart.toJson() as Manifest[]).filter((o) => !isGitopsOnly(o) && !installed.has(`${o.kind}/${o.metadata.namespace}/${o.metadata.name}`));
+    const objects = charts.flatMap(({ chart }) => rendered.get(chart)!).filter((o) => !isGitopsOnly(o) && !installed.has(`${o.kind}/${o.metadata.namespace}/${o.metadata.name}`));
     const stray = objects.find((o) => groupKind(o) === HELM_RELEASE || groupKind(o) === ARGO_APPLICATION);
     if (stray) throw new Error(`${stray.kind} ${objectName(stray)} was not made by a HelmChartInstall: the Pulumi path installs charts from HelmChartInstall constructs only`);
 
