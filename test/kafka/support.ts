@@ -24,6 +24,8 @@ export function kafkaSpec(): KafkaTestSpec {
       edge: { domain: 'edge.acme.example' },
     },
     tenants: [{ name: 'shop' }, { name: 'iot' }],
+    // payment-audit consumes through the kafka-connector, which is OpenFaaS Pro
+    openfaas: { edition: 'pro' },
     functions: [
       { name: 'validate-order', tenant: 'shop', target: 'knative', image: 'ghcr.io/acme/validate-order:1.4.2', triggers: [{ type: 'http' }] },
       { name: 'payment', tenant: 'shop', target: 'knative', image: 'ghcr.io/acme/payment:2.0.1', triggers: [{ type: 'kafka', topic: 'orders', consumerGroup: 'payment' }] },

@@ -142,6 +142,7 @@ describe('Kong route options', () => {
   test('no health checks for a scale-to-zero function unless asked; healthCheck false turns them off', () => {
     const s = routeTo((spec) => {
       spec.functions.find((f: any) => f.name === 'hello-python').coldStart = 'scale-to-zero';
+      spec.openfaas = { edition: 'pro' }; // scale to zero is OpenFaaS Pro
       spec.gateway.tls.push({ hosts: ['api.acme.example'], secretName: 'api-acme-tls' }); // an absolute host needs its certificate
       spec.routes.push({ name: 'hello', host: 'api.acme.example', path: '/hello', function: 'hello-python' });
       spec.routes.push({ name: 'hello-probed', host: 'api.acme.example', path: '/hello-probed', function: 'hello-python', healthCheck: { path: '/ready' } });
