@@ -5,7 +5,21 @@ import * as platform from '../../lib/platform';
 import * as pulumi from '../../lib/pulumi';
 import * as spec from '../../lib/spec';
 
-const CONSTRUCTS = ['HelmChartInstall', 'FluxLayers', 'Tenant', 'KnativeService', 'Broker', 'Trigger', 'PingSource', 'KafkaSource', 'Sequence', 'OpenFaaSFunction', 'OpenFaaSFunctionDeployment', 'KongRoute', 'KafkaCluster'];
+const CONSTRUCTS = [
+  'HelmChartInstall',
+  'FluxLayers',
+  'Tenant',
+  'KnativeService',
+  'Broker',
+  'Trigger',
+  'PingSource',
+  'KafkaSource',
+  'Sequence',
+  'OpenFaaSFunction',
+  'OpenFaaSFunctionDeployment',
+  'KongRoute',
+  'KafkaCluster',
+];
 
 describe("the package's root (import { … } from 'hybrid-serverless')", () => {
   test.each(['parseSpec', 'SpecError', ...CONSTRUCTS, 'LambdaFunction', 'BudgetAlarm', 'HybridPlatform', 'synthAll', 'deployCluster', 'runProgram', 'planProgram'])('exports %s', (name) => {
