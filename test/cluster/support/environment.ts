@@ -55,9 +55,12 @@ export function warningsOf(results: Map<string, ApplyResult>): string[] {
   return [...results.entries()].flatMap(([folder, r]) => r.warnings.map((w) => `${folder}: ${w}`));
 }
 
+/** Annotations a controller adds to our objects after an apply (not ours, not part of what an apply changes). */
+const CONTROLLER_ANNOTATIONS: ReadonlySet<string> = new Set(['deployment.kubernetes.io/revision']);
+
 /**
- * objectId → the object as the server returned it, without resourceVersion and status (which
- * controllers write: the resourcequota controller fills in a quota's status), managed fields
+ * objectId → the object as the server returned it, without resourceVersion, status and controllers'
+ * annotations (controllers write them: the resourcequota controller fills in a quota's status), managed fields
  * included: an apply that changes nothing leaves this identical.
  */
 export function contents(results: Map<string, ApplyResult>, withStatus = false): Map<string, string> {
@@ -68,6 +71,11 @@ export function contents(results: Map<string, ApplyResult>, withStatus = false):
       if (withStatus) rest.status = status;
       const { resourceVersion, managedFields, ...metadata } = rest.metadata;
       void resourceVersion;
+      // annotations controllers write (the deployment controller numbers a Deployment's rollouts)
+      if (!withStatus && metadata.annotations) {
+        const annotations = Object.fromEntries(Object.entries(metadata.annotations as Record<string, string>).filter(([k]) => !CONTROLLER_ANNOTATIONS.has(k)));
+        metadata.annotations = Object.keys(annotations).length > 0 ? annotations : undefined;
+      }
       // our own field manager's entry: its time moves only when our apply changed something
       const ours = (managedFields as { manager?: string }[] | undefined)?.filter((m) => withStatus || m.manager === FIELD_MANAGER);
       out.set(objectId(o), JSON.stringify({ ...rest, metadata: { ...metadata, managedFields: ours } }));
