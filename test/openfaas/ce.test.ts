@@ -9,7 +9,8 @@ import { referenceSpec } from '../../stacks/reference';
 import { referenceCopy, synthEnv } from '../support/synth';
 import { chartValues, describeWithUpstream, unknownValuePaths } from '../support/upstream';
 import { validateAll } from '../support/validate';
-import { baseSpec, parseError, specError, testChart } from './support';
+import { baseSpec, testChart } from './support';
+import { specErrorOf, parseErrorOf } from '../support/errors';
 
 const SIZE = { replicas: 1, resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } } };
 const CE = { openfaas: { edition: 'ce' } };
@@ -161,7 +162,7 @@ describe('CE functions through the spec', () => {
     const plain = referenceCopy();
     delete plain.environments.staging.openfaas;
     expect(openfaasEditionOf(parseSpec(plain), 'staging')).toBe('ce');
-    expect(parseError(baseSpec([fn()], { openfaas: { edition: 'enterprise' } })).message).toContain('openfaas.edition: must be one of "ce", "pro" (got "enterprise")');
+    expect(parseErrorOf(baseSpec([fn()], { openfaas: { edition: 'enterprise' } })).message).toContain('openfaas.edition: must be one of "ce", "pro" (got "enterprise")');
   });
 });
 
@@ -172,7 +173,7 @@ describe('what CE lacks is a SpecError naming the path, the edition and the envi
   test('a kafka trigger: the kafka-connector is Pro; the alternatives are named', () => {
     const spec = referenceCopy();
     spec.functions.push(fn({ name: 'order-audit', triggers: [{ type: 'kafka', topic: 'orders', consumerGroup: 'order-audit' }] }));
-    const e = parseError(spec);
+    const e = parseErrorOf(spec);
     expect(e.message).toContain(
       `functions[${spec.functions.length - 1}].triggers[0]: OpenFaaS Community Edition (openfaas.edition "ce", environments dev, edge): the kafka-connector is OpenFaaS Pro (it needs a licence); set openfaas.edition "pro" for those environments, or deploy the function with target "knative" (a KafkaSource consumes the topic)`,
     );
@@ -182,7 +183,7 @@ describe('what CE lacks is a SpecError naming the path, the edition and the envi
   });
 
   test('Pro autoscaling, scale to zero, retries and more than 5 replicas', () => {
-    const m = parseError(
+    const m = parseErrorOf(
       baseSpec(
         [
           fn({ name: 'a', scaling: { max: 8, target: 50, metric: 'rps' } }),
@@ -214,7 +215,7 @@ describe('what CE lacks is a SpecError naming the path, the edition and the envi
 
   test(`more than ${OPENFAAS_CE_LIMITS.maxFunctions} functions`, () => {
     const many = Array.from({ length: 16 }, (_, i) => fn({ name: `f${i}` }));
-    expect(parseError(baseSpec(many, CE)).message).toContain(
+    expect(parseErrorOf(baseSpec(many, CE)).message).toContain(
       'functions[15]: is OpenFaaS function number 16: OpenFaaS Community Edition (openfaas.edition "ce", environments dev, prod, edge) serves at most 15 (with more, faas-netes disables every invocation)',
     );
     expect(() => parseSpec(baseSpec(many.slice(0, 15), CE))).not.toThrow();
@@ -223,19 +224,20 @@ describe('what CE lacks is a SpecError naming the path, the edition and the envi
   test('the constructs refuse the same on their own', () => {
     const { chart } = testChart();
     const props = { name: 'x', image: 'ghcr.io/a/x:1', serviceAccountName: 'tenant-a' };
-    expect(specError(() => new OpenFaaSFunctionDeployment(chart, 'z', { ...props, scaling: { zero: true } })).message).toContain(
+    expect(specErrorOf(() => new OpenFaaSFunctionDeployment(chart, 'z', { ...props, scaling: { zero: true } })).message).toContain(
       'OpenFaaSFunctionDeployment(x).scaling.zero: scale to zero is OpenFaaS Pro',
     );
-    expect(specError(() => new OpenFaaSFunctionDeployment(chart, 'm', { ...props, scaling: { max: 6 } })).message).toContain('OpenFaaSFunctionDeployment(x).scaling.max: OpenFaaS CE runs at most 5');
+    expect(specErrorOf(() => new OpenFaaSFunctionDeployment(chart, 'm', { ...props, scaling: { max: 6 } })).message).toContain('OpenFaaSFunctionDeployment(x).scaling.max: OpenFaaS CE runs at most 5');
     const ok = new OpenFaaSFunctionDeployment(chart, 'ok', props);
-    expect(specError(() => ok.addKafkaTopic('orders')).message).toContain('OpenFaaSFunctionDeployment(x).topic: the kafka-connector is OpenFaaS Pro');
+    expect(specErrorOf(() => ok.addKafkaTopic('orders')).message).toContain('OpenFaaSFunctionDeployment(x).topic: the kafka-connector is OpenFaaS Pro');
     const ce = new OpenFaaSInstall(chart, 'ce', { gateway: SIZE, queueWorker: SIZE });
     expect(ce.edition).toBe('ce');
     expect(
-      specError(() => new KafkaConnector(chart, 'k', { openfaas: ce, topic: 'orders', brokerHosts: 'b:9093', group: 'g', auth: { mechanism: 'tls', caSecret: 'c', certSecret: 'c', keySecret: 'c' } }))
-        .message,
+      specErrorOf(
+        () => new KafkaConnector(chart, 'k', { openfaas: ce, topic: 'orders', brokerHosts: 'b:9093', group: 'g', auth: { mechanism: 'tls', caSecret: 'c', certSecret: 'c', keySecret: 'c' } }),
+      ).message,
     ).toContain('KafkaConnector(orders).openfaas: the kafka-connector is OpenFaaS Pro');
-    expect(specError(() => new OpenFaaSInstall(chart, 'ce2', { gateway: SIZE, queueWorker: SIZE, maxInflight: 4 })).message).toContain(
+    expect(specErrorOf(() => new OpenFaaSInstall(chart, 'ce2', { gateway: SIZE, queueWorker: SIZE, maxInflight: 4 })).message).toContain(
       'OpenFaaSInstall.maxInflight: the CE queue worker runs one invocation',
     );
   });

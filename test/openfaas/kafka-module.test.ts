@@ -5,7 +5,8 @@ import { OpenFaaSInstall } from '../../lib/k8s/openfaas/openfaas-install';
 import { referenceCopy, synthEnv, type SynthesizedEnv } from '../support/synth';
 import { chartValues, describeWithUpstream, unknownValuePaths } from '../support/upstream';
 import { validateAll } from '../support/validate';
-import { specError, testChart } from './support';
+import { testChart } from './support';
+import { specErrorOf } from '../support/errors';
 
 /** The reference stack plus an OpenFaaS function consuming `orders` through the kafka-connector. */
 function specWithOpenFaaSConsumer(): any {
@@ -159,7 +160,7 @@ describe('bad input', () => {
   test('a SASL connector is refused with the reason', () => {
     const { chart } = testChart();
     const of = new OpenFaaSInstall(chart, 'of', { edition: 'pro', gateway: { replicas: 1, resources: {} }, queueWorker: { replicas: 1, resources: {} } });
-    const err = specError(
+    const err = specErrorOf(
       () =>
         new KafkaConnector(chart, 'k', {
           openfaas: of,
@@ -177,13 +178,13 @@ describe('bad input', () => {
   test('credentials copy: names, keys and schedule are checked', () => {
     const { chart, synth } = testChart();
     const ok = { namespace: 'openfaas', name: 'x-broker', ca: { name: 'ca', key: 'ca.crt' }, certificate: { name: 'u', key: 'user.crt' }, key: { name: 'u', key: 'user.key' } };
-    expect(specError(() => new KafkaConnectorCredentials(chart, 'a', { ...ok, name: 'X_Broker' })).message).toContain(
+    expect(specErrorOf(() => new KafkaConnectorCredentials(chart, 'a', { ...ok, name: 'X_Broker' })).message).toContain(
       'KafkaConnectorCredentials(X_Broker).name: must be a DNS label of at most 47 characters (got "X_Broker")',
     );
-    expect(specError(() => new KafkaConnectorCredentials(chart, 'b', { ...ok, key: { name: 'u', key: 'user key' } })).message).toContain(
+    expect(specErrorOf(() => new KafkaConnectorCredentials(chart, 'b', { ...ok, key: { name: 'u', key: 'user key' } })).message).toContain(
       'KafkaConnectorCredentials(x-broker).key.key: must be a Secret key (letters, digits, "-", "_", ".") (got "user key")',
     );
-    expect(specError(() => new KafkaConnectorCredentials(chart, 'c', { ...ok, schedule: 'hourly' })).message).toContain(
+    expect(specErrorOf(() => new KafkaConnectorCredentials(chart, 'c', { ...ok, schedule: 'hourly' })).message).toContain(
       'KafkaConnectorCredentials(x-broker).schedule: must be a five-field cron expression (got "hourly")',
     );
     expect(synth()).toEqual([]); // nothing written by the rejected constructs
@@ -193,7 +194,7 @@ describe('bad input', () => {
     const spec = specWithOpenFaaSConsumer();
     delete spec.kafka;
     spec.functions = spec.functions.filter((f: any) => f.target === 'openfaas' || !(f.triggers ?? []).some((t: any) => t.type === 'kafka'));
-    const err = specError(() => synthEnv('dev', spec));
+    const err = specErrorOf(() => synthEnv('dev', spec));
     expect(err.message).toMatch(/functions\[\d+\]\.triggers.*orders/);
   });
 });

@@ -4,7 +4,8 @@ import { KafkaConnector } from '../../lib/k8s/openfaas/kafka-connector';
 import { synthEnv } from '../support/synth';
 import { describeWithUpstream } from '../support/upstream';
 import { validateAll } from '../support/validate';
-import { baseSpec, parseError, specError, testChart } from './support';
+import { baseSpec, testChart } from './support';
+import { specErrorOf, parseErrorOf } from '../support/errors';
 
 const SIZE = { replicas: 1, resources: { requests: { cpu: '50m', memory: '64Mi' } } };
 
@@ -129,21 +130,21 @@ const fn = (over: Record<string, unknown> = {}) => ({ name: 'report', tenant: 's
 
 describe('bad inputs are SpecErrors naming field, value and what is valid', () => {
   test('scale min > max', () => {
-    expect(parseError(baseSpec([fn({ scaling: { min: 12, max: 4 } })])).message).toContain('functions[0].scaling.min: must be ≤ scaling.max (4) (got 12)');
+    expect(parseErrorOf(baseSpec([fn({ scaling: { min: 12, max: 4 } })])).message).toContain('functions[0].scaling.min: must be ≤ scaling.max (4) (got 12)');
     const { chart } = testChart();
-    expect(specError(() => new OpenFaaSFunction(chart, 'x', { name: 'x', image: 'a/b:1', scaling: { min: 5, max: 2 } })).message).toContain(
+    expect(specErrorOf(() => new OpenFaaSFunction(chart, 'x', { name: 'x', image: 'a/b:1', scaling: { min: 5, max: 2 } })).message).toContain(
       'OpenFaaSFunction(x).scaling.min: must be ≤ scaling.max (2) (got 5)',
     );
   });
 
   test('a function timeout above the explicit gateway timeout', () => {
-    const e = parseError(baseSpec([fn({ timeoutSeconds: 600 })], { openfaas: { gateway: { upstreamTimeout: '1m' } } }));
+    const e = parseErrorOf(baseSpec([fn({ timeoutSeconds: 600 })], { openfaas: { gateway: { upstreamTimeout: '1m' } } }));
     expect(e.message).toContain(
       'functions[0].timeoutSeconds: is more than openfaas.gateway.upstreamTimeout "1m" allows: that setting would cut requests to function "report" (timeout 600s, watchdog write_timeout 10m5s); use at least "10m5s" or leave it unset to derive it (got 600)',
     );
     const { chart } = testChart();
     expect(
-      specError(
+      specErrorOf(
         () =>
           new OpenFaaSInstall(chart, 'of', {
             edition: 'pro',
@@ -157,7 +158,7 @@ describe('bad inputs are SpecErrors naming field, value and what is valid', () =
   });
 
   test('gateway read/write not above upstream, ack_wait below an async function', () => {
-    const e = parseError(
+    const e = parseErrorOf(
       baseSpec([fn({ timeoutSeconds: 300, triggers: [{ type: 'schedule', cron: '0 6 * * 1' }] })], { openfaas: { gateway: { readTimeout: '1m' }, queueWorker: { ackWait: '2m' } } }),
     );
     expect(e.message).toContain('openfaas.gateway.readTimeout: must be longer than the gateway upstream timeout (5m5s)');
@@ -165,17 +166,17 @@ describe('bad inputs are SpecErrors naming field, value and what is valid', () =
   });
 
   test('invalid cron', () => {
-    const e = parseError(baseSpec([fn({ triggers: [{ type: 'schedule', cron: '0 25 * * *' }] }), fn({ name: 'other', triggers: [{ type: 'schedule', cron: '* * *' }] })]));
+    const e = parseErrorOf(baseSpec([fn({ triggers: [{ type: 'schedule', cron: '0 25 * * *' }] }), fn({ name: 'other', triggers: [{ type: 'schedule', cron: '* * *' }] })]));
     expect(e.message).toMatch(/functions\[0\]\.triggers\[0\]\.cron: is not a valid cron expression: .*23/);
     expect(e.message).toContain('functions[1].triggers[0].cron: must be a 5-field cron expression "min hour day month weekday" (has 3 fields)');
     const { chart } = testChart();
-    expect(specError(() => new OpenFaaSFunction(chart, 'x', { name: 'x', image: 'a/b:1' }).addSchedule('61 * * * *')).message).toMatch(
+    expect(specErrorOf(() => new OpenFaaSFunction(chart, 'x', { name: 'x', image: 'a/b:1' }).addSchedule('61 * * * *')).message).toMatch(
       /OpenFaaSFunction\(x\)\.schedule: is not a valid cron expression/,
     );
   });
 
   test('what the connectors and the autoscaler cannot express', () => {
-    const e = parseError(
+    const e = parseErrorOf(
       baseSpec([
         fn({ scaling: { metric: 'memory', target: 2.5 } }),
         fn({
@@ -208,20 +209,20 @@ describe('bad inputs are SpecErrors naming field, value and what is valid', () =
 
   test('construct-level checks as OpenFaaS and Kubernetes make them', () => {
     const { chart } = testChart();
-    expect(specError(() => new OpenFaaSFunction(chart, 'a', { name: 'Hello_Py', image: 'a/b:1' })).message).toContain('OpenFaaSFunction(Hello_Py).name: must be a DNS-1123 label');
-    expect(specError(() => new OpenFaaSFunction(chart, 'b', { name: 'b', image: 'a/b:1', labels: { team: 'x'.repeat(64) } })).message).toContain(
+    expect(specErrorOf(() => new OpenFaaSFunction(chart, 'a', { name: 'Hello_Py', image: 'a/b:1' })).message).toContain('OpenFaaSFunction(Hello_Py).name: must be a DNS-1123 label');
+    expect(specErrorOf(() => new OpenFaaSFunction(chart, 'b', { name: 'b', image: 'a/b:1', labels: { team: 'x'.repeat(64) } })).message).toContain(
       'OpenFaaSFunction(b).labels.team: label values must be ≤ 63 characters',
     );
-    expect(specError(() => new OpenFaaSFunction(chart, 'c', { name: 'c', image: 'a/b:1', scaling: { min: 0 } })).message).toContain('use scaling.zero to scale to zero');
-    expect(specError(() => new OpenFaaSFunction(chart, 'd', { name: 'd', image: 'a/b:1' }).addSchedule('0 1 * * *').addKafkaTopic('orders')).message).toContain(
+    expect(specErrorOf(() => new OpenFaaSFunction(chart, 'c', { name: 'c', image: 'a/b:1', scaling: { min: 0 } })).message).toContain('use scaling.zero to scale to zero');
+    expect(specErrorOf(() => new OpenFaaSFunction(chart, 'd', { name: 'd', image: 'a/b:1' }).addSchedule('0 1 * * *').addKafkaTopic('orders')).message).toContain(
       'both connectors read the "topic" annotation',
     );
-    expect(specError(() => new OpenFaaSInstall(chart, 'of', { edition: 'pro', gateway: SIZE, queueWorker: SIZE, basicAuth: { existingSecret: 'my-creds' } })).message).toContain(
+    expect(specErrorOf(() => new OpenFaaSInstall(chart, 'of', { edition: 'pro', gateway: SIZE, queueWorker: SIZE, basicAuth: { existingSecret: 'my-creds' } })).message).toContain(
       'OpenFaaSInstall.basicAuth.existingSecret: the chart reads the gateway credentials from Secret "basic-auth"',
     );
     const of = new OpenFaaSInstall(chart, 'of2', { edition: 'pro', gateway: SIZE, queueWorker: SIZE });
     expect(
-      specError(
+      specErrorOf(
         () =>
           new KafkaConnector(chart, 'k', {
             openfaas: of,

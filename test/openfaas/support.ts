@@ -1,7 +1,5 @@
 import { App, Chart, Testing } from 'cdk8s';
-import { parseSpec, SpecError } from '../../lib/spec';
 import type { PlatformSpecInput } from '../../lib/spec/platform';
-import { specErrorOf } from '../support/errors';
 
 /**
  * A small self-contained spec with OpenFaaS functions only (other modules stay idle), on
@@ -18,11 +16,6 @@ export function baseSpec(functions: unknown[] = [], extra: Record<string, unknow
     openfaas: { edition: 'pro', ...(extra.openfaas as object) },
   } as PlatformSpecInput;
 }
-
-/** The SpecError `fn` throws (fails the test when it throws nothing or something else). */
-export const specError = specErrorOf;
-
-export const parseError = (input: unknown): SpecError => specError(() => parseSpec(input));
 
 /** A chart to build constructs in directly, and its synthesized objects. */
 export function testChart(): { chart: Chart; synth: () => any[] } {

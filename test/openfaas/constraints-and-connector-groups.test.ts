@@ -1,9 +1,10 @@
 import { OpenFaaSFunction } from '../../lib/k8s/openfaas/openfaas-function';
 import { referenceCopy, synthEnv } from '../support/synth';
 import { validateAll } from '../support/validate';
-import { baseSpec, parseError, specError, testChart } from './support';
+import { baseSpec, testChart } from './support';
+import { specErrorOf, parseErrorOf } from '../support/errors';
 
-/** Findings of the OpenFaaS/Strimzi maintainer review of the synthesized output. */
+/** How node constraints and kafka-connector consumer groups come out: as faas-netes and the connector read them. */
 
 const fn = (over: Record<string, unknown> = {}) => ({ name: 'report', tenant: 'shop', target: 'openfaas', image: 'ghcr.io/acme/report:1.0.0', ...over });
 
@@ -11,17 +12,17 @@ describe('node constraints are what faas-netes can turn into a nodeSelector', ()
   // faas-netes createSelector: strings.Split(constraint, "=") and only two-part results are kept,
   // so "a==b" is dropped without a word and "a!=b" becomes the invalid label key "a!".
   test('"==" and "!=" are rejected in the spec, naming the field and value', () => {
-    const e = parseError(baseSpec([fn({ openfaas: { constraints: ['kubernetes.io/arch!=arm64', 'kubernetes.io/os==linux'] } })]));
+    const e = parseErrorOf(baseSpec([fn({ openfaas: { constraints: ['kubernetes.io/arch!=arm64', 'kubernetes.io/os==linux'] } })]));
     expect(e.message).toContain('functions[0].openfaas.constraints[0]: must be a node constraint "<label>=<value>" (OpenFaaS maps it to a nodeSelector; "==" and "!=" are not supported)');
     expect(e.message).toContain('functions[0].openfaas.constraints[1]: must be a node constraint "<label>=<value>"');
   });
 
   test('and by the construct', () => {
     const { chart } = testChart();
-    expect(specError(() => new OpenFaaSFunction(chart, 'a', { name: 'a', image: 'a/b:1', constraints: ['kubernetes.io/arch!=arm64'] })).message).toContain(
+    expect(specErrorOf(() => new OpenFaaSFunction(chart, 'a', { name: 'a', image: 'a/b:1', constraints: ['kubernetes.io/arch!=arm64'] })).message).toContain(
       'OpenFaaSFunction(a).constraints: must be a node constraint "<label>=<value>" (OpenFaaS maps it to a nodeSelector; "==" and "!=" are not supported), e.g. "kubernetes.io/arch=arm64" (got "kubernetes.io/arch!=arm64")',
     );
-    expect(specError(() => new OpenFaaSFunction(chart, 'b', { name: 'b', image: 'a/b:1', constraints: ['a/b/c=x'] })).message).toContain('OpenFaaSFunction(b).constraints');
+    expect(specErrorOf(() => new OpenFaaSFunction(chart, 'b', { name: 'b', image: 'a/b:1', constraints: ['a/b/c=x'] })).message).toContain('OpenFaaSFunction(b).constraints');
   });
 
   test('"label=value" reaches the Function unchanged', () => {
@@ -56,13 +57,13 @@ describe("two OpenFaaS functions on one topic share the topic's kafka-connector 
   test('a Knative consumer still may not join an OpenFaaS group, nor OpenFaaS functions share a group across topics', () => {
     const a = spec();
     a.functions.find((f: any) => f.name === 'payment').triggers = [{ type: 'kafka', topic: 'orders', consumerGroup: 'openfaas-orders' }];
-    expect(parseError(a).message).toContain('consumer group "openfaas-orders" is already used by function');
+    expect(parseErrorOf(a).message).toContain('consumer group "openfaas-orders" is already used by function');
     const b = referenceCopy();
     b.openfaas = { edition: 'pro' };
     b.functions.push(
       fn({ name: 'order-audit', triggers: [{ type: 'kafka', topic: 'orders', consumerGroup: 'shared' }] }),
       fn({ name: 'tele-audit', triggers: [{ type: 'kafka', topic: 'telemetry', consumerGroup: 'shared' }] }),
     );
-    expect(parseError(b).message).toContain('consumer group "shared" is already used by function "order-audit"');
+    expect(parseErrorOf(b).message).toContain('consumer group "shared" is already used by function "order-audit"');
   });
 });
