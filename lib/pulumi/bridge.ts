@@ -8,8 +8,14 @@ import { LAYERS, type Layer } from '../platform/layers';
 import { chartsObjects } from '../platform/synth';
 import { durationSeconds } from '../core/duration';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- rendered manifests are untyped JSON; each kind's spec is read where it is known
-type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> }; spec?: any; [k: string]: unknown };
+type Manifest = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rendered manifests are untyped JSON; each kind's spec is read where it is known
+  spec?: any;
+  [k: string]: unknown;
+};
 
 /** Flux objects that only make sense to Flux: the Pulumi path drops them. */
 const FLUX_ONLY = new Set(['source.toolkit.fluxcd.io/HelmRepository', 'source.toolkit.fluxcd.io/GitRepository', 'source.toolkit.fluxcd.io/OCIRepository', 'kustomize.toolkit.fluxcd.io/Kustomization']);
@@ -181,6 +187,18 @@ export function withoutAddressWait(o: Manifest, proxyServiceType: string): Manif
 }
 
 /**
+ * The Deployment and Service of an OpenFaaS Community Edition function (label `faas_function`)
+ * are registered without the provider's rollout and endpoint waits, as the functions of the
+ * other targets are (Knative Services and OpenFaaS `Function`s are custom resources, which the
+ * provider does not wait for): a function whose pods do not come up is the function alerts'
+ * business, not a failed platform deployment, and faas-netes owns the replicas.
+ */
+export function withoutFunctionWait(o: Manifest): Manifest {
+  if ((o.kind !== 'Deployment' && o.kind !== 'Service') || o.metadata.labels?.faas_function === undefined) return o;
+  return { ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, [SKIP_AWAIT]: 'true' } } };
+}
+
+/**
  * Operator custom resources whose readiness the next layer needs: the Knative Operator installs
  * Serving's and Eventing's CRDs and webhooks only when it reconciles these, and the apps layer's
  * Services, Brokers and Triggers need both. Flux waits for them through the Kustomization's
@@ -281,7 +299,9 @@ export function deployCluster(platform: HybridPlatform, options: DeployClusterOp
       if (o.kind === 'Namespace') continue;
       // Built-in kinds get their typed class (and type token); custom resources the generic one.
       const Cls = builtInClass(o.apiVersion, o.kind);
-      const resource = Cls ? new Cls(objectName(o), withoutAddressWait(o, platform.env.proxyServiceType), afterNamespaces) : customResource(objectName(o), withReadinessWait(o), afterNamespaces);
+      const resource = Cls
+        ? new Cls(objectName(o), withoutFunctionWait(withoutAddressWait(o, platform.env.proxyServiceType)), afterNamespaces)
+        : customResource(objectName(o), withReadinessWait(o), afterNamespaces);
       component.resources.set(`${o.kind}/${objectName(o)}`, resource);
     }
     component.done();

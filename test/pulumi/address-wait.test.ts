@@ -61,3 +61,16 @@ describe('readiness before the apps layer', () => {
     for (const o of others) expect(o.inputs.metadata.annotations?.[WAIT_FOR]).toBeUndefined();
   });
 });
+
+describe('OpenFaaS CE functions on the Pulumi path', () => {
+  test('their Deployments and Services are not awaited (functions are not, on any target); other Services still are', async () => {
+    registered.length = 0;
+    deployCluster(new HybridPlatform(parseSpec(referenceSpec), 'dev'));
+    await settle();
+    const fnObjects = registered.filter((r) => ['kubernetes:apps/v1:Deployment', 'kubernetes:core/v1:Service'].includes(r.type) && r.inputs.metadata?.labels?.faas_function !== undefined);
+    expect(fnObjects.length).toBeGreaterThanOrEqual(2);
+    for (const o of fnObjects) expect(o.inputs.metadata.annotations[SKIP_AWAIT]).toBe('true');
+    const others = registered.filter((r) => r.type === 'kubernetes:core/v1:Service' && r.inputs.metadata?.labels?.faas_function === undefined);
+    for (const o of others) expect(o.inputs.metadata.annotations?.[SKIP_AWAIT]).toBeUndefined();
+  });
+});
