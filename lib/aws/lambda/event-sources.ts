@@ -68,6 +68,18 @@ interface Keyed {
   readonly key?: string | number;
 }
 
+/** What every event source shares: its props, and the key from them. */
+abstract class EventSource<P extends Keyed> implements IEventSource {
+  constructor(readonly props: P) {}
+
+  get key(): string | number | undefined {
+    return this.props.key;
+  }
+
+  abstract grants(fn: ILambdaFunction, key: string | number): PolicyStatement[];
+  abstract bind(fn: ILambdaFunction, key: string | number): void;
+}
+
 export interface S3EventSourceProps extends Keyed {
   readonly bucket: string;
   /** @default ['s3:ObjectCreated:*'] */
@@ -83,13 +95,7 @@ export interface S3EventSourceProps extends Keyed {
  * notification configuration itself is not created here (S3 keeps one per bucket): the
  * function lists it in `s3Notifications` for lib/aws/s3 BucketNotifications.
  */
-export class S3EventSource implements IEventSource {
-  constructor(readonly props: S3EventSourceProps) {}
-
-  get key(): string | number | undefined {
-    return this.props.key;
-  }
-
+export class S3EventSource extends EventSource<S3EventSourceProps> {
   grants(fn: ILambdaFunction, key: string | number): PolicyStatement[] {
     const p = this.props;
     return [{ Sid: `S3Read${key}`, Effect: 'Allow', Action: ['s3:GetObject'], Resource: fn.arns.s3Objects(p.bucket, `${p.prefix ?? ''}*${p.suffix ?? ''}`) }];
@@ -170,13 +176,7 @@ export interface SqsEventSourceProps extends Keyed {
 }
 
 /** A queue created for the function, with its own dead-letter queue (redrive), polled with partial batch failures. */
-export class SqsEventSource implements IEventSource {
-  constructor(readonly props: SqsEventSourceProps) {}
-
-  get key(): string | number | undefined {
-    return this.props.key;
-  }
-
+export class SqsEventSource extends EventSource<SqsEventSourceProps> {
   grants(fn: ILambdaFunction, key: string | number): PolicyStatement[] {
     return [
       {
@@ -240,13 +240,10 @@ export interface KafkaEventSourceProps extends Keyed {
 }
 
 /** Kafka records from Amazon MSK (IAM auth) or a self-managed cluster (SCRAM over TLS), starting at LATEST. */
-export class KafkaEventSource implements IEventSource {
-  constructor(readonly props: KafkaEventSourceProps) {
+export class KafkaEventSource extends EventSource<KafkaEventSourceProps> {
+  constructor(props: KafkaEventSourceProps) {
     if (!props.msk === !props.selfManaged) throw new Error(`KafkaEventSource ${props.topic}: give exactly one of msk or selfManaged`);
-  }
-
-  get key(): string | number | undefined {
-    return this.props.key;
+    super(props);
   }
 
   grants(fn: ILambdaFunction, key: string | number): PolicyStatement[] {
@@ -322,13 +319,7 @@ export interface ScheduleEventSourceProps extends Keyed {
  * asynchronous paths, with its dead letters in the function's queue. The schedules of a
  * function share one scheduler role (created with the first).
  */
-export class ScheduleEventSource implements IEventSource {
-  constructor(readonly props: ScheduleEventSourceProps) {}
-
-  get key(): string | number | undefined {
-    return this.props.key;
-  }
-
+export class ScheduleEventSource extends EventSource<ScheduleEventSourceProps> {
   grants(): PolicyStatement[] {
     return [];
   }
