@@ -36,7 +36,7 @@ export type {
 } from './spec';
 
 // cluster constructs (cdk8s)
-export { SystemNamespace, type SystemNamespaceProps } from './k8s/common';
+export { SystemNamespace, NamespaceNetworkPolicies, type SystemNamespaceProps, type NamespaceNetworkPoliciesProps, type NamespacePeer } from './k8s/common';
 export { HelmChartInstall, FluxLayers, ArgoCdLayers, type HelmChartInstallProps, type HelmChartRef, type FluxLayersProps, type ArgoCdLayersProps } from './k8s/gitops';
 export {
   Tenant,

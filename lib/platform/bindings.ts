@@ -70,6 +70,10 @@ export interface KafkaBinding {
       readonly namespace?: string;
     },
   ): KafkaClientAuth;
+  /** Namespaces where the spec's Kafka clients run → the listener ports they use (their egress to allow). */
+  readonly clients: ReadonlyMap<string, readonly number[]>;
+  /** Labels of the broker pods, for network policies. */
+  readonly brokerPods: Record<string, string>;
   /** What each knative/openfaas function needs from Kafka, from the spec (triggers and topic producers). */
   readonly access: ReadonlyMap<string, KafkaAccess>;
 }

@@ -1,6 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { LABELS, MANAGED_BY } from '../k8s/common/labels';
 import { SystemNamespace, type SystemNamespaceProps } from '../k8s/common/namespace';
+import { NamespaceNetworkPolicies } from '../k8s/common/namespace-network-policies';
 import { ArgoCdLayers } from '../k8s/gitops/argocd-layers';
 import { CHART_MIRROR_CONTEXT } from '../k8s/gitops/chart-mirror';
 import { GITOPS_CONTEXT, type GitopsTarget } from '../k8s/gitops/engine';
@@ -54,6 +55,7 @@ export class HybridPlatform {
 
   private readonly charts = new Map<string, { chart: Chart; layer: Layer }>();
   private readonly namespaces = new Map<string, SystemNamespace>();
+  private readonly networks = new Map<string, NamespaceNetworkPolicies>();
 
   constructor(spec: PlatformSpec, env: EnvironmentName, options: HybridPlatformOptions = {}) {
     this.spec = spec;
@@ -72,6 +74,11 @@ export class HybridPlatform {
       env: this.env,
       chart: (layer, name) => this.chart(layer, name),
       namespace: (props) => this.namespace(props),
+      network: (namespace) => this.network(namespace),
+      adoptNetwork: (policies) => {
+        if (this.networks.has(policies.namespace)) throw new Error(`network policies of namespace ${policies.namespace} exist already`);
+        this.networks.set(policies.namespace, policies);
+      },
       functionsFor: (target) => this.functionsFor(target),
       issues: this.issues,
       footprint: this.footprint,
@@ -91,6 +98,8 @@ export class HybridPlatform {
     // On-call reads every platform namespace the modules above created (tenants' are their own).
     const tenantNamespaces = new Set(tenancy.namespaces);
     buildPlatformOperators(ctx, { namespaces: [...this.namespaces.keys()].filter((n) => !tenantNamespaces.has(n)) });
+    // Default-deny in every namespace the modules created, even one no flow reaches.
+    for (const n of this.namespaces.keys()) this.network(n);
 
     this.issues.throwIfAny(`Invalid platform spec for environment "${env}"`);
     this.gitopsChart = new Chart(this.app, this.gitopsFolder, { disableResourceNameHashes: true });
@@ -138,6 +147,18 @@ export class HybridPlatform {
       this.namespaces.set(props.name, ns);
     }
     return ns;
+  }
+
+  /** The network policies of a namespace this platform created (default-deny, DNS, then the modules' allows). */
+  network(namespace: string): NamespaceNetworkPolicies {
+    let net = this.networks.get(namespace);
+    if (!net) {
+      // A module asking for policies of a namespace nobody created is a bug, not bad input.
+      if (!this.namespaces.has(namespace)) throw new Error(`network policies for namespace ${namespace}, which no module created`);
+      net = new NamespaceNetworkPolicies(this.chart('platform', 'network-policies'), namespace, { namespace });
+      this.networks.set(namespace, net);
+    }
+    return net;
   }
 
   /** Charts of a layer, in creation order. */

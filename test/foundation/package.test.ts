@@ -9,6 +9,7 @@ const CONSTRUCTS = [
   'HelmChartInstall',
   'FluxLayers',
   'Tenant',
+  'NamespaceNetworkPolicies',
   'KnativeService',
   'Broker',
   'Trigger',

@@ -104,6 +104,19 @@ export interface KafkaClusterProps {
   readonly entityOperatorResources?: RequestsLimits;
   /** Extra labels on every object. @default none */
   readonly labels?: Record<string, string>;
+  /**
+   * Namespaces whose pods may reach each listener, by listener name: Strimzi's generated
+   * NetworkPolicy then admits only them, and a listener not named only the cluster's own pods.
+   * NetworkPolicies add up, so without this Strimzi's policy opens every listener to every pod.
+   * @default every listener open to every pod (Strimzi's default)
+   */
+  readonly listenerClients?: Readonly<Partial<Record<(typeof KAFKA_LISTENERS)[number]['name'], readonly string[]>>>;
+}
+
+/** Peers of a listener's generated NetworkPolicy: the client namespaces, or else the cluster's own pods. */
+function listenerPeers(cluster: string, namespaces: readonly string[] | undefined) {
+  if (!namespaces || namespaces.length === 0) return [{ podSelector: { matchLabels: { 'strimzi.io/cluster': cluster } } }];
+  return [...new Set(namespaces)].sort().map((ns) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } }));
 }
 
 /**
@@ -157,6 +170,7 @@ export class KafkaCluster extends Construct {
             type: KafkaSpecKafkaListenersType.INTERNAL,
             tls: l.tls,
             authentication: { type: l.auth === 'tls' ? KafkaSpecKafkaListenersAuthenticationType.TLS : KafkaSpecKafkaListenersAuthenticationType.SCRAM_HYPHEN_SHA_HYPHEN_512 },
+            ...(props.listenerClients && { networkPolicyPeers: listenerPeers(props.name, props.listenerClients[l.name]) }),
           })),
           authorization: { type: KafkaSpecKafkaAuthorizationType.SIMPLE },
           config: {

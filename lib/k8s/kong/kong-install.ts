@@ -16,6 +16,9 @@ export const KONG_RELEASE = 'kong';
 export const KONG_INGRESS_CLASS = 'kong';
 /** ServiceAccount of the Kong pods (the IRSA trust policy names it). */
 export const KONG_SERVICE_ACCOUNT = 'kong';
+/** Port of the ingress controller's admission webhook (the chart's default). */
+export const KONG_ADMISSION_WEBHOOK_PORT = 8080;
+
 /** Where Prometheus scrapes Kong: the status listener serves the prometheus plugin's metrics. */
 export const KONG_METRICS = { port: 8100, path: '/metrics', podLabels: { 'app.kubernetes.io/name': 'kong', 'app.kubernetes.io/instance': KONG_RELEASE } } as const;
 

@@ -1,5 +1,6 @@
 import type { Chart } from 'cdk8s';
 import type { SystemNamespace, SystemNamespaceProps } from '../../k8s/common/namespace';
+import type { NamespaceNetworkPolicies } from '../../k8s/common/namespace-network-policies';
 import type { IssueCollector } from '../../core/errors';
 import type { FunctionSpec, Target } from '../../spec/function';
 import type { PlatformSpec } from '../../spec/platform';
@@ -21,6 +22,13 @@ export interface ModuleContext {
   chart(layer: Layer, name: string): Chart;
   /** A namespace in the platform layer, created once however many modules ask for it. */
   namespace(props: SystemNamespaceProps): SystemNamespace;
+  /**
+   * The network policies of a namespace created with `namespace()`: default-deny and DNS,
+   * created once (platform layer); modules add the allows of the flows they own.
+   */
+  network(namespace: string): NamespaceNetworkPolicies;
+  /** Makes `network(namespace)` return these (a tenant's, which its Tenant construct creates). */
+  adoptNetwork(policies: NamespaceNetworkPolicies): void;
   /** Functions of the spec deployed to a backend, in spec order. */
   functionsFor(target: Target): FunctionSpec[];
   /** Problems found while building (cross-module references); thrown as one SpecError once every module ran. */

@@ -1,14 +1,14 @@
 import { LABELS } from '../../k8s/common/labels';
 import { SYSTEM_NAMESPACES } from '../../k8s/common/namespaces';
 import { CONNECTION_KEYS, KafkaClientUser, USER_SECRET_KEYS } from '../../k8s/kafka/kafka-client-user';
-import { KafkaCluster } from '../../k8s/kafka/kafka-cluster';
+import { KAFKA_LISTENERS, KafkaCluster } from '../../k8s/kafka/kafka-cluster';
 import { KafkaClusterTopic } from '../../k8s/kafka/kafka-cluster-topic';
 import { SecretReflector } from '../../k8s/kafka/secret-reflector';
 import { StrimziOperator } from '../../k8s/kafka/strimzi-operator';
 import type { KafkaListenerAuth } from '../../k8s/kafka/kafka-cluster';
 import { KAFKA_CONNECTOR_AUTHENTICATION } from '../../k8s/openfaas/kafka-connector';
 import type { FunctionSpec } from '../../spec/function';
-import { CLUSTER_KAFKA_TARGETS, kafkaAccessByFunction, kafkaClusterName } from '../../spec/kafka';
+import { CLUSTER_KAFKA_TARGETS, kafkaAccessByFunction, kafkaClusterName, type KafkaAccess } from '../../spec/kafka';
 import { topicSizingIssues } from '../../spec/rules/kafka';
 import type { KafkaBinding, KafkaClientAuth } from '../bindings';
 import type { ModuleContext } from './context';
@@ -66,6 +66,33 @@ function recordFootprint(ctx: ModuleContext, operator: StrimziOperator, reflecto
   }
 }
 
+const PLAIN_PORT = KAFKA_LISTENERS.find((l) => !l.tls)!.port;
+
+/**
+ * Where the spec's Kafka clients run and which listener port each uses: a function's
+ * client namespace (see clientNamespace) and, for Knative consumers, knative-eventing, where
+ * the KafkaSource dispatcher and controller connect with the function's credentials.
+ */
+function kafkaClients(ctx: ModuleContext, access: ReadonlyMap<string, KafkaAccess>, auth: KafkaListenerAuth): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  const add = (ns: string, a: KafkaListenerAuth) => {
+    const port = KAFKA_LISTENERS.find((l) => l.tls && l.auth === a)!.port;
+    const ports = out.get(ns) ?? [];
+    if (!ports.includes(port)) ports.push(port);
+    out.set(ns, ports.sort());
+  };
+  const byName = new Map(ctx.spec.functions.map((f) => [f.name, f]));
+  for (const [name, a] of access) {
+    const fn = byName.get(name)!;
+    if (a.read.length > 0) {
+      add(clientNamespace(fn, true), clientAuthentication(fn, true, auth));
+      if (fn.target === 'knative') add(SYSTEM_NAMESPACES.knativeEventing, clientAuthentication(fn, true, auth));
+    }
+    if (a.write.length > 0) add(clientNamespace(fn, false), clientAuthentication(fn, false, auth));
+  }
+  return new Map([...out].sort(([a], [b]) => a.localeCompare(b)));
+}
+
 /** Kafka principal (KafkaUser and Secret name) of a function. */
 export const kafkaUserName = (fn: string): string => `kafka-${fn}`;
 
@@ -116,8 +143,12 @@ export function buildKafka(ctx: ModuleContext): KafkaBinding | undefined {
   });
   const reflector = new SecretReflector(installs, 'reflector', { namespace });
 
+  const authentication = spec.clientAuthentication ?? 'scram-sha-512';
+  const access = kafkaAccessByFunction(ctx.spec);
+  const clients = kafkaClients(ctx, access, authentication);
   const config = ctx.chart('config', 'kafka');
   const cluster = new KafkaCluster(config, 'cluster', {
+    listenerClients: Object.fromEntries(KAFKA_LISTENERS.map((l) => [l.name, [...clients].filter(([, ports]) => ports.includes(l.port)).map(([ns]) => ns)])),
     name: kafkaClusterName(spec),
     namespace,
     sizing: profile.kafka,
@@ -133,9 +164,7 @@ export function buildKafka(ctx: ModuleContext): KafkaBinding | undefined {
     topics.add(t.name);
   }
 
-  const authentication = spec.clientAuthentication ?? 'scram-sha-512';
   const users = new Map<string, KafkaClientUser>();
-  const access = kafkaAccessByFunction(ctx.spec);
   const userOf = (fn: FunctionSpec) => {
     let u = users.get(fn.name);
     if (!u) {
@@ -163,9 +192,20 @@ export function buildKafka(ctx: ModuleContext): KafkaBinding | undefined {
     if (a.write.length > 0) u.shareWith(clientNamespace(fn, false));
   }
 
+  const brokerPods = { 'strimzi.io/cluster': cluster.name, 'strimzi.io/kind': 'Kafka' };
+  const net = ctx.network(namespace);
+  // Strimzi's operator, entity operator and exporter, Reflector and the brokers talk to each other.
+  net.allowWithinNamespace('Strimzi: the operator, entity operator and exporter managing and reading the brokers; brokers replicating among themselves');
+  net.allowApiServer('Strimzi cluster and entity operators and Reflector watching their resources');
+  for (const [ns, ports] of clients) {
+    net.allowIngressFrom({ namespace: ns, pods: brokerPods, ports: [...ports], reason: `Kafka clients in ${ns} to their TLS listener (${ports.join(', ')}); never the plaintext ${PLAIN_PORT}` });
+  }
+
   return {
     clusterName: cluster.name,
     namespace,
+    clients,
+    brokerPods,
     bootstrapServers: cluster.bootstrapServers(authentication),
     bootstrap: cluster.bootstrapAddress(authentication),
     access,

@@ -1,6 +1,7 @@
 import { ApiObject, type Chart } from 'cdk8s';
 import { LABELS } from '../../k8s/common/labels';
-import { SYSTEM_NAMESPACES } from '../../k8s/common/namespaces';
+import { SYSTEM_NAMESPACES, SYSTEM_PODS, SYSTEM_PORTS } from '../../k8s/common/namespaces';
+import type { NamespaceNetworkPolicies } from '../../k8s/common/namespace-network-policies';
 import {
   Broker,
   DeadLetterSink,
@@ -73,16 +74,78 @@ export function buildKnative(ctx: ModuleContext, deps: { readonly kafka?: KafkaB
   flows(wiring, k);
 
   recordFootprint(ctx, operator, serving, eventing, apps);
+  knativeNetwork(ctx, fns, tenants, eventing !== undefined, deps.kafka);
   // Host header of the cluster-local route: Knative creates it for every service (public
   // or cluster-local), so the gateway's hop stays in-cluster and needs no DNS.
   return { endpoints: fns.map((fn) => ({ function: fn, target: 'knative', service: serving.localGateway, hostHeader: `${fn.name}.${fn.tenant}.svc.cluster.local` })) };
+}
+
+/**
+ * The flows Knative's namespaces need (the gateway's into Kourier are the kong module's, the
+ * scrapes the observability module's): components of each namespace among themselves, the API
+ * server, webhooks, Kourier and the activator to the tenants' queue-proxies, tenants to the
+ * broker ingress, deliveries from Eventing through Kourier, and KafkaSources to Kafka.
+ */
+function knativeNetwork(ctx: ModuleContext, fns: readonly FunctionSpec[], eventingTenants: ReadonlySet<string>, eventing: boolean, kafka: KafkaBinding | undefined): void {
+  const ns = SYSTEM_NAMESPACES;
+  const webhook = (net: NamespaceNetworkPolicies, what: string) =>
+    net.allowIngressOnPorts('webhooks', [...SYSTEM_PORTS.knativeWebhook], `the API server calling ${what} admission and conversion webhooks (it has no pod to select)`);
+
+  const operator = ctx.network(ns.knativeOperator);
+  operator.allowWithinNamespace('the Knative Operator and its webhook');
+  operator.allowApiServer('the Knative Operator installing Serving and Eventing');
+  webhook(operator, "the Knative Operator's");
+
+  const serving = ctx.network(ns.knativeServing);
+  serving.allowWithinNamespace('Knative Serving: Kourier to the activator, activator to the autoscaler, controllers to the webhook');
+  serving.allowApiServer('Knative Serving controllers, autoscaler and Kourier watching their resources');
+  webhook(serving, "Knative Serving's");
+  // Tenants running Knative Services: their functions and, with Eventing, the dead-letter sink.
+  const serviceTenants = [...new Set([...fns.map((f) => f.tenant), ...eventingTenants])].sort();
+  for (const tenant of serviceTenants) {
+    serving.allowEgressTo({
+      namespace: tenant,
+      ports: [...SYSTEM_PORTS.queueProxy],
+      reason: 'Kourier and the activator forwarding requests, the autoscaler reading queue-proxy metrics',
+    });
+  }
+  if (!eventing) return;
+  const events = ctx.network(ns.knativeEventing);
+  events.allowWithinNamespace('Knative Eventing: controllers, broker ingress and filter, channel and source dispatchers');
+  events.allowApiServer('Knative Eventing controllers and dispatchers watching their resources');
+  webhook(events, "Knative Eventing's");
+  for (const tenant of [...eventingTenants].sort()) {
+    events.allowIngressFrom({ namespace: tenant, ports: [...SYSTEM_PORTS.eventingIngress], reason: 'functions of the tenant publishing events to the broker ingress' });
+  }
+  // A Knative Service's address is Kourier's internal gateway: deliveries to subscribers and sinks go there.
+  events.allowEgressTo({
+    namespace: ns.knativeServing,
+    podLabels: SYSTEM_PODS.kourierGateway,
+    ports: [...SYSTEM_PORTS.kourierGateway],
+    reason: 'brokers, channels and sources delivering to subscribers and dead-letter sinks (Knative Services, served through Kourier)',
+  });
+  serving.allowIngressFrom({
+    namespace: ns.knativeEventing,
+    pods: SYSTEM_PODS.kourierGateway,
+    ports: [...SYSTEM_PORTS.kourierGateway],
+    reason: 'Knative Eventing delivering to subscribers and dead-letter sinks through Kourier',
+  });
+  const kafkaPorts = kafka?.clients.get(ns.knativeEventing);
+  if (kafka && kafkaPorts) {
+    events.allowEgressTo({
+      namespace: kafka.namespace,
+      podLabels: kafka.brokerPods,
+      ports: [...kafkaPorts],
+      reason: "the KafkaSource controller and dispatcher consuming with the functions' credentials",
+    });
+  }
 }
 
 /** Triggers of a function that are not plain HTTP: delivered through Knative Eventing. */
 const asyncTriggers = (f: FunctionSpec) => (f.triggers ?? []).filter((t) => t.type !== 'http');
 
 /** Tenants that need Eventing (a broker, dead-letter sink): async triggers, flows or pings. */
-function eventingTenants(fns: readonly FunctionSpec[], k: KnativeSpec): ReadonlySet<string> {
+export function eventingTenants(fns: readonly FunctionSpec[], k: KnativeSpec): ReadonlySet<string> {
   return new Set([...fns.filter((f) => asyncTriggers(f).length > 0).map((f) => f.tenant), ...k.sequences.map((s) => s.tenant), ...k.parallels.map((p) => p.tenant), ...k.pings.map((p) => p.tenant)]);
 }
 

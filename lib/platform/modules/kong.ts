@@ -1,8 +1,8 @@
 import { LABELS } from '../../k8s/common/labels';
-import { SYSTEM_NAMESPACES } from '../../k8s/common/namespaces';
+import { SYSTEM_NAMESPACES, SYSTEM_PODS, SYSTEM_PORTS } from '../../k8s/common/namespaces';
 import { ApiConsumer } from '../../k8s/kong/kong-consumer';
 import { KongBackend, kongBackendName, SEED_HEALTH_CHECK, type KongBackendTarget, type UpstreamHealthCheck } from '../../k8s/kong/kong-backend';
-import { KONG_INGRESS_CLASS, KongInstall } from '../../k8s/kong/kong-install';
+import { KONG_ADMISSION_WEBHOOK_PORT, KONG_INGRESS_CLASS, KongInstall } from '../../k8s/kong/kong-install';
 import { KongRoute, type HttpMethod, type KongRouteTls } from '../../k8s/kong/kong-route';
 import { GlobalPlugin } from '../../k8s/kong/plugins';
 import { coldStartScale, type FunctionSpec } from '../../spec/function';
@@ -29,6 +29,35 @@ export const CORRELATION_HEADER = 'X-Request-ID';
  * policy, so tenants (who may edit their own namespaces) cannot loosen them. Backends in other
  * namespaces are reached through ExternalName Services there (see KongBackend).
  */
+/** Pods and ports behind each backend namespace's Service, for the gateway's allows. */
+const BACKEND_PODS: Record<string, { readonly pods: Record<string, string>; readonly ports: readonly number[]; readonly what: string }> = {
+  [SYSTEM_NAMESPACES.knativeServing]: { pods: SYSTEM_PODS.kourierGateway, ports: SYSTEM_PORTS.kourierGateway, what: 'Knative functions through Kourier' },
+  [SYSTEM_NAMESPACES.openfaas]: { pods: SYSTEM_PODS.openfaasGateway, ports: SYSTEM_PORTS.openfaasGateway, what: 'OpenFaaS functions through the OpenFaaS gateway' },
+};
+
+/**
+ * The gateway's flows: anyone to the proxy (it is the public entry), the API server to the
+ * controller and back, and the proxy to the backends the spec routes to — Kourier, the OpenFaaS
+ * gateway and, for Lambda routes, AWS' public endpoints. The backends' side is allowed here too:
+ * this module owns the flow.
+ */
+function kongNetwork(ctx: ModuleContext, namespace: string, endpoints: ReadonlyMap<string, FunctionEndpoint>, lambdaRouted: boolean): void {
+  const net = ctx.network(namespace);
+  net.allowWithinNamespace('Kong: the ingress controller configuring the proxies (gateway discovery)');
+  net.allowApiServer('the Kong ingress controller watching routes, plugins, consumers and Secrets');
+  net.allowIngressOnPorts('proxy', [...SYSTEM_PORTS.kongProxy], "the API gateway is the platform's public entry: clients reach the proxy from anywhere", SYSTEM_PODS.kong);
+  net.allowIngressOnPorts('webhook', [KONG_ADMISSION_WEBHOOK_PORT], 'the API server calling the Kong admission webhook (it has no pod to select)', SYSTEM_PODS.kong);
+  const routed = new Set(ctx.spec.routes.map((r) => endpoints.get(r.function)?.service?.namespace).filter((n): n is string => n !== undefined));
+  for (const ns of [...routed].sort()) {
+    const b = BACKEND_PODS[ns];
+    const reason = `the API gateway routing to ${b?.what ?? `functions behind ${ns}`}`;
+    net.allowEgressTo({ namespace: ns, pods: SYSTEM_PODS.kong, ...(b && { podLabels: b.pods, ports: [...b.ports] }), reason });
+    if (b) ctx.network(ns).allowIngressFrom({ namespace, podLabels: SYSTEM_PODS.kong, pods: b.pods, ports: [...b.ports], reason });
+  }
+  // Lambda's and STS' endpoints are public AWS addresses, which no narrower range names.
+  if (lambdaRouted) net.allowEgressToCidr('aws', '0.0.0.0/0', [443], 'the API gateway invoking routed Lambda functions (AWS Lambda and STS endpoints)', SYSTEM_PODS.kong);
+}
+
 export function buildKong(ctx: ModuleContext, deps: { readonly endpoints: ReadonlyMap<string, FunctionEndpoint> }): void {
   const { env, spec } = ctx;
   const namespace = SYSTEM_NAMESPACES.kong;
@@ -80,6 +109,7 @@ export function buildKong(ctx: ModuleContext, deps: { readonly endpoints: Readon
   }
 
   const apps = ctx.chart('apps', 'kong');
+  kongNetwork(ctx, namespace, deps.endpoints, lambdaRouted);
   spec.routes.forEach((route, index) => {
     const fn = functions.get(route.function);
     if (!fn) return; // parseSpec already reported it

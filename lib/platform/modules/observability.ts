@@ -1,6 +1,6 @@
 import type { ApiObject } from 'cdk8s';
 import { LABELS } from '../../k8s/common/labels';
-import { SYSTEM_NAMESPACES } from '../../k8s/common/namespaces';
+import { SYSTEM_NAMESPACES, SYSTEM_PODS } from '../../k8s/common/namespaces';
 import { KONG_METRICS } from '../../k8s/kong/kong-install';
 import {
   AlertRouting,
@@ -118,6 +118,41 @@ export interface ObservabilityDeps {
   readonly openfaas?: OpenFaaSOutputs;
 }
 
+/** The Prometheus Operator's admission webhook port (the chart's default). */
+const OPERATOR_WEBHOOK_PORT = 10250;
+/** node-exporter (host network) and the kubelets (cAdvisor): both listen on node addresses. */
+const NODE_PORTS = [9100, 10250];
+
+/**
+ * Monitoring's flows: its components among themselves, the API server (service discovery,
+ * the operator, kube-state-metrics, Grafana's sidecars), the operator's webhook, Prometheus to
+ * every namespace it scrapes (both sides: this module owns the flow) and to the nodes, and
+ * Alertmanager to its receivers.
+ */
+function observabilityNetwork(ctx: ModuleContext, nodeExporterNamespace: string, scraped: readonly string[]): void {
+  const monitoring = SYSTEM_NAMESPACES.monitoring;
+  const net = ctx.network(monitoring);
+  const prometheus = SYSTEM_PODS.prometheus;
+  net.allowWithinNamespace('monitoring: Prometheus, Alertmanager, Grafana, the operator and kube-state-metrics');
+  net.allowApiServer('Prometheus service discovery, the Prometheus Operator, kube-state-metrics and Grafana sidecars');
+  net.allowIngressOnPorts('webhook', [OPERATOR_WEBHOOK_PORT], 'the API server calling the Prometheus Operator admission webhook (it has no pod to select)');
+  for (const ns of [...new Set(scraped)].filter((n) => n !== monitoring).sort()) {
+    const reason = `Prometheus scraping metrics in ${ns}`;
+    net.allowEgressTo({ namespace: ns, pods: prometheus, reason });
+    ctx.network(ns).allowIngressFrom({ namespace: monitoring, podLabels: prometheus, reason });
+  }
+  // Host-network pods and kubelets have node addresses, which no namespace selector matches.
+  net.allowEgressToCidr('nodes', '0.0.0.0/0', NODE_PORTS, 'Prometheus scraping node-exporter (host network) and the kubelets (cAdvisor)', prometheus);
+  ctx.network(nodeExporterNamespace).allowIngressFrom({ namespace: monitoring, podLabels: prometheus, ports: [NODE_PORTS[0]], reason: 'Prometheus scraping node-exporter' });
+  const o = ctx.spec.observability;
+  const smtpPort = o.smtp ? Number(o.smtp.smarthost.split(':').pop()) : undefined;
+  if (o.receivers.length > 0) {
+    net.allowEgressToCidr('receivers', '0.0.0.0/0', [...new Set([443, ...(smtpPort ? [smtpPort] : [])])], "Alertmanager notifying the spec's receivers (webhooks over HTTPS, mail)", {
+      'app.kubernetes.io/name': 'alertmanager',
+    });
+  }
+}
+
 /**
  * Observability: kube-prometheus-stack sized by the profile; monitors, SLO rules and
  * dashboards for every backend the spec uses (Kafka and OpenFaaS as their modules built
@@ -231,6 +266,8 @@ export function buildObservability(ctx: ModuleContext, deps: ObservabilityDeps):
       ],
     });
   }
+
+  observabilityNetwork(ctx, NODE_EXPORTER_NAMESPACE, [...targets.flatMap((t) => t.namespaces), ...functions.map((f) => f.namespace), ...(openfaas ? [SYSTEM_NAMESPACES.openfaas] : [])]);
 
   new AlertRouting(config, 'alert-routing', {
     name: alertmanagerConfigName,

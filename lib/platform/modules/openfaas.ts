@@ -1,7 +1,7 @@
 import type { Chart } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { LABELS } from '../../k8s/common/labels';
-import { SYSTEM_NAMESPACES } from '../../k8s/common/namespaces';
+import { SYSTEM_NAMESPACES, SYSTEM_PODS, SYSTEM_PORTS } from '../../k8s/common/namespaces';
 import { CronConnector } from '../../k8s/openfaas/cron-connector';
 import { FunctionSecurityProfile } from '../../k8s/openfaas/function-profile';
 import { GatewayMonitor } from '../../k8s/openfaas/gateway-monitor';
@@ -127,6 +127,7 @@ export function buildOpenFaaS(ctx: ModuleContext, deps: { readonly kafka?: Kafka
   kafkaConnectors(ctx, installChart, install, byTopic, kafka);
 
   recordFootprint(ctx, install, [...installChart.node.findAll(), ...apps.node.findAll()]);
+  openfaasNetwork(ctx, install, functions, kafka);
   const endpoints: FunctionEndpoint[] = functions.map((fn) => ({
     function: fn,
     target: 'openfaas',
@@ -134,6 +135,45 @@ export function buildOpenFaaS(ctx: ModuleContext, deps: { readonly kafka?: Kafka
     path: install.functionPath(fn.name, fn.openfaas?.async === true),
   }));
   return { endpoints, functionNamespace: install.functionNamespace, gatewayMonitor, scales };
+}
+
+/**
+ * The flows of OpenFaaS' two namespaces (the gateway's from Kong are the kong module's, the
+ * scrapes the observability module's). In the shared function namespace nothing may reach a
+ * function but the gateway and the queue worker, so one tenant's functions cannot call
+ * another's; each function's own egress (its tenant's allow-list) selects it by name.
+ */
+function openfaasNetwork(ctx: ModuleContext, install: OpenFaaSInstall, functions: readonly FunctionSpec[], kafka: KafkaBinding | undefined): void {
+  const control = ctx.network(install.namespace);
+  const fnNs = install.functionNamespace;
+  const fnNet = ctx.network(fnNs);
+  control.allowWithinNamespace('OpenFaaS control plane: gateway, provider or operator, queue worker, NATS, autoscaler or Prometheus and Alertmanager, connectors');
+  control.allowApiServer('faas-netes or the OpenFaaS operator managing function Deployments');
+  if (install.edition === 'ce') {
+    // faas-netes CE refuses to start without reaching the internet (its EULA check).
+    control.allowEgressToCidr('internet', '0.0.0.0/0', [443], 'OpenFaaS CE faas-netes checking internet connectivity at start (it does not run offline)', SYSTEM_PODS.openfaasGateway);
+  }
+  for (const [name, pods] of [
+    ['gateway', SYSTEM_PODS.openfaasGateway],
+    ['queue-worker', SYSTEM_PODS.openfaasQueueWorker],
+  ] as const) {
+    const why = name === 'gateway' ? 'the OpenFaaS gateway invoking functions (synchronous calls)' : 'the OpenFaaS queue worker invoking functions (asynchronous calls)';
+    control.allowEgressTo({ namespace: fnNs, name, pods, ports: [...SYSTEM_PORTS.openfaasFunction], reason: why });
+    fnNet.allowIngressFrom({ namespace: install.namespace, name, podLabels: pods, ports: [...SYSTEM_PORTS.openfaasFunction], reason: why });
+  }
+  for (const ns of [install.namespace, fnNs]) {
+    const ports = kafka?.clients.get(ns);
+    if (!kafka || !ports) continue;
+    const reason = ns === fnNs ? 'functions producing to Kafka topics (TLS client listener)' : 'the kafka-connector consuming topics for functions (mTLS listener)';
+    ctx.network(ns).allowEgressTo({ namespace: kafka.namespace, podLabels: kafka.brokerPods, ports: [...ports], reason });
+  }
+  const tenants = new Map(ctx.spec.tenants.map((t, i) => [t.name, { t, i }]));
+  for (const fn of functions) {
+    const tenant = tenants.get(fn.tenant);
+    (tenant?.t.egress ?? []).forEach((e, j) =>
+      fnNet.allowEgressToCidr(`${fn.name}-${j}`, e.cidr, e.ports ?? [443], `tenants[${tenant!.i}].egress[${j}] in the platform spec, for function ${fn.name}`, { faas_function: fn.name }),
+    );
+  }
 }
 
 /** The namespaces (platform layer) and the install, its timeouts derived from the functions. */

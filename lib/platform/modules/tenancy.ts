@@ -1,6 +1,6 @@
 import type { Chart } from 'cdk8s';
 import { LABELS } from '../../k8s/common/labels';
-import { SYSTEM_NAMESPACES } from '../../k8s/common/namespaces';
+import { SYSTEM_NAMESPACES, SYSTEM_PORTS } from '../../k8s/common/namespaces';
 import { KNATIVE_EVENTING_KINDS, KNATIVE_KAFKA_KINDS, KNATIVE_SERVING_KINDS, OPENFAAS_CE_FUNCTION, OPENFAAS_FUNCTION, PlatformOperatorRole, SharedFunctionReader, Tenant } from '../../k8s/tenancy';
 import { QUEUE_PROXY_LIMITS, QUEUE_PROXY_REQUESTS } from '../../k8s/knative/serving-install';
 import { coldStartScale, type FunctionSpec } from '../../spec/function';
@@ -10,6 +10,7 @@ import { TENANT_ROLES } from '../../k8s/tenancy/role-names';
 import type { TenantSpec } from '../../spec/tenant';
 import type { KafkaBinding } from '../bindings';
 import type { ModuleContext } from './context';
+import { eventingTenants } from './knative';
 
 const hasTrigger = (fn: FunctionSpec, ...types: string[]) => (fn.triggers ?? []).some((t) => types.includes(t.type));
 
@@ -149,8 +150,10 @@ export function buildTenants(ctx: ModuleContext, plan: TenancyPlan, deps: { read
   const usesEventing = knative.some((f) => hasTrigger(f, 'event', 'schedule', 'kafka'));
   const usesKnativeKafka = knative.some((f) => hasTrigger(f, 'kafka'));
   const functionKinds = [...(knative.length > 0 ? KNATIVE_SERVING_KINDS : []), ...(usesEventing ? KNATIVE_EVENTING_KINDS : []), ...(usesKnativeKafka ? KNATIVE_KAFKA_KINDS : [])];
-  const producers = new Set((spec.kafka?.topics ?? []).flatMap((t) => t.producers ?? []));
 
+  // Tenants running Knative Services (functions, or the dead-letter sink of Eventing) and those using Eventing, as the knative module builds them.
+  const eventing = eventingTenants(knative, spec.knative);
+  const serving = new Set([...knative.map((f) => f.tenant), ...eventing]);
   for (const { spec: t, index: i, quota } of plan.tenants) {
     const own = spec.functions.filter((f) => f.tenant === t.name);
     const tenant = new Tenant(plan.chart, t.name, {
@@ -165,26 +168,32 @@ export function buildTenants(ctx: ModuleContext, plan: TenancyPlan, deps: { read
     });
 
     const net = tenant.network;
-    if (knative.length > 0) {
-      // The operator runs Kourier's gateway in knative-serving too, so this one peer covers it.
+    ctx.adoptNetwork(net);
+    if (serving.has(t.name)) {
+      // Kourier's gateway runs in knative-serving too, so this one peer covers it; only the queue-proxy ports.
       net.allowIngressFrom({
         namespace: SYSTEM_NAMESPACES.knativeServing,
+        ports: [...SYSTEM_PORTS.queueProxy],
         reason: 'Knative ingress gateway (Kourier), activator (requests while scaled to zero) and autoscaler (queue-proxy metrics)',
       });
-      net.allowIngressFrom({ namespace: SYSTEM_NAMESPACES.kong, reason: 'API gateway (Kong) routing to the functions' });
+      // Istio's gateway stays in istio-system, which the toolkit does not create.
+      if (spec.knative.ingress === 'istio') {
+        net.allowIngressFrom({ namespace: 'istio-system', ports: [...SYSTEM_PORTS.queueProxy], reason: 'Knative ingress gateway (Istio) to the queue-proxy' });
+      }
     }
-    if (usesEventing) {
-      net.allowIngressFrom({ namespace: SYSTEM_NAMESPACES.knativeEventing, reason: 'Knative Eventing delivering events (broker filter, PingSource and KafkaSource dispatchers)' });
-      net.allowEgressTo({ namespace: SYSTEM_NAMESPACES.knativeEventing, reason: 'functions publishing events to the broker ingress' });
+    // Eventing delivers to Knative Services through Kourier (their Services point there), never to the pods directly.
+    if (eventing.has(t.name)) {
+      net.allowEgressTo({ namespace: SYSTEM_NAMESPACES.knativeEventing, ports: [...SYSTEM_PORTS.eventingIngress], reason: 'functions publishing events to the broker ingress' });
     }
-    net.allowIngressFrom({ namespace: SYSTEM_NAMESPACES.monitoring, reason: 'Prometheus scraping function and queue-proxy metrics' });
-    // Knative functions are Kafka clients in their own namespace: KafkaSources consume with their credentials, producers write.
-    if (kafka && own.some((f) => f.target === 'knative' && (hasTrigger(f, 'kafka') || producers.has(f.name)))) {
+    // Prometheus' scrapes are the observability module's allows; the brokers', the kafka module's.
+    // Knative producers write from the tenant's namespace (KafkaSources consume from knative-eventing).
+    const kafkaPorts = kafka?.clients.get(t.name);
+    if (kafka && kafkaPorts) {
       net.allowEgressTo({
         namespace: kafka.namespace,
-        podLabels: { 'strimzi.io/cluster': kafka.clusterName, 'strimzi.io/kind': 'Kafka' },
-        ports: [kafka.bootstrap.port],
-        reason: 'Kafka brokers (client listener), for functions with Kafka triggers or producing to topics',
+        podLabels: kafka.brokerPods,
+        ports: [...kafkaPorts],
+        reason: 'Kafka brokers (TLS client listener), for functions producing to topics',
       });
     }
     (t.egress ?? []).forEach((e, j) => net.allowEgressToCidr(`${j}`, e.cidr, e.ports ?? [443], `tenants[${i}].egress[${j}] in the platform spec`));
