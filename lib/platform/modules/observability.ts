@@ -129,7 +129,7 @@ const NODE_PORTS = [9100, 10250];
  * every namespace it scrapes (both sides: this module owns the flow) and to the nodes, and
  * Alertmanager to its receivers.
  */
-function observabilityNetwork(ctx: ModuleContext, nodeExporterNamespace: string, scraped: readonly string[]): void {
+function observabilityNetwork(ctx: ModuleContext, scraped: readonly string[]): void {
   const monitoring = SYSTEM_NAMESPACES.monitoring;
   const net = ctx.network(monitoring);
   const prometheus = SYSTEM_PODS.prometheus;
@@ -141,9 +141,9 @@ function observabilityNetwork(ctx: ModuleContext, nodeExporterNamespace: string,
     net.allowEgressTo({ namespace: ns, pods: prometheus, reason });
     ctx.network(ns).allowIngressFrom({ namespace: monitoring, podLabels: prometheus, reason });
   }
-  // Host-network pods and kubelets have node addresses, which no namespace selector matches.
+  // Host-network pods and kubelets have node addresses, which no namespace selector matches;
+  // network policies do not apply to host-network pods, so the node exporter's namespace keeps only its default-deny.
   net.allowEgressToCidr('nodes', '0.0.0.0/0', NODE_PORTS, 'Prometheus scraping node-exporter (host network) and the kubelets (cAdvisor)', prometheus);
-  ctx.network(nodeExporterNamespace).allowIngressFrom({ namespace: monitoring, podLabels: prometheus, ports: [NODE_PORTS[0]], reason: 'Prometheus scraping node-exporter' });
   const o = ctx.spec.observability;
   const smtpPort = o.smtp ? Number(o.smtp.smarthost.split(':').pop()) : undefined;
   if (o.receivers.length > 0) {
@@ -267,7 +267,11 @@ export function buildObservability(ctx: ModuleContext, deps: ObservabilityDeps):
     });
   }
 
-  observabilityNetwork(ctx, NODE_EXPORTER_NAMESPACE, [...targets.flatMap((t) => t.namespaces), ...functions.map((f) => f.namespace), ...(openfaas ? [SYSTEM_NAMESPACES.openfaas] : [])]);
+  observabilityNetwork(ctx, [
+    ...targets.flatMap((t) => t.namespaces),
+    ...functions.filter((f) => f.backend !== 'openfaas' || openfaas).map((f) => f.namespace),
+    ...(openfaas ? [SYSTEM_NAMESPACES.openfaas] : []),
+  ]);
 
   new AlertRouting(config, 'alert-routing', {
     name: alertmanagerConfigName,
