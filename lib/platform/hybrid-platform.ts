@@ -155,7 +155,7 @@ export class HybridPlatform {
     if (!net) {
       // A module asking for policies of a namespace nobody created is a bug, not bad input.
       if (!this.namespaces.has(namespace)) throw new Error(`network policies for namespace ${namespace}, which no module created`);
-      net = new NamespaceNetworkPolicies(this.chart('platform', 'network-policies'), namespace, { namespace });
+      net = new NamespaceNetworkPolicies(this.chart('platform', 'network-policies'), namespace, { namespace, apiServer: this.spec.network?.apiServer });
       this.networks.set(namespace, net);
     }
     return net;

@@ -11,7 +11,7 @@ import { ENV_NAME_MAX } from '../core/naming';
 import type { OpenFaaSEdition } from '../k8s/openfaas/limits';
 import { PROFILE_NAMES, type ProfileName } from './profiles';
 import { gatewaySchema, routeSchema } from './route';
-import { operatorsSchema, tenantSchema } from './tenant';
+import { ipv4Cidr, operatorsSchema, tenantSchema } from './tenant';
 
 const awsRegion = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-[0-9]$/, { message: 'must be an AWS region such as "eu-west-1"' });
 /** The cluster's IAM OIDC issuer (host/path), for IRSA. Each cluster has its own. */
@@ -216,6 +216,25 @@ export const platformSchema = z.strictObject({
   openfaas: openfaasPlatformSchema.optional(),
   /** Monitoring and alerting (Prometheus, Alertmanager, Grafana): the default SLO, alert receivers, SMTP, Kafka lag threshold. @default SLO p99 1000 ms and 5 % errors, no receivers */
   observability: observabilitySchema.default({ defaultSlo: { latencyP99Ms: 1000, errorRatioPercent: 5 }, receivers: [] }),
+  /** What the default-deny network policies need to know of the cluster's network. @default the API server at any address on ports 443 and 6443 */
+  network: z
+    .strictObject({
+      /**
+       * Where pods reach the Kubernetes API server, as policies see it after the `kubernetes`
+       * Service's address translation (`kubectl get endpoints kubernetes`): the only egress
+       * the platform's controllers and operators get besides their named peers.
+       * @default any address on ports 443 and 6443
+       */
+      apiServer: z
+        .strictObject({
+          /** Address range of the API server endpoints, e.g. "10.0.0.10/32". */
+          cidr: ipv4Cidr,
+          /** Their TCP ports, e.g. [6443]. */
+          ports: z.array(z.number().int().min(1).max(65535)).min(1),
+        })
+        .optional(),
+    })
+    .optional(),
   /** Monthly budget alerts of the cloud side (AWS Budgets) and the cluster (a cost rule). @default the profile's budget, no emails */
   budgets: budgetSchema.default({ emails: [], clusterPricing: { cpuCoreHourUsd: 0.04, memoryGiBHourUsd: 0.005 } }),
 });

@@ -8,7 +8,7 @@ export const groupName = z
   .refine((g) => !g.startsWith('system:'), { message: 'must not be a Kubernetes "system:" group' });
 
 /** An IPv4 CIDR such as `10.20.0.0/16` (each octet ≤ 255, prefix ≤ 32). */
-const ipv4Cidr = z.string().refine(
+export const ipv4Cidr = z.string().refine(
   (c) => {
     const m = /^([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\/([0-9]{1,2})$/.exec(c);
     return m !== null && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) <= 32;

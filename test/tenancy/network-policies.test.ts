@@ -2,6 +2,7 @@ import { Chart, Testing } from 'cdk8s';
 import { NamespaceNetworkPolicies } from '../../lib/k8s/common/namespace-network-policies';
 import { REFERENCE_ENVIRONMENTS, synthEnv, type Manifest } from '../support/synth';
 import { validateAll } from '../support/validate';
+import { parseErrorMessage } from '../support/errors';
 import { reference, synth } from './support';
 
 const NAME = 'kubernetes.io/metadata.name';
@@ -184,6 +185,24 @@ describe('network policies of the reference stack', () => {
       policyTypes: ['Egress'],
       egress: [{ to: [{ ipBlock: { cidr: '203.0.113.0/24' } }], ports: [{ protocol: 'TCP', port: 443 }] }],
     });
+  });
+});
+
+describe('network.apiServer in the spec', () => {
+  test("sets the API server egress of every platform namespace's controllers", () => {
+    const s = reference();
+    s.network = { apiServer: { cidr: '10.0.0.10/32', ports: [6443] } };
+    const egress = synth('prod', s)
+      .find('NetworkPolicy', 'allow-egress-api-server')
+      .map((p) => p.spec.egress);
+    expect(egress).toHaveLength(7);
+    for (const e of egress) expect(e).toEqual([{ to: [{ ipBlock: { cidr: '10.0.0.10/32' } }], ports: [{ protocol: 'TCP', port: 6443 }] }]);
+  });
+
+  test('a range that is not an IPv4 CIDR is refused with its path', () => {
+    const s = reference();
+    s.network = { apiServer: { cidr: '10.0.0.300/32', ports: [6443] } };
+    expect(parseErrorMessage(s)).toContain('network.apiServer.cidr: must be an IPv4 CIDR such as "203.0.113.0/24" (got "10.0.0.300/32")');
   });
 });
 
