@@ -38,7 +38,7 @@ const BACKEND_PODS: Record<string, { readonly pods: Record<string, string>; read
 /**
  * The gateway's flows: anyone to the proxy (it is the public entry), the API server to the
  * controller and back, and the proxy to the backends the spec routes to — Kourier, the OpenFaaS
- * gateway and, for Lambda routes, AWS' public endpoints. The backends' side is allowed here too:
+ * gateway (whenever that backend is installed) and, for Lambda routes, AWS' public endpoints. The backends' side is allowed here too:
  * this module owns the flow.
  */
 function kongNetwork(ctx: ModuleContext, namespace: string, endpoints: ReadonlyMap<string, FunctionEndpoint>, lambdaRouted: boolean): void {
@@ -47,7 +47,8 @@ function kongNetwork(ctx: ModuleContext, namespace: string, endpoints: ReadonlyM
   net.allowApiServer('the Kong ingress controller watching routes, plugins, consumers and Secrets');
   net.allowIngressOnPorts('proxy', [...SYSTEM_PORTS.kongProxy], "the API gateway is the platform's public entry: clients reach the proxy from anywhere", SYSTEM_PODS.kong);
   net.allowIngressOnPorts('webhook', [KONG_ADMISSION_WEBHOOK_PORT], 'the API server calling the Kong admission webhook (it has no pod to select)', SYSTEM_PODS.kong);
-  const routed = new Set(ctx.spec.routes.map((r) => endpoints.get(r.function)?.service?.namespace).filter((n): n is string => n !== undefined));
+  // Every installed backend, not only those routed today: the allow does not come and go with one route (Kong's own routes decide what is reachable).
+  const routed = new Set([...endpoints.values()].map((e) => e.service?.namespace).filter((n): n is string => n !== undefined));
   for (const ns of [...routed].sort()) {
     const b = BACKEND_PODS[ns];
     const reason = `the API gateway routing to ${b?.what ?? `functions behind ${ns}`}`;
