@@ -1,5 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { NamespaceNetworkPolicies } from '../../lib/k8s/common/namespace-network-policies';
+import { Broker } from '../../lib/k8s/knative/broker';
+import { specErrorMessage } from '../support/errors';
 import { REFERENCE_ENVIRONMENTS, synthEnv, type Manifest } from '../support/synth';
 import { validateAll } from '../support/validate';
 import { parseErrorMessage } from '../support/errors';
@@ -234,5 +236,25 @@ describe('NamespaceNetworkPolicies', () => {
     expect(() => net.allowEgressTo({ namespace: 'b', ports: [], reason: 'x' })).toThrow('NamespaceNetworkPolicies(a).ports: must name at least one TCP port (leave ports out for every port)');
     net.allowEgressTo({ namespace: 'b', reason: 'x' });
     expect(() => net.allowEgressTo({ namespace: 'b', reason: 'y' })).toThrow('NamespaceNetworkPolicies(a): a policy with this name exists already; allow each peer once (got "allow-to-b")');
+  });
+});
+
+describe('event destinations stay in their namespace', () => {
+  const chart = () => new Chart(Testing.app(), 'c');
+  const broker = (uri: string, crossNamespace?: boolean) => () =>
+    new Broker(chart(), 'b', { namespace: 'shop', delivery: { deadLetterSink: { uri, ...(crossNamespace !== undefined && { crossNamespace }) } } });
+
+  test.each(['http://billing.media.svc.cluster.local', 'http://billing.media.svc/', 'https://billing.media.svc.example.internal:8443/x'])(
+    'a Service address in another namespace is refused: %s',
+    (uri) => {
+      expect(specErrorMessage(broker(uri))).toContain(
+        `delivery.deadLetterSink.uri: is a Service in namespace "media", but the referring object is in "shop": events stay in their namespace unless crossNamespace is set (got "${uri}")`,
+      );
+    },
+  );
+
+  test('its own namespace, an address outside the cluster, or an explicit opt-in are accepted', () => {
+    for (const uri of ['http://sink.shop.svc.cluster.local', 'https://hooks.example.com/events']) expect(broker(uri)).not.toThrow();
+    expect(broker('http://billing.media.svc.cluster.local', true)).not.toThrow();
   });
 });

@@ -21,6 +21,18 @@ export interface IEventDestination {
 /** An event destination outside the App: an absolute URL. */
 export interface UriDestination {
   readonly uri: string;
+  /**
+   * Allow a cluster-local address (`<service>.<namespace>.svc…`) in another namespace: events
+   * would leave the referring object's namespace, which is a tenant's boundary.
+   * @default false
+   */
+  readonly crossNamespace?: boolean;
+}
+
+/** The namespace of a cluster-local Service address (`<svc>.<ns>.svc` or `<svc>.<ns>.svc.<cluster domain>`), if it is one. */
+function clusterLocalNamespace(host: string): string | undefined {
+  const labels = host.toLowerCase().replace(/\.$/, '').split('.');
+  return labels.length >= 3 && labels[2] === 'svc' ? labels[1] : undefined;
 }
 
 /** Where events go: a construct of this App (checked to exist by construction) or a URL. */
@@ -49,6 +61,10 @@ export function renderDestination(where: string, d: Destination, namespace: stri
       url = undefined;
     }
     if (!url || !/^https?:$/.test(url.protocol)) fail(`${where}.uri`, d.uri, 'must be an absolute http:// or https:// URL');
+    const target = clusterLocalNamespace(url.hostname);
+    if (target !== undefined && target !== namespace && !d.crossNamespace) {
+      fail(`${where}.uri`, d.uri, `is a Service in namespace "${target}", but the referring object is in "${namespace}": events stay in their namespace unless crossNamespace is set`);
+    }
     return { uri: d.uri };
   }
   if (d.ref.namespace !== namespace) {
