@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { isQuantity } from '../core/quantity';
 import { GO_DURATION } from '../core/duration';
 import { DNS_1035_LABEL, DNS_SUBDOMAIN } from '../core/naming';
+import { arnProblem, type ArnKind } from '../core/arn';
 
 /** RFC 1123 label: what Kubernetes accepts as a namespace or Service name. */
 export const dnsLabel = (max = 63) =>
@@ -34,6 +35,19 @@ export const resources = z.strictObject({
   /** The most each replica may use. */
   limits: resourceList.optional(),
 });
+
+/**
+ * An ARN of one kind of resource, parsed in full (lib/core/arn): it becomes an IAM grant, so
+ * wildcards and other services' or resource types' ARNs are refused with the part that is wrong.
+ */
+export const arnOf = (kind: ArnKind) =>
+  z
+    .string()
+    .superRefine((v, ctx) => {
+      const problem = arnProblem(v, kind);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .meta({ pattern: `^arn:aws[a-z-]*:${kind.service}:[a-z0-9-]+:[0-9]{12}:${kind.resourceType}${kind.separator}[^*?]+$` });
 
 export const envVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'must be a C identifier: letters, digits and "_", not starting with a digit' });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { dnsLabel } from './common';
+import { arnOf, dnsLabel } from './common';
+import { MSK_CLUSTER_ARN } from '../core/arn';
 import { lambdaKafkaProblem } from '../aws/lambda/kafka-event-source';
 
 /** A Kafka topic (a Strimzi KafkaTopic) and the functions that write to it. */
@@ -52,8 +53,8 @@ export const kafkaSchema = z.strictObject({
   /** Use Amazon MSK for Lambda consumers instead of the cluster's Kafka. @default none */
   msk: z
     .strictObject({
-      /** ARN of the MSK cluster. */
-      clusterArn: z.string().regex(/^arn:aws[a-z-]*:kafka:/, { message: 'must be an MSK cluster ARN' }),
+      /** ARN of the MSK cluster (`arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>`, no wildcards). */
+      clusterArn: arnOf(MSK_CLUSTER_ARN),
     })
     .optional(),
 });

@@ -211,7 +211,7 @@ export const SCHEMA_DOCS: Readonly<Record<string, string>> = {
   "/properties/kafka/properties/rack": "Rack awareness: brokers take `broker.rack` from this node label, so replicas of a partition spread across zones. Default: off.",
   "/properties/kafka/properties/rack/properties/topologyKey": "Node label whose value is a broker's rack.",
   "/properties/kafka/properties/msk": "Use Amazon MSK for Lambda consumers instead of the cluster's Kafka. Default: none.",
-  "/properties/kafka/properties/msk/properties/clusterArn": "ARN of the MSK cluster.",
+  "/properties/kafka/properties/msk/properties/clusterArn": "ARN of the MSK cluster (`arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>`, no wildcards).",
   "/properties/knative": "Knative install settings and event flows (sequences, parallels, pings). Default: Kourier, no flows.",
   "/properties/knative/properties/ingress": "Ingress of Knative Serving. Default: 'kourier'.",
   "/properties/knative/properties/autoscaler": "config-autoscaler defaults for every Knative function.",

@@ -206,8 +206,15 @@ describe('kafka triggers', () => {
       { Sid: 'MskGroup0', Effect: 'Allow', Action: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'], Resource: arn('kafka', `group/${uuid}/readers`) },
       { Sid: 'KafkaNetworkInterfaces', Effect: 'Allow', Action: ['ec2:CreateNetworkInterface'], Resource: [arn('ec2', 'network-interface/*'), arn('ec2', 'subnet/*'), arn('ec2', 'security-group/*')] },
       { Sid: 'KafkaNetworkInterfaceCleanup', Effect: 'Allow', Action: ['ec2:DeleteNetworkInterface'], Resource: arn('ec2', 'network-interface/*') },
-      // EC2 Describe* cannot be scoped to resources: the one "*" the toolkit writes.
+      // EC2 Describe* cannot be scoped to resources: the one "*" the toolkit writes in an Allow.
       { Sid: 'KafkaNetworkDescribe', Effect: 'Allow', Action: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeVpcs', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups'], Resource: '*' },
+      {
+        Sid: 'KafkaNetworkNotFromCode',
+        Effect: 'Deny',
+        Action: ['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface'],
+        Resource: '*',
+        Condition: { ArnEquals: { 'lambda:SourceFunctionArn': arn('lambda', 'function:tst-dev-msk-reader') } },
+      },
     ]);
   });
 
@@ -227,7 +234,7 @@ describe('kafka triggers', () => {
       ],
       destinationConfig: { onFailure: { destinationArn: arn('sqs', 'tst-dev-self-reader-dlq') } },
     });
-    expect(execPolicy('self-reader').slice(2, 4)).toEqual([
+    expect(execPolicy('self-reader').slice(2, 5)).toEqual([
       { Sid: 'KafkaSecrets0', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [SCRAM, CA] },
       {
         Sid: 'KafkaNetworkInterfaces',
@@ -235,7 +242,27 @@ describe('kafka triggers', () => {
         Action: ['ec2:CreateNetworkInterface'],
         Resource: [arn('ec2', 'network-interface/*'), arn('ec2', 'subnet/subnet-0abc1234'), arn('ec2', 'security-group/sg-0def5678')],
       },
+      // Only ENIs in the mapping's own subnets may be deleted, not every ENI of the account.
+      {
+        Sid: 'KafkaNetworkInterfaceCleanup',
+        Effect: 'Allow',
+        Action: ['ec2:DeleteNetworkInterface'],
+        Resource: arn('ec2', 'network-interface/*'),
+        Condition: { ArnEquals: { 'ec2:Subnet': [arn('ec2', 'subnet/subnet-0abc1234')] } },
+      },
     ]);
+  });
+});
+
+describe('KafkaEventSource used directly (outside parseSpec)', () => {
+  const { KafkaEventSource } = require('../../lib/aws/lambda/event-sources') as typeof import('../../lib/aws/lambda/event-sources'); // eslint-disable-line @typescript-eslint/no-require-imports
+
+  test('refuses a wildcard cluster ARN and a partial secret ARN before any grant is written', () => {
+    expect(() => new KafkaEventSource({ topic: 't', consumerGroup: 'g', msk: { clusterArn: 'arn:aws:kafka:*:*:cluster/*' } })).toThrow(
+      /KafkaEventSource\(t\)\.msk\.clusterArn: must be the ARN of an MSK cluster.*wildcards/,
+    );
+    const selfManaged = { bootstrapServers: ['b:9094'], subnetIds: ['subnet-0abc1234'], securityGroupIds: ['sg-0def5678'], saslScram512SecretArn: SCRAM.replace('-AbC123', '') };
+    expect(() => new KafkaEventSource({ topic: 't', consumerGroup: 'g', selfManaged })).toThrow(/selfManaged\.saslScram512SecretArn: must be the ARN of a Secrets Manager secret/);
   });
 });
 

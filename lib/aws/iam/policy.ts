@@ -27,18 +27,21 @@ export const UNSCOPABLE_ACTIONS: Readonly<Record<string, string>> = {
 };
 
 /**
- * A policy document from statements, checked for least privilege: no wildcard action, and a
- * `*` resource only for the unscopable actions above. Statements with the same Sid must not
+ * A policy document from statements, checked for least privilege: no Allow with a wildcard
+ * action, and a `*` resource only for the unscopable actions above. Statements with the same Sid must not
  * repeat. The JSON is stable (statement order as given).
  */
 export function policyDocument(statements: readonly PolicyStatement[]): PolicyDocument {
   const sids = new Set<string>();
   for (const s of statements) {
     const actions = ([] as string[]).concat(s.Action);
-    for (const a of actions) if (a.includes('*')) fail(`policy.${s.Sid ?? 'statement'}.Action`, a, 'wildcard actions are not allowed; name each action');
     const resources = s.Resource === undefined ? [] : ([] as string[]).concat(s.Resource);
-    if (resources.includes('*') && !actions.every((a) => a in UNSCOPABLE_ACTIONS)) {
-      fail(`policy.${s.Sid ?? 'statement'}.Resource`, '*', `"*" is allowed only for actions that support no resource scoping (${Object.keys(UNSCOPABLE_ACTIONS).join(', ')})`);
+    // A Deny only narrows: "*" there widens nothing.
+    if (s.Effect === 'Allow') {
+      for (const a of actions) if (a.includes('*')) fail(`policy.${s.Sid ?? 'statement'}.Action`, a, 'wildcard actions are not allowed; name each action');
+      if (resources.includes('*') && !actions.every((a) => a in UNSCOPABLE_ACTIONS)) {
+        fail(`policy.${s.Sid ?? 'statement'}.Resource`, '*', `"*" is allowed only for actions that support no resource scoping (${Object.keys(UNSCOPABLE_ACTIONS).join(', ')})`);
+      }
     }
     if (s.Sid) {
       if (sids.has(s.Sid)) fail(`policy.${s.Sid}`, s.Sid, 'duplicate statement id');

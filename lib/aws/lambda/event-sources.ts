@@ -4,6 +4,8 @@ import * as scheduler from '@pulumi/aws/scheduler';
 import * as sns from '@pulumi/aws/sns';
 import * as sqs from '@pulumi/aws/sqs';
 import { policyDocument, policyJson, serviceTrustPolicy, type PolicyStatement } from '../iam/policy';
+import { arnProblem, formatArn, MSK_CLUSTER_ARN, parseArn, SECRETS_MANAGER_SECRET_ARN } from '../../core/arn';
+import { fail } from '../../core/errors';
 import type * as pulumi from '@pulumi/pulumi';
 import type { LambdaNames } from './limits';
 import type { Arns, AwsEnvironment } from '../context';
@@ -243,6 +245,16 @@ export interface KafkaEventSourceProps extends Keyed {
 export class KafkaEventSource extends EventSource<KafkaEventSourceProps> {
   constructor(props: KafkaEventSourceProps) {
     if (!props.msk === !props.selfManaged) throw new Error(`KafkaEventSource ${props.topic}: give exactly one of msk or selfManaged`);
+    // The ARNs become grants: a wildcard or another kind of resource would widen them.
+    const arnChecks: [string, string | undefined, typeof MSK_CLUSTER_ARN][] = [
+      ['msk.clusterArn', props.msk?.clusterArn, MSK_CLUSTER_ARN],
+      ['selfManaged.saslScram512SecretArn', props.selfManaged?.saslScram512SecretArn, SECRETS_MANAGER_SECRET_ARN],
+      ['selfManaged.rootCaSecretArn', props.selfManaged?.rootCaSecretArn, SECRETS_MANAGER_SECRET_ARN],
+    ];
+    for (const [field, value, kind] of arnChecks) {
+      const problem = value === undefined ? undefined : arnProblem(value, kind);
+      if (problem) fail(`KafkaEventSource(${props.topic}).${field}`, value, problem);
+    }
     super(props);
   }
 
@@ -251,27 +263,48 @@ export class KafkaEventSource extends EventSource<KafkaEventSourceProps> {
     const { msk, selfManaged: k, topic, consumerGroup } = this.props;
     const out: PolicyStatement[] = [];
     if (msk) {
-      // MSK ARNs: cluster/<name>/<uuid>; topics and groups live under the same <name>/<uuid>.
-      const [, clusterPath] = msk.clusterArn.split(':cluster/');
-      const base = msk.clusterArn.slice(0, msk.clusterArn.indexOf(':cluster/'));
+      // MSK ARNs: cluster/<name>/<uuid>; its topics and groups are topic/<name>/<uuid>/<topic> and
+      // group/<name>/<uuid>/<group> in the same partition, region and account.
+      const cluster = parseArn(msk.clusterArn)!;
+      const under = (type: string, name: string) => formatArn({ ...cluster, resource: `${type}/${cluster.resourceId}/${name}` });
       out.push({
         Sid: `MskCluster${i}`,
         Effect: 'Allow',
         Action: ['kafka:DescribeClusterV2', 'kafka:GetBootstrapBrokers', 'kafka-cluster:Connect', 'kafka-cluster:DescribeClusterDynamicConfiguration'],
         Resource: msk.clusterArn,
       });
-      out.push({ Sid: `MskTopic${i}`, Effect: 'Allow', Action: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'], Resource: `${base}:topic/${clusterPath}/${topic}` });
-      out.push({ Sid: `MskGroup${i}`, Effect: 'Allow', Action: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'], Resource: `${base}:group/${clusterPath}/${consumerGroup}` });
+      out.push({ Sid: `MskTopic${i}`, Effect: 'Allow', Action: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'], Resource: under('topic', topic) });
+      out.push({ Sid: `MskGroup${i}`, Effect: 'Allow', Action: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'], Resource: under('group', consumerGroup) });
     } else {
       out.push({ Sid: `KafkaSecrets${i}`, Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [k!.saslScram512SecretArn, ...(k!.rootCaSecretArn ? [k!.rootCaSecretArn] : [])] });
     }
     if (![...fn.statements, ...out].some((s) => s.Sid === 'KafkaNetworkInterfaces')) {
-      // The Kafka poller reaches the brokers through ENIs it creates with this role.
+      // The Kafka poller reaches the brokers through ENIs it creates with this role, in the
+      // subnets of the mapping (self-managed: ours; MSK: the cluster's, which the spec does not
+      // name, so those stay account- and region-wide).
       const subnets = msk ? [fn.arns.ec2('subnet/*')] : k!.subnetIds.map((s) => fn.arns.ec2(`subnet/${s}`));
       const groups = msk ? [fn.arns.ec2('security-group/*')] : k!.securityGroupIds.map((s) => fn.arns.ec2(`security-group/${s}`));
+      // DeleteNetworkInterface takes the ENI's subnet as the ec2:Subnet condition key (an ARN).
+      const inSubnets = msk ? undefined : { ArnEquals: { 'ec2:Subnet': subnets } };
       out.push({ Sid: 'KafkaNetworkInterfaces', Effect: 'Allow', Action: ['ec2:CreateNetworkInterface'], Resource: [fn.arns.ec2('network-interface/*'), ...subnets, ...groups] });
-      out.push({ Sid: 'KafkaNetworkInterfaceCleanup', Effect: 'Allow', Action: ['ec2:DeleteNetworkInterface'], Resource: fn.arns.ec2('network-interface/*') });
+      out.push({
+        Sid: 'KafkaNetworkInterfaceCleanup',
+        Effect: 'Allow',
+        Action: ['ec2:DeleteNetworkInterface'],
+        Resource: fn.arns.ec2('network-interface/*'),
+        ...(inSubnets && { Condition: inSubnets }),
+      });
       out.push({ Sid: 'KafkaNetworkDescribe', Effect: 'Allow', Action: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeVpcs', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups'], Resource: '*' });
+      // The ENI rights are for Lambda's poller, not the function's code: requests made with the
+      // role's credentials from inside the function carry lambda:SourceFunctionArn (AWS's
+      // documented way to keep the code from managing ENIs); the poller's do not.
+      out.push({
+        Sid: 'KafkaNetworkNotFromCode',
+        Effect: 'Deny',
+        Action: ['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface'],
+        Resource: '*',
+        Condition: { ArnEquals: { 'lambda:SourceFunctionArn': fn.arns.lambda(fn.names.function) } },
+      });
     }
     return out;
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { envVarName } from '../common';
+import { arnOf, envVarName } from '../common';
+import { SECRETS_MANAGER_SECRET_ARN } from '../../core/arn';
 import { memoryBytes, MiB } from '../../core/quantity';
 import { LAMBDA_EVENT_AGE_SECONDS } from '../../aws/lambda/limits';
 
@@ -16,9 +17,7 @@ export const s3BucketTemplate = z
     message: 'must be an S3 bucket name (lowercase letters, digits, "." and "-") with at most one "{env}" token for the environment name, e.g. "acme-{env}-uploads"',
   });
 
-const secretArn = z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/, {
-  message: 'must be the full ARN of a Secrets Manager secret, "arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 chars>"',
-});
+const secretArn = arnOf(SECRETS_MANAGER_SECRET_ARN);
 
 /** Lambda-only options of a function (`functions[].lambda`). */
 export const lambdaOptionsSchema = z.strictObject({
