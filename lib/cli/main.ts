@@ -263,7 +263,8 @@ const plan: Command = {
   details: [
     'Runs the Pulumi program under pulumi.runtime.setMocks with the config of Pulumi.<env>.yaml in the',
     'working directory: no cloud account, cluster or Pulumi CLI needed. Lists type, name and parent of',
-    'every resource, grouped by cluster layer and cloud, with counts.',
+    'every resource, grouped by cluster layer and cloud, with counts. Fails when an IAM policy in the',
+    'plan allows a wildcard action or a "*" resource (beyond EC2 Describe*, which AWS cannot scope).',
   ].join('\n'),
   specErrorCode: 1,
   async run(args, io) {
@@ -272,7 +273,7 @@ const plan: Command = {
     if (env.length !== 1) throw new SpecError([{ path: '--env', value: args.values.env, message: 'takes one environment' }], 'Invalid arguments');
     // Pulumi loads lazily: the other commands start without it.
     const pulumi = await import('@pulumi/pulumi');
-    const { formatPlan, planProgram, stackConfig } = await import('../pulumi/plan');
+    const { formatPlan, iamProblems, planProgram, stackConfig } = await import('../pulumi/plan');
     const { runProgram, CONFIG_NAMESPACE } = await import('../pulumi/program');
     const config = stackConfig(io.cwd, env[0]);
     const specKey = `${CONFIG_NAMESPACE}:specFile`;
@@ -296,6 +297,9 @@ const plan: Command = {
       if (pulumi.RunError.isInstance(e as Error)) throw new CliError((e as Error).message, 1);
       throw e;
     }
+    // Least privilege as a gate: a wildcard grant in the plan is an error, not a line to overlook.
+    const problems = iamProblems(result);
+    if (problems.length > 0) throw new CliError(`The plan grants more than it names (${problems.length}):\n${problems.map((p) => `  - ${p}`).join('\n')}`, 1);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     if (args.flags.has('json')) io.out(JSON.stringify({ ...result, seconds: Number(seconds.toFixed(2)) }, null, 2));
     else io.out(`${formatPlan(result)}\nplanned in ${seconds.toFixed(2)}s`);

@@ -4,6 +4,8 @@ import * as pulumi from '@pulumi/pulumi';
 import { isUnknown } from '@pulumi/pulumi/output';
 import { parse } from 'yaml';
 import type { EnvironmentName } from '../spec/common';
+import { UNSCOPABLE_ACTIONS } from '../aws/iam/policy';
+import { parseArn } from '../core/arn';
 
 /** One resource `pulumi up` would register. */
 export interface PlannedResource {
@@ -21,6 +23,19 @@ export interface PlannedResource {
   readonly remote: boolean;
   /** Names of the resources it explicitly depends on. */
   readonly dependsOn: string[];
+  /**
+   * The IAM policy documents among its inputs (an execution role's policy, a trust policy, a
+   * topic policy), by input name: what `iamProblems` checks. @default none
+   */
+  readonly policies?: Record<string, { Statement: PlanStatement[] }>;
+}
+
+/** One statement of a policy document in the plan. */
+export interface PlanStatement {
+  readonly Sid?: string;
+  readonly Effect: string;
+  readonly Action?: string | string[];
+  readonly Resource?: string | string[];
 }
 
 export interface Plan {
@@ -50,9 +65,14 @@ export async function planProgram(opts: { root: string; stack: EnvironmentName; 
   // the stack's config: given, or read from Pulumi.<stack>.yaml
   const config = opts.config ?? stackConfig(opts.root, opts.stack);
   const region = config['aws:region'] ?? 'eu-west-1';
+  const policiesOf = new Map<string, Record<string, { Statement: PlanStatement[] }>>();
   await pulumi.runtime.setMocks(
     {
-      newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs, arn: `arn:aws:mock:${region}::${args.name}` } }),
+      newResource: (args) => {
+        const policies = policyInputs(args.inputs);
+        if (policies) policiesOf.set(`${args.type}::${args.name}`, policies);
+        return { id: `${args.name}-id`, state: { ...args.inputs, arn: `arn:aws:mock:${region}::${args.name}` } };
+      },
       call: (args) => (args.token === 'aws:index/getRegion:getRegion' ? { name: region, region } : {}),
     },
     project,
@@ -100,10 +120,59 @@ export async function planProgram(opts: { root: string; stack: EnvironmentName; 
     custom: r.custom,
     remote: r.remote,
     dependsOn: r.deps.map((d) => byUrn.get(d)?.name ?? d),
+    ...(policiesOf.has(`${r.type}::${r.name}`) && { policies: policiesOf.get(`${r.type}::${r.name}`) }),
   }));
   const counts: Record<string, number> = {};
   for (const r of resources) counts[r.group] = (counts[r.group] ?? 0) + 1;
   return { environment: opts.stack, resources, counts, outputs: await resolveOutputs(outputs) };
+}
+
+/** The inputs of a resource that are IAM policy documents (JSON strings or objects with a Statement list). */
+function policyInputs(inputs: Record<string, unknown>): Record<string, { Statement: PlanStatement[] }> | undefined {
+  const out: Record<string, { Statement: PlanStatement[] }> = {};
+  for (const [key, value] of Object.entries(inputs ?? {})) {
+    let doc: unknown = value;
+    if (typeof value === 'string' && value.trimStart().startsWith('{')) {
+      try {
+        doc = JSON.parse(value);
+      } catch {
+        continue;
+      }
+    }
+    if (doc && typeof doc === 'object' && Array.isArray((doc as { Statement?: unknown }).Statement)) out[key] = doc as { Statement: PlanStatement[] };
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/**
+ * Least privilege, checked over the whole plan: every Allow statement of every policy document
+ * the program would deploy names its actions (no `*`, no `service:*` or other wildcard) and its
+ * resources (no `*`, no ARN with a wildcard in region or account), except the actions AWS
+ * defines without resource-level permissions (UNSCOPABLE_ACTIONS, each with why). Deny
+ * statements only narrow and are not checked. One line per problem; empty when it holds.
+ */
+export function iamProblems(plan: Pick<Plan, 'resources'>): string[] {
+  const problems: string[] = [];
+  for (const r of plan.resources) {
+    for (const [input, doc] of Object.entries(r.policies ?? {})) {
+      doc.Statement.forEach((st, i) => {
+        if (st.Effect !== 'Allow') return;
+        const where = `${r.type} ${r.name} ${input} statement ${st.Sid ?? i}`;
+        const actions = ([] as string[]).concat(st.Action ?? []);
+        for (const a of actions) if (a.includes('*')) problems.push(`${where}: wildcard action "${a}"`);
+        for (const res of ([] as string[]).concat(st.Resource ?? [])) {
+          const arn = res === '*' ? undefined : parseArn(res);
+          if (res === '*') {
+            const scopable = actions.filter((a) => !(a in UNSCOPABLE_ACTIONS));
+            if (scopable.length > 0) problems.push(`${where}: "*" resource for ${scopable.join(', ')} (only ${Object.keys(UNSCOPABLE_ACTIONS).join(', ')} may have it)`);
+          } else if (arn && (arn.region.includes('*') || arn.account.includes('*') || arn.partition.includes('*') || arn.service.includes('*'))) {
+            problems.push(`${where}: resource "${res}" has a wildcard in its partition, service, region or account`);
+          }
+        }
+      });
+    }
+  }
+  return problems;
 }
 
 /** What an offline plan shows for a value only the deployment can tell (an ARN, an address). */
