@@ -5,6 +5,7 @@ import { Document, isScalar, stringify, visit } from 'yaml';
 import { SpecError } from '../core/errors';
 import type { HybridPlatform } from './hybrid-platform';
 import { LAYERS } from './layers';
+import { commitMoves, createStaging, discardStaging, recoverStaging, type Move } from './staging';
 
 /**
  * Largest serialized size of one object the toolkit writes: 512 KiB. etcd refuses requests
@@ -373,55 +374,54 @@ export function checkOutputFolder(outdir: string, options: { force?: boolean; la
 }
 
 /**
- * Writes environments into `outdir/<env>/…` atomically: everything is rendered in memory
- * first and written into a sibling temporary folder, then swapped in; a failure at any
- * point leaves the previous output untouched. `outdir` gets an OUTPUT_MARKER listing the
- * environment folders; only those are ever replaced or removed. A folder that is not empty
- * and has no marker is refused (SpecError) unless `force`, and even then only the
- * environment folders are written into it.
+ * Writes environments into `outdir/<env>/…` atomically, all of them or none: everything is
+ * rendered in memory first and written into one staging folder beside `outdir`, then moved in
+ * by renames that are undone on any failure (lib/platform/staging; a run that is killed is
+ * rolled back by the next one, which also removes staging folders killed runs left). `outdir`
+ * gets an OUTPUT_MARKER listing the environment folders; only those are ever replaced or
+ * removed. A folder that is not empty and has no marker is refused (SpecError) unless
+ * `force`, and even then only the environment folders are written into it.
  *
- * When `outdir` holds nothing but the toolkit's output, the whole folder is swapped at once.
- * When it holds other files too, each environment folder is swapped on its own.
+ * When `outdir` holds nothing but the toolkit's output, the whole folder is swapped at once
+ * (two renames). When it holds other files too, or some environments stay, each environment
+ * folder is swapped on its own (two renames each, then the marker's).
  */
 export function writeOutputs(outdir: string, outputs: readonly EnvironmentOutput[], options: WriteOptions = {}): void {
   const target = path.resolve(outdir);
+  recoverStaging(target);
   const before = inspectTarget(target, outdir, options.force ?? false);
   const written = outputs.map((o) => o.env);
   const kept = options.only ? before.owned.filter((e) => !written.includes(e)) : [];
   const envs = [...written, ...kept];
-  const parent = path.dirname(target);
-  fs.mkdirSync(parent, { recursive: true });
-  const tmp = fs.mkdtempSync(path.join(parent, `.${path.basename(target)}-new-`));
+  const staging = createStaging(target);
+  const moves: Move[] = [];
   try {
     for (const out of outputs) {
       for (const [rel, content] of out.files) {
-        const file = path.join(tmp, out.env, rel);
+        const file = path.join(staging.next, out.env, rel);
         fs.mkdirSync(path.dirname(file), { recursive: true });
         fs.writeFileSync(file, content);
       }
     }
-    fs.writeFileSync(path.join(tmp, OUTPUT_MARKER), markerText(envs));
+    fs.writeFileSync(path.join(staging.next, OUTPUT_MARKER), markerText(envs));
+    const replace = (name: string, withNew: boolean) => {
+      if (fs.existsSync(path.join(target, name))) moves.push([path.join(target, name), path.join(staging.previous, name)]);
+      if (withNew) moves.push([path.join(staging.next, name), path.join(target, name)]);
+    };
     if (!before.exists || (before.foreign.length === 0 && kept.length === 0)) {
-      swap(tmp, target);
-      return;
+      if (before.exists) moves.push([target, path.join(staging.previous, 'output')]);
+      moves.push([staging.next, target]);
+    } else {
+      // Other files live beside the output (or some environments stay): folder by folder.
+      for (const env of written) replace(env, true);
+      if (!options.only) for (const env of before.owned.filter((e) => !written.includes(e))) replace(env, false);
+      replace(OUTPUT_MARKER, true);
     }
-    // Other files live beside the output (or some environments stay): replace folder by folder.
-    for (const env of written) swap(path.join(tmp, env), path.join(target, env));
-    if (!options.only) for (const env of before.owned.filter((e) => !written.includes(e))) fs.rmSync(path.join(target, env), { recursive: true, force: true });
-    fs.renameSync(path.join(tmp, OUTPUT_MARKER), path.join(target, OUTPUT_MARKER));
-    fs.rmSync(tmp, { recursive: true, force: true });
   } catch (e) {
-    fs.rmSync(tmp, { recursive: true, force: true });
+    discardStaging(staging);
     throw e;
   }
-}
-
-/** Moves `from` to `to`, replacing what was there (old copy removed only after the move). */
-function swap(from: string, to: string): void {
-  const old = fs.existsSync(to) ? `${from}-old` : undefined;
-  if (old) fs.renameSync(to, old);
-  fs.renameSync(from, to);
-  if (old) fs.rmSync(old, { recursive: true, force: true });
+  commitMoves(staging, moves);
 }
 
 /** A short table: objects per environment and layer. */

@@ -1,13 +1,13 @@
 import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { main, type CliContext } from '../../lib/cli/main';
 import { OUTPUT_MARKER } from '../../lib/platform/synth';
 import { platformJsonSchema } from '../../lib/spec/json-schema';
 import { REPO_CLI } from '../../bin/hybrid-serverless';
+import { tmpFolder } from '../support/tmp';
 
 const ROOT = path.resolve(__dirname, '../..');
 const EXAMPLE = path.join(ROOT, 'examples/minimal.platform.yaml');
@@ -15,7 +15,7 @@ const TS_NODE = path.join(ROOT, 'node_modules/.bin/ts-node');
 const CLI = path.join(ROOT, 'bin/hybrid-serverless.ts');
 
 function tmpdir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'hs-cli-'));
+  return tmpFolder('hs-cli-');
 }
 
 /** Runs the CLI in this process (as bin/hybrid-serverless.ts does); stdout, stderr and exit code. */
@@ -181,7 +181,7 @@ describe('hybrid-serverless synth', () => {
     expect(r.err).toContain('Nothing was written.');
     expect(r.err).not.toMatch(NO_STACK);
     expect(digest(repo)).toEqual(before);
-    expect(fs.readdirSync(path.dirname(repo)).filter((f) => f.startsWith(`.${path.basename(repo)}-new-`))).toEqual([]);
+    expect(fs.readdirSync(path.dirname(repo)).filter((f) => f.startsWith(`.${path.basename(repo)}.hs-staging-`))).toEqual([]);
   });
 
   test('--force writes only the environment folders; .git and other files stay, later runs need no --force and remove only their own folders', async () => {

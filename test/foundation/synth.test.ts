@@ -1,5 +1,4 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { parseSpec } from '../../lib/spec';
@@ -8,11 +7,12 @@ import { referenceSpec } from '../../stacks/reference';
 import { describeWithUpstream } from '../support/upstream';
 import { validateAll } from '../support/validate';
 import { REFERENCE_ENVIRONMENTS, synthEnv } from '../support/synth';
+import { tmpFolder } from '../support/tmp';
 
 const ROOT = path.resolve(__dirname, '../..');
 
 function tmpdir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'hs-synth-'));
+  return tmpFolder('hs-synth-');
 }
 
 function readTree(dir: string): Record<string, string> {

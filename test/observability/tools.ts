@@ -39,5 +39,6 @@ export function run(cmd: string, args: string[], files: Record<string, string> =
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hs-obs-'));
   for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
   const r = spawnSync(cmd, args, { cwd: dir, encoding: 'utf8', timeout: 60000 });
+  fs.rmSync(dir, { recursive: true, force: true });
   return { status: r.status, out: `${r.stdout ?? ''}${r.stderr ?? ''}`, stdout: r.stdout ?? '' };
 }

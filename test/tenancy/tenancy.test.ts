@@ -16,6 +16,7 @@ import { reference, synth } from './support';
 import { describeWithUpstream, readYamlDocs, upstreamPath } from '../support/upstream';
 import { validateAll } from '../support/validate';
 import { specErrorOf } from '../support/errors';
+import { tmpFolder } from '../support/tmp';
 
 const TENANT_LABEL = 'hybrid-serverless.io/tenant';
 const tenantNames = referenceSpec.tenants.map((t) => t.name);
@@ -164,7 +165,7 @@ describe('quota overrides and the quota check', () => {
   test('a profile quota too small for the functions names the profile, and nothing is written', () => {
     const s = reference();
     s.functions[1].resources = { requests: { cpu: '400m', memory: '128Mi' }, limits: { cpu: '1', memory: '256Mi' } };
-    const out = path.join(fs.mkdtempSync('/tmp/hs-tenancy-'), 'dist');
+    const out = path.join(tmpFolder('hs-tenancy-'), 'dist');
     const e = specError(() => synthAll(parseSpec(s), out));
     expect(e.message).toContain('tenants[0].quota.requestsCpu: environment "edge": requests.cpu 500m (the "edge" profile\'s tenantQuota; override it in tenants[0].quota) is below the 900m');
     expect(e.message).toContain('validate-order 1×(25m + 25m), payment 2×(400m + 25m)');
