@@ -79,7 +79,7 @@ describe('GitOps synthesis', () => {
     // prod fails after dev and staging rendered fine: nothing at all may be written
     expect(() => synthAll(spec, out, { overrides: { prod: { components: { kong: { replicas: -1 } } } } })).toThrow('overrides.components.kong.replicas: Too small: expected number to be >=1 (got -1)');
     expect(readTree(out)).toEqual(before);
-    expect(fs.readdirSync(path.dirname(out)).filter((f) => f.startsWith('.dist-'))).toEqual([]);
+    expect(fs.readdirSync(path.dirname(out)).filter((f) => f.startsWith('.dist'))).toEqual([]);
   });
 
   test('every object of every environment is named explicitly and carries no timestamps', () => {
@@ -152,7 +152,7 @@ describe('writing some environments', () => {
     expect(fs.readFileSync(path.join(out, 'dev', 'marker.txt'), 'utf8')).toBe('kept');
     expect(fs.existsSync(path.join(out, 'prod', 'stale.txt'))).toBe(false);
     expect(fs.existsSync(path.join(out, 'prod', 'flux', 'kustomizations.yaml'))).toBe(true);
-    expect(fs.readdirSync(path.dirname(out)).filter((f) => f.startsWith('.dist-'))).toEqual([]);
+    expect(fs.readdirSync(path.dirname(out)).filter((f) => f.startsWith('.dist'))).toEqual([]);
   });
 
   test('a lone "=" (AlertmanagerConfig matchType) is quoted for YAML 1.1 readers', () => {
