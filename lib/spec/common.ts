@@ -49,6 +49,14 @@ export const arnOf = (kind: ArnKind) =>
     })
     .meta({ pattern: `^arn:aws[a-z-]*:${kind.service}:[a-z0-9-]+:[0-9]{12}:${kind.resourceType}${kind.separator}[^*?]+$` });
 
+/**
+ * A literal part of an S3 key (a prefix or suffix): S3 filters match "*" and "?" literally,
+ * but IAM grants built from the same text would read them as wildcards and widen.
+ */
+export const s3KeyPart = z
+  .string()
+  .regex(/^[^*?]*$/, { message: 'must be a literal key prefix/suffix without "*" or "?" (S3 matches them literally; in the IAM grant built from it they would be wildcards)' });
+
 export const envVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'must be a C identifier: letters, digits and "_", not starting with a digit' });
 
 /** A reference to a secret held elsewhere: never the value itself. */

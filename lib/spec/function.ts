@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cron, dnsLabel, dnsSubdomain, envVarName, resources } from './common';
+import { cron, dnsLabel, dnsSubdomain, envVarName, resources, s3KeyPart } from './common';
 import { knativeOptionsSchema } from './targets/knative';
 import { lambdaOptionsSchema, s3BucketTemplate } from './targets/lambda';
 import { LAMBDA_RUNTIMES } from '../aws/lambda/limits';
@@ -79,9 +79,9 @@ const s3Trigger = z.strictObject({
     .min(1)
     .optional(),
   /** Only keys starting with this. @default any key */
-  prefix: z.string().optional(),
+  prefix: s3KeyPart.optional(),
   /** Only keys ending with this, e.g. ".jpg". @default any key */
-  suffix: z.string().optional(),
+  suffix: s3KeyPart.optional(),
   /** Fan out through an SNS topic (seed 000) or invoke directly. @default 'sns' */
   via: z.enum(['sns', 'direct']).optional(),
 });

@@ -96,6 +96,14 @@ describe('schedules', () => {
 });
 
 describe('triggers and wiring', () => {
+  test('"*" or "?" in an S3 prefix/suffix would be a wildcard in the IAM grant built from it', () => {
+    expect(parseErrorMessage(specWith({ triggers: [{ type: 's3', bucket: 'acme-{env}-up', prefix: 'in/*' }] }))).toContain(
+      'functions[0].triggers[0].prefix: must be a literal key prefix/suffix without "*" or "?"',
+    );
+    expect(parseErrorMessage(specWith({ lambda: { s3Write: [{ bucket: 'acme-{env}-up', prefix: '*' }] } }))).toContain('functions[0].lambda.s3Write[0].prefix: must be a literal key prefix/suffix');
+    expect(parseErrorMessage(specWith({ triggers: [{ type: 's3', bucket: 'acme-{env}-up', suffix: '.jp?' }] }))).toContain('functions[0].triggers[0].suffix: must be a literal');
+  });
+
   test('kafka trigger without MSK or a reachable self-managed Kafka', () => {
     expect(parseErrorMessage(specWith({ triggers: [{ type: 'kafka', topic: 'orders' }] }))).toContain(
       'functions[0].triggers[0]: a Lambda kafka trigger needs kafka.msk.clusterArn (Amazon MSK) or lambda.selfManagedKafka',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { arnOf, envVarName } from '../common';
+import { arnOf, envVarName, s3KeyPart } from '../common';
 import { SECRETS_MANAGER_SECRET_ARN } from '../../core/arn';
 import { memoryBytes, MiB } from '../../core/quantity';
 import { LAMBDA_EVENT_AGE_SECONDS } from '../../aws/lambda/limits';
@@ -42,7 +42,7 @@ export const lambdaOptionsSchema = z.strictObject({
       z.strictObject({
         /** Bucket name; `{env}` is replaced by the environment name (`acme-{env}-media`). */
         bucket: s3BucketTemplate,
-        prefix: z.string().min(1, { message: 'must be a non-empty key prefix such as "thumbnails/"' }),
+        prefix: s3KeyPart.min(1, { message: 'must be a non-empty key prefix such as "thumbnails/"' }),
         /** Environment variable that receives the resolved bucket name, since it differs per environment. @default none */
         envVar: envVarName.optional(),
       }),
