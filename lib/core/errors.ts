@@ -26,7 +26,12 @@ function formatValue(value: unknown): string {
     const json = JSON.stringify(value);
     return json.length > 80 ? `${json.slice(0, 77)}...` : json;
   } catch {
-    return String(value);
+    // not JSON (a BigInt, a cycle, an object without a prototype…): a description, never a throw
+    try {
+      return String(value).slice(0, 80);
+    } catch {
+      return Array.isArray(value) ? 'an array' : typeof value;
+    }
   }
 }
 

@@ -117,3 +117,14 @@ export function qualifiedNameProblem(key: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * A construct id for a user-chosen name. The constructs library keeps a scope's children in a
+ * plain object and treats an inherited key as taken, so a tenant or function named
+ * `constructor` (a valid DNS label) would collide with `Object.prototype`; such names get a
+ * trailing `-`, which no DNS name has, so no other name can take the same id.
+ * @internal
+ */
+export function constructId(name: string): string {
+  return name in Object.prototype ? `${name}-` : name;
+}

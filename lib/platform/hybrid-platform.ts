@@ -9,7 +9,7 @@ import { FluxLayers } from '../k8s/gitops/flux-layers';
 import type { EnvironmentName } from '../spec/common';
 import { IssueCollector } from '../core/errors';
 import type { FunctionSpec, Target } from '../spec/function';
-import { naming } from '../core/naming';
+import { constructId, naming } from '../core/naming';
 import type { PlatformSpec } from '../spec/platform';
 import { resolveEnvironment, type ResolvedEnvironment } from '../spec/resolve';
 import type { FunctionEndpoint, KafkaBinding } from './bindings';
@@ -143,7 +143,7 @@ export class HybridPlatform {
   namespace(props: SystemNamespaceProps): SystemNamespace {
     let ns = this.namespaces.get(props.name);
     if (!ns) {
-      ns = new SystemNamespace(this.chart('platform', 'namespaces'), props.name, props);
+      ns = new SystemNamespace(this.chart('platform', 'namespaces'), constructId(props.name), props);
       this.namespaces.set(props.name, ns);
     }
     return ns;

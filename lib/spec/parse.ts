@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { formatPath, IssueCollector, SpecError, valueAt, type PathSegment } from '../core/errors';
+import { checkInputLimits } from './input-limits';
 import { platformSchema, type PlatformSpec } from './platform';
 import type { RuleContext } from './rules/context';
 import { RULES } from './rules';
@@ -85,6 +86,7 @@ export function parseSpec(input: unknown): PlatformSpec {
     issues.add('(root)', input, 'the platform spec must be an object');
     issues.throwIfAny();
   }
+  if (!checkInputLimits(input, issues)) issues.throwIfAny();
   const result = platformSchema.safeParse(input);
   if (!result.success) addZodIssues(issues, result.error, input);
   const { spec, index } = result.success ? { spec: result.data, index: indexLists(result.data) } : bestEffort(input as Record<string, unknown>);

@@ -1,3 +1,4 @@
+import { constructId } from '../../core/naming';
 import type { Chart } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { LABELS } from '../../k8s/common/labels';
@@ -269,10 +270,10 @@ function functionObject(
     readOnlyRootFilesystem: fn.openfaas?.readOnlyRootFilesystem ?? true,
     ...(securityProfile && { profile: securityProfile.name }),
   };
-  if (pro) return new OpenFaaSFunction(apps, fn.name, props);
+  if (pro) return new OpenFaaSFunction(apps, constructId(fn.name), props);
   const secretKeys: Record<string, string[]> = {};
   for (const s of secretRefs) secretKeys[s.secret] = [...(secretKeys[s.secret] ?? []), s.key];
-  return new OpenFaaSFunctionDeployment(apps, fn.name, { ...props, serviceAccountName: openfaasTenantServiceAccount(fn.tenant), secretKeys });
+  return new OpenFaaSFunctionDeployment(apps, constructId(fn.name), { ...props, serviceAccountName: openfaasTenantServiceAccount(fn.tenant), secretKeys });
 }
 
 /**

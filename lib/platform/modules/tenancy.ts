@@ -1,3 +1,4 @@
+import { constructId } from '../../core/naming';
 import type { Chart } from 'cdk8s';
 import { LABELS } from '../../k8s/common/labels';
 import { SYSTEM_NAMESPACES, SYSTEM_PORTS } from '../../k8s/common/namespaces';
@@ -156,7 +157,7 @@ export function buildTenants(ctx: ModuleContext, plan: TenancyPlan, deps: { read
   const serving = new Set([...knative.map((f) => f.tenant), ...eventing]);
   for (const { spec: t, index: i, quota } of plan.tenants) {
     const own = spec.functions.filter((f) => f.tenant === t.name);
-    const tenant = new Tenant(plan.chart, t.name, {
+    const tenant = new Tenant(plan.chart, constructId(t.name), {
       namespace: t.name,
       quota,
       containerDefaults: env.profile.functionDefaults,
