@@ -100,6 +100,11 @@ function workloadResources(container: string, s: ComponentSizing) {
   };
 }
 
+/** Why Knative Serving cannot serve functions under `domain`, if it cannot. */
+export function servingDomainProblem(domain: string): string | undefined {
+  return DNS_DOMAIN.test(domain) ? undefined : 'must be a DNS domain with at least two labels, such as "apps.example.com"';
+}
+
 /**
  * The KnativeServing CR: ingress (Kourier, ClusterIP — the API gateway is the edge — or
  * Istio), the environment's domain, autoscaler defaults and features, and profile-sized
@@ -115,9 +120,8 @@ export class KnativeServingInstall extends Construct {
     const where = 'KnativeServingInstall';
     const ingress = props.ingress ?? 'kourier';
     if (ingress !== 'kourier' && ingress !== 'istio') fail(`${where}.ingress`, ingress, 'must be "kourier" or "istio"');
-    if (!DNS_DOMAIN.test(props.domain)) {
-      fail(`${where}.domain`, props.domain, 'must be a DNS domain with at least two labels, such as "apps.example.com"');
-    }
+    const domain = servingDomainProblem(props.domain);
+    if (domain) fail(`${where}.domain`, props.domain, domain);
     const a = props.autoscaler ?? {};
     const grace = a.scaleToZeroGracePeriod ?? '30s';
     const stable = a.stableWindow ?? '60s';

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { KongClusterPlugin } from '../../imports/kong-clusterplugin-configuration.konghq.com';
 import { KongPlugin } from '../../imports/kong-plugin-configuration.konghq.com';
-import { fail } from '../../core/errors';
+import { fail as failAt } from '../../core/errors';
 import { LABELS, MANAGED_BY } from '../common/labels';
 
 /**
@@ -132,55 +132,76 @@ export type KongPluginSpec = { [P in KongPluginName]: { readonly plugin: P; read
 
 const SECRET_FIELDS = ['aws_key', 'aws_secret'];
 
-/** Checks what Kong's schema would reject at apply time, so the error names our input instead. */
-export function validatePluginSpec(spec: KongPluginSpec, where: string): void {
+/** A problem of a plugin spec: `path` below the plugin (`config.hour`), the value, what is valid. */
+export interface PluginProblem {
+  readonly path: string;
+  readonly value: unknown;
+  readonly message: string;
+}
+
+/**
+ * What Kong's schema would reject at apply time, so the error names our input instead: the
+ * constructors throw the first, the spec's route rules report each with the spec path.
+ */
+export function pluginSpecProblems(spec: KongPluginSpec): PluginProblem[] {
+  const out: PluginProblem[] = [];
+  const fail = (path: string, value: unknown, message: string): void => {
+    out.push({ path, value, message });
+  };
   const c = spec.config as unknown as Record<string, unknown>;
   for (const f of SECRET_FIELDS) {
-    if (f in c) fail(`${where}.config.${f}`, '(redacted)', 'static AWS keys are not allowed: Kong signs with its pod IAM role (IRSA)');
+    if (f in c) fail(`config.${f}`, '(redacted)', 'static AWS keys are not allowed: Kong signs with its pod IAM role (IRSA)');
   }
   switch (spec.plugin) {
     case 'rate-limiting': {
       const windows = (['second', 'minute', 'hour', 'day'] as const).filter((w) => spec.config[w] !== undefined);
-      if (windows.length === 0) fail(`${where}.config`, spec.config, 'rate-limiting needs at least one of second, minute, hour, day');
+      if (windows.length === 0) fail('config', spec.config, 'rate-limiting needs at least one of second, minute, hour, day');
       for (const w of windows) {
         const v = spec.config[w]!;
-        if (!Number.isInteger(v) || v < 1) fail(`${where}.config.${w}`, v, 'must be a positive integer');
+        if (!Number.isInteger(v) || v < 1) fail(`config.${w}`, v, 'must be a positive integer');
       }
       // Kong requires shorter windows to allow fewer requests than longer ones.
       for (let i = 1; i < windows.length; i++) {
         if (spec.config[windows[i]]! < spec.config[windows[i - 1]]!) {
-          fail(`${where}.config.${windows[i]}`, spec.config[windows[i]], `must be ≥ the ${windows[i - 1]} limit (${spec.config[windows[i - 1]]})`);
+          fail(`config.${windows[i]}`, spec.config[windows[i]], `must be ≥ the ${windows[i - 1]} limit (${spec.config[windows[i - 1]]})`);
         }
       }
       break;
     }
     case 'key-auth':
-      if (spec.config.key_names.length === 0) fail(`${where}.config.key_names`, [], 'needs at least one header/query name');
+      if (spec.config.key_names.length === 0) fail('config.key_names', [], 'needs at least one header/query name');
       break;
     case 'cors':
       if (spec.config.credentials && spec.config.origins.includes('*')) {
-        fail(`${where}.config.origins`, spec.config.origins, 'origin "*" cannot be combined with credentials: list the origins');
+        fail('config.origins', spec.config.origins, 'origin "*" cannot be combined with credentials: list the origins');
       }
       break;
     case 'request-size-limiting':
-      if (!(spec.config.allowed_payload_size > 0)) fail(`${where}.config.allowed_payload_size`, spec.config.allowed_payload_size, 'must be positive');
+      if (!(spec.config.allowed_payload_size > 0)) fail('config.allowed_payload_size', spec.config.allowed_payload_size, 'must be positive');
       break;
     case 'ip-restriction':
-      if (!spec.config.allow?.length && !spec.config.deny?.length) fail(`${where}.config`, spec.config, 'ip-restriction needs allow or deny');
+      if (!spec.config.allow?.length && !spec.config.deny?.length) fail('config', spec.config, 'ip-restriction needs allow or deny');
       break;
     case 'aws-lambda':
       if (!/^[A-Za-z0-9_-]{1,64}$/.test(spec.config.function_name))
-        fail(`${where}.config.function_name`, spec.config.function_name, 'must be a Lambda function name (1–64 letters, digits, "-" or "_")');
+        fail('config.function_name', spec.config.function_name, 'must be a Lambda function name (1–64 letters, digits, "-" or "_")');
       // Lambda's Invoke API: a version number, $LATEST, or an alias name (1–128 characters).
       if (spec.config.qualifier !== undefined && !/^(\$LATEST|[0-9]+|[A-Za-z0-9_-]{1,128})$/.test(spec.config.qualifier)) {
-        fail(`${where}.config.qualifier`, spec.config.qualifier, 'must be a Lambda alias name (letters, digits, "-", "_"), a version number or "$LATEST"');
+        fail('config.qualifier', spec.config.qualifier, 'must be a Lambda alias name (letters, digits, "-", "_"), a version number or "$LATEST"');
       }
-      if (!/^[a-z]{2}(-gov)?-[a-z]+-[0-9]$/.test(spec.config.aws_region)) fail(`${where}.config.aws_region`, spec.config.aws_region, 'must be an AWS region such as "eu-west-1"');
-      if (!(spec.config.timeout > 0)) fail(`${where}.config.timeout`, spec.config.timeout, 'must be positive milliseconds');
+      if (!/^[a-z]{2}(-gov)?-[a-z]+-[0-9]$/.test(spec.config.aws_region)) fail('config.aws_region', spec.config.aws_region, 'must be an AWS region such as "eu-west-1"');
+      if (!(spec.config.timeout > 0)) fail('config.timeout', spec.config.timeout, 'must be positive milliseconds');
       break;
     default:
       break;
   }
+  return out;
+}
+
+/** Throws the first of {@link pluginSpecProblems}, its path under `where`. */
+export function validatePluginSpec(spec: KongPluginSpec, where: string): void {
+  const [first] = pluginSpecProblems(spec);
+  if (first) failAt(`${where}.${first.path}`, first.value, first.message);
 }
 
 export interface RoutePluginProps {

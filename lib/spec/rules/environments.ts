@@ -1,3 +1,4 @@
+import { servingDomainProblem } from '../../k8s/knative/serving-install';
 import type { EnvironmentName } from '../common';
 import { formatPath, valueAt } from '../../core/errors';
 import { derivedNameProblem, ENV_PREFIX_MAX, hostProblem, naming } from '../../core/naming';
@@ -38,6 +39,8 @@ export const environmentRules: Rule = (ctx) => {
   for (const [env, e] of Object.entries(ctx.spec.environments)) {
     if (!e) continue;
     // Every host of the environment ends in its domain: each label at most 63 characters.
+    const serving = servingDomainProblem(e.domain);
+    if (serving) ctx.issues.add(['environments', env, 'domain'], e.domain, `${serving} (Knative Serving's domain)`);
     const domain = hostProblem(e.domain);
     if (domain) ctx.issues.add(['environments', env, 'domain'], e.domain, `${domain}; every function and route host of environment ${env} ends in this domain`);
     // Resource names start with `<platform>-<env>`; the schema bounds the name for the shortest platform name.

@@ -1,4 +1,5 @@
 import { kongBackendName } from '../../k8s/kong/kong-backend';
+import { pluginSpecProblems } from '../../k8s/kong/plugins';
 import { derivedNameProblem, hostProblem, resolveHost } from '../../core/naming';
 import { certManagerSecret, certificateFor, servesHttps, tlsHostsIn } from '../route';
 import type { Rule } from './context';
@@ -41,6 +42,14 @@ export const routeRules: Rule = (ctx) => {
     const auth = route.auth ?? 'key-auth';
     if (auth !== 'none' && consumers.length === 0) {
       issues.add(ctx.at('routes', route, 'auth'), auth, `no consumer could call this route: add gateway.consumers with a ${auth} credential secret, or set auth to 'none'`);
+    }
+    if (route.rateLimit) {
+      // The rate-limiting KongPlugin's own rule (the gateway divides each window by its replicas, which keeps the order).
+      const { second, minute, hour } = route.rateLimit;
+      for (const p of pluginSpecProblems({ plugin: 'rate-limiting', config: { second, minute, hour, limit_by: 'consumer', policy: 'local' } })) {
+        const field = p.path.replace(/^config\.?/, '');
+        issues.add(ctx.at('routes', route, 'rateLimit', ...(field ? [field] : [])), field ? p.value : route.rateLimit, p.message.replace(', day', ''));
+      }
     }
     if (route.cors?.credentials && route.cors.origins.includes('*')) {
       issues.add(ctx.at('routes', route, 'cors', 'origins'), route.cors.origins, 'origin "*" cannot be combined with credentials (browsers refuse it); list the allowed origins');
