@@ -17,6 +17,7 @@ import { SpecError } from '../core/errors';
 import { parseSpec } from '../spec/parse';
 import type { PlatformSpec, PlatformSpecInput } from '../spec/platform';
 import { environmentNames } from '../spec/resolve';
+import { prodImagesWithoutDigest } from '../spec/rules/functions';
 import { formatOptions, parseArgs, UsageError, type OptionSpec, type ParsedArgs } from './args';
 
 export { UsageError } from './args';
@@ -242,6 +243,9 @@ const synth: Command = {
     io.out(
       `${engine} reads ${gitopsPath.replace(/\/$/, '')}/<env>/ from the GitOps repository${spec.gitops.path !== undefined && !args.values['gitops-path'] ? ' (gitops.path in the spec)' : ''}; commit ${outArg.replace(/\/$/, '')}/ there.`,
     );
+    for (const { env, functions } of prodImagesWithoutDigest(spec, outputs.map((o) => o.env))) {
+      io.out(`note: environment ${env} (prod profile) runs images by tag, not digest: ${functions.join(', ')}; a digest ("image@sha256:…") pins the exact image.`);
+    }
     if (ignoredByGit(outdir)) io.out(`note: ${outArg.replace(/\/$/, '')}/ is ignored by git here (.gitignore), so it is a local copy: Flux and Argo CD read only what is committed.`);
     return 0;
   },

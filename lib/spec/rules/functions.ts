@@ -1,8 +1,13 @@
 import { coldStartScale, TRIGGERS_BY_TARGET } from '../function';
+import { imagePinProblem, imageVersion } from '../../core/image';
+import { profileOf, type PlatformSpec } from '../platform';
 import { requestsAboveLimits } from '../../core/quantity';
 import { LAMBDA_MAX_TIMEOUT_SECONDS } from '../../aws/lambda/limits';
 import type { Rule } from './context';
 import { environmentProfiles } from './environments';
+
+/** Environment variable names that hold credentials by convention (`DB_PASSWORD`, `API_TOKEN`, `AWS_SECRET_ACCESS_KEY`, `STRIPE_KEY`). */
+export const CREDENTIAL_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|_KEY$|^KEY$|CREDENTIAL/i;
 
 export const functionRules: Rule = (ctx) => {
   const { spec, issues } = ctx;
@@ -17,6 +22,20 @@ export const functionRules: Rule = (ctx) => {
     if (fn.target !== 'lambda' && !fn.image) issues.add(at('image'), fn.image, `is required for target "${fn.target}" (a container image reference)`);
     if (fn.target !== 'lambda' && fn.code) issues.add(at('code'), fn.code, `is only for target "lambda"; target "${fn.target}" runs an image`);
     if (fn.target === 'lambda' && !fn.code === !fn.image) issues.add(at('code'), fn.code, 'target "lambda" needs exactly one of "code" (bundled with esbuild) or "image" (a container image URI)');
+    if (fn.image) {
+      const pin = imagePinProblem(fn.image);
+      if (pin) issues.add(at('image'), fn.image, pin);
+    }
+    // A literal value under a credential's name would be written in clear text into the output (and the Lambda configuration).
+    for (const name of Object.keys(fn.env ?? {})) {
+      if (CREDENTIAL_NAME.test(name)) {
+        issues.add(
+          at('env', name),
+          '(redacted)',
+          `looks like a credential, and env values are written in clear text into the output (and the Lambda configuration): put it in a Secret and reference it with secrets: [{ env: "${name}", secret: "<secret name>", key: "<key>" }]`,
+        );
+      }
+    }
     for (const other of ['knative', 'openfaas', 'lambda'] as const) {
       if (other !== fn.target && fn[other]) issues.add(at(other), fn[other], `options for target "${other}" on a function whose target is "${fn.target}"`);
     }
@@ -56,3 +75,16 @@ export const functionRules: Rule = (ctx) => {
     }
   }
 };
+
+/**
+ * Container functions of each prod-profile environment whose image has a tag but no digest: a
+ * tag can be pushed again, a digest cannot. A recommendation, not an error (the CLI notes it).
+ */
+export function prodImagesWithoutDigest(spec: PlatformSpec, environments: readonly string[]): { env: string; functions: string[] }[] {
+  return environments.flatMap((env) => {
+    const e = spec.environments[env];
+    if (!e || profileOf(env, e) !== 'prod') return [];
+    const functions = spec.functions.filter((f) => f.image && !imageVersion(f.image).digest).map((f) => f.name);
+    return functions.length > 0 ? [{ env, functions }] : [];
+  });
+}
