@@ -7,9 +7,13 @@ const DECIMAL: Record<string, number> = { '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12
 
 const QUANTITY = /^([+]?[0-9]+(?:\.[0-9]+)?|[+]?\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$/;
 
-/** True when `q` is a quantity the API server accepts (the subset with no exponent form). */
+/**
+ * True when `q` is a quantity the API server accepts (the subset with no exponent form). A
+ * number counts only when JavaScript writes it without an exponent: `1e-7` and `1e21` are
+ * rendered as "1e-7"/"1e+21", which the toolkit's sums cannot read and the output would carry.
+ */
 export function isQuantity(q: string | number): boolean {
-  return typeof q === 'number' ? Number.isFinite(q) && q >= 0 : QUANTITY.test(q);
+  return typeof q === 'number' ? Number.isFinite(q) && q >= 0 && QUANTITY.test(String(q)) : QUANTITY.test(q);
 }
 
 /** The numeric value of a quantity in base units (cores for CPU, bytes for memory). */

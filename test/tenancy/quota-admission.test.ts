@@ -24,6 +24,13 @@ describe.each([...REFERENCE_ENVIRONMENTS])('reference stack in %s: warm pods fit
   });
 });
 
+/** The reference spec with only `env`: a tenant's quota is one for all environments, and parseSpec checks each. */
+const only = (env: string) => {
+  const s = reference();
+  s.environments = { [env]: s.environments[env] };
+  return s;
+};
+
 describe('the queue-proxy sidecar counts against the quota', () => {
   test('the numbers come from the KnativeServing config the platform writes', () => {
     const deployment = synth('prod').find('KnativeServing')[0].spec.config.deployment;
@@ -35,7 +42,7 @@ describe('the queue-proxy sidecar counts against the quota', () => {
   test('a quota that fits the function containers alone but not with the sidecar is rejected', () => {
     // prod, shop: validate-order 1 warm pod + payment 2 prewarmed; containers 250m/256Mi requests,
     // 1/1Gi limits; queue-proxy 25m/32Mi requests and the LimitRange default 1/1Gi limits.
-    const s = reference();
+    const s = only('prod');
     s.tenants[0].quota = { requestsCpu: '750m', requestsMemory: '768Mi', limitsCpu: '3', limitsMemory: '3Gi', pods: 3 };
     const e = specErrorOf(() => synth('prod', s));
     expect(e.issues.map((i) => i.path)).toEqual(['tenants[0].quota.requestsCpu', 'tenants[0].quota.requestsMemory', 'tenants[0].quota.limitsCpu', 'tenants[0].quota.limitsMemory']);
@@ -53,7 +60,7 @@ describe('the queue-proxy sidecar counts against the quota', () => {
     const use = warmUsage(synth(env), 'shop');
     // The sidecar is in the simulated usage: it exceeds the containers alone by pods × queue-proxy.
     expect(use.requestsCpu).toBe(3 * (cpuCores(PROFILES[env].functionDefaults.requests.cpu) * 1000 + cpuCores(QUEUE_PROXY_REQUESTS.cpu) * 1000));
-    const s = reference();
+    const s = only(env);
     s.tenants[0].quota = asQuota(use);
     expect(() => synth(env, s)).not.toThrow();
     for (const [field, less] of [
@@ -62,7 +69,7 @@ describe('the queue-proxy sidecar counts against the quota', () => {
       ['limitsCpu', `${use.limitsCpu - 1}m`],
       ['limitsMemory', `${use.limitsMemory / 2 ** 20 - 1}Mi`],
     ] as const) {
-      const t = reference();
+      const t = only(env);
       t.tenants[0].quota = { ...asQuota(use), [field]: less };
       const e = specErrorOf(() => synth(env, t));
       expect(e.issues.map((i) => i.path)).toEqual([`tenants[0].quota.${field}`]);

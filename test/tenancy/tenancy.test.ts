@@ -143,9 +143,10 @@ describe('network policies', () => {
 describe('quota overrides and the quota check', () => {
   test('a tenant override replaces only the fields it sets', () => {
     const s = reference();
-    s.tenants[2].quota = { requestsCpu: '3', pods: 40 };
+    // (at most edge's limitsCpu 2: every environment's quota is checked at parse time)
+    s.tenants[2].quota = { requestsCpu: '2', pods: 40 };
     const hard = synth('staging', s).get('ResourceQuota', 'tenant-quota', 'iot').spec.hard;
-    expect(hard).toMatchObject({ 'requests.cpu': '3', pods: '40', 'requests.memory': '8Gi', 'limits.cpu': '16' });
+    expect(hard).toMatchObject({ 'requests.cpu': '2', pods: '40', 'requests.memory': '8Gi', 'limits.cpu': '16' });
   });
 
   test('quota below what the functions keep running at min scale is a SpecError naming the tenant field', () => {
@@ -153,13 +154,16 @@ describe('quota overrides and the quota check', () => {
     // shop's Knative functions at min scale in prod: validate-order 1 (warm) + payment 2 (prewarmed), 250m/256Mi each + queue-proxy 25m/32Mi
     s.tenants[0].quota = { requestsCpu: '500m', requestsMemory: '512Mi', pods: 2 };
     const e = specError(() => synth('prod', s));
-    expect(e.issues.map((i) => i.path)).toEqual(['tenants[0].quota.requestsCpu', 'tenants[0].quota.requestsMemory', 'tenants[0].quota.pods']);
+    // parseSpec checks every environment; 2 pods are too few in each
+    expect(e.issues.filter((i) => i.message.startsWith('environment "prod"')).map((i) => i.path)).toEqual(['tenants[0].quota.requestsCpu', 'tenants[0].quota.requestsMemory', 'tenants[0].quota.pods']);
     expect(e.message).toContain(
       'tenants[0].quota.requestsCpu: environment "prod": requests.cpu 500m is below the 825m the tenant\'s functions need at their minimum scale, Knative\'s queue-proxy sidecar included (pods × (function container + queue-proxy): validate-order 1×(250m + 25m), payment 2×(250m + 25m); queue-proxy requests.cpu from KnativeServing config-deployment queue-sidecar-cpu-request); raise it to at least 825m or lower their min scale (got "500m")',
     );
     expect(e.message).toContain('tenants[0].quota.pods: environment "prod": 2 pods is below the 3 the tenant\'s functions keep running at their minimum scale; raise it to at least 3 (got 2)');
     // the same quota fits dev, where functionDefaults request 50m/64Mi (3 × 75m/96Mi with the queue-proxy)
-    expect(() => synth('dev', { ...s, tenants: [{ ...s.tenants[0], quota: { requestsCpu: '500m', requestsMemory: '512Mi', pods: 3 } }, ...s.tenants.slice(1)] })).not.toThrow();
+    expect(() =>
+      synth('dev', { ...s, environments: { dev: s.environments.dev }, tenants: [{ ...s.tenants[0], quota: { requestsCpu: '500m', requestsMemory: '512Mi', pods: 3 } }, ...s.tenants.slice(1)] }),
+    ).not.toThrow();
   });
 
   test('a profile quota too small for the functions names the profile, and nothing is written', () => {

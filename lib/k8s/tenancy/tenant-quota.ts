@@ -17,6 +17,45 @@ export interface TenantQuotaProps {
 
 const qty = (q: Q) => k8s.Quantity.fromString(String(q));
 
+/** A problem of TenantQuota props: `path` below the props (`quota.requestsCpu`), the value, what is valid. */
+export interface TenantQuotaProblem {
+  readonly path: string;
+  readonly value: unknown;
+  readonly message: string;
+}
+
+/**
+ * What the API server would refuse in a tenant's quota and container defaults: the
+ * constructor throws the first, the spec's tenant rule reports each with the spec path.
+ */
+export function tenantQuotaProblems(props: Pick<TenantQuotaProps, 'quota' | 'containerDefaults'>): TenantQuotaProblem[] {
+  const out: TenantQuotaProblem[] = [];
+  const fail = (path: string, value: unknown, message: string): void => {
+    out.push({ path, value, message });
+  };
+  const { quota, containerDefaults: d } = props;
+  const quantities = {
+    'quota.requestsCpu': quota.requestsCpu,
+    'quota.requestsMemory': quota.requestsMemory,
+    'quota.limitsCpu': quota.limitsCpu,
+    'quota.limitsMemory': quota.limitsMemory,
+    'containerDefaults.requests.cpu': d.requests.cpu,
+    'containerDefaults.requests.memory': d.requests.memory,
+    'containerDefaults.limits.cpu': d.limits.cpu,
+    'containerDefaults.limits.memory': d.limits.memory,
+  };
+  for (const [k, v] of Object.entries(quantities)) if (!isQuantity(v)) fail(k, v, 'must be a Kubernetes quantity such as "500m" or "2Gi"');
+  if (!Number.isInteger(quota.pods) || quota.pods < 1) fail('quota.pods', quota.pods, 'must be a whole number ≥ 1');
+  if (out.length > 0) return out;
+  // The API server rejects a LimitRange whose default request exceeds its default limit.
+  if (cpuCores(d.requests.cpu) > cpuCores(d.limits.cpu)) fail('containerDefaults.requests.cpu', d.requests.cpu, `must not exceed containerDefaults.limits.cpu (${d.limits.cpu})`);
+  if (memoryBytes(d.requests.memory) > memoryBytes(d.limits.memory)) fail('containerDefaults.requests.memory', d.requests.memory, `must not exceed containerDefaults.limits.memory (${d.limits.memory})`);
+  if (cpuCores(quota.requestsCpu) > cpuCores(quota.limitsCpu)) fail('quota.requestsCpu', quota.requestsCpu, `must not exceed quota.limitsCpu (${quota.limitsCpu}): requests never exceed limits`);
+  if (memoryBytes(quota.requestsMemory) > memoryBytes(quota.limitsMemory))
+    fail('quota.requestsMemory', quota.requestsMemory, `must not exceed quota.limitsMemory (${quota.limitsMemory}): requests never exceed limits`);
+  return out;
+}
+
 /**
  * A ResourceQuota and a LimitRange for a tenant namespace. The quota caps requests, limits
  * and pods, and allows no LoadBalancer or NodePort Services (traffic enters through the
@@ -29,31 +68,9 @@ export class TenantQuota extends Construct {
 
   constructor(scope: Construct, id: string, props: TenantQuotaProps) {
     super(scope, id);
-    const where = `TenantQuota(${props.namespace})`;
+    const [first] = tenantQuotaProblems(props);
+    if (first) fail(`TenantQuota(${props.namespace}).${first.path}`, first.value, first.message);
     const { quota, containerDefaults: d } = props;
-    const check = (path: string, v: Q) => {
-      if (!isQuantity(v)) fail(`${where}.${path}`, v, 'must be a Kubernetes quantity such as "500m" or "2Gi"');
-    };
-    for (const [k, v] of Object.entries({
-      'quota.requestsCpu': quota.requestsCpu,
-      'quota.requestsMemory': quota.requestsMemory,
-      'quota.limitsCpu': quota.limitsCpu,
-      'quota.limitsMemory': quota.limitsMemory,
-      'containerDefaults.requests.cpu': d.requests.cpu,
-      'containerDefaults.requests.memory': d.requests.memory,
-      'containerDefaults.limits.cpu': d.limits.cpu,
-      'containerDefaults.limits.memory': d.limits.memory,
-    }))
-      check(k, v);
-    if (!Number.isInteger(quota.pods) || quota.pods < 1) fail(`${where}.quota.pods`, quota.pods, 'must be a whole number ≥ 1');
-    // The API server rejects a LimitRange whose default request exceeds its default limit.
-    if (cpuCores(d.requests.cpu) > cpuCores(d.limits.cpu)) fail(`${where}.containerDefaults.requests.cpu`, d.requests.cpu, `must not exceed containerDefaults.limits.cpu (${d.limits.cpu})`);
-    if (memoryBytes(d.requests.memory) > memoryBytes(d.limits.memory))
-      fail(`${where}.containerDefaults.requests.memory`, d.requests.memory, `must not exceed containerDefaults.limits.memory (${d.limits.memory})`);
-    if (cpuCores(quota.requestsCpu) > cpuCores(quota.limitsCpu))
-      fail(`${where}.quota.requestsCpu`, quota.requestsCpu, `must not exceed quota.limitsCpu (${quota.limitsCpu}): requests never exceed limits`);
-    if (memoryBytes(quota.requestsMemory) > memoryBytes(quota.limitsMemory))
-      fail(`${where}.quota.requestsMemory`, quota.requestsMemory, `must not exceed quota.limitsMemory (${quota.limitsMemory}): requests never exceed limits`);
 
     const labels = { [LABELS.tenant]: props.namespace };
     this.resourceQuota = new k8s.KubeResourceQuota(this, 'ResourceQuota', {

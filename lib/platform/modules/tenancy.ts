@@ -3,10 +3,9 @@ import type { Chart } from 'cdk8s';
 import { LABELS } from '../../k8s/common/labels';
 import { SYSTEM_NAMESPACES, SYSTEM_PORTS } from '../../k8s/common/namespaces';
 import { KNATIVE_EVENTING_KINDS, KNATIVE_KAFKA_KINDS, KNATIVE_SERVING_KINDS, OPENFAAS_CE_FUNCTION, OPENFAAS_FUNCTION, PlatformOperatorRole, SharedFunctionReader, Tenant } from '../../k8s/tenancy';
-import { QUEUE_PROXY_LIMITS, QUEUE_PROXY_REQUESTS } from '../../k8s/knative/serving-install';
-import { coldStartScale, type FunctionSpec } from '../../spec/function';
+import type { FunctionSpec } from '../../spec/function';
+import { tenantQuota, tenantQuotaIssues } from '../../spec/rules/tenant-quota';
 import type { Profile } from '../../spec/profiles';
-import { cpuCores, GiB, memoryBytes, MiB } from '../../core/quantity';
 import { TENANT_ROLES } from '../../k8s/tenancy/role-names';
 import type { TenantSpec } from '../../spec/tenant';
 import type { KafkaBinding } from '../bindings';
@@ -16,79 +15,11 @@ import { eventingTenants } from './knative';
 const hasTrigger = (fn: FunctionSpec, ...types: string[]) => (fn.triggers ?? []).some((t) => types.includes(t.type));
 
 /**
- * Pods a function keeps running in its namespace whatever the load: its min scale, or the
- * prewarmed initial scale. These must fit the quota, or the backend cannot even start them.
+ * The tenant's quota in this environment (spec rule tenantQuotaIssues): parseSpec checks it
+ * for the spec's overrides; here it also covers overrides from Pulumi config.
  */
-const minPods = (fn: FunctionSpec) => {
-  const { min, initial } = coldStartScale(fn);
-  return Math.max(min, initial ?? 0);
-};
-
-// Sums in whole millicores and bytes, as the API server counts (no float drift: 825m is 825m).
-const milli = (q: string | number) => Math.ceil(cpuCores(q) * 1000 - 1e-6);
-const byteCount = (q: string | number) => Math.ceil(memoryBytes(q) - 1e-6);
-const cores = (m: number) => (m < 1000 ? `${m}m` : `${+(m / 1000).toFixed(3)}`);
-const bytes = (n: number) => (n >= GiB && n % GiB === 0 ? `${n / GiB}Gi` : `${+(n / MiB).toFixed(1)}Mi`);
-
-type QuotaField = 'requestsCpu' | 'requestsMemory' | 'limitsCpu' | 'limitsMemory';
-
-/**
- * What the queue-proxy sidecar Knative adds to every revision pod counts against each quota
- * field: requests from config-deployment; limits from there if set, otherwise the tenant
- * LimitRange's default limits (the profile's functionDefaults), which admission gives a
- * container that sets none.
- */
-function queueProxyAmounts(defaults: { limits: { cpu: string | number; memory: string | number } }): Record<QuotaField, { value: string | number; source: string }> {
-  const config = 'KnativeServing config-deployment';
-  const limit = (v: string | undefined, fallback: string | number, key: string) =>
-    v !== undefined ? { value: v, source: `${config} ${key}` } : { value: fallback, source: `the tenant LimitRange's default limit, as ${config} sets no ${key}` };
-  return {
-    requestsCpu: { value: QUEUE_PROXY_REQUESTS.cpu, source: `${config} queue-sidecar-cpu-request` },
-    requestsMemory: { value: QUEUE_PROXY_REQUESTS.memory, source: `${config} queue-sidecar-memory-request` },
-    limitsCpu: limit(QUEUE_PROXY_LIMITS.cpu, defaults.limits.cpu, 'queue-sidecar-cpu-limit'),
-    limitsMemory: limit(QUEUE_PROXY_LIMITS.memory, defaults.limits.memory, 'queue-sidecar-memory-limit'),
-  };
-}
-
-/**
- * Tenant quota must hold the pods the tenant's functions keep running in its namespace
- * (Knative functions: OpenFaaS CE runs functions in its own namespace and Lambda outside
- * the cluster, so neither counts here), counted as the API server counts them: per pod the
- * function container (its own requests and limits, or the profile's functionDefaults, which
- * the knative module writes into the container) plus Knative's queue-proxy sidecar.
- */
-function checkQuota(ctx: ModuleContext, tenant: TenantSpec, index: number, quota: TenantSpec['quota'] & object, functions: readonly FunctionSpec[]): void {
-  const d = ctx.env.profile.functionDefaults;
-  const running = functions.filter((f) => minPods(f) > 0);
-  if (running.length === 0) return;
-  const sidecar = queueProxyAmounts(d);
-  const fromProfile = (field: keyof NonNullable<TenantSpec['quota']>) =>
-    tenant.quota?.[field] === undefined ? ` (the "${ctx.env.profileName}" profile's tenantQuota; override it in tenants[${index}].quota)` : '';
-  const where = `environment "${ctx.env.name}"`;
-  const check = (field: QuotaField, per: (f: FunctionSpec) => number, parse: (q: string | number) => number, fmt: (n: number) => string, what: string) => {
-    const qp = parse(sidecar[field].value);
-    const need = running.reduce((s, f) => s + minPods(f) * (per(f) + qp), 0);
-    const have = parse(quota[field]!);
-    if (have >= need) return;
-    const parts = running.map((f) => `${f.name} ${minPods(f)}×(${fmt(per(f))} + ${fmt(qp)})`).join(', ');
-    ctx.issues.add(
-      `tenants[${index}].quota.${field}`,
-      quota[field],
-      `${where}: ${what} ${fmt(have)}${fromProfile(field)} is below the ${fmt(need)} the tenant's functions need at their minimum scale, Knative's queue-proxy sidecar included (pods × (function container + queue-proxy): ${parts}; queue-proxy ${what} from ${sidecar[field].source}); raise it to at least ${fmt(need)} or lower their min scale`,
-    );
-  };
-  check('requestsCpu', (f) => milli(f.resources?.requests?.cpu ?? d.requests.cpu), milli, cores, 'requests.cpu');
-  check('requestsMemory', (f) => byteCount(f.resources?.requests?.memory ?? d.requests.memory), byteCount, bytes, 'requests.memory');
-  check('limitsCpu', (f) => milli(f.resources?.limits?.cpu ?? d.limits.cpu), milli, cores, 'limits.cpu');
-  check('limitsMemory', (f) => byteCount(f.resources?.limits?.memory ?? d.limits.memory), byteCount, bytes, 'limits.memory');
-  const pods = running.reduce((s, f) => s + minPods(f), 0);
-  if (quota.pods! < pods) {
-    ctx.issues.add(
-      `tenants[${index}].quota.pods`,
-      quota.pods,
-      `${where}: ${quota.pods} pods${fromProfile('pods')} is below the ${pods} the tenant's functions keep running at their minimum scale; raise it to at least ${pods}`,
-    );
-  }
+function checkQuota(ctx: ModuleContext, tenant: TenantSpec, index: number, functions: readonly FunctionSpec[]): void {
+  for (const i of tenantQuotaIssues({ name: ctx.env.name, profileName: ctx.env.profileName, profile: ctx.env.profile }, tenant, index, functions)) ctx.issues.add(i.path, i.value, i.message);
 }
 
 /** A tenant that passed its checks, with its namespace reserved. */
@@ -124,12 +55,11 @@ export function planTenancy(ctx: ModuleContext): TenancyPlan {
       ctx.issues.add(`tenants[${i}].name`, t.name, `is the namespace of a platform component (${[...systemNamespaces].join(', ')}); choose another tenant name`);
       return;
     }
-    const quota = { ...env.profile.tenantQuota, ...Object.fromEntries(Object.entries(t.quota ?? {}).filter(([, v]) => v !== undefined)) };
+    const quota = tenantQuota(env.profile, t);
     checkQuota(
       ctx,
       t,
       i,
-      quota,
       spec.functions.filter((f) => f.tenant === t.name && f.target === 'knative'),
     );
     ctx.namespace({ name: t.name, labels: { [LABELS.tenant]: t.name } });
