@@ -243,7 +243,10 @@ const synth: Command = {
     io.out(
       `${engine} reads ${gitopsPath.replace(/\/$/, '')}/<env>/ from the GitOps repository${spec.gitops.path !== undefined && !args.values['gitops-path'] ? ' (gitops.path in the spec)' : ''}; commit ${outArg.replace(/\/$/, '')}/ there.`,
     );
-    for (const { env, functions } of prodImagesWithoutDigest(spec, outputs.map((o) => o.env))) {
+    for (const { env, functions } of prodImagesWithoutDigest(
+      spec,
+      outputs.map((o) => o.env),
+    )) {
       io.out(`note: environment ${env} (prod profile) runs images by tag, not digest: ${functions.join(', ')}; a digest ("image@sha256:…") pins the exact image.`);
     }
     if (ignoredByGit(outdir)) io.out(`note: ${outArg.replace(/\/$/, '')}/ is ignored by git here (.gitignore), so it is a local copy: Flux and Argo CD read only what is committed.`);

@@ -75,7 +75,11 @@ export function checkInputLimits(input: unknown, issues: IssueCollector): boolea
           const key = keys[i];
           chars += key.length;
           if (RESERVED_KEYS.includes(key)) {
-            issues.add([...path, key], (value as Record<string, unknown>)[key], `"${key}" is not allowed as a key (JavaScript gives it a special meaning: it would be dropped or change the object); rename it`);
+            issues.add(
+              [...path, key],
+              (value as Record<string, unknown>)[key],
+              `"${key}" is not allowed as a key (JavaScript gives it a special meaning: it would be dropped or change the object); rename it`,
+            );
             fatal = true;
           }
           stack.push({ value: (value as Record<string, unknown>)[key], path: [...path, key] });

@@ -183,8 +183,7 @@ export function pluginSpecProblems(spec: KongPluginSpec): PluginProblem[] {
       if (!spec.config.allow?.length && !spec.config.deny?.length) fail('config', spec.config, 'ip-restriction needs allow or deny');
       break;
     case 'aws-lambda':
-      if (!/^[A-Za-z0-9_-]{1,64}$/.test(spec.config.function_name))
-        fail('config.function_name', spec.config.function_name, 'must be a Lambda function name (1–64 letters, digits, "-" or "_")');
+      if (!/^[A-Za-z0-9_-]{1,64}$/.test(spec.config.function_name)) fail('config.function_name', spec.config.function_name, 'must be a Lambda function name (1–64 letters, digits, "-" or "_")');
       // Lambda's Invoke API: a version number, $LATEST, or an alias name (1–128 characters).
       if (spec.config.qualifier !== undefined && !/^(\$LATEST|[0-9]+|[A-Za-z0-9_-]{1,128})$/.test(spec.config.qualifier)) {
         fail('config.qualifier', spec.config.qualifier, 'must be a Lambda alias name (letters, digits, "-", "_"), a version number or "$LATEST"');

@@ -49,7 +49,8 @@ export function tenantQuotaProblems(props: Pick<TenantQuotaProps, 'quota' | 'con
   if (out.length > 0) return out;
   // The API server rejects a LimitRange whose default request exceeds its default limit.
   if (cpuCores(d.requests.cpu) > cpuCores(d.limits.cpu)) fail('containerDefaults.requests.cpu', d.requests.cpu, `must not exceed containerDefaults.limits.cpu (${d.limits.cpu})`);
-  if (memoryBytes(d.requests.memory) > memoryBytes(d.limits.memory)) fail('containerDefaults.requests.memory', d.requests.memory, `must not exceed containerDefaults.limits.memory (${d.limits.memory})`);
+  if (memoryBytes(d.requests.memory) > memoryBytes(d.limits.memory))
+    fail('containerDefaults.requests.memory', d.requests.memory, `must not exceed containerDefaults.limits.memory (${d.limits.memory})`);
   if (cpuCores(quota.requestsCpu) > cpuCores(quota.limitsCpu)) fail('quota.requestsCpu', quota.requestsCpu, `must not exceed quota.limitsCpu (${quota.limitsCpu}): requests never exceed limits`);
   if (memoryBytes(quota.requestsMemory) > memoryBytes(quota.limitsMemory))
     fail('quota.requestsMemory', quota.requestsMemory, `must not exceed quota.limitsMemory (${quota.limitsMemory}): requests never exceed limits`);

@@ -12,4 +12,16 @@ import { tenantQuotaRules } from './tenant-quota';
 import { tenantRules } from './tenants';
 
 /** Every cross-field rule, run by parseSpec after the schema. Add a rule file per area. */
-export const RULES: readonly Rule[] = [uniqueNames, functionRules, routeRules, environmentRules, tenantRules, tenantQuotaRules, openfaasRules, lambdaRules, kafkaRules, observabilityRules, knativeRules];
+export const RULES: readonly Rule[] = [
+  uniqueNames,
+  functionRules,
+  routeRules,
+  environmentRules,
+  tenantRules,
+  tenantQuotaRules,
+  openfaasRules,
+  lambdaRules,
+  kafkaRules,
+  observabilityRules,
+  knativeRules,
+];
