@@ -69,6 +69,15 @@ describe('names and keys that are JavaScript object keys', () => {
     expect(synthEnv('dev', renamed).get('Deployment', 'constructor', 'openfaas-fn').metadata.name).toBe('constructor');
   });
 
+  test('"constructor" as the name of a Secret an OpenFaaS CE function mounts (was a TypeError from a plain-object lookup)', () => {
+    const s = referenceCopy();
+    s.functions[3].secrets = [{ env: 'PROMO_DB', secret: 'constructor', key: 'url' }];
+    const volume = synthEnv('dev', s)
+      .get('Deployment', 'promo-discount', 'openfaas-fn')
+      .spec.template.spec.volumes.find((v: { projected?: unknown }) => v.projected);
+    expect(volume.projected.sources).toEqual([{ secret: { name: 'constructor', items: [{ key: 'url', path: 'url' }] } }]);
+  });
+
   test('__proto__, constructor and prototype as map keys are refused, not dropped', () => {
     const s = referenceCopy();
     s.functions[0].env = JSON.parse('{"__proto__": {"LOG_LEVEL": "debug"}, "constructor": "x"}');

@@ -145,7 +145,7 @@ export class OpenFaaSFunctionDeployment extends OpenFaaSFunctionBase {
                       name: secretVolume,
                       projected: {
                         sources: p.secrets.map((name) => {
-                          const keys = props.secretKeys?.[name];
+                          const keys = props.secretKeys && Object.hasOwn(props.secretKeys, name) ? props.secretKeys[name] : undefined;
                           return { secret: { name, ...(keys && { items: [...new Set(keys)].sort().map((key) => ({ key, path: key })) }) } };
                         }),
                       },

@@ -272,7 +272,8 @@ function functionObject(
   };
   if (pro) return new OpenFaaSFunction(apps, constructId(fn.name), props);
   const secretKeys: Record<string, string[]> = {};
-  for (const s of secretRefs) secretKeys[s.secret] = [...(secretKeys[s.secret] ?? []), s.key];
+  // Object.hasOwn: a Secret named "constructor" must not read Object.prototype's
+  for (const s of secretRefs) secretKeys[s.secret] = [...(Object.hasOwn(secretKeys, s.secret) ? secretKeys[s.secret] : []), s.key];
   return new OpenFaaSFunctionDeployment(apps, constructId(fn.name), { ...props, serviceAccountName: openfaasTenantServiceAccount(fn.tenant), secretKeys });
 }
 
