@@ -20,9 +20,9 @@ export const referenceSpec: PlatformSpecInput = {
     edge: { domain: 'edge.acme.example' },
   },
   tenants: [
-    { name: 'shop', groups: { developer: ['shop-devs'], viewer: ['shop-support'], deployer: ['ci-shop'] }, readableSecrets: ['payment-api'] },
+    { name: 'shop', groups: { developer: ['shop-devs'], viewer: ['shop-support'], deployer: ['ci-shop'] }, readableSecrets: ['payment-api'], developerExec: ['dev', 'edge'] },
     { name: 'media', groups: { developer: ['media-devs'], viewer: ['media-support'], deployer: ['ci-media'] } },
-    { name: 'iot', groups: { developer: ['iot-devs'], deployer: ['ci-iot'] } },
+    { name: 'iot', groups: { developer: ['iot-devs'], deployer: ['ci-iot'] }, developerExec: ['dev'] },
   ],
   operators: { groups: ['platform-oncall'] },
   functions: [

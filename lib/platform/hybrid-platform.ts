@@ -88,8 +88,10 @@ export class HybridPlatform {
     const kafka = buildKafka(ctx);
     this.kafka = kafka;
     // Tenant objects once Kafka exists: their network policies allow its client listener.
-    buildTenants(ctx, tenancy, { kafka });
+    const tenants = buildTenants(ctx, tenancy, { kafka });
     const knative = buildKnative(ctx, { kafka });
+    // Each tenant's workloads may reference exactly the Secrets the toolkit wires into them.
+    for (const [namespace, secrets] of knative.secretReferences) tenants.get(namespace)?.secretPolicy?.grant(...secrets);
     const openfaas = buildOpenFaaS(ctx, { kafka });
     const lambda = buildLambda(ctx);
     for (const e of [...knative.endpoints, ...(openfaas?.endpoints ?? []), ...lambda.endpoints]) this.endpoints.set(e.function.name, e);

@@ -45,6 +45,12 @@ export const tenantSchema = z.strictObject({
       pods: z.number().int().min(1).optional(),
     })
     .optional(),
+  /**
+   * Environments (names under `environments`) where the tenant's developers may `kubectl exec`
+   * into their pods: exec reaches every file and Secret a pod holds, so it is granted per
+   * environment, never by default. @default none
+   */
+  developerExec: z.array(dnsLabel()).optional(),
   /** Secrets the tenant's developers may read, by name. @default none */
   readableSecrets: z.array(dnsSubdomain).optional(),
   /**

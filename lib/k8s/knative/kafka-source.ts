@@ -46,6 +46,8 @@ export class KafkaSource extends Construct {
   readonly apiObject: KafkaSourceV1;
   /** Consumers as written (undefined: Knative's default of 1). */
   readonly consumers?: number;
+  /** Secrets the source's dispatcher reads (SASL and TLS), by name, sorted. */
+  readonly secretNames: readonly string[];
 
   constructor(scope: Construct, id: string, props: KafkaSourceProps) {
     super(scope, id);
@@ -67,6 +69,8 @@ export class KafkaSource extends Construct {
     }
     this.name = props.name;
     this.consumers = props.consumers;
+    const refs = [...Object.values(props.net?.sasl ?? {}), ...Object.values(props.net?.tls ?? {})] as (SecretKeyRef | undefined)[];
+    this.secretNames = [...new Set(refs.flatMap((r) => (r ? [r.name] : [])))].sort();
     this.namespace = props.namespace;
     const ref = (r: SecretKeyRef) => ({ secretKeyRef: { name: r.name, key: r.key } });
     const net = props.net;

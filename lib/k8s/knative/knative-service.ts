@@ -123,6 +123,8 @@ export class KnativeService extends Construct implements IEventDestination {
   readonly templateAnnotations: Readonly<Record<string, string>>;
   /** The container's requests as written (undefined: the namespace's LimitRange default applies). */
   readonly requests?: ResourceAmounts;
+  /** Secrets the container reads (`secretEnv`), by name, sorted: what the tenant's admission policy must grant. */
+  readonly secretNames: readonly string[];
   private readonly where: string;
   private readonly trafficList: ServiceSpecTraffic[] = [];
 
@@ -130,6 +132,7 @@ export class KnativeService extends Construct implements IEventDestination {
     super(scope, id);
     const where = `KnativeService(${props.namespace}/${props.name})`;
     this.where = where;
+    this.secretNames = [...new Set((props.secretEnv ?? []).map((s) => s.secret))].sort();
     if (!DNS_1035_LABEL.test(props.name) || props.name.length > 63) fail(`${where}.name`, props.name, 'must be a DNS-1123 label of at most 63 characters');
     const nameProblem = serviceNameProblem(props.name);
     if (nameProblem) fail(`${where}.name`, props.name, nameProblem);

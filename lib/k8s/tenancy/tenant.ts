@@ -5,6 +5,7 @@ import { LABELS } from '../common/labels';
 import { TenantNetworkPolicies, type TenantNetworkPoliciesProps } from './tenant-network-policies';
 import { TenantQuota, type TenantQuotaProps } from './tenant-quota';
 import { TenantRoles, type TenantRolesProps } from './tenant-roles';
+import { TenantSecretPolicy } from './tenant-secret-policy';
 
 export interface TenantProps {
   /**
@@ -23,13 +24,21 @@ export interface TenantProps {
   readonly developerExec?: boolean;
   /** @default kube-system kube-dns */
   readonly dns?: TenantNetworkPoliciesProps['dns'];
+  /**
+   * Secrets the tenant's Knative Services and KafkaSources may reference (more with
+   * `secretPolicy.grant`); any other reference is refused at admission.
+   * @default none
+   */
+  readonly grantedSecrets?: readonly string[];
   /** Name of the ServiceAccount functions run as. @default 'functions' */
   readonly functionServiceAccount?: string;
 }
 
 /**
  * A tenant's place in the cluster: quota and container defaults, roles bound to its
- * groups, default-deny network policies, and the ServiceAccount its functions run as.
+ * groups, default-deny network policies, the admission policy that keeps its workloads to
+ * the Secrets granted to them (when it may create any: `functionKinds` not empty), and the
+ * ServiceAccount its functions run as.
  * That ServiceAccount mounts no API token: a function that needs one sets
  * `automountServiceAccountToken: true` in its own pod spec, which overrides this default.
  */
@@ -38,6 +47,8 @@ export class Tenant extends Construct {
   readonly quota: TenantQuota;
   readonly roles: TenantRoles;
   readonly network: TenantNetworkPolicies;
+  /** Undefined when the tenant's roles create no workload (no function kinds). */
+  readonly secretPolicy?: TenantSecretPolicy;
   readonly serviceAccount: k8s.KubeServiceAccount;
 
   constructor(scope: Construct, id: string, props: TenantProps) {
@@ -52,6 +63,7 @@ export class Tenant extends Construct {
       developerExec: props.developerExec,
     });
     this.network = new TenantNetworkPolicies(this, 'network', { namespace: props.namespace, dns: props.dns });
+    if (props.functionKinds.length > 0) this.secretPolicy = new TenantSecretPolicy(this, 'secret-policy', { namespace: props.namespace, granted: props.grantedSecrets });
     this.serviceAccount = new k8s.KubeServiceAccount(this, 'function-sa', {
       metadata: { name: props.functionServiceAccount ?? naming.functionServiceAccount, namespace: props.namespace, labels: { [LABELS.tenant]: props.namespace } },
       automountServiceAccountToken: false,

@@ -44,6 +44,8 @@ const OPERATOR_POD_SECURITY_REASON =
 /** What buildKnative offers: how the gateway reaches each Knative function. */
 export interface KnativeOutputs {
   readonly endpoints: readonly FunctionEndpoint[];
+  /** Secrets the tenant's Knative objects reference, by tenant namespace: what its admission policy grants. */
+  readonly secretReferences: ReadonlyMap<string, readonly string[]>;
 }
 
 /**
@@ -59,7 +61,7 @@ export interface KnativeOutputs {
 export function buildKnative(ctx: ModuleContext, deps: { readonly kafka?: KafkaBinding }): KnativeOutputs {
   const fns = ctx.functionsFor('knative');
   const k = ctx.spec.knative;
-  if (fns.length === 0 && k.sequences.length + k.parallels.length + k.pings.length === 0) return { endpoints: [] };
+  if (fns.length === 0 && k.sequences.length + k.parallels.length + k.pings.length === 0) return { endpoints: [], secretReferences: new Map() };
 
   const tenants = eventingTenants(fns, k);
   const { operator, serving, eventing } = installKnative(ctx, fns, tenants);
@@ -77,7 +79,20 @@ export function buildKnative(ctx: ModuleContext, deps: { readonly kafka?: KafkaB
   knativeNetwork(ctx, fns, tenants, eventing !== undefined, deps.kafka);
   // Host header of the cluster-local route: Knative creates it for every service (public
   // or cluster-local), so the gateway's hop stays in-cluster and needs no DNS.
-  return { endpoints: fns.map((fn) => ({ function: fn, target: 'knative', service: serving.localGateway, hostHeader: `${fn.name}.${fn.tenant}.svc.cluster.local` })) };
+  return {
+    endpoints: fns.map((fn) => ({ function: fn, target: 'knative', service: serving.localGateway, hostHeader: `${fn.name}.${fn.tenant}.svc.cluster.local` })),
+    secretReferences: secretReferences(apps),
+  };
+}
+
+/** Secret names the tenant-namespaced Knative Services and KafkaSources read, by namespace. */
+function secretReferences(apps: Chart): Map<string, string[]> {
+  const byNamespace = new Map<string, string[]>();
+  for (const c of apps.node.findAll()) {
+    if (!(c instanceof KnativeService) && !(c instanceof KafkaSource)) continue;
+    byNamespace.set(c.namespace, [...(byNamespace.get(c.namespace) ?? []), ...c.secretNames]);
+  }
+  return byNamespace;
 }
 
 /**

@@ -74,7 +74,8 @@ export function planTenancy(ctx: ModuleContext): TenancyPlan {
  * when they use the cluster's Kafka), and the ServiceAccount functions run as. Function kinds
  * and network allows follow the backends the spec uses.
  */
-export function buildTenants(ctx: ModuleContext, plan: TenancyPlan, deps: { readonly kafka?: KafkaBinding }): void {
+export function buildTenants(ctx: ModuleContext, plan: TenancyPlan, deps: { readonly kafka?: KafkaBinding }): Map<string, Tenant> {
+  const built = new Map<string, Tenant>();
   const { spec, env } = ctx;
   const { kafka } = deps;
   const knative = ctx.functionsFor('knative');
@@ -94,9 +95,10 @@ export function buildTenants(ctx: ModuleContext, plan: TenancyPlan, deps: { read
       functionKinds,
       groups: t.groups,
       readableSecrets: t.readableSecrets,
-      // Debugging by exec is for development; production pods are read through logs.
-      developerExec: env.profileName !== 'prod',
+      // Exec reaches every file and Secret a pod holds: only where the spec grants it.
+      developerExec: (t.developerExec ?? []).includes(env.name),
     });
+    built.set(t.name, tenant);
 
     const net = tenant.network;
     ctx.adoptNetwork(net);
@@ -145,6 +147,7 @@ export function buildTenants(ctx: ModuleContext, plan: TenancyPlan, deps: { read
       });
     }
   }
+  return built;
 }
 
 /** Custom resources on-call reads in the namespace of each installed system. */

@@ -35,7 +35,22 @@ export function deploy(cp: ControlPlane, output: EnvironmentOutput): Deployment 
   for (const ns of new Set([...(byFolder.get('flux') ?? []), ...(byFolder.get('argocd') ?? [])].map((o) => o.metadata.namespace!))) {
     if (!created.has(ns) && cp.kubectl.run(['get', 'namespace', ns]).code !== 0) cp.kubectl.run(['create', 'namespace', ns]);
   }
-  return { byFolder, results: applyFolders(cp, byFolder) };
+  const results = applyFolders(cp, byFolder);
+  // The API server type-checks a ValidatingAdmissionPolicy after it is written and records the
+  // result in its status: wait for it, as for a CRD to be Established, so that later applies see
+  // a settled object.
+  const policies = all.filter((o) => o.kind === 'ValidatingAdmissionPolicy').map((o) => o.metadata.name);
+  if (policies.length > 0) cp.waitFor(() => policies.every((n) => policyTypeChecking(cp, n) !== undefined), 60, 'the API server to type-check the ValidatingAdmissionPolicies');
+  return { byFolder, results };
+}
+
+/** The type-checking warnings the API server recorded for a ValidatingAdmissionPolicy (undefined: not checked yet). */
+export function policyTypeChecking(cp: ControlPlane, name: string): string[] | undefined {
+  const r = cp.kubectl.run(['get', 'validatingadmissionpolicies.admissionregistration.k8s.io', name, '-o', 'json']);
+  if (r.code !== 0) return undefined;
+  const o = JSON.parse(r.stdout) as { metadata: { generation?: number }; status?: { observedGeneration?: number; typeChecking?: { expressionWarnings?: { fieldRef: string; warning: string }[] } } };
+  if (o.status?.observedGeneration !== o.metadata.generation || !o.status?.typeChecking) return undefined;
+  return (o.status.typeChecking.expressionWarnings ?? []).map((w) => `${w.fieldRef}: ${w.warning}`);
 }
 
 export function applyFolders(cp: ControlPlane, byFolder: Map<string, KubeObject[]>): Map<string, ApplyResult> {
@@ -76,8 +91,12 @@ export function contents(results: Map<string, ApplyResult>, withStatus = false):
         const annotations = Object.fromEntries(Object.entries(metadata.annotations as Record<string, string>).filter(([k]) => !CONTROLLER_ANNOTATIONS.has(k)));
         metadata.annotations = Object.keys(annotations).length > 0 ? annotations : undefined;
       }
-      // our own field manager's entry: its time moves only when our apply changed something
-      const ours = (managedFields as { manager?: string }[] | undefined)?.filter((m) => withStatus || m.manager === FIELD_MANAGER);
+      // our own field manager's entry, without its time: the fields it owns change when our apply
+      // changes something; its time is also re-stamped once when another manager applied the
+      // status in between (see the third-apply check, which catches any rewrite that repeats)
+      const ours = (managedFields as { manager?: string; time?: string }[] | undefined)
+        ?.filter((m) => withStatus || m.manager === FIELD_MANAGER)
+        .map((m) => (withStatus ? m : { ...m, time: undefined }));
       out.set(objectId(o), JSON.stringify({ ...rest, metadata: { ...metadata, managedFields: ours } }));
     }
   }
