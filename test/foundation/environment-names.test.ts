@@ -12,6 +12,8 @@ function fleet(): any {
   const edge = s.environments.edge;
   s.environments['edge-shanghai'] = { ...edge, profile: 'edge' };
   s.environments['edge-berlin'] = { ...edge, profile: 'edge' };
+  // exec is granted per environment name: the sites grant what edge grants
+  for (const t of s.tenants) if (t.developerExec?.includes('edge')) t.developerExec.push('edge-shanghai', 'edge-berlin');
   return s;
 }
 
@@ -46,6 +48,7 @@ describe('free environment names with a profile', () => {
   test('a prod-profile environment behaves as prod: no pods/exec for developers, HA', () => {
     const s = referenceCopy();
     s.environments = { 'prod-eu': { ...s.environments.prod, profile: 'prod' } };
+    for (const t of s.tenants) delete t.developerExec;
     const env = new HybridPlatform(parseSpec(s), 'prod-eu').env;
     expect(env.profileName).toBe('prod');
     expect(env.profile.ha).toEqual({ podDisruptionBudgets: true, antiAffinity: true });
@@ -90,6 +93,7 @@ describe('free environment names with a profile', () => {
     const fits = `edge-${'x'.repeat(ENV_PREFIX_MAX - 'acme-'.length - 'edge-'.length)}`;
     const long = `${fits}y`;
     s.environments = { [long]: { domain: 'edge.acme.example', profile: 'edge' } };
+    for (const t of s.tenants) delete t.developerExec;
     expect(specError(s).issues).toEqual([
       {
         path: `environments.${long}`,

@@ -1,3 +1,4 @@
+import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
   Service,
@@ -17,6 +18,18 @@ import { findInApp, type IEventDestination, type KReference } from './destinatio
 import { requestsAboveLimits, type ResourceAmounts } from '../../core/quantity';
 
 export type { TrafficEntry } from './limits';
+
+/** The label Knative puts on every pod of a service's revisions. */
+const SERVICE_LABEL = 'serving.knative.dev/service';
+
+/** Soft anti-affinity between the pods of one service, per node. */
+function spreadAcrossNodes(service: string) {
+  return {
+    podAntiAffinity: {
+      preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { [SERVICE_LABEL]: service } } } }],
+    },
+  };
+}
 
 /** An HTTP probe of the function's container (queue-proxy runs it against the container port). */
 export interface HttpProbe {
@@ -74,6 +87,12 @@ export interface KnativeServiceProps {
   readonly traffic?: readonly TrafficEntry[];
   /** Extra labels on the Service. @default {} */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Prefer nodes without another pod of this service (a soft pod anti-affinity on the node's
+   * host name: Knative may scale past the node count). Needs the KnativeServing feature
+   * `kubernetes.podspec-affinity` enabled. @default false
+   */
+  readonly spreadAcrossNodes?: boolean;
 }
 
 function probe<P>(p: HttpProbe, port: P) {
@@ -201,6 +220,7 @@ export class KnativeService extends Construct implements IEventDestination {
           },
           spec: {
             serviceAccountName: props.serviceAccountName ?? naming.functionServiceAccount,
+            ...(props.spreadAcrossNodes && { affinity: spreadAcrossNodes(props.name) }),
             ...(cc !== undefined && { containerConcurrency: cc }),
             ...(timeout !== undefined && { timeoutSeconds: timeout }),
             containers: [
@@ -217,6 +237,18 @@ export class KnativeService extends Construct implements IEventDestination {
           },
         },
       },
+    });
+  }
+
+  /**
+   * A PodDisruptionBudget over the service's pods (every revision's): a node drain evicts at
+   * most one at a time, so a service kept at two or more replicas (min-scale) keeps serving.
+   */
+  addDisruptionBudget(): k8s.KubePodDisruptionBudget {
+    if (this.node.tryFindChild('Pdb')) fail(`${this.where}.addDisruptionBudget`, this.name, 'the service has a PodDisruptionBudget already');
+    return new k8s.KubePodDisruptionBudget(this, 'Pdb', {
+      metadata: { name: this.name, namespace: this.namespace },
+      spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: { [SERVICE_LABEL]: this.name } } },
     });
   }
 

@@ -27,6 +27,7 @@ export const SUBCHART_VALUE_PATHS = [
   'grafana.replicas',
   'grafana.resources',
   'grafana.podDisruptionBudget',
+  'grafana.affinity',
   'grafana.securityContext',
   'grafana.containerSecurityContext',
   'grafana.sidecar.resources',
@@ -254,6 +255,17 @@ export class KubePrometheusStack extends Construct {
         replicas: c.grafana.replicas,
         resources: c.grafana.resources,
         ...(p.ha.podDisruptionBudgets && c.grafana.replicas > 1 && { podDisruptionBudget: { minAvailable: 1 } }),
+        // Soft: Grafana keeps serving from one node; spreading only helps when there are several.
+        ...(p.ha.antiAffinity &&
+          c.grafana.replicas > 1 && {
+            affinity: {
+              podAntiAffinity: {
+                preferredDuringSchedulingIgnoredDuringExecution: [
+                  { weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'grafana' } } } },
+                ],
+              },
+            },
+          }),
         securityContext: { ...RESTRICTED_POD_VALUES, runAsUser: 472, runAsGroup: 472, fsGroup: 472 },
         containerSecurityContext: RESTRICTED_CONTAINER_VALUES,
         sidecar: {

@@ -49,6 +49,8 @@ export interface OpenFaaSChartValues {
     readonly httpProbe?: boolean;
     readonly setNonRootUser?: boolean;
   };
+  /** Applied by the chart to every one of its Deployments. */
+  readonly affinity?: Readonly<Record<string, unknown>>;
   readonly gateway: {
     readonly replicas: number;
     readonly resources: Resources;

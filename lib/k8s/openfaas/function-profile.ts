@@ -35,3 +35,41 @@ export class FunctionSecurityProfile extends Construct {
     });
   }
 }
+
+export interface FunctionSpreadProfileProps {
+  /** Profile name. @default 'hybrid-serverless-spread' */
+  readonly name?: string;
+  /** The OpenFaaS control-plane namespace (Profiles live there). */
+  readonly namespace: string;
+}
+
+/**
+ * An OpenFaaS Profile that prefers spreading each function's replicas across nodes: a soft pod
+ * anti-affinity on the node's host name among pods of the same function (`matchLabelKeys` on
+ * the `faas_function` label the operator sets), so one Profile serves every function that
+ * composes it (`com.openfaas.profile: <security>,<this>`).
+ */
+export class FunctionSpreadProfile extends Construct {
+  readonly name: string;
+  readonly resource: Profile;
+
+  constructor(scope: Construct, id: string, props: FunctionSpreadProfileProps) {
+    super(scope, id);
+    this.name = props.name ?? 'hybrid-serverless-spread';
+    this.resource = new Profile(this, 'Resource', {
+      metadata: { name: this.name, namespace: props.namespace, labels: { [LABELS.managedBy]: MANAGED_BY } },
+      spec: {
+        affinity: {
+          podAntiAffinity: {
+            preferredDuringSchedulingIgnoredDuringExecution: [
+              {
+                weight: 100,
+                podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchExpressions: [{ key: 'faas_function', operator: 'Exists' }] }, matchLabelKeys: ['faas_function'] },
+              },
+            ],
+          },
+        },
+      },
+    });
+  }
+}

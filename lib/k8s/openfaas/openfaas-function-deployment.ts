@@ -53,6 +53,8 @@ export interface OpenFaaSFunctionDeploymentProps extends OpenFaaSFunctionProps {
    * listed here has every key mounted, as faas-netes does. @default every key of every Secret
    */
   readonly secretKeys?: Readonly<Record<string, readonly string[]>>;
+  /** Prefer nodes without another pod of this function (soft pod anti-affinity on the host name). @default false */
+  readonly spreadAcrossNodes?: boolean;
 }
 
 /**
@@ -113,6 +115,15 @@ export class OpenFaaSFunctionDeployment extends OpenFaaSFunctionBase {
             automountServiceAccountToken: false,
             securityContext: { runAsNonRoot: true, runAsUser: FUNCTION_UID, runAsGroup: FUNCTION_UID, fsGroup: FUNCTION_UID, seccompProfile: { type: 'RuntimeDefault' } },
             ...(Object.keys(nodeSelector).length > 0 && { nodeSelector }),
+            ...(props.spreadAcrossNodes && {
+              affinity: {
+                podAntiAffinity: {
+                  preferredDuringSchedulingIgnoredDuringExecution: [
+                    { weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { faas_function: this.name } } } },
+                  ],
+                },
+              },
+            }),
             containers: [
               {
                 name: this.name,

@@ -1,3 +1,4 @@
+import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { CronExpressionParser } from 'cron-parser';
 import { Function as FunctionCr } from '../../imports/openfaas-function-openfaas.com';
@@ -171,6 +172,18 @@ export abstract class OpenFaaSFunctionBase extends Construct {
       readOnlyRootFilesystem: props.readOnlyRootFilesystem ?? true,
       tenant: props.tenant,
     };
+  }
+
+  /**
+   * A PodDisruptionBudget over the function's pods (label `faas_function`, which the operator
+   * and faas-netes both set): a node drain evicts at most one at a time.
+   */
+  addDisruptionBudget(): k8s.KubePodDisruptionBudget {
+    if (this.node.tryFindChild('Pdb')) fail(`${this.where}.addDisruptionBudget`, this.name, 'the function has a PodDisruptionBudget already');
+    return new k8s.KubePodDisruptionBudget(this, 'Pdb', {
+      metadata: { name: this.name, namespace: this.namespace, ...(this.parts.tenant && { labels: { [LABELS.tenant]: this.parts.tenant } }) },
+      spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: { faas_function: this.name } } },
+    });
   }
 
   /** Replicas when `scaling.max` is not set. */

@@ -63,6 +63,11 @@ export interface OpenFaaSInstallProps {
   /** PodDisruptionBudgets for the gateway and queue worker when they run ≥ 2 replicas. @default false */
   readonly podDisruptionBudgets?: boolean;
   /**
+   * Prefer spreading the gateway's and the queue worker's replicas across nodes (a soft pod
+   * anti-affinity per component) when they run ≥ 2. @default false
+   */
+  readonly antiAffinity?: boolean;
+  /**
    * The chart's own Prometheus, which the OpenFaaS autoscaler and scale-from-zero query; it
    * keeps only what autoscaling needs (the platform's Prometheus holds the history).
    * @default 6h retention on an emptyDir, 50m/128Mi requested
@@ -181,8 +186,10 @@ export class OpenFaaSInstall extends Construct {
       resources: props.internalPrometheus?.resources ?? INTERNAL_PROMETHEUS_RESOURCES,
       pvc: { enabled: false },
     };
+    const spread = props.antiAffinity ? spreadComponents([props.gateway.replicas > 1 && 'gateway', props.queueWorker.replicas > 1 && 'queue-worker']) : undefined;
     const values: OpenFaaSChartValues = pro
       ? {
+          ...(spread && { affinity: spread }),
           ...head(true, true),
           ...common,
           operator: {
@@ -212,6 +219,7 @@ export class OpenFaaSInstall extends Construct {
       : {
           // CE has no operator: the Function and Profile CRDs would serve nothing.
           ...head(false, false),
+          ...(spread && { affinity: spread }),
           ...common,
           operator: { create: false },
           // faas-netes runs beside the gateway in its pod, sized like it.
@@ -255,4 +263,20 @@ export class OpenFaaSInstall extends Construct {
   functionPath(name: string, async = false): string {
     return `/${async ? 'async-function' : 'function'}/${name}`;
   }
+}
+
+/**
+ * The chart applies one `affinity` to all its Deployments: a soft anti-affinity on the node's
+ * host name among pods of the same `app` (matchLabelKeys), limited to the replicated components.
+ */
+function spreadComponents(apps: readonly (string | false)[]): Record<string, unknown> | undefined {
+  const values = apps.filter((a): a is string => a !== false);
+  if (values.length === 0) return undefined;
+  return {
+    podAntiAffinity: {
+      preferredDuringSchedulingIgnoredDuringExecution: [
+        { weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchExpressions: [{ key: 'app', operator: 'In', values }] }, matchLabelKeys: ['app'] } },
+      ],
+    },
+  };
 }

@@ -189,7 +189,7 @@ function installKnative(
     serving: profile.components.knativeServing,
     gateway: profile.components.kourier,
     autoscaler: k.autoscaler,
-    features: k.features,
+    features: { ...(spreadsFunctions(ctx, fns) && { [AFFINITY_FEATURE]: 'enabled' }), ...k.features },
   });
   if (eventingTenants.size === 0) return { operator, serving };
   ctx.namespace({ name: ns.knativeEventing });
@@ -239,10 +239,23 @@ function tenantBrokers(apps: Chart, fns: readonly FunctionSpec[], k: KnativeSpec
   return brokers;
 }
 
+/** The Knative feature that lets a Service's pod spec carry affinity. */
+const AFFINITY_FEATURE = 'kubernetes.podspec-affinity';
+
+/** Functions that keep two or more replicas: spread across nodes and under a disruption budget where the profile asks (staging, prod). */
+const replicated = (fns: readonly FunctionSpec[]) => fns.filter((f) => (functionAutoscaling(f).minScale ?? 0) >= 2);
+
+/** Whether the profile spreads replicated functions across nodes (unless the spec turned the affinity feature off). */
+function spreadsFunctions(ctx: ModuleContext, fns: readonly FunctionSpec[]): boolean {
+  return ctx.env.profile.ha.antiAffinity && ctx.spec.knative.features?.[AFFINITY_FEATURE] !== 'disabled' && replicated(fns).length > 0;
+}
+
 /** One Knative Service per function (producers with their Kafka client settings), by function name. */
 function functionServices(ctx: ModuleContext, apps: Chart, fns: readonly FunctionSpec[], kafka: KafkaBinding | undefined): Map<string, KnativeService> {
   const d = ctx.env.profile.functionDefaults;
   const services = new Map<string, KnativeService>();
+  const spread = spreadsFunctions(ctx, fns);
+  const ha = new Set(replicated(fns).map((f) => f.name));
   for (const fn of fns) {
     // Producers get their Kafka client settings; credentials stay Secret references.
     const producer = kafkaProducerFor(ctx, kafka, fn);
@@ -265,8 +278,10 @@ function functionServices(ctx: ModuleContext, apps: Chart, fns: readonly Functio
         revisionName: fn.knative?.revision ? KNATIVE_NAMES.revision(fn.name, fn.knative.revision) : undefined,
         traffic: fn.knative?.traffic,
         labels: { [LABELS.tenant]: fn.tenant, [LABELS.function]: fn.name },
+        spreadAcrossNodes: spread && ha.has(fn.name),
       }),
     );
+    if (ctx.env.profile.ha.podDisruptionBudgets && ha.has(fn.name)) services.get(fn.name)!.addDisruptionBudget();
   }
   return services;
 }

@@ -4,7 +4,7 @@ import type { IConstruct } from 'constructs';
 import { LABELS } from '../../k8s/common/labels';
 import { SYSTEM_NAMESPACES, SYSTEM_PODS, SYSTEM_PORTS } from '../../k8s/common/namespaces';
 import { CronConnector } from '../../k8s/openfaas/cron-connector';
-import { FunctionSecurityProfile } from '../../k8s/openfaas/function-profile';
+import { FunctionSecurityProfile, FunctionSpreadProfile } from '../../k8s/openfaas/function-profile';
 import { GatewayMonitor } from '../../k8s/openfaas/gateway-monitor';
 import { KAFKA_CONNECTOR_AUTHENTICATION, KafkaConnector, type KafkaConnectorAuth } from '../../k8s/openfaas/kafka-connector';
 import { KafkaConnectorCredentials } from '../../k8s/openfaas/kafka-connector-credentials';
@@ -95,6 +95,10 @@ export function buildOpenFaaS(ctx: ModuleContext, deps: { readonly kafka?: Kafka
   const config = ctx.chart('config', 'openfaas');
   // Pro: the operator applies this Profile to function pods; CE: each Deployment carries its security context.
   const securityProfile = pro ? new FunctionSecurityProfile(config, 'function-profile', { namespace: install.namespace }) : undefined;
+  // Functions kept at two or more replicas spread across nodes where the profile asks (Pro: a Profile composed with the security one).
+  const ha = ctx.env.profile.ha;
+  const spreadProfile =
+    pro && ha.antiAffinity && functions.some((f) => replicasAtLeastTwo(f)) ? new FunctionSpreadProfile(config, 'function-spread-profile', { namespace: install.namespace }) : undefined;
   const gatewayMonitor = new GatewayMonitor(config, 'gateway-monitor', { namespace: install.namespace, labels: { [LABELS.partOf]: ctx.spec.name } });
   if (!pro) {
     // The ServiceAccount each tenant's functions run as: pods use one of their own namespace, so here, not the tenant's.
@@ -111,8 +115,9 @@ export function buildOpenFaaS(ctx: ModuleContext, deps: { readonly kafka?: Kafka
   const scales = new Map<string, { min: number; max: number }>();
   let scheduled = false;
   for (const fn of functions) {
-    const f = functionObject(ctx, apps, install, securityProfile, fn, kafka);
+    const f = functionObject(ctx, apps, install, securityProfile, fn, kafka, { profile: spreadProfile, spread: ha.antiAffinity });
     scales.set(fn.name, f.scaleBounds);
+    if (ha.podDisruptionBudgets && f.scaleBounds.min >= 2) f.addDisruptionBudget();
     for (const t of fn.triggers ?? []) {
       if (t.type === 'schedule') {
         f.addSchedule(t.cron);
@@ -177,6 +182,9 @@ function openfaasNetwork(ctx: ModuleContext, install: OpenFaaSInstall, functions
   }
 }
 
+/** A function that runs at least two replicas (OpenFaaS keeps at least one). */
+const replicasAtLeastTwo = (fn: FunctionSpec) => coldStartScale(fn).min >= 2;
+
 /** The namespaces (platform layer) and the install, its timeouts derived from the functions. */
 function installOpenFaaS(ctx: ModuleContext, functions: readonly FunctionSpec[]): { install: OpenFaaSInstall; installChart: Chart } {
   const { profile } = ctx.env;
@@ -211,6 +219,7 @@ function installOpenFaaS(ctx: ModuleContext, functions: readonly FunctionSpec[])
     autoscaler: resources(profile.components.openfaasAutoscaler.resources),
     nats: resources(profile.components.openfaasNats.resources),
     podDisruptionBudgets: profile.ha.podDisruptionBudgets,
+    antiAffinity: profile.ha.antiAffinity,
   });
   return { install, installChart };
 }
@@ -226,6 +235,7 @@ function functionObject(
   securityProfile: FunctionSecurityProfile | undefined,
   fn: FunctionSpec,
   kafka: KafkaBinding | undefined,
+  spread: { readonly profile?: FunctionSpreadProfile; readonly spread: boolean },
 ): OpenFaaSFunction | OpenFaaSFunctionDeployment {
   const pro = install.edition === 'pro';
   const async = openfaasInvokedAsync(fn);
@@ -268,13 +278,18 @@ function functionObject(
     secrets: [...new Set(secretRefs.map((s) => s.secret))],
     constraints: fn.openfaas?.constraints,
     readOnlyRootFilesystem: fn.openfaas?.readOnlyRootFilesystem ?? true,
-    ...(securityProfile && { profile: securityProfile.name }),
+    ...(securityProfile && { profile: [securityProfile.name, ...(spread.profile && Math.max(1, min) >= 2 ? [spread.profile.name] : [])].join(',') }),
   };
   if (pro) return new OpenFaaSFunction(apps, constructId(fn.name), props);
   const secretKeys: Record<string, string[]> = {};
   // Object.hasOwn: a Secret named "constructor" must not read Object.prototype's
   for (const s of secretRefs) secretKeys[s.secret] = [...(Object.hasOwn(secretKeys, s.secret) ? secretKeys[s.secret] : []), s.key];
-  return new OpenFaaSFunctionDeployment(apps, constructId(fn.name), { ...props, serviceAccountName: openfaasTenantServiceAccount(fn.tenant), secretKeys });
+  return new OpenFaaSFunctionDeployment(apps, constructId(fn.name), {
+    ...props,
+    serviceAccountName: openfaasTenantServiceAccount(fn.tenant),
+    secretKeys,
+    spreadAcrossNodes: spread.spread && Math.max(1, min) >= 2,
+  });
 }
 
 /**
