@@ -70,7 +70,7 @@ export function testBackend(ctx: ModuleContext, deps: { readonly kafka?: KafkaBi
       clientCalls.push({ fn: fn.name, auth: deps.kafka.client(fn, { read: [t.topic], group: t.consumerGroup ?? fn.name }) });
     }
   }
-  return { endpoints: [] };
+  return { endpoints: [], secretReferences: new Map() };
 }
 
 /**
@@ -83,7 +83,7 @@ export function onlyKafkaModules(): Record<string, unknown> {
   return {
     ...actual,
     planTenancy: () => ({ tenants: [], namespaces: [] }),
-    buildTenants: () => undefined,
+    buildTenants: () => new Map(),
     buildKnative: testBackend,
     buildOpenFaaS: () => undefined,
     buildLambda: () => ({ endpoints: [] }),
