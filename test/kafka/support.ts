@@ -62,7 +62,7 @@ export const clientCalls: { fn: string; auth: KafkaClientAuth }[] = [];
  * A stand-in backend that asks the Kafka binding for each kafka trigger, as the knative and
  * openfaas modules do, so the binding's answers can be asserted in isolation.
  */
-export function testBackend(ctx: ModuleContext, deps: { readonly kafka?: KafkaBinding }): { endpoints: [] } {
+export function testBackend(ctx: ModuleContext, deps: { readonly kafka?: KafkaBinding }): { endpoints: []; secretReferences: ReadonlyMap<string, readonly string[]> } {
   clientCalls.length = 0;
   for (const fn of ctx.spec.functions) {
     for (const t of fn.triggers ?? []) {
