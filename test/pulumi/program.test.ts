@@ -31,6 +31,8 @@ describe('the Pulumi program on bad config', () => {
 describe('the Pulumi program with free environment names', () => {
   const fleet: PlatformSpecInput = {
     ...referenceSpec,
+    // exec is granted per environment name; these sites grant none
+    tenants: referenceSpec.tenants.map(({ developerExec: _, ...t }) => t),
     environments: {
       'edge-berlin': { domain: 'berlin.acme.example', profile: 'edge' },
       'prod-eu': { domain: 'eu.acme.example', profile: 'prod' },
