@@ -49,7 +49,7 @@ export const SCHEMA_DOCS: Readonly<Record<string, string>> = {
   "/properties/tenants/items/properties/quota/properties/limitsCpu": "Total CPU limits.",
   "/properties/tenants/items/properties/quota/properties/limitsMemory": "Total memory limits.",
   "/properties/tenants/items/properties/quota/properties/pods": "Largest number of pods.",
-  "/properties/tenants/items/properties/developerExec": "Environments (names under `environments`) where the tenant's developers may `kubectl exec` into their pods: exec reaches every file and Secret a pod holds, so it is granted per environment, never by default. Default: none.",
+  "/properties/tenants/items/properties/developerExec": "Environments (names under `environments`) where the tenant's developers may `kubectl exec` into their pods: exec reaches every file and Secret a pod holds, so it is granted per environment, never by default. A name the spec has no environment of grants nothing (a spec narrowed to some environments keeps its tenants as they are). Default: none.",
   "/properties/tenants/items/properties/readableSecrets": "Secrets the tenant's developers may read, by name. Default: none.",
   "/properties/tenants/items/properties/egress": "Destinations outside the cluster the tenant's pods may reach (egress is denied by default). Default: none.",
   "/properties/tenants/items/properties/egress/items/properties/cidr": "The destination as an IPv4 CIDR, e.g. \"203.0.113.0/24\".",

@@ -48,7 +48,8 @@ export const tenantSchema = z.strictObject({
   /**
    * Environments (names under `environments`) where the tenant's developers may `kubectl exec`
    * into their pods: exec reaches every file and Secret a pod holds, so it is granted per
-   * environment, never by default. @default none
+   * environment, never by default. A name the spec has no environment of grants nothing (a
+   * spec narrowed to some environments keeps its tenants as they are). @default none
    */
   developerExec: z.array(dnsLabel()).optional(),
   /** Secrets the tenant's developers may read, by name. @default none */

@@ -73,10 +73,16 @@ describe('developerExec in the spec', () => {
     }
   });
 
-  test('an environment the spec does not have is refused with its path', () => {
+  test('a name the spec has no environment of grants nothing; a name that is no DNS label is refused with its path', () => {
     const spec = referenceCopy();
-    spec.tenants[1].developerExec = ['dev', 'qa'];
-    expect(parseErrorMessage(spec)).toContain('tenants[1].developerExec[1]: is not an environment of this spec; environments: dev, staging, prod, edge (got "qa")');
+    spec.environments = { dev: spec.environments.dev };
+    for (const t of spec.tenants) t.developerExec = ['qa'];
+    const execRoles = synthEnv('dev', spec)
+      .find('Role')
+      .filter((r) => r.rules.some((x: { resources?: string[] }) => x.resources?.includes('pods/exec')));
+    expect(execRoles).toEqual([]);
+    spec.tenants[1].developerExec = ['Dev_1'];
+    expect(parseErrorMessage(spec)).toContain('tenants[1].developerExec[0]');
   });
 });
 

@@ -39,11 +39,5 @@ export const tenantRules: Rule = (ctx) => {
       if (seen.has(s)) issues.add(at('readableSecrets', i), s, 'is listed twice');
       seen.add(s);
     });
-    // Without environments (the section itself was invalid and reported), a name cannot be checked.
-    const environments = Object.keys(spec.environments ?? {});
-    if (environments.length > 0)
-      (tenant.developerExec ?? []).forEach((e, i) => {
-        if (!Object.prototype.hasOwnProperty.call(spec.environments, e)) issues.add(at('developerExec', i), e, `is not an environment of this spec; environments: ${environments.join(', ')}`);
-      });
   }
 };
