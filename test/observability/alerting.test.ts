@@ -1,5 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { AlertRouting } from '../../lib/k8s/observability/alert-routing';
+import { deadLetterTopicGroup, deliveryAlerts, eventingDataPlaneGroup } from '../../lib/k8s/observability/eventing-rules';
+import type { AlertingRule } from '../../lib/k8s/observability/rule-model';
 import { SpecError } from '../../lib/core/errors';
 import { parseSpec } from '../../lib/spec/parse';
 import { referenceCopy, synthEnv } from '../support/synth';
@@ -123,5 +125,18 @@ describeWithTool('amtool', 'amtool', () => {
     // warnings of other tenants and the Watchdog go nowhere
     expect(routesFor(['severity=warning', 'tenant=media'])).toBe('blackhole');
     expect(routesFor(['severity=none', 'alertname=Watchdog'])).toBe('blackhole');
+  });
+
+  test('alerts for lost events reach the tenant’s receivers: routed by the labels the rules set', () => {
+    const labelsOf = (a: AlertingRule, extra: Record<string, string> = {}) => Object.entries({ alertname: a.alert, ...a.labels, ...extra }).map(([k, v]) => `${k}=${v}`);
+    const [dead] = deadLetterTopicGroup([{ tenant: 'shop', topic: 'shop-dead-letters' }]).rules as AlertingRule[];
+    const [fnDead, fnFailing] = deliveryAlerts({ function: 'ship', tenant: 'shop', namespace: 'shop', triggers: ['ship-event-0'], kafkaSources: [] });
+    const [down] = eventingDataPlaneGroup('knative-eventing').rules as AlertingRule[];
+    // critical: on-call and the shop team; the per-function warning: the shop team only
+    expect(routesFor(labelsOf(dead, { topic: 'shop-dead-letters' }))).toBe('platform-oncall,shop-team');
+    expect(routesFor(labelsOf(fnDead))).toBe('platform-oncall,shop-team');
+    expect(routesFor(labelsOf(fnFailing))).toBe('shop-team');
+    // the data plane's health is the platform's: on-call, not a tenant team
+    expect(routesFor(labelsOf(down, { component: 'kafka-broker-receiver', namespace: 'knative-eventing' }))).toBe('platform-oncall');
   });
 });

@@ -3,6 +3,7 @@ import { clusterCostGroup, COST } from '../../lib/k8s/observability/cost-rules';
 import { FUNCTIONS_PER_RULE_OBJECT, functionAlertGroups, functionRuleSets, functionSliGroup, type MonitoredFunction } from '../../lib/k8s/observability/function-rules';
 import { componentsDownGroup, kafkaLagGroup } from '../../lib/k8s/observability/platform-rules';
 import { isAlert, type RuleGroup } from '../../lib/k8s/observability/rule-model';
+import { EVENTING_NAMES } from '../../lib/k8s/knative/trigger';
 import { generatedSpec } from '../support/generated-spec';
 import { REFERENCE_ENVIRONMENTS, synthEnv } from '../support/synth';
 import { describeWithTool, run } from './tools';
@@ -55,9 +56,10 @@ describe('rule structure', () => {
     // media has only a Lambda function: CloudWatch alarms, no cluster rules
     expect(rules.map((r) => r.metadata.name)).toEqual(['acme-platform', 'acme-functions-shop-1', 'acme-functions-iot-1']);
     const groupsOf = (name: string) => (find('PrometheusRule', name, 'monitoring')[0].spec.groups as Group[]).map((g) => g.name);
-    expect(groupsOf('acme-platform')).toEqual(['hybrid-serverless.function-sli', 'hybrid-serverless.platform', 'hybrid-serverless.cluster-cost']);
-    expect(groupsOf('acme-functions-shop-1')).toEqual(['hybrid-serverless.functions.shop', 'hybrid-serverless.kafka.shop']);
-    expect(groupsOf('acme-functions-iot-1')).toEqual(['hybrid-serverless.functions.iot', 'hybrid-serverless.kafka.iot']);
+    // no environment has a durable dead-letter store yet: no dead-letter topic group
+    expect(groupsOf('acme-platform')).toEqual(['hybrid-serverless.function-sli', 'hybrid-serverless.platform', 'hybrid-serverless.cluster-cost', 'hybrid-serverless.eventing']);
+    expect(groupsOf('acme-functions-shop-1')).toEqual(['hybrid-serverless.functions.shop', 'hybrid-serverless.delivery.shop', 'hybrid-serverless.kafka.shop']);
+    expect(groupsOf('acme-functions-iot-1')).toEqual(['hybrid-serverless.functions.iot', 'hybrid-serverless.delivery.iot', 'hybrid-serverless.kafka.iot']);
     const shop = find('PrometheusRule', 'acme-functions-shop-1', 'monitoring')[0];
     expect(shop.metadata.labels).toMatchObject({ 'app.kubernetes.io/component': 'observability', 'hybrid-serverless.io/tenant': 'shop' });
     // every alert of a tenant's rule is about that tenant
@@ -79,7 +81,7 @@ describe('rule structure', () => {
     const cluster = platform.spec.functions.filter((f) => f.target !== 'lambda').map((f) => f.name);
     expect(parts.flat()).toEqual(cluster);
     // the same group names in each part (group names are unique per rule file)
-    for (const r of rules.slice(1)) expect((r.spec.groups as Group[]).map((g) => g.name)).toEqual(['hybrid-serverless.functions.t00', 'hybrid-serverless.kafka.t00']);
+    for (const r of rules.slice(1)) expect((r.spec.groups as Group[]).map((g) => g.name)).toEqual(['hybrid-serverless.functions.t00', 'hybrid-serverless.delivery.t00', 'hybrid-serverless.kafka.t00']);
   });
 
   test('functionRuleSets: per tenant in order of appearance, consecutive parts of perObject', () => {
@@ -100,9 +102,10 @@ describe('rule structure', () => {
     const { platform, find } = synthEnv('dev');
     const groups = allGroups(find);
     const alerts = groups.flatMap((g) => g.rules).filter((r) => r.alert);
+    const slo = groups.filter((g) => g.name.startsWith('hybrid-serverless.functions.')).flatMap((g) => g.rules);
     const cluster = platform.spec.functions.filter((f) => f.target !== 'lambda');
     for (const f of cluster) {
-      const mine = alerts.filter((a) => a.labels.function === f.name && a.alert.startsWith('Function'));
+      const mine = slo.filter((a) => a.labels.function === f.name);
       const names = mine.map((a) => a.alert).sort();
       const coldStart = f.target === 'knative' && !f.coldStart;
       expect(names).toEqual(['FunctionAtMaxScale', 'FunctionErrorRatioHigh', 'FunctionLatencyHigh', ...(coldStart ? ['FunctionColdStartStalled'] : [])].sort());
@@ -117,6 +120,26 @@ describe('rule structure', () => {
     expect(alerts.find((a) => a.alert === 'FunctionAtMaxScale' && a.labels.function === 'hello-python').expr).toMatch(/>= 5$/);
     // no per-function alert for the Lambda function: CloudWatch watches it on the AWS side
     expect(alerts.some((a) => a.labels.function === 'thumbnail')).toBe(false);
+  });
+
+  test('delivery alerts: every Knative function with async triggers, by the names of its Triggers and KafkaSources', () => {
+    const { platform, find } = synthEnv('dev');
+    const delivery = allGroups(find)
+      .filter((g) => g.name.startsWith('hybrid-serverless.delivery.'))
+      .flatMap((g) => g.rules);
+    const asyncKnative = platform.spec.functions.filter((f) => f.target === 'knative' && (f.triggers ?? []).some((t) => t.type !== 'http'));
+    expect(asyncKnative.length).toBeGreaterThan(1);
+    expect([...new Set(delivery.map((a) => a.labels.function))].sort()).toEqual(asyncKnative.map((f) => f.name).sort());
+    for (const f of asyncKnative) {
+      const dead = delivery.find((a) => a.alert === 'FunctionDeadLetters' && a.labels.function === f.name);
+      expect(dead.labels).toEqual({ severity: 'critical', tenant: f.tenant, function: f.name });
+      (f.triggers ?? []).forEach((t, i) => {
+        if (t.type === 'event') expect(dead.expr).toContain(`kn_trigger_name=~"${EVENTING_NAMES.eventTrigger(f.name, i)}"`);
+        if (t.type === 'kafka') expect(dead.expr).toContain(`kn_kafkasource_name=~"${EVENTING_NAMES.kafkaSource(f.name, i)}"`);
+      });
+    }
+    // OpenFaaS and Lambda functions have no Knative deliveries
+    expect(delivery.some((a) => platform.spec.functions.find((f) => f.name === a.labels.function)?.target !== 'knative')).toBe(false);
   });
 
   test('Kafka lag alerts cover every consumer group of the spec’s kafka triggers', () => {

@@ -2,6 +2,7 @@ export * from './rule-model';
 export * from './function-rules';
 export * from './cost-rules';
 export * from './platform-rules';
+export * from './eventing-rules';
 export * from './platform-targets';
 export * from './scrape-target';
 export * from './monitoring-rules';

@@ -1,4 +1,5 @@
 import { SYSTEM_NAMESPACES } from '../common/namespaces';
+import { KAFKA_DATA_PLANE_APPS } from './eventing-rules';
 import type { ScrapeTargetProps } from './scrape-target';
 
 /** Which upstream systems the platform runs, and where their user-facing parts live. */
@@ -7,8 +8,14 @@ export interface PlatformPresence {
   readonly knativeNamespaces: readonly string[];
   /** Whether Knative Eventing runs (event, kafka or schedule triggers on Knative). */
   readonly knativeEventing: boolean;
-  /** Whether brokers carry events (event triggers). */
+  /** Whether brokers carry events (event and schedule triggers). */
   readonly knativeBrokers: boolean;
+  /**
+   * Whether Knative's Kafka data plane may run (Eventing and a Kafka cluster): its receivers
+   * and dispatchers are scraped for the dispatch metrics the delivery alerts read.
+   * @default false
+   */
+  readonly knativeKafkaDataPlane?: boolean;
   /** Kong's pods (labels of its proxy pods); absent: no Kong. */
   readonly kong?: { readonly podLabels: Record<string, string> };
   /** The Strimzi Kafka cluster, when there is one. */
@@ -22,6 +29,8 @@ export interface PlatformPresence {
  *   `http-metrics` (9090); Eventing's controller pod port `metrics`; broker ingress/filter
  *   Services labelled `eventing.knative.dev/brokerRole`; every revision pod's queue-proxy
  *   serves request metrics on port `http-usermetric` (9091).
+ * - eventing-kafka-broker 1.23 (`data-plane/config/<plane>/500-<workload>.yaml`): the Kafka receivers and
+ *   dispatchers' pods are labelled `app=<workload>` with container port `http-metrics` (9090).
  * - Kong (chart 3.4.1, controller in the proxy pod): the status listener (container port
  *   `status`, 8100) serves the Prometheus plugin's metrics; the ingress controller's
  *   `cmetrics` port its own.
@@ -66,6 +75,19 @@ export function platformTargets(p: PlatformPresence): ScrapeTargetProps[] {
         port: 'metrics',
         honorLabels: true,
       });
+      if (p.knativeKafkaDataPlane) {
+        out.push({
+          component: 'knative-kafka-data-plane',
+          via: 'pod',
+          namespaces: [SYSTEM_NAMESPACES.knativeEventing],
+          selector: { matchExpressions: [{ key: 'app', operator: 'In', values: [...KAFKA_DATA_PLANE_APPS] }] },
+          port: 'http-metrics',
+          honorLabels: true,
+          // Which of them run depends on the resources (a source dispatcher only with KafkaSources):
+          // EventingDataPlaneDown watches the workloads instead.
+          alwaysUp: false,
+        });
+      }
     }
   }
   // The OpenFaaS gateway is scraped by the openfaas module's own PodMonitor (its metrics

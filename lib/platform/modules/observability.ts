@@ -7,6 +7,11 @@ import {
   checksOf,
   clusterCostGroup,
   componentsDownGroup,
+  deadLetterTopicGroup,
+  deliveryAlertGroup,
+  eventingDataPlaneGroup,
+  flowConsumerGroupPattern,
+  kafkaTriggerConsumerGroup,
   functionAlertGroups,
   functionRuleSets,
   functionSliGroup,
@@ -20,8 +25,10 @@ import {
   type ClusterBackend,
   type ComponentCheck,
   type MonitoredConsumer,
+  type MonitoredDelivery,
   type MonitoredFunction,
 } from '../../k8s/observability';
+import { EVENTING_NAMES } from '../../k8s/knative/trigger';
 import { coldStartScale } from '../../spec/function';
 import { CLUSTER_KAFKA_TARGETS, consumerGroupOf } from '../../spec/kafka';
 import { DEFAULT_KAFKA_LAG_THRESHOLD } from '../../spec/observability';
@@ -116,6 +123,69 @@ function recordFootprint(ctx: ModuleContext, stack: KubePrometheusStack, namespa
 export interface ObservabilityDeps {
   readonly kafka?: KafkaBinding;
   readonly openfaas?: OpenFaaSOutputs;
+  /**
+   * Per tenant, the Kafka topic of its durable dead-letter store (issue 14: a KafkaSink in
+   * front of the tenant's dead-letter topic), for the tenants whose events go through Kafka
+   * eventing in this environment. Their dead-letter topic, the consumer groups of their Kafka
+   * Broker Triggers and KafkaChannels get alerts.
+   * @default durableDeadLetterTenants(ctx)
+   */
+  readonly deadLetterTopics?: ReadonlyMap<string, string>;
+}
+
+/**
+ * The tenants with a durable dead-letter store and its topic, until the knative module
+ * reports the store it built (then it passes `ObservabilityDeps.deadLetterTopics`): none.
+ * Every environment's dead-letter sink is the `event_display` Service, which keeps nothing, so
+ * no Kafka dead-letter alert may be rendered (an alert on a topic that does not exist would
+ * promise a store the environment lacks).
+ */
+export function durableDeadLetterTenants(_ctx: ModuleContext): ReadonlyMap<string, string> {
+  return new Map();
+}
+
+/** What Knative Eventing delivers to each Knative function with async triggers: its Triggers and KafkaSources, by the names the knative module gives them. */
+function eventingDeliveries(ctx: ModuleContext): MonitoredDelivery[] {
+  return ctx.functionsFor('knative').flatMap((fn) => {
+    const triggers: string[] = [];
+    const kafkaSources: string[] = [];
+    (fn.triggers ?? []).forEach((t, i) => {
+      if (t.type === 'event') triggers.push(EVENTING_NAMES.eventTrigger(fn.name, i));
+      else if (t.type === 'schedule') triggers.push(EVENTING_NAMES.schedule(fn.name, i));
+      else if (t.type === 'kafka') kafkaSources.push(EVENTING_NAMES.kafkaSource(fn.name, i));
+    });
+    if (triggers.length + kafkaSources.length === 0) return [];
+    return [{ function: fn.name, tenant: fn.tenant, namespace: fn.tenant, triggers, kafkaSources, deadLetter: fn.delivery?.deadLetter !== false }];
+  });
+}
+
+/**
+ * Consumer groups Knative's Kafka eventing runs for the tenants with durable dead letters
+ * (their brokers and channels are Kafka's): each Kafka Broker Trigger's, and the
+ * KafkaChannel subscriptions of each Sequence and Parallel.
+ */
+function eventingConsumers(ctx: ModuleContext, deliveries: readonly MonitoredDelivery[], durable: ReadonlyMap<string, string>): MonitoredConsumer[] {
+  const triggers = deliveries
+    .filter((d) => durable.has(d.tenant))
+    .flatMap((d) =>
+      d.triggers.map((t) => ({
+        group: kafkaTriggerConsumerGroup(d.namespace, t),
+        function: d.function,
+        tenant: d.tenant,
+        what: `Consumer group ${kafkaTriggerConsumerGroup(d.namespace, t)} of Trigger ${d.namespace}/${t} (function ${d.function})`,
+      })),
+    );
+  const k = ctx.spec.knative;
+  const flows = [...k.sequences.map((f) => ({ ...f, kind: 'Sequence' })), ...k.parallels.map((f) => ({ ...f, kind: 'Parallel' }))]
+    .filter((f) => durable.has(f.tenant))
+    .map((f) => ({
+      group: flowConsumerGroupPattern(f.tenant, f.name),
+      groupPattern: true,
+      flow: f.name,
+      tenant: f.tenant,
+      what: `The KafkaChannel subscription {{ $labels.consumergroup }} of ${f.kind} ${f.tenant}/${f.name}`,
+    }));
+  return [...triggers, ...flows];
 }
 
 /** The Prometheus Operator's admission webhook port (the chart's default). */
@@ -161,6 +231,7 @@ function observabilityNetwork(ctx: ModuleContext, scraped: readonly string[]): v
 export function buildObservability(ctx: ModuleContext, deps: ObservabilityDeps): void {
   const { spec, env } = ctx;
   const { kafka, openfaas } = deps;
+  const deadLetterTopics = deps.deadLetterTopics ?? durableDeadLetterTenants(ctx);
   const profile = env.profile;
   const monitoring = SYSTEM_NAMESPACES.monitoring;
   ctx.namespace({ name: monitoring });
@@ -193,10 +264,15 @@ export function buildObservability(ctx: ModuleContext, deps: ObservabilityDeps):
   const openfaasFns = ctx.functionsFor('openfaas');
   const knativeTriggers = knative.flatMap((f) => f.triggers ?? []);
   const kafkaCluster = kafka && { clusterName: kafka.clusterName, namespace: kafka.namespace };
+  const k = spec.knative;
+  // Eventing runs for async triggers, flows and pings (the knative module installs it for them).
+  const eventing = knativeTriggers.some((t) => ['event', 'kafka', 'schedule'].includes(t.type)) || k.sequences.length + k.parallels.length + k.pings.length > 0;
   const targets = platformTargets({
     knativeNamespaces: [...new Set(knative.map((f) => f.tenant))].sort(),
-    knativeEventing: knativeTriggers.some((t) => ['event', 'kafka', 'schedule'].includes(t.type)),
-    knativeBrokers: knativeTriggers.some((t) => t.type === 'event'),
+    knativeEventing: eventing,
+    // Schedule triggers deliver through the tenant's broker too.
+    knativeBrokers: knativeTriggers.some((t) => t.type === 'event' || t.type === 'schedule'),
+    knativeKafkaDataPlane: eventing && kafkaCluster !== undefined,
     kong: spec.routes.length > 0 ? { podLabels: { ...KONG_METRICS.podLabels } } : undefined,
     kafka: kafkaCluster,
   });
@@ -221,14 +297,21 @@ export function buildObservability(ctx: ModuleContext, deps: ObservabilityDeps):
     }));
   const backends = (['knative', 'openfaas'] as const).filter((b) => functions.some((f) => f.backend === b));
 
+  const lagThreshold = spec.observability.kafkaLagThreshold ?? DEFAULT_KAFKA_LAG_THRESHOLD;
   const consumers: MonitoredConsumer[] = kafkaCluster
     ? spec.functions
         .filter((fn) => (CLUSTER_KAFKA_TARGETS as readonly string[]).includes(fn.target))
         .flatMap((fn) => (fn.triggers ?? []).flatMap((t) => (t.type === 'kafka' ? [{ group: consumerGroupOf(fn, t), topic: t.topic, function: fn.name, tenant: fn.tenant }] : [])))
     : [];
+  // Knative's deliveries to functions, and the consumer groups of Kafka eventing (only where the Kafka exporter runs).
+  const deliveries = eventing ? eventingDeliveries(ctx) : [];
+  const eventingGroups = kafkaCluster ? eventingConsumers(ctx, deliveries, deadLetterTopics) : [];
+  consumers.push(...eventingGroups.filter((c) => c.function !== undefined));
+  const durable = [...deadLetterTopics.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([tenant, topic]) => ({ tenant, topic }));
 
   // Platform-wide rules in one PrometheusRule, whose size does not grow with the functions:
-  // the SLI recording rules, component-down alerts and the cluster-cost projection.
+  // the SLI recording rules, component-down alerts, the cluster-cost projection, and for
+  // Eventing its data plane's health, each tenant's dead-letter topic and its flows' lag.
   new MonitoringRules(config, 'rules', {
     name: `${spec.name}-platform`,
     namespace: monitoring,
@@ -243,13 +326,19 @@ export function buildObservability(ctx: ModuleContext, deps: ObservabilityDeps):
         thresholds: env.budget.thresholds,
         tenants: spec.tenants.map((t) => t.name),
       }),
+      ...(eventing ? [eventingDataPlaneGroup(SYSTEM_NAMESPACES.knativeEventing)] : []),
+      ...(kafkaCluster ? [deadLetterTopicGroup(durable)] : []),
+      kafkaLagGroup(
+        eventingGroups.filter((c) => c.flow !== undefined),
+        lagThreshold,
+      ),
     ],
   });
 
-  // Per-function alerts and the Kafka lag of those functions' consumers: one PrometheusRule
+  // Per-function alerts, events lost on the way to them, and the Kafka lag of the consumers
+  // that deliver to them (their own and Kafka eventing's): one PrometheusRule
   // per tenant and part of at most FUNCTIONS_PER_RULE_OBJECT functions,
   // `<platform>-functions-<tenant>-<part>`, so no object grows with the platform.
-  const lagThreshold = spec.observability.kafkaLagThreshold ?? DEFAULT_KAFKA_LAG_THRESHOLD;
   for (const set of functionRuleSets(functions)) {
     const names = new Set(set.functions.map((f) => f.name));
     new MonitoringRules(config, `rules-${set.tenant}-${set.part}`, {
@@ -258,8 +347,12 @@ export function buildObservability(ctx: ModuleContext, deps: ObservabilityDeps):
       labels: { ...labels, [LABELS.tenant]: set.tenant },
       groups: [
         ...functionAlertGroups(set.functions),
+        deliveryAlertGroup(
+          set.tenant,
+          deliveries.filter((d) => names.has(d.function)),
+        ),
         kafkaLagGroup(
-          consumers.filter((c) => names.has(c.function)),
+          consumers.filter((c) => c.function !== undefined && names.has(c.function)),
           lagThreshold,
           set.tenant,
         ),
