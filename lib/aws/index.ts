@@ -8,3 +8,4 @@ export * from './lambda/event-sources';
 export * from './s3/bucket-notifications';
 export * from './budgets/budget-alarm';
 export * from './cloudwatch/lambda-alarms';
+export * from './sns/tenant-alert-topic';

@@ -7,9 +7,11 @@ import { KongInvokeRole } from '../aws/iam/kong-invoke-role';
 import { LambdaFunction, type S3NotificationTarget } from '../aws/lambda/lambda-function';
 import { environmentProvider } from '../aws/provider';
 import { BucketNotifications } from '../aws/s3/bucket-notifications';
+import { TenantAlertTopic } from '../aws/sns/tenant-alert-topic';
 import { SYSTEM_NAMESPACES } from '../k8s/common/namespaces';
 import { KONG_SERVICE_ACCOUNT } from '../k8s/kong/kong-install';
 import { naming } from '../core/naming';
+import type { PlatformSpec } from '../spec/platform';
 import type { HybridPlatform } from './hybrid-platform';
 import { lambdaFunctionArgs } from './lambda-args';
 
@@ -24,6 +26,25 @@ export type CloudOutputs = Record<string, unknown>;
  * bucket's notification configuration. Deleted with the stack.
  */
 export const ownerParameterName = (platform: string, env: string): string => `/hybrid-serverless/${platform}/${env}/cloud-owner`;
+
+/**
+ * Severity of lost-event alarms (dead letters waiting, asynchronous events dropped): the
+ * severity of the cluster's dead-letter alerts, so one receiver gets both.
+ */
+export const LOST_EVENT_SEVERITY = 'critical';
+
+/**
+ * The addresses of a tenant's alert receivers for lost events: every receiver routed this
+ * tenant (its `tenants` lists it, or it lists none) and the lost-event severity (its
+ * `severities` list it, or it lists none), as Alertmanager routes the cluster's alerts.
+ * Sorted, each once.
+ */
+export function tenantAlertEmails(spec: Pick<PlatformSpec, 'observability'>, tenant: string): string[] {
+  const emails = spec.observability.receivers
+    .filter((r) => (!r.tenants?.length || r.tenants.includes(tenant)) && (!r.severities?.length || r.severities.includes(LOST_EVENT_SEVERITY)))
+    .flatMap((r) => r.emails ?? []);
+  return [...new Set(emails)].sort();
+}
 
 export interface DeployCloudOptions {
   /** Root that functions' `code.path` is relative to. @default process.cwd() */
@@ -57,6 +78,12 @@ export function deployCloud(platform: HybridPlatform, options: DeployCloudOption
 
   const budget = new BudgetAlarm(`${prefix}-budget`, { environment: aws, budget: env.budget, provider }, guarded);
 
+  // Lost events of a tenant's Lambda functions reach the tenant's receivers: one topic per tenant with Lambda functions.
+  const tenantTopics = new Map<string, TenantAlertTopic>();
+  for (const tenant of [...new Set(platform.functionsFor('lambda').map((f) => f.tenant))].sort()) {
+    tenantTopics.set(tenant, new TenantAlertTopic(`${prefix}-alerts-${tenant}`, { environment: aws, tenant, emails: tenantAlertEmails(spec, tenant), provider }, guarded));
+  }
+
   const functions = platform.functionsFor('lambda').map((fn) => {
     const index = spec.functions.indexOf(fn);
     const args = lambdaFunctionArgs(fn, {
@@ -76,9 +103,10 @@ export function deployCloud(platform: HybridPlatform, options: DeployCloudOption
         errorRatioPercent: fn.slo?.errorRatioPercent ?? spec.observability.defaultSlo.errorRatioPercent ?? 5,
         deadLetterQueues: lambda.deadLetterQueueNames,
         topicArn: budget.topicArn,
+        lostEventTopicArns: [tenantTopics.get(fn.tenant)!.topicArn],
         provider,
       },
-      { provider, dependsOn: [lock, budget] },
+      { provider, dependsOn: [lock, budget, tenantTopics.get(fn.tenant)!] },
     );
     return { fn, lambda };
   });
@@ -112,6 +140,7 @@ export function deployCloud(platform: HybridPlatform, options: DeployCloudOption
     lambdaFunctionUrls: Object.fromEntries(functions.flatMap(({ fn, lambda }) => (lambda.functionUrl ? [[fn.name, lambda.functionUrl.functionUrl]] : []))),
     s3EventTopicArns: Object.fromEntries(functions.flatMap(({ lambda }) => Object.entries(lambda.topics).map(([t, topic]) => [t, topic.arn]))),
     alertTopicArn: budget.topic.arn,
+    tenantAlertTopicArns: Object.fromEntries([...tenantTopics].map(([tenant, t]) => [tenant, t.topic.arn])),
     budgetName: budget.budget.name,
     cloudOwner: lock.value,
     ...(kongRole && { kongInvokeRoleArn: kongRole.role.arn }),

@@ -230,6 +230,7 @@ describe('tags and outputs', () => {
       lambdaFunctionUrls: {},
       s3EventTopicArns: { [`${FN}-s3-1`]: mock('aws:sns/topic:Topic', `${FN}-s3-1`) },
       alertTopicArn: mock('aws:sns/topic:Topic', 'acme-prod-alerts'),
+      tenantAlertTopicArns: { media: mock('aws:sns/topic:Topic', 'acme-prod-alerts-media') },
       budgetName: 'acme-prod-monthly',
       cloudOwner: 'hybrid-serverless/prod',
       kongInvokeRoleArn: mock('aws:iam/role:Role', 'acme-prod-kong-invoke'),

@@ -15,17 +15,29 @@ export interface LambdaAlarmsArgs {
   readonly timeoutSeconds: number;
   /** Error ratio (percent of invocations) above which the errors alarm fires (the function's SLO). */
   readonly errorRatioPercent: number;
-  /** Dead-letter queues of the function: each alarms as soon as it holds a message. */
+  /**
+   * Dead-letter queues of the function: each alarms as soon as it holds a message. Empty when
+   * the function keeps no dead letters (`delivery.deadLetter: false`): then failed
+   * asynchronous events are dropped, and that alarms instead.
+   */
   readonly deadLetterQueues: readonly string[];
   /** SNS topic notified on alarm and on recovery. */
   readonly topicArn: pulumi.Input<string>;
+  /**
+   * Topics notified as well for lost events (dead letters waiting, asynchronous events
+   * dropped or not delivered to the dead-letter queue): the function's tenant's. @default none
+   */
+  readonly lostEventTopicArns?: readonly pulumi.Input<string>[];
   /** @default the parent's provider */
   readonly provider?: Provider;
 }
 
 /**
  * CloudWatch alarms of one Lambda function: error ratio above its SLO, any throttling, an
- * invocation close to the timeout, and a dead letter waiting in any of its DLQs.
+ * invocation close to the timeout, and lost events: a dead letter waiting in any of its DLQs,
+ * and an asynchronous event that failed its retries and could not be kept (dropped without
+ * a DLQ, or the DLQ refused it: Lambda's `AsyncEventsDropped` / `DestinationDeliveryFailures`).
+ * Lost-event alarms also notify `lostEventTopicArns`.
  */
 export class LambdaAlarms extends pulumi.ComponentResource {
   /** Alarm names, in creation order. */
@@ -48,6 +60,8 @@ export class LambdaAlarms extends pulumi.ComponentResource {
       this.alarmNames.push(args2.name as string);
       return new cloudwatch.MetricAlarm(`${name}-${id}`, { ...common, ...args2 }, o);
     };
+    const lost = [args.topicArn, ...(args.lostEventTopicArns ?? [])];
+    const lostActions = { alarmActions: lost, okActions: lost };
 
     alarm('errors', {
       name: `${fn}-errors`,
@@ -83,8 +97,27 @@ export class LambdaAlarms extends pulumi.ComponentResource {
       period: PERIOD,
       dimensions: { FunctionName: fn },
     });
+    // Lambda counts asynchronous events that fail every retry or expire as AsyncEventsDropped
+    // (after sending them to the on-failure destination, if any): without a DLQ they are lost;
+    // with one, only a failed delivery to it (DestinationDeliveryFailures) loses them.
+    const keeps = args.deadLetterQueues.length > 0;
+    alarm(keeps ? 'dead-letter-failures' : 'async-dropped', {
+      ...lostActions,
+      name: keeps ? `${fn}-dead-letter-failures` : `${fn}-async-dropped`,
+      alarmDescription: keeps
+        ? `${fn}: failed asynchronous events could not be sent to the dead-letter queue (lost)`
+        : `${fn}: asynchronous events failed every retry or expired and were dropped (no dead-letter queue)`,
+      comparisonOperator: 'GreaterThanThreshold',
+      threshold: 0,
+      namespace: 'AWS/Lambda',
+      metricName: keeps ? 'DestinationDeliveryFailures' : 'AsyncEventsDropped',
+      statistic: 'Sum',
+      period: PERIOD,
+      dimensions: { FunctionName: fn },
+    });
     for (const queue of args.deadLetterQueues) {
       alarm(`dlq-${queue}`, {
+        ...lostActions,
         name: `${queue}-not-empty`,
         alarmDescription: `${queue}: dead letters are waiting — events of ${fn} that failed every retry`,
         comparisonOperator: 'GreaterThanThreshold',
