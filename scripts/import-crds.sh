@@ -18,6 +18,7 @@ imports=(
   knative-parallel:=$U/knative-eventing/parallels.flows.knative.dev.yaml
   knative-inmemorychannel:=$U/knative-eventing/inmemorychannels.messaging.knative.dev.yaml
   knative-kafkasource:=$U/knative-kafka/kafkasources.sources.knative.dev.yaml
+  knative-kafkasink:=$U/knative-kafka/kafkasinks.eventing.knative.dev.yaml
   knative-operator-serving:=$U/knative-operator/knativeservings.operator.knative.dev.yaml
   knative-operator-eventing:=$U/knative-operator/knativeeventings.operator.knative.dev.yaml
   openfaas-function:=$U/openfaas/functions.openfaas.com.yaml

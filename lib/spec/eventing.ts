@@ -108,7 +108,31 @@ export const pingSchema = z.strictObject({
 });
 export type PingSpec = z.infer<typeof pingSchema>;
 
+/**
+ * Where Knative Eventing keeps events in flight. `kafka`: brokers of class Kafka, KafkaChannel
+ * for sequences and parallels, dead letters in a per-tenant Kafka topic (needs the top-level
+ * `kafka` section). `in-memory`: MTChannelBasedBroker over InMemoryChannel, dead letters logged
+ * by event_display; what a dispatcher buffers is lost when it restarts.
+ */
+export const EVENTING_BACKENDS = ['kafka', 'in-memory'] as const;
+export type EventingBackend = (typeof EVENTING_BACKENDS)[number];
+
+export const eventingSettingsSchema = z.strictObject({
+  /**
+   * @default `kafka` in environments whose profile keeps events durable (staging, prod) when the
+   * spec has a `kafka` section; `in-memory` elsewhere (dev, edge)
+   */
+  backend: z.enum(EVENTING_BACKENDS).optional(),
+  /**
+   * Why in-memory eventing is acceptable where the profile asks for durable events (staging,
+   * prod): required there for `backend: in-memory` or a spec without `kafka`.
+   */
+  inMemoryReason: z.string().trim().min(10, { message: 'must say why losing buffered events is acceptable (at least 10 characters)' }).max(500).optional(),
+});
+
 export const knativePlatformSchema = z.strictObject({
+  /** Where events in flight are kept (brokers, channels, dead letters). @default by profile */
+  eventing: eventingSettingsSchema.optional(),
   /** Ingress of Knative Serving. @default 'kourier' */
   ingress: z.enum(['kourier', 'istio']).optional(),
   /** config-autoscaler defaults for every Knative function. */

@@ -3,13 +3,13 @@ import { CHART_MIRROR_URL, CHART_MIRROR_URL_MESSAGE } from '../k8s/gitops/chart-
 import { dnsLabel, dnsSubdomain, goDuration, type EnvironmentName } from './common';
 import { budgetSchema } from './budget';
 import { functionSchema } from './function';
-import { knativePlatformSchema } from './eventing';
+import { knativePlatformSchema, type EventingBackend } from './eventing';
 import { kafkaSchema } from './kafka';
 import { openfaasEditionSchema, openfaasPlatformSchema } from './targets/openfaas';
 import { observabilitySchema } from './observability';
 import { ENV_NAME_MAX } from '../core/naming';
 import type { OpenFaaSEdition } from '../k8s/openfaas/limits';
-import { PROFILE_NAMES, type ProfileName } from './profiles';
+import { PROFILE_NAMES, type Profile, type ProfileName } from './profiles';
 import { gatewaySchema, routeSchema } from './route';
 import { ipv4Cidr, operatorsSchema, tenantSchema } from './tenant';
 
@@ -117,6 +117,17 @@ export function profileOf(name: EnvironmentName, environment: Pick<EnvironmentSp
 export function openfaasEditionOf(spec: Pick<PlatformSpec, 'environments' | 'openfaas'>, env: EnvironmentName): OpenFaaSEdition {
   const e = Object.prototype.hasOwnProperty.call(spec.environments, env) ? spec.environments[env] : undefined;
   return e?.openfaas?.edition ?? spec.openfaas?.edition ?? 'ce';
+}
+
+/**
+ * Where an environment's Knative Eventing keeps events in flight: the spec's
+ * `knative.eventing.backend`, else Kafka where the profile keeps events durable and the spec has
+ * the platform Kafka, else in memory. (`backend: kafka` without a `kafka` section is a spec
+ * error reported by the rules; it resolves to in-memory here so synthesis never guesses a cluster.)
+ */
+export function eventingBackendOf(spec: Pick<PlatformSpec, 'knative' | 'kafka'>, profile: Pick<Profile, 'eventing'>): EventingBackend {
+  if (!spec.kafka) return 'in-memory';
+  return spec.knative.eventing?.backend ?? (profile.eventing.durable ? 'kafka' : 'in-memory');
 }
 
 /** An environment name: a DNS label (output folder, resource names, labels) short enough for the names derived from it. */

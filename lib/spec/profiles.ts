@@ -27,6 +27,7 @@ export const COMPONENTS = [
   'kourier',
   'knativeEventing',
   'knativeKafkaDispatcher',
+  'knativeKafkaReceiver',
   'openfaasGateway',
   'openfaasQueueWorker',
   'openfaasAutoscaler',
@@ -48,6 +49,17 @@ export const profileSchema = z.strictObject({
     podDisruptionBudgets: z.boolean(),
     /** Spread replicas across nodes. */
     antiAffinity: z.boolean(),
+  }),
+  eventing: z.strictObject({
+    /**
+     * Knative Eventing keeps events in Kafka (Kafka Broker, KafkaChannel, dead letters in a
+     * KafkaSink) when the spec has Kafka. In-memory channels lose what their dispatcher buffers
+     * when it restarts, so a profile that asks for durability refuses them unless the spec gives
+     * a reason (`knative.eventing.inMemoryReason`).
+     */
+    durable: z.boolean(),
+    /** How long a tenant's dead-letter topic keeps events. */
+    deadLetterRetentionDays: z.number().int().min(1).max(3650),
   }),
   retention: z.strictObject({
     metricsDays: z.number().int().min(1).max(3650),
@@ -101,6 +113,8 @@ const dev: Profile = {
     knativeEventing: comp(1, rl('50m', '64Mi', '500m', '256Mi')),
     // The Kafka source's JVM dispatcher; replicas = the fewest dispatcher pods once a KafkaSource exists.
     knativeKafkaDispatcher: comp(1, rl('250m', '384Mi', '1', '768Mi')),
+    // The Kafka broker/channel/sink receivers (JVM ingress), where eventing is durable.
+    knativeKafkaReceiver: comp(1, rl('100m', '256Mi', '1', '768Mi')),
     openfaasGateway: comp(1, rl('50m', '64Mi', '500m', '256Mi')),
     openfaasQueueWorker: comp(1, rl('50m', '64Mi', '500m', '128Mi')),
     // OpenFaaS's autoscaler and NATS: singletons in the chart (replicas must stay 1).
@@ -114,6 +128,7 @@ const dev: Profile = {
   },
   functionDefaults: rl('50m', '64Mi', '500m', '256Mi'),
   ha: { podDisruptionBudgets: false, antiAffinity: false },
+  eventing: { durable: false, deadLetterRetentionDays: 3 },
   retention: { metricsDays: 3, logsDays: 3, metricsStorage: null },
   kafka: {
     controllers: 0,
@@ -137,9 +152,11 @@ const staging: Profile = {
     openfaasGateway: comp(2, rl('100m', '128Mi', '1', '256Mi')),
     kong: comp(2, rl('250m', '256Mi', '1', '1Gi')),
     prometheus: comp(1, rl('500m', '1Gi', '2', '4Gi')),
+    knativeKafkaReceiver: comp(1, rl('200m', '450Mi', '1', '1Gi')),
   },
   functionDefaults: rl('100m', '128Mi', '1', '512Mi'),
   ha: { podDisruptionBudgets: true, antiAffinity: true },
+  eventing: { durable: true, deadLetterRetentionDays: 7 },
   retention: { metricsDays: 7, logsDays: 14, metricsStorage: '20Gi' },
   kafka: {
     controllers: 3,
@@ -162,6 +179,8 @@ const prod: Profile = {
     knativeEventing: comp(2, rl('100m', '128Mi', '1', '512Mi')),
     // eventing-kafka 1.23's own sizing (600Mi for 20 consumers + 100Mi), two pods for HA.
     knativeKafkaDispatcher: comp(2, rl('1', '700Mi', '2', '1000Mi')),
+    // eventing-kafka-broker 1.23's receivers request 200m/450Mi (no limit): two pods each for HA.
+    knativeKafkaReceiver: comp(2, rl('200m', '450Mi', '1', '1Gi')),
     openfaasGateway: comp(3, rl('250m', '256Mi', '2', '512Mi')),
     openfaasQueueWorker: comp(2, rl('100m', '128Mi', '1', '256Mi')),
     // The chart's own requests (autoscaler 100m/128Mi, NATS 100m/120Mi).
@@ -175,6 +194,7 @@ const prod: Profile = {
   },
   functionDefaults: rl('250m', '256Mi', '1', '1Gi'),
   ha: { podDisruptionBudgets: true, antiAffinity: true },
+  eventing: { durable: true, deadLetterRetentionDays: 14 },
   retention: { metricsDays: 30, logsDays: 90, metricsStorage: '100Gi' },
   kafka: {
     controllers: 3,
@@ -202,6 +222,8 @@ const edge: Profile = {
     knativeEventing: comp(1, rl('10m', '32Mi', '200m', '128Mi')),
     // A few consumers only: the JVM's heap is 70% of the limit (~270Mi), ~30Mi per consumer plus 100Mi.
     knativeKafkaDispatcher: comp(1, rl('50m', '160Mi', '500m', '384Mi')),
+    // Only where the spec asks for Kafka eventing on edge (in-memory by default).
+    knativeKafkaReceiver: comp(1, rl('50m', '192Mi', '500m', '384Mi')),
     openfaasGateway: comp(1, rl('25m', '48Mi', '200m', '128Mi')),
     openfaasQueueWorker: comp(1, rl('20m', '32Mi', '200m', '64Mi')),
     // The chart's defaults (100m/128Mi, 100m/120Mi) are sized for busy clusters.
@@ -215,6 +237,7 @@ const edge: Profile = {
   },
   functionDefaults: rl('25m', '32Mi', '250m', '128Mi'),
   ha: { podDisruptionBudgets: false, antiAffinity: false },
+  eventing: { durable: false, deadLetterRetentionDays: 1 },
   retention: { metricsDays: 2, logsDays: 2, metricsStorage: null },
   kafka: {
     controllers: 0,

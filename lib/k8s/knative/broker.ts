@@ -6,7 +6,9 @@ import { findInApp, renderDelivery, type DeliveryOptions, type IEventDestination
 import { Trigger, type IBroker, type TriggerProps } from './trigger';
 import { DNS_1035_LABEL } from '../../core/naming';
 
-export const BROKER_CLASSES = ['MTChannelBasedBroker'] as const;
+export const BROKER_CLASSES = ['MTChannelBasedBroker', 'Kafka'] as const;
+/** Annotation of a Kafka broker that names an existing topic (eventing-kafka-broker 1.23 `ExternalTopicAnnotation`): the broker neither creates nor deletes it. */
+export const KAFKA_EXTERNAL_TOPIC_ANNOTATION = 'kafka.eventing.knative.dev/external.topic';
 export type BrokerClass = (typeof BROKER_CLASSES)[number];
 
 export interface BrokerProps {
@@ -15,12 +17,15 @@ export interface BrokerProps {
   readonly namespace: string;
   /**
    * Broker implementation. Only the channel-based broker ships with the Knative Operator's
-   * KnativeEventing; a Kafka broker needs eventing-kafka-broker installed on top.
+   * KnativeEventing; a Kafka broker needs eventing-kafka-broker's data plane installed on top
+   * (KnativeEventingInstall's `kafka.broker`) and a `config` ConfigMap with `bootstrap.servers`.
    * @default 'MTChannelBasedBroker'
    */
   readonly brokerClass?: BrokerClass;
-  /** ConfigMap with the broker's channel settings. @default the cluster default (config-br-default-channel) */
+  /** ConfigMap with the broker's settings (channel template, or Kafka bootstrap servers and credentials). @default the cluster default */
   readonly config?: { readonly name: string; readonly namespace: string };
+  /** Kafka brokers: an existing topic to use (created elsewhere, e.g. a Strimzi KafkaTopic with the platform's replication). @default the broker creates its own */
+  readonly externalTopic?: string;
   /** Retries and dead letters for events no trigger could deliver. @default 3 retries, exponential from PT1S, the namespace's DeadLetterSink */
   readonly delivery?: DeliveryOptions;
 }
@@ -40,6 +45,7 @@ export class Broker extends Construct implements IEventDestination, IBroker {
 
   readonly name: string;
   readonly namespace: string;
+  readonly brokerClass: BrokerClass;
   readonly apiObject: BrokerL1;
 
   constructor(scope: Construct, id: string, props: BrokerProps) {
@@ -50,9 +56,17 @@ export class Broker extends Construct implements IEventDestination, IBroker {
     if (!DNS_1035_LABEL.test(this.name)) fail(`${where}.name`, this.name, 'must be a DNS-1123 label');
     const brokerClass = props.brokerClass ?? 'MTChannelBasedBroker';
     if (!(BROKER_CLASSES as readonly string[]).includes(brokerClass)) fail(`${where}.brokerClass`, brokerClass, `must be one of ${BROKER_CLASSES.join(', ')}`);
+    if (brokerClass === 'Kafka' && !props.config) fail(`${where}.config`, undefined, 'is required for a Kafka broker: a ConfigMap with bootstrap.servers (and auth.secret.ref.name)');
+    if (props.externalTopic !== undefined && brokerClass !== 'Kafka') fail(`${where}.externalTopic`, props.externalTopic, 'applies to Kafka brokers only');
+    if (props.externalTopic !== undefined && !/^[a-zA-Z0-9._-]{1,249}$/.test(props.externalTopic)) fail(`${where}.externalTopic`, props.externalTopic, 'must be a Kafka topic name (letters, digits, ".", "_", "-"; at most 249)');
+    this.brokerClass = brokerClass;
     const delivery = renderDelivery(`${where}.delivery`, props.delivery, props.namespace, () => DeadLetterSink.of(this, props.namespace));
     this.apiObject = new BrokerL1(this, 'Resource', {
-      metadata: { name: this.name, namespace: props.namespace, annotations: { 'eventing.knative.dev/broker.class': brokerClass } },
+      metadata: {
+        name: this.name,
+        namespace: props.namespace,
+        annotations: { 'eventing.knative.dev/broker.class': brokerClass, ...(props.externalTopic && { [KAFKA_EXTERNAL_TOPIC_ANNOTATION]: props.externalTopic }) },
+      },
       spec: {
         ...(props.config && { config: { apiVersion: 'v1', kind: 'ConfigMap', name: props.config.name, namespace: props.config.namespace } }),
         delivery,

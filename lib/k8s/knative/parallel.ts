@@ -3,7 +3,7 @@ import { Parallel as ParallelL1 } from '../../imports/knative-parallel-flows.kna
 import { fail } from '../../core/errors';
 import { DeadLetterSink } from './dead-letter-sink';
 import { renderDelivery, renderDestination, type DeliveryOptions, type Destination, type IEventDestination, type KReference } from './destination';
-import { CHANNEL_KINDS, type ChannelKind } from './sequence';
+import { channelTemplate, type ChannelKind, type KafkaChannelSettings } from './sequence';
 import { DNS_1035_LABEL } from '../../core/naming';
 
 export interface ParallelBranch {
@@ -24,6 +24,8 @@ export interface ParallelProps {
   readonly reply?: Destination;
   /** @default 'InMemoryChannel' */
   readonly channel?: ChannelKind;
+  /** KafkaChannel topic settings. @default the channel's defaults */
+  readonly kafkaChannel?: KafkaChannelSettings;
   /** Retries and dead letters of every subscriber. @default 3 retries, exponential from PT1S, the namespace's DeadLetterSink */
   readonly delivery?: DeliveryOptions;
 }
@@ -39,8 +41,7 @@ export class Parallel extends Construct implements IEventDestination {
     const where = `Parallel(${props.namespace}/${props.name})`;
     if (!DNS_1035_LABEL.test(props.name)) fail(`${where}.name`, props.name, 'must be a DNS-1123 label');
     if (props.branches.length === 0) fail(`${where}.branches`, [], 'must have at least one branch');
-    const channel = props.channel ?? 'InMemoryChannel';
-    if (!(CHANNEL_KINDS as readonly string[]).includes(channel)) fail(`${where}.channel`, channel, `must be one of ${CHANNEL_KINDS.join(', ')}`);
+    const template = channelTemplate(where, props.channel ?? 'InMemoryChannel', props.kafkaChannel);
     this.name = props.name;
     this.namespace = props.namespace;
     const ns = props.namespace;
@@ -48,7 +49,7 @@ export class Parallel extends Construct implements IEventDestination {
     this.apiObject = new ParallelL1(this, 'Resource', {
       metadata: { name: props.name, namespace: ns },
       spec: {
-        channelTemplate: { apiVersion: 'messaging.knative.dev/v1', kind: channel },
+        channelTemplate: template,
         branches: props.branches.map((b, i) => ({
           ...(b.filter && { filter: renderDestination(`${where}.branches[${i}].filter`, b.filter, ns) }),
           subscriber: renderDestination(`${where}.branches[${i}].subscriber`, b.subscriber, ns),

@@ -1,10 +1,8 @@
-import { k8s } from 'cdk8s-plus-27';
+import type { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { stringify } from 'yaml';
 import { fail } from '../../core/errors';
-import { LABELS, MANAGED_BY } from '../common/labels';
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common/security';
 import { DNS_1123_LABEL } from '../../core/naming';
+import { ComposedSecret, type SecretKeyRef } from '../kafka/composed-secret';
 
 /**
  * Keys the kafka-connector chart 0.7.15 reads from the Secrets named by its `caSecret`,
@@ -14,11 +12,7 @@ import { DNS_1123_LABEL } from '../../core/naming';
  */
 export const KAFKA_CONNECTOR_SECRET_KEYS = { ca: 'broker-ca', certificate: 'broker-cert', key: 'broker-key' } as const;
 
-/** A key of a Secret in the connector's namespace. */
-export interface SecretKeyRef {
-  readonly name: string;
-  readonly key: string;
-}
+export { FIELD_MANAGER, type SecretKeyRef } from '../kafka/composed-secret';
 
 export interface KafkaConnectorCredentialsProps {
   /** Namespace of the connector, where the source Secrets are (Reflector mirrors) and the result is written. */
@@ -40,10 +34,6 @@ export interface KafkaConnectorCredentialsProps {
   readonly image?: string;
 }
 
-const q = (v: string) => k8s.Quantity.fromString(v);
-const KEY = /^[-._a-zA-Z0-9]+$/;
-/** Field manager of the copy: not `kubectl`, which Flux's kustomize-controller takes over (and would then prune). */
-export const FIELD_MANAGER = 'hybrid-serverless-kafka-credentials';
 
 /**
  * Gives the OpenFaaS kafka-connector the broker credentials under the key names its chart
@@ -66,98 +56,21 @@ export class KafkaConnectorCredentials extends Construct {
 
   constructor(scope: Construct, id: string, props: KafkaConnectorCredentialsProps) {
     const where = `KafkaConnectorCredentials(${props.name})`;
-    if (!DNS_1123_LABEL.test(props.namespace)) fail(`${where}.namespace`, props.namespace, 'must be a namespace name');
-    // The CronJob is named "<name>-copy" and its Jobs get an 11-character suffix: 52 is the CronJob limit.
-    if (!DNS_1123_LABEL.test(props.name) || props.name.length > 47) fail(`${where}.name`, props.name, 'must be a DNS label of at most 47 characters');
     for (const [field, ref] of Object.entries({ ca: props.ca, certificate: props.certificate, key: props.key })) {
       if (!DNS_1123_LABEL.test(ref.name)) fail(`${where}.${field}.name`, ref.name, 'must be a Secret name');
-      if (!KEY.test(ref.key)) fail(`${where}.${field}.key`, ref.key, 'must be a Secret key (letters, digits, "-", "_", ".")');
+      if (!/^[-._a-zA-Z0-9]+$/.test(ref.key)) fail(`${where}.${field}.key`, ref.key, 'must be a Secret key (letters, digits, "-", "_", ".")');
     }
-    const schedule = props.schedule ?? '*/10 * * * *';
-    if (schedule.trim().split(/\s+/).length !== 5) fail(`${where}.schedule`, schedule, 'must be a five-field cron expression');
     super(scope, id);
-    this.secretName = props.name;
-    const ns = props.namespace;
-    const name = `${props.name}-copy`;
-    const labels = { [LABELS.managedBy]: MANAGED_BY, [LABELS.component]: 'kafka-connector-credentials' };
-
-    // Empty on purpose: the job fills `data`; GitOps and Pulumi own only the metadata.
-    new k8s.KubeSecret(this, 'Secret', { metadata: { name: props.name, namespace: ns, labels }, type: 'Opaque' });
-
-    const kustomization = {
-      apiVersion: 'kustomize.config.k8s.io/v1beta1',
-      kind: 'Kustomization',
-      namespace: ns,
-      generatorOptions: { disableNameSuffixHash: true, labels },
-      secretGenerator: [{ name: props.name, type: 'Opaque', files: Object.values(KAFKA_CONNECTOR_SECRET_KEYS) }],
-    };
-    new k8s.KubeConfigMap(this, 'Kustomization', { metadata: { name, namespace: ns, labels }, data: { 'kustomization.yaml': stringify(kustomization) } });
-
-    new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { name, namespace: ns, labels }, automountServiceAccountToken: true });
-    new k8s.KubeRole(this, 'Role', {
-      metadata: { name, namespace: ns, labels },
-      rules: [{ apiGroups: [''], resources: ['secrets'], resourceNames: [props.name], verbs: ['get', 'patch'] }],
+    const composed = new ComposedSecret(this, 'Composed', {
+      where,
+      namespace: props.namespace,
+      name: props.name,
+      component: 'kafka-connector-credentials',
+      keys: { [KAFKA_CONNECTOR_SECRET_KEYS.ca]: props.ca, [KAFKA_CONNECTOR_SECRET_KEYS.certificate]: props.certificate, [KAFKA_CONNECTOR_SECRET_KEYS.key]: props.key },
+      schedule: props.schedule,
+      image: props.image,
     });
-    new k8s.KubeRoleBinding(this, 'RoleBinding', {
-      metadata: { name, namespace: ns, labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
-      subjects: [{ kind: 'ServiceAccount', name, namespace: ns }],
-    });
-
-    const source = (ref: SecretKeyRef, path: string) => ({ secret: { name: ref.name, items: [{ key: ref.key, path }] } });
-    this.cronJob = new k8s.KubeCronJob(this, 'CronJob', {
-      metadata: { name, namespace: ns, labels },
-      spec: {
-        schedule,
-        concurrencyPolicy: 'Forbid',
-        successfulJobsHistoryLimit: 1,
-        failedJobsHistoryLimit: 3,
-        jobTemplate: {
-          spec: {
-            // A missing mirror keeps the pod waiting for its volume: give up and let the next run retry.
-            backoffLimit: 3,
-            activeDeadlineSeconds: 300,
-            ttlSecondsAfterFinished: 3600,
-            template: {
-              metadata: { labels },
-              spec: {
-                serviceAccountName: name,
-                restartPolicy: 'Never',
-                securityContext: { ...restrictedPodSecurityContext(), runAsUser: 65532, runAsGroup: 65532 },
-                containers: [
-                  {
-                    name: 'apply',
-                    image: props.image ?? 'registry.k8s.io/kubectl:v1.31.0',
-                    args: ['apply', '--server-side', `--field-manager=${FIELD_MANAGER}`, '--force-conflicts', '-k', '/work'],
-                    env: [{ name: 'HOME', value: '/tmp' }],
-                    securityContext: restrictedContainerSecurityContext(),
-                    resources: { requests: { cpu: q('10m'), memory: q('32Mi') }, limits: { cpu: q('200m'), memory: q('128Mi') } },
-                    volumeMounts: [
-                      { name: 'work', mountPath: '/work', readOnly: true },
-                      { name: 'tmp', mountPath: '/tmp' },
-                    ],
-                  },
-                ],
-                volumes: [
-                  {
-                    name: 'work',
-                    projected: {
-                      defaultMode: 0o400,
-                      sources: [
-                        { configMap: { name, items: [{ key: 'kustomization.yaml', path: 'kustomization.yaml' }] } },
-                        source(props.ca, KAFKA_CONNECTOR_SECRET_KEYS.ca),
-                        source(props.certificate, KAFKA_CONNECTOR_SECRET_KEYS.certificate),
-                        source(props.key, KAFKA_CONNECTOR_SECRET_KEYS.key),
-                      ],
-                    },
-                  },
-                  { name: 'tmp', emptyDir: { sizeLimit: q('16Mi') } },
-                ],
-              },
-            },
-          },
-        },
-      },
-    });
+    this.secretName = composed.secretName;
+    this.cronJob = composed.cronJob;
   }
 }

@@ -1,5 +1,6 @@
 import type { Rule } from './context';
 import { environmentRules } from './environments';
+import { eventingRules } from './eventing';
 import { functionRules } from './functions';
 import { knativeRules } from './knative';
 import { kafkaRules } from './kafka';
@@ -24,4 +25,5 @@ export const RULES: readonly Rule[] = [
   kafkaRules,
   observabilityRules,
   knativeRules,
+  eventingRules,
 ];
