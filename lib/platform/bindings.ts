@@ -1,4 +1,5 @@
 import type { KafkaBootstrapAddress } from '../k8s/kafka/kafka-cluster';
+import type { KafkaClientUser } from '../k8s/kafka/kafka-client-user';
 import type { FunctionSpec, Target } from '../spec/function';
 import type { KafkaAccess } from '../spec/kafka';
 
@@ -76,4 +77,32 @@ export interface KafkaBinding {
   readonly brokerPods: Record<string, string>;
   /** What each knative/openfaas function needs from Kafka, from the spec (triggers and topic producers). */
   readonly access: ReadonlyMap<string, KafkaAccess>;
+  /** Kafka-backed Knative Eventing, when this environment runs it (see eventingBackendOf). */
+  readonly eventing?: KafkaEventingBinding;
+}
+
+/** What Kafka-backed Knative Eventing gets from the cluster: its principals and topics. */
+export interface KafkaEventingBinding {
+  /** Where eventing-kafka-broker's controller and data planes run (their client namespace). */
+  readonly namespace: string;
+  /** Bootstrap address of the listener the eventing principals authenticate on, `host:port`. */
+  readonly bootstrapServers: string;
+  /**
+   * A principal of eventing (a tenant's brokers and dead-letter sink, or the channels) with the
+   * cluster's client authentication and no ACL yet: the caller grants exactly what it uses.
+   * Its credentials are shared into the eventing namespace.
+   */
+  user(name: string, labels: Record<string, string>): KafkaClientUser;
+  /**
+   * Composes the Secret eventing-kafka-broker reads (`protocol`, `sasl.mechanism`, `user`,
+   * `password`, `ca.crt`; or `ca.crt`, `user.crt`, `user.key` for mTLS) for `user` as `name` in
+   * `namespace`, from the Secrets Strimzi writes (a CronJob in the eventing namespace copies them).
+   */
+  authSecret(user: KafkaClientUser, namespace: string, name: string): void;
+  /** Name of the copy job of `authSecret(…, namespace, …)`: one per target namespace, in the eventing namespace. */
+  authSecretJob(namespace: string): string;
+  /** A topic created by Strimzi with the profile's replication and min ISR. */
+  topic(name: string, options: { readonly retentionHours: number; readonly partitions?: number; readonly labels?: Record<string, string> }): void;
+  /** The cluster's replication factor (for topics eventing creates itself: KafkaChannels). */
+  readonly replicationFactor: number;
 }

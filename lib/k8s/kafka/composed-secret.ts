@@ -17,8 +17,10 @@ export interface ComposedSecretProps {
   readonly namespace: string;
   /** Namespace of the Secret to write. @default `namespace` */
   readonly targetNamespace?: string;
-  /** Name of the Secret to write; the job's objects are `<name>-copy` (in `namespace`). */
+  /** Name of the Secret to write. */
   readonly name: string;
+  /** Name of the job's objects (CronJob, ServiceAccount, ConfigMap in `namespace`; Role and binding in `targetNamespace`). @default `<name>-copy` */
+  readonly jobName?: string;
   /** Each key of the Secret to write → the Secret key it is copied from. */
   readonly keys: Readonly<Record<string, SecretKeyRef>>;
   /** Value of the `app.kubernetes.io/component` label of every object. */
@@ -66,7 +68,9 @@ export class ComposedSecret extends Construct {
       if (!DNS_1123_LABEL.test(ns)) fail(`${where}.${field}`, ns, 'must be a namespace name');
     }
     // The CronJob is named "<name>-copy" and its Jobs get an 11-character suffix: 52 is the CronJob limit.
-    if (!DNS_1123_LABEL.test(props.name) || props.name.length > 47) fail(`${where}.name`, props.name, 'must be a DNS label of at most 47 characters');
+    if (props.jobName === undefined && (!DNS_1123_LABEL.test(props.name) || props.name.length > 47)) fail(`${where}.name`, props.name, 'must be a DNS label of at most 47 characters');
+    if (!DNS_1123_LABEL.test(props.name)) fail(`${where}.name`, props.name, 'must be a DNS label');
+    if (props.jobName !== undefined && (!DNS_1123_LABEL.test(props.jobName) || props.jobName.length > 52)) fail(`${where}.jobName`, props.jobName, 'must be a DNS label of at most 52 characters (the CronJob limit)');
     const entries = Object.entries(props.keys);
     if (entries.length === 0) fail(`${where}.keys`, props.keys, 'must name at least one key');
     for (const [key, ref] of entries) {
@@ -80,7 +84,7 @@ export class ComposedSecret extends Construct {
     this.secretName = props.name;
     this.targetNamespace = target;
     const ns = props.namespace;
-    const name = `${props.name}-copy`;
+    const name = props.jobName ?? `${props.name}-copy`;
     const labels = { [LABELS.managedBy]: MANAGED_BY, [LABELS.component]: props.component };
 
     // Empty on purpose: the job fills `data`; GitOps and Pulumi own only the metadata.

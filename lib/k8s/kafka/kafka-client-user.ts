@@ -54,6 +54,9 @@ export class KafkaClientUser extends Construct {
   private readonly reads = new Set<string>();
   private readonly writes = new Set<string>();
   private readonly groups = new Set<string>();
+  private readonly groupPrefixes = new Set<string>();
+  /** Topics (any Kafka topic name) → operations beyond Read/Write, e.g. a controller that creates and deletes them. */
+  private readonly topicOps = new Map<string, Set<TopicOperation>>();
   private readonly namespaces = new Set<string>();
 
   constructor(scope: Construct, id: string, props: KafkaClientUserProps) {
@@ -88,6 +91,27 @@ export class KafkaClientUser extends Construct {
   allowGroup(group: string): this {
     if (!/^[a-zA-Z0-9._-]+$/.test(group)) fail('KafkaClientUser.group', group, 'must be letters, digits, ".", "_" or "-"');
     this.groups.add(group);
+    return this;
+  }
+
+  /**
+   * Lets the user run `operations` on `topic` — for clients that manage their own topics (the
+   * KafkaChannel controller creates and deletes its channels' topics). Any Kafka topic name.
+   */
+  allowTopic(topic: string, operations: readonly TopicOperation[]): this {
+    if (!KAFKA_TOPIC.test(topic)) fail('KafkaClientUser.topic', topic, 'must be a Kafka topic name (letters, digits, ".", "_", "-"; at most 249)');
+    if (operations.length === 0) fail('KafkaClientUser.operations', operations, `must name at least one of ${TOPIC_OPERATIONS.join(', ')}`);
+    for (const o of operations) if (!(TOPIC_OPERATIONS as readonly string[]).includes(o)) fail('KafkaClientUser.operations', o, `must be one of ${TOPIC_OPERATIONS.join(', ')}`);
+    const ops = this.topicOps.get(topic) ?? new Set<TopicOperation>();
+    operations.forEach((o) => ops.add(o));
+    this.topicOps.set(topic, ops);
+    return this;
+  }
+
+  /** Lets the user join every consumer group whose id starts with `prefix` (groups named after ids it cannot know, e.g. subscription UIDs). */
+  allowGroupPrefix(prefix: string): this {
+    if (!/^[a-zA-Z0-9._-]+$/.test(prefix)) fail('KafkaClientUser.groupPrefix', prefix, 'must be letters, digits, ".", "_" or "-"');
+    this.groupPrefixes.add(prefix);
     return this;
   }
 
@@ -128,20 +152,34 @@ export class KafkaClientUser extends Construct {
   /** The ACLs, one per resource, in a stable order. */
   acls(): KafkaUserSpecAuthorizationAcls[] {
     const out: KafkaUserSpecAuthorizationAcls[] = [];
-    const topics = [...new Set([...this.reads, ...this.writes])].sort();
+    const topics = [...new Set([...this.reads, ...this.writes, ...this.topicOps.keys()])].sort();
     for (const t of topics) {
-      const ops = [...(this.reads.has(t) ? [Op.READ] : []), ...(this.writes.has(t) ? [Op.WRITE] : [])];
+      const extra = this.topicOps.get(t) ?? new Set<TopicOperation>();
+      const has = (o: TopicOperation, set: ReadonlySet<string>) => set.has(t) || extra.has(o);
+      const ops = TOPIC_OPERATIONS.filter((o) => (o === 'Read' ? has(o, this.reads) : o === 'Write' ? has(o, this.writes) : extra.has(o))).map((o) => OP_OF[o]);
       out.push(acl(KafkaUserSpecAuthorizationAclsResourceType.TOPIC, t, ops));
     }
     for (const g of [...this.groups].sort()) out.push(acl(KafkaUserSpecAuthorizationAclsResourceType.GROUP, g, [Op.READ]));
+    for (const g of [...this.groupPrefixes].sort()) out.push(acl(KafkaUserSpecAuthorizationAclsResourceType.GROUP, g, [Op.READ], KafkaUserSpecAuthorizationAclsResourcePatternType.PREFIX));
     return out;
   }
 }
 
-function acl(type: KafkaUserSpecAuthorizationAclsResourceType, name: string, operations: Op[]): KafkaUserSpecAuthorizationAcls {
+/** Topic operations a client may be granted, in the order ACLs list them. */
+export const TOPIC_OPERATIONS = ['Read', 'Write', 'Create', 'Delete', 'Describe'] as const;
+export type TopicOperation = (typeof TOPIC_OPERATIONS)[number];
+const OP_OF: Record<TopicOperation, Op> = { Read: Op.READ, Write: Op.WRITE, Create: Op.CREATE, Delete: Op.DELETE, Describe: Op.DESCRIBE };
+const KAFKA_TOPIC = /^[a-zA-Z0-9._-]{1,249}$/;
+
+function acl(
+  type: KafkaUserSpecAuthorizationAclsResourceType,
+  name: string,
+  operations: Op[],
+  patternType = KafkaUserSpecAuthorizationAclsResourcePatternType.LITERAL,
+): KafkaUserSpecAuthorizationAcls {
   return {
     type: KafkaUserSpecAuthorizationAclsType.ALLOW,
-    resource: { type, name, patternType: KafkaUserSpecAuthorizationAclsResourcePatternType.LITERAL },
+    resource: { type, name, patternType },
     operations,
   };
 }

@@ -34,6 +34,8 @@ export interface ParallelProps {
 export class Parallel extends Construct implements IEventDestination {
   readonly name: string;
   readonly namespace: string;
+  /** Number of branches (each a filter and a subscriber subscription). */
+  readonly branches: number;
   readonly apiObject: ParallelL1;
 
   constructor(scope: Construct, id: string, props: ParallelProps) {
@@ -44,6 +46,7 @@ export class Parallel extends Construct implements IEventDestination {
     const template = channelTemplate(where, props.channel ?? 'InMemoryChannel', props.kafkaChannel);
     this.name = props.name;
     this.namespace = props.namespace;
+    this.branches = props.branches.length;
     const ns = props.namespace;
     const dls = () => DeadLetterSink.of(this, ns);
     this.apiObject = new ParallelL1(this, 'Resource', {

@@ -74,6 +74,8 @@ function isStep(s: Destination | SequenceStep): s is SequenceStep {
 export class Sequence extends Construct implements IEventDestination {
   readonly name: string;
   readonly namespace: string;
+  /** Number of steps (each a channel subscription). */
+  readonly steps: number;
   readonly apiObject: SequenceL1;
 
   constructor(scope: Construct, id: string, props: SequenceProps) {
@@ -84,6 +86,7 @@ export class Sequence extends Construct implements IEventDestination {
     const template = channelTemplate(where, props.channel ?? 'InMemoryChannel', props.kafkaChannel);
     this.name = props.name;
     this.namespace = props.namespace;
+    this.steps = props.steps.length;
     const dls = () => DeadLetterSink.of(this, props.namespace);
     this.apiObject = new SequenceL1(this, 'Resource', {
       metadata: { name: props.name, namespace: props.namespace },

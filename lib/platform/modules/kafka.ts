@@ -4,13 +4,16 @@ import { CONNECTION_KEYS, KafkaClientUser, USER_SECRET_KEYS } from '../../k8s/ka
 import { KAFKA_LISTENERS, KafkaCluster } from '../../k8s/kafka/kafka-cluster';
 import { KafkaClusterTopic } from '../../k8s/kafka/kafka-cluster-topic';
 import { SecretReflector } from '../../k8s/kafka/secret-reflector';
+import { ComposedSecret, type SecretKeyRef } from '../../k8s/kafka/composed-secret';
+import { eventingBackendOf } from '../../spec/platform';
+import { specEventingTenants } from '../../spec/rules/eventing';
 import { StrimziOperator } from '../../k8s/kafka/strimzi-operator';
 import type { KafkaListenerAuth } from '../../k8s/kafka/kafka-cluster';
 import { KAFKA_CONNECTOR_AUTHENTICATION } from '../../k8s/openfaas/kafka-connector';
 import type { FunctionSpec } from '../../spec/function';
 import { CLUSTER_KAFKA_TARGETS, kafkaAccessByFunction, kafkaClusterName, type KafkaAccess } from '../../spec/kafka';
 import { topicSizingIssues } from '../../spec/rules/kafka';
-import type { KafkaBinding, KafkaClientAuth } from '../bindings';
+import type { KafkaBinding, KafkaClientAuth, KafkaEventingBinding } from '../bindings';
 import type { ModuleContext } from './context';
 
 type Requests = { requests?: { cpu?: string; memory?: string } } | undefined;
@@ -73,7 +76,7 @@ const PLAIN_PORT = KAFKA_LISTENERS.find((l) => !l.tls)!.port;
  * client namespace (see clientNamespace) and, for Knative consumers, knative-eventing, where
  * the KafkaSource dispatcher and controller connect with the function's credentials.
  */
-function kafkaClients(ctx: ModuleContext, access: ReadonlyMap<string, KafkaAccess>, auth: KafkaListenerAuth): Map<string, number[]> {
+function kafkaClients(ctx: ModuleContext, access: ReadonlyMap<string, KafkaAccess>, auth: KafkaListenerAuth, eventing: boolean): Map<string, number[]> {
   const out = new Map<string, number[]>();
   const add = (ns: string, a: KafkaListenerAuth) => {
     const port = KAFKA_LISTENERS.find((l) => l.tls && l.auth === a)!.port;
@@ -90,6 +93,8 @@ function kafkaClients(ctx: ModuleContext, access: ReadonlyMap<string, KafkaAcces
     }
     if (a.write.length > 0) add(clientNamespace(fn, false), clientAuthentication(fn, false, auth));
   }
+  // Kafka-backed eventing: the Kafka controller and the broker, channel and sink data planes.
+  if (eventing) add(SYSTEM_NAMESPACES.knativeEventing, auth);
   return new Map([...out].sort(([a], [b]) => a.localeCompare(b)));
 }
 
@@ -145,7 +150,9 @@ export function buildKafka(ctx: ModuleContext): KafkaBinding | undefined {
 
   const authentication = spec.clientAuthentication ?? 'scram-sha-512';
   const access = kafkaAccessByFunction(ctx.spec);
-  const clients = kafkaClients(ctx, access, authentication);
+  // Kafka-backed Knative Eventing in this environment (brokers, channels, dead letters).
+  const eventingOn = eventingBackendOf(ctx.spec, profile) === 'kafka' && specEventingTenants({ functions: ctx.functionsFor('knative'), knative: ctx.spec.knative }).size > 0;
+  const clients = kafkaClients(ctx, access, authentication, eventingOn);
   const config = ctx.chart('config', 'kafka');
   const cluster = new KafkaCluster(config, 'cluster', {
     listenerClients: Object.fromEntries(KAFKA_LISTENERS.map((l) => [l.name, [...clients].filter(([, ports]) => ports.includes(l.port)).map(([ns]) => ns)])),
@@ -201,7 +208,57 @@ export function buildKafka(ctx: ModuleContext): KafkaBinding | undefined {
     net.allowIngressFrom({ namespace: ns, pods: brokerPods, ports: [...ports], reason: `Kafka clients in ${ns} to their TLS listener (${ports.join(', ')}); never the plaintext ${PLAIN_PORT}` });
   }
 
+  let eventing: KafkaEventingBinding | undefined;
+  if (eventingOn) {
+    const eventingNs = SYSTEM_NAMESPACES.knativeEventing;
+    const eventingUsers = new Map<string, KafkaClientUser>();
+    eventing = {
+      namespace: eventingNs,
+      bootstrapServers: cluster.bootstrapServers(authentication),
+      replicationFactor: cluster.sizing.replicationFactor,
+      user(name, labels) {
+        let u = eventingUsers.get(name);
+        if (!u) {
+          u = new KafkaClientUser(config, `eventing-user-${name}`, { cluster, name, authentication, labels: { ...labels, [LABELS.component]: 'knative-eventing' } });
+          u.shareWith(eventingNs);
+          eventingUsers.set(name, u);
+        }
+        return u;
+      },
+      authSecret(user, namespace, name) {
+        const secret = (key: string) => ({ name: user.name, key });
+        const connection = (key: string) => ({ name: user.connectionSecretName, key });
+        const ca = { name: cluster.caSecretName, key: 'ca.crt' };
+        const keys: Record<string, SecretKeyRef> =
+          user.authentication === 'tls'
+            ? { protocol: connection(CONNECTION_KEYS.securityProtocol), 'ca.crt': ca, 'user.crt': secret(USER_SECRET_KEYS.tls.certificate), 'user.key': secret(USER_SECRET_KEYS.tls.key) }
+            : {
+                protocol: connection(CONNECTION_KEYS.securityProtocol),
+                'sasl.mechanism': connection(CONNECTION_KEYS.saslMechanism),
+                user: connection(CONNECTION_KEYS.user),
+                password: secret(USER_SECRET_KEYS['scram-sha-512'].password),
+                'ca.crt': ca,
+              };
+        new ComposedSecret(config, `kafka-auth-${namespace}-${name}`, {
+          namespace: eventingNs,
+          targetNamespace: namespace,
+          name,
+          component: 'knative-kafka-credentials',
+          jobName: this.authSecretJob(namespace),
+          keys,
+        });
+      },
+      authSecretJob: (namespace) => `kafka-auth-${namespace}`,
+      topic(name, options) {
+        if (topics.has(name)) return;
+        new KafkaClusterTopic(config, `topic-${name}`, { cluster, name, retentionHours: options.retentionHours, partitions: options.partitions });
+        topics.add(name);
+      },
+    };
+  }
+
   return {
+    eventing,
     clusterName: cluster.name,
     namespace,
     clients,

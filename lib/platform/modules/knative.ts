@@ -19,7 +19,25 @@ import {
   type KafkaSourceNet,
 } from '../../k8s/knative';
 import { EVENTING_NAMES } from '../../k8s/knative/trigger';
-import { KAFKA_DISPATCHER, KAFKA_DISPATCHER_POD_CAPACITY, PING_ADAPTER } from '../../k8s/knative/eventing-install';
+import { KAFKA_DATA_PLANES, KAFKA_DISPATCHER, KAFKA_DISPATCHER_POD_CAPACITY, PING_ADAPTER, type KafkaDataPlane } from '../../k8s/knative/eventing-install';
+import {
+  BROKER_CONFIG_NAME,
+  CHANNEL_AUTH_SECRET,
+  CHANNEL_USER_NAME,
+  DEAD_LETTER_SINK_NAME,
+  TENANT_EVENTING_AUTH_SECRET,
+  brokerTopicName,
+  channelGroupPrefix,
+  channelTopicName,
+  deadLetterTopicName,
+  parallelChannelNames,
+  sequenceChannelNames,
+  tenantEventingUserName,
+  triggerConsumerGroup,
+} from '../../k8s/knative/kafka-eventing-names';
+import { TOPIC_DEFAULTS } from '../../k8s/kafka/topic-defaults';
+import { k8s } from 'cdk8s-plus-27';
+import { eventingBackendOf } from '../../spec/platform';
 import { QUEUE_PROXY_REQUESTS } from '../../k8s/knative/serving-install';
 import type { EventDestination } from '../../spec/eventing';
 import type { FunctionSpec } from '../../spec/function';
@@ -27,7 +45,7 @@ import type { PlatformSpec } from '../../spec/platform';
 import { kafkaTriggerProblem } from '../../spec/kafka';
 import { functionAutoscaling } from '../../spec/rules/knative';
 import { KNATIVE_NAMES } from '../../k8s/knative/limits';
-import type { FunctionEndpoint, KafkaBinding, KafkaClientAuth } from '../bindings';
+import type { FunctionEndpoint, KafkaBinding, KafkaClientAuth, KafkaEventingBinding } from '../bindings';
 import { kafkaProducerFor } from '../kafka-producer';
 import type { ModuleContext } from './context';
 
@@ -64,19 +82,24 @@ export function buildKnative(ctx: ModuleContext, deps: { readonly kafka?: KafkaB
   if (fns.length === 0 && k.sequences.length + k.parallels.length + k.pings.length === 0) return { endpoints: [], secretReferences: new Map() };
 
   const tenants = eventingTenants(fns, k);
-  const { operator, serving, eventing } = installKnative(ctx, fns, tenants);
+  // Kafka-backed eventing where the environment keeps events durable (eventingBackendOf) and Kafka is built.
+  const durable = eventingBackendOf(ctx.spec, ctx.env.profile) === 'kafka' && tenants.size > 0 ? deps.kafka?.eventing : undefined;
+  const brokerNames = brokerNamesOf(fns, k);
+  const planes: KafkaDataPlane[] = durable ? [...(brokerNames.size > 0 ? (['broker'] as const) : []), ...(k.sequences.length + k.parallels.length > 0 ? (['channel'] as const) : []), 'sink'] : [];
+  const { operator, serving, eventing } = installKnative(ctx, fns, tenants, durable && { eventing: durable, planes });
 
   const apps = ctx.chart('apps', 'knative');
   // Dead-letter sinks and brokers first: everything else delivers to them.
-  const sinks = deadLetterSinks(apps, tenants, k.deadLetterImage);
-  const brokers = tenantBrokers(apps, fns, k, sinks);
+  const sinks = deadLetterSinks(ctx, apps, tenants, k.deadLetterImage, durable);
+  const brokers = tenantBrokers(apps, brokerNames, sinks, durable);
   const services = functionServices(ctx, apps, fns, deps.kafka);
-  const wiring = new AppsWiring(apps, sinks, brokers, services);
+  const wiring = new AppsWiring(apps, sinks, brokers, services, durable);
   fns.forEach((fn) => functionTriggers(ctx, wiring, fn, deps.kafka));
   flows(wiring, k);
+  if (durable) grantTriggerGroups(brokers, durable);
 
   recordFootprint(ctx, operator, serving, eventing, apps);
-  knativeNetwork(ctx, fns, tenants, eventing !== undefined, deps.kafka);
+  knativeNetwork(ctx, fns, tenants, eventing !== undefined, deps.kafka, planes.length > 0);
   // Host header of the cluster-local route: Knative creates it for every service (public
   // or cluster-local), so the gateway's hop stays in-cluster and needs no DNS.
   return {
@@ -101,7 +124,7 @@ function secretReferences(apps: Chart): Map<string, string[]> {
  * server, webhooks, Kourier and the activator to the tenants' queue-proxies, tenants to the
  * broker ingress, deliveries from Eventing through Kourier, and KafkaSources to Kafka.
  */
-function knativeNetwork(ctx: ModuleContext, fns: readonly FunctionSpec[], eventingTenants: ReadonlySet<string>, eventing: boolean, kafka: KafkaBinding | undefined): void {
+function knativeNetwork(ctx: ModuleContext, fns: readonly FunctionSpec[], eventingTenants: ReadonlySet<string>, eventing: boolean, kafka: KafkaBinding | undefined, kafkaDataPlanes: boolean): void {
   const ns = SYSTEM_NAMESPACES;
   const webhook = (net: NamespaceNetworkPolicies, what: string) =>
     net.allowIngressOnPorts('webhooks', [...SYSTEM_PORTS.knativeWebhook], `the API server calling ${what} admission and conversion webhooks (it has no pod to select)`);
@@ -110,6 +133,14 @@ function knativeNetwork(ctx: ModuleContext, fns: readonly FunctionSpec[], eventi
   operator.allowWithinNamespace('the Knative Operator and its webhook');
   operator.allowApiServer('the Knative Operator installing Serving and Eventing');
   webhook(operator, "the Knative Operator's");
+  if (kafkaDataPlanes) {
+    operator.allowEgressToCidr(
+      'release-manifests',
+      '0.0.0.0/0',
+      [443],
+      `the Knative Operator fetching eventing-kafka-broker's data-plane manifests (KnativeEventing spec.additionalManifests, github.com release assets)`,
+    );
+  }
 
   const serving = ctx.network(ns.knativeServing);
   serving.allowWithinNamespace('Knative Serving: Kourier to the activator, activator to the autoscaler, controllers to the webhook');
@@ -151,7 +182,9 @@ function knativeNetwork(ctx: ModuleContext, fns: readonly FunctionSpec[], eventi
       namespace: kafka.namespace,
       podLabels: kafka.brokerPods,
       ports: [...kafkaPorts],
-      reason: "the KafkaSource controller and dispatcher consuming with the functions' credentials",
+      reason: kafkaDataPlanes
+        ? "the Kafka controller and the broker, channel, sink and source data planes (the tenants' eventing principals, the channel principal, the functions' KafkaSource credentials)"
+        : "the KafkaSource controller and dispatcher consuming with the functions' credentials",
     });
   }
 }
@@ -169,6 +202,7 @@ function installKnative(
   ctx: ModuleContext,
   fns: readonly FunctionSpec[],
   eventingTenants: ReadonlySet<string>,
+  kafkaEventing: { readonly eventing: KafkaEventingBinding; readonly planes: readonly KafkaDataPlane[] } | undefined,
 ): { operator: KnativeOperatorInstall; serving: KnativeServingInstall; eventing?: KnativeEventingInstall } {
   const k = ctx.spec.knative;
   const profile = ctx.env.profile;
@@ -198,19 +232,62 @@ function installKnative(
     eventing: profile.components.knativeEventing,
     kafkaSource: fns.some((f) => asyncTriggers(f).some((t) => t.type === 'kafka')),
     kafkaDispatcher: profile.components.knativeKafkaDispatcher,
+    ...(kafkaEventing && {
+      kafka: {
+        planes: kafkaEventing.planes,
+        receiver: profile.components.knativeKafkaReceiver,
+        ...(kafkaEventing.planes.includes('channel') && { channel: { bootstrapServers: kafkaEventing.eventing.bootstrapServers, authSecret: CHANNEL_AUTH_SECRET } }),
+      },
+    }),
   });
+  if (kafkaEventing?.planes.includes('channel')) {
+    const user = kafkaEventing.eventing.user(CHANNEL_USER_NAME, {});
+    kafkaEventing.eventing.authSecret(user, ns.knativeEventing, CHANNEL_AUTH_SECRET);
+  }
   return { operator, serving, eventing };
 }
 
-/** One dead-letter sink per eventing tenant, by tenant. */
-function deadLetterSinks(apps: Chart, tenants: ReadonlySet<string>, image: KnativeSpec['deadLetterImage']): Map<string, DeadLetterSink> {
+/**
+ * One dead-letter sink per eventing tenant, by tenant: with Kafka eventing a KafkaSink onto the
+ * tenant's dead-letter topic (kept `deadLetterRetentionDays`, written by the tenant's eventing
+ * principal), else event_display logging them.
+ */
+function deadLetterSinks(
+  ctx: ModuleContext,
+  apps: Chart,
+  tenants: ReadonlySet<string>,
+  image: KnativeSpec['deadLetterImage'],
+  durable: KafkaEventingBinding | undefined,
+): Map<string, DeadLetterSink> {
   const sinks = new Map<string, DeadLetterSink>();
-  for (const tenant of [...tenants].sort()) sinks.set(tenant, new DeadLetterSink(apps, `dls-${tenant}`, { namespace: tenant, image }));
+  for (const tenant of [...tenants].sort()) {
+    if (!durable) {
+      sinks.set(tenant, new DeadLetterSink(apps, `dls-${tenant}`, { namespace: tenant, image }));
+      continue;
+    }
+    const topic = deadLetterTopicName(tenant);
+    durable.topic(topic, { retentionHours: ctx.env.profile.eventing.deadLetterRetentionDays * 24 });
+    tenantEventingUser(durable, tenant).allowWrite(topic);
+    sinks.set(tenant, new DeadLetterSink(apps, `dls-${tenant}`, { namespace: tenant, name: DEAD_LETTER_SINK_NAME, kafka: { topic, bootstrapServers: [durable.bootstrapServers], authSecret: TENANT_EVENTING_AUTH_SECRET } }));
+  }
   return sinks;
 }
 
-/** Every broker a trigger, flow or reply names, per tenant (`default` unless named), by `<tenant>/<name>`. */
-function tenantBrokers(apps: Chart, fns: readonly FunctionSpec[], k: KnativeSpec, sinks: ReadonlyMap<string, DeadLetterSink>): Map<string, Broker> {
+/** A tenant's eventing principal (brokers, dead letters), with its composed Secret in the tenant's namespace. */
+function tenantEventingUser(durable: KafkaEventingBinding, tenant: string) {
+  const name = tenantEventingUserName(tenant);
+  const user = durable.user(name, { [LABELS.tenant]: tenant });
+  // Once per tenant: the first call composes the Secret.
+  if (!composedFor.has(user)) {
+    composedFor.add(user);
+    durable.authSecret(user, tenant, TENANT_EVENTING_AUTH_SECRET);
+  }
+  return user;
+}
+const composedFor = new WeakSet<object>();
+
+/** Every broker a trigger, flow or reply names, per tenant (`default` unless named). */
+function brokerNamesOf(fns: readonly FunctionSpec[], k: KnativeSpec): Map<string, Set<string>> {
   const brokerNames = new Map<string, Set<string>>();
   const useBroker = (tenant: string, name = 'default') => (brokerNames.get(tenant) ?? brokerNames.set(tenant, new Set()).get(tenant)!).add(name);
   const collectDest = (tenant: string, d: EventDestination | undefined) => d && 'broker' in d && useBroker(tenant, d.broker);
@@ -230,13 +307,54 @@ function tenantBrokers(apps: Chart, fns: readonly FunctionSpec[], k: KnativeSpec
     p.branches.forEach((b) => collectDest(p.tenant, b.reply));
   }
   for (const p of k.pings) collectDest(p.tenant, p.sink);
+  return brokerNames;
+}
+
+/**
+ * The brokers, by `<tenant>/<name>`. With Kafka eventing each is a `Kafka`-class broker on a
+ * topic Strimzi creates with the profile's replication and min ISR (its external topic), reading
+ * the tenant's `kafka-broker-config`; its principal may read and write that topic only.
+ */
+function tenantBrokers(apps: Chart, brokerNames: ReadonlyMap<string, ReadonlySet<string>>, sinks: ReadonlyMap<string, DeadLetterSink>, durable: KafkaEventingBinding | undefined): Map<string, Broker> {
   const brokers = new Map<string, Broker>();
   for (const [tenant, names] of [...brokerNames.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    if (durable) {
+      new k8s.KubeConfigMap(apps, `kafka-broker-config-${tenant}`, {
+        metadata: { name: BROKER_CONFIG_NAME, namespace: tenant, labels: { [LABELS.tenant]: tenant, [LABELS.component]: 'knative-eventing' } },
+        data: {
+          'bootstrap.servers': durable.bootstrapServers,
+          // Used only for topics the broker creates itself; the platform's brokers name theirs.
+          'default.topic.partitions': String(TOPIC_DEFAULTS.partitions),
+          'default.topic.replication.factor': String(durable.replicationFactor),
+          'auth.secret.ref.name': TENANT_EVENTING_AUTH_SECRET,
+        },
+      });
+    }
     for (const name of [...names].sort()) {
-      brokers.set(`${tenant}/${name}`, new Broker(apps, `broker-${tenant}-${name}`, { name, namespace: tenant, delivery: { deadLetterSink: sinks.get(tenant) } }));
+      const delivery = { deadLetterSink: sinks.get(tenant) };
+      if (!durable) {
+        brokers.set(`${tenant}/${name}`, new Broker(apps, `broker-${tenant}-${name}`, { name, namespace: tenant, delivery }));
+        continue;
+      }
+      const topic = brokerTopicName(tenant, name);
+      durable.topic(topic, { retentionHours: TOPIC_DEFAULTS.retentionHours, labels: { [LABELS.tenant]: tenant } });
+      tenantEventingUser(durable, tenant).allowRead(topic).allowWrite(topic);
+      brokers.set(
+        `${tenant}/${name}`,
+        new Broker(apps, `broker-${tenant}-${name}`, { name, namespace: tenant, brokerClass: 'Kafka', config: { name: BROKER_CONFIG_NAME, namespace: tenant }, externalTopic: topic, delivery }),
+      );
     }
   }
   return brokers;
+}
+
+/** Each trigger of a Kafka broker consumes with its own group (config-kafka-features' template): its tenant's principal may join exactly those. */
+function grantTriggerGroups(brokers: ReadonlyMap<string, Broker>, durable: KafkaEventingBinding): void {
+  for (const broker of brokers.values()) {
+    if (broker.brokerClass !== 'Kafka') continue;
+    const user = tenantEventingUser(durable, broker.namespace);
+    for (const t of broker.node.findAll().filter((c): c is Trigger => c instanceof Trigger)) user.allowGroup(triggerConsumerGroup(t.namespace, t.name));
+  }
 }
 
 /** The Knative feature that lets a Service's pod spec carry affinity. */
@@ -293,7 +411,21 @@ class AppsWiring {
     private readonly sinks: ReadonlyMap<string, DeadLetterSink>,
     private readonly brokers: ReadonlyMap<string, Broker>,
     private readonly services: ReadonlyMap<string, KnativeService>,
+    /** Kafka-backed eventing: flows get KafkaChannels. */
+    readonly durable?: KafkaEventingBinding,
   ) {}
+
+  /** The channel of a flow's steps and branches: KafkaChannels replicated like every platform topic, whose topics the channel principal may manage. */
+  channel(tenant: string, channels: readonly string[]): { channel?: 'KafkaChannel'; kafkaChannel?: { numPartitions: number; replicationFactor: number } } {
+    if (!this.durable) return {};
+    const user = this.durable.user(CHANNEL_USER_NAME, {});
+    for (const c of channels) {
+      // The channel controller creates and deletes the topic; its data plane produces and consumes (groups per subscription UID).
+      user.allowTopic(channelTopicName(tenant, c), ['Read', 'Write', 'Create', 'Delete', 'Describe']);
+      user.allowGroupPrefix(channelGroupPrefix(tenant, c));
+    }
+    return { channel: 'KafkaChannel', kafkaChannel: { numPartitions: TOPIC_DEFAULTS.partitions, replicationFactor: this.durable.replicationFactor } };
+  }
 
   service(name: string): KnativeService {
     return this.services.get(name)!;
@@ -415,6 +547,7 @@ function flows(w: AppsWiring, k: KnativeSpec): void {
       })),
       ...(p.reply && { reply: w.destination(p.tenant, p.reply) }),
       delivery: w.delivery(p.tenant, p.delivery),
+      ...w.channel(p.tenant, parallelChannelNames(p.name, p.branches.length)),
     });
     if (p.trigger) flowTrigger(w, p.tenant, p.name, p.trigger, par, w.delivery(p.tenant, p.delivery));
   }
@@ -425,6 +558,7 @@ function flows(w: AppsWiring, k: KnativeSpec): void {
       steps: s.steps.map((step) => w.service(step)),
       ...(s.reply && { reply: w.destination(s.tenant, s.reply) }),
       delivery: w.delivery(s.tenant, s.delivery),
+      ...w.channel(s.tenant, sequenceChannelNames(s.name, s.steps.length)),
     });
     if (s.trigger) flowTrigger(w, s.tenant, s.name, s.trigger, seq, w.delivery(s.tenant, s.delivery));
   }
@@ -482,6 +616,11 @@ function recordFootprint(ctx: ModuleContext, operator: KnativeOperatorInstall, s
     const kafkaSourceConstructs = all.filter((c): c is KafkaSource => c instanceof KafkaSource);
     const kafkaSources = kafkaSourceConstructs.map((k) => k.apiObject);
     const consumers = kafkaSourceConstructs.reduce((n, k) => n + (k.consumers ?? 1), 0);
+    const kafkaTriggers = all.filter((c): c is Trigger => c instanceof Trigger && c.node.scope instanceof Broker && c.node.scope.brokerClass === 'Kafka').length;
+    // A Sequence subscribes each step to a channel; a Parallel a filter and a subscriber per branch.
+    const channelSubscriptions = eventing.kafka?.planes.includes('channel')
+      ? all.reduce((n, c) => n + (c instanceof Sequence ? c.steps : c instanceof Parallel ? 2 * c.branches : 0), 0)
+      : 0;
     const ns = eventing.apiObject.metadata.namespace!;
     for (const w of workloads(eventing.apiObject)) {
       let pods = w.replicas ?? 1;
@@ -496,6 +635,13 @@ function recordFootprint(ctx: ModuleContext, operator: KnativeOperatorInstall, s
         pods = consumers > 0 ? Math.max(min, Math.ceil(consumers / KAFKA_DISPATCHER_POD_CAPACITY)) : 0;
         source = `KnativeEventing spec.workloads resources; max(DISPATCHERS_MIN_REPLICAS ${min}, ${consumers} consumers / ${KAFKA_DISPATCHER_POD_CAPACITY} per pod)`;
         objects = [eventing.apiObject, ...kafkaSources];
+      } else if (w.name === KAFKA_DATA_PLANES.broker.dispatcher.name || w.name === KAFKA_DATA_PLANES.channel.dispatcher.name) {
+        // Scheduled like the source dispatcher: one consumer per trigger (broker) or subscription (channel).
+        const broker = w.name === KAFKA_DATA_PLANES.broker.dispatcher.name;
+        const n = broker ? kafkaTriggers : channelSubscriptions;
+        const min = eventing.kafkaDispatcher?.replicas ?? 1;
+        pods = n > 0 ? Math.max(min, Math.ceil(n / KAFKA_DISPATCHER_POD_CAPACITY)) : 0;
+        source = `KnativeEventing spec.workloads resources; max(DISPATCHERS_MIN_REPLICAS ${min}, ${n} ${broker ? 'Kafka broker triggers' : 'channel subscriptions'} / ${KAFKA_DISPATCHER_POD_CAPACITY} per pod)`;
       }
       fp.record({ component: `knative-eventing/${w.name}`, namespace: ns, pods, containers: (w.resources ?? []).map((r) => r.requests), source, objects });
     }
