@@ -18,6 +18,7 @@ import { parseSpec } from '../spec/parse';
 import type { PlatformSpec, PlatformSpecInput } from '../spec/platform';
 import { environmentNames } from '../spec/resolve';
 import { prodImagesWithoutDigest } from '../spec/rules/functions';
+import { eventingNotes } from '../spec/rules/eventing';
 import { formatOptions, parseArgs, UsageError, type OptionSpec, type ParsedArgs } from './args';
 
 export { UsageError } from './args';
@@ -248,6 +249,12 @@ const synth: Command = {
       outputs.map((o) => o.env),
     )) {
       io.out(`note: environment ${env} (prod profile) runs images by tag, not digest: ${functions.join(', ')}; a digest ("image@sha256:…") pins the exact image.`);
+    }
+    for (const note of eventingNotes(
+      spec,
+      outputs.map((o) => o.env),
+    )) {
+      io.out(`note: ${note}`);
     }
     if (ignoredByGit(outdir)) io.out(`note: ${outArg.replace(/\/$/, '')}/ is ignored by git here (.gitignore), so it is a local copy: Flux and Argo CD read only what is committed.`);
     return 0;

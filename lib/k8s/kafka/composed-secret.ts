@@ -37,6 +37,8 @@ export interface ComposedSecretProps {
 }
 
 const q = (v: string) => k8s.Quantity.fromString(v);
+/** Requests of the copy job's one container (while it runs, every period). */
+export const COPY_JOB_REQUESTS = { cpu: '10m', memory: '32Mi' } as const;
 const KEY = /^[-._a-zA-Z0-9]+$/;
 /** Field manager of the copy: not `kubectl`, which Flux's kustomize-controller takes over (and would then prune). */
 export const FIELD_MANAGER = 'hybrid-serverless-kafka-credentials';
@@ -70,7 +72,8 @@ export class ComposedSecret extends Construct {
     // The CronJob is named "<name>-copy" and its Jobs get an 11-character suffix: 52 is the CronJob limit.
     if (props.jobName === undefined && (!DNS_1123_LABEL.test(props.name) || props.name.length > 47)) fail(`${where}.name`, props.name, 'must be a DNS label of at most 47 characters');
     if (!DNS_1123_LABEL.test(props.name)) fail(`${where}.name`, props.name, 'must be a DNS label');
-    if (props.jobName !== undefined && (!DNS_1123_LABEL.test(props.jobName) || props.jobName.length > 52)) fail(`${where}.jobName`, props.jobName, 'must be a DNS label of at most 52 characters (the CronJob limit)');
+    if (props.jobName !== undefined && (!DNS_1123_LABEL.test(props.jobName) || props.jobName.length > 52))
+      fail(`${where}.jobName`, props.jobName, 'must be a DNS label of at most 52 characters (the CronJob limit)');
     const entries = Object.entries(props.keys);
     if (entries.length === 0) fail(`${where}.keys`, props.keys, 'must name at least one key');
     for (const [key, ref] of entries) {
@@ -136,7 +139,7 @@ export class ComposedSecret extends Construct {
                     args: ['apply', '--server-side', `--field-manager=${FIELD_MANAGER}`, '--force-conflicts', '-k', '/work'],
                     env: [{ name: 'HOME', value: '/tmp' }],
                     securityContext: restrictedContainerSecurityContext(),
-                    resources: { requests: { cpu: q('10m'), memory: q('32Mi') }, limits: { cpu: q('200m'), memory: q('128Mi') } },
+                    resources: { requests: { cpu: q(COPY_JOB_REQUESTS.cpu), memory: q(COPY_JOB_REQUESTS.memory) }, limits: { cpu: q('200m'), memory: q('128Mi') } },
                     volumeMounts: [
                       { name: 'work', mountPath: '/work', readOnly: true },
                       { name: 'tmp', mountPath: '/tmp' },

@@ -58,7 +58,8 @@ export class Broker extends Construct implements IEventDestination, IBroker {
     if (!(BROKER_CLASSES as readonly string[]).includes(brokerClass)) fail(`${where}.brokerClass`, brokerClass, `must be one of ${BROKER_CLASSES.join(', ')}`);
     if (brokerClass === 'Kafka' && !props.config) fail(`${where}.config`, undefined, 'is required for a Kafka broker: a ConfigMap with bootstrap.servers (and auth.secret.ref.name)');
     if (props.externalTopic !== undefined && brokerClass !== 'Kafka') fail(`${where}.externalTopic`, props.externalTopic, 'applies to Kafka brokers only');
-    if (props.externalTopic !== undefined && !/^[a-zA-Z0-9._-]{1,249}$/.test(props.externalTopic)) fail(`${where}.externalTopic`, props.externalTopic, 'must be a Kafka topic name (letters, digits, ".", "_", "-"; at most 249)');
+    if (props.externalTopic !== undefined && !/^[a-zA-Z0-9._-]{1,249}$/.test(props.externalTopic))
+      fail(`${where}.externalTopic`, props.externalTopic, 'must be a Kafka topic name (letters, digits, ".", "_", "-"; at most 249)');
     this.brokerClass = brokerClass;
     const delivery = renderDelivery(`${where}.delivery`, props.delivery, props.namespace, () => DeadLetterSink.of(this, props.namespace));
     this.apiObject = new BrokerL1(this, 'Resource', {

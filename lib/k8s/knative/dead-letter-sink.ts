@@ -82,7 +82,8 @@ export class DeadLetterSink extends Construct implements IEventDestination {
       });
       return;
     }
-    if (props.image !== undefined || props.resources !== undefined) fail(`${where}.image`, props.image ?? props.resources, 'applies to the logging sink only; a Kafka dead-letter store runs no pod of its own');
+    if (props.image !== undefined || props.resources !== undefined)
+      fail(`${where}.image`, props.image ?? props.resources, 'applies to the logging sink only; a Kafka dead-letter store runs no pod of its own');
     const k = props.kafka;
     this.name = props.name ?? 'dead-letters';
     if (!DNS_1123_LABEL.test(this.name)) fail(`${where}.name`, this.name, 'must be a DNS label');

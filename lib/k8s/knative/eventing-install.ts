@@ -139,7 +139,8 @@ export class KnativeEventingInstall extends Construct {
     const off = { enabled: false };
     const planes = [...new Set(props.kafka?.planes ?? [])].sort();
     for (const p of planes) if (!(p in KAFKA_DATA_PLANES)) fail('KnativeEventingInstall.kafka.planes', p, `must be one of ${Object.keys(KAFKA_DATA_PLANES).join(', ')}`);
-    if (planes.includes('channel') && !props.kafka?.channel) fail('KnativeEventingInstall.kafka.channel', undefined, 'is required with the channel data plane: bootstrapServers and authSecret for kafka-channel-config');
+    if (planes.includes('channel') && !props.kafka?.channel)
+      fail('KnativeEventingInstall.kafka.channel', undefined, 'is required with the channel data plane: bootstrapServers and authSecret for kafka-channel-config');
     const receiver = props.kafka?.receiver;
     if (receiver && (!Number.isInteger(receiver.replicas) || receiver.replicas < 1)) fail('KnativeEventingInstall.kafka.receiver.replicas', receiver.replicas, 'must be a whole number ≥ 1');
     // The Kafka controller (source.kafka) reconciles brokers, channels and sinks too.

@@ -34,7 +34,11 @@ export function channelTemplate(where: string, channel: ChannelKind, kafka: Kafk
   if (k.retentionDuration !== undefined && !/^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/.test(k.retentionDuration)) {
     fail(`${where}.kafkaChannel.retentionDuration`, k.retentionDuration, 'must be an ISO-8601 duration such as "P7D" or "PT12H"');
   }
-  const spec = { ...(k.numPartitions && { numPartitions: k.numPartitions }), ...(k.replicationFactor && { replicationFactor: k.replicationFactor }), ...(k.retentionDuration && { retentionDuration: k.retentionDuration }) };
+  const spec = {
+    ...(k.numPartitions && { numPartitions: k.numPartitions }),
+    ...(k.replicationFactor && { replicationFactor: k.replicationFactor }),
+    ...(k.retentionDuration && { retentionDuration: k.retentionDuration }),
+  };
   // v1beta1 is the KafkaChannel CRD's storage version (v1 is served too).
   return { apiVersion: 'messaging.knative.dev/v1beta1', kind: channel, ...(Object.keys(spec).length > 0 && { spec }) };
 }

@@ -34,7 +34,6 @@ export interface KafkaConnectorCredentialsProps {
   readonly image?: string;
 }
 
-
 /**
  * Gives the OpenFaaS kafka-connector the broker credentials under the key names its chart
  * reads, from the Secrets Strimzi writes (mirrored into the connector's namespace by

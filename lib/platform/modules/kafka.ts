@@ -4,7 +4,7 @@ import { CONNECTION_KEYS, KafkaClientUser, USER_SECRET_KEYS } from '../../k8s/ka
 import { KAFKA_LISTENERS, KafkaCluster } from '../../k8s/kafka/kafka-cluster';
 import { KafkaClusterTopic } from '../../k8s/kafka/kafka-cluster-topic';
 import { SecretReflector } from '../../k8s/kafka/secret-reflector';
-import { ComposedSecret, type SecretKeyRef } from '../../k8s/kafka/composed-secret';
+import { COPY_JOB_REQUESTS, ComposedSecret, type SecretKeyRef } from '../../k8s/kafka/composed-secret';
 import { eventingBackendOf } from '../../spec/platform';
 import { specEventingTenants } from '../../spec/rules/eventing';
 import { StrimziOperator } from '../../k8s/kafka/strimzi-operator';
@@ -239,13 +239,22 @@ export function buildKafka(ctx: ModuleContext): KafkaBinding | undefined {
                 password: secret(USER_SECRET_KEYS['scram-sha-512'].password),
                 'ca.crt': ca,
               };
-        new ComposedSecret(config, `kafka-auth-${namespace}-${name}`, {
+        const composed = new ComposedSecret(config, `kafka-auth-${namespace}-${name}`, {
           namespace: eventingNs,
           targetNamespace: namespace,
           name,
           component: 'knative-kafka-credentials',
           jobName: this.authSecretJob(namespace),
           keys,
+        });
+        ctx.footprint.record({
+          component: `knative-eventing/${composed.cronJob.metadata.name}`,
+          namespace: eventingNs,
+          // concurrencyPolicy Forbid: at most one Job pod at a time, for a few seconds every run.
+          pods: 1,
+          containers: [COPY_JOB_REQUESTS],
+          source: 'CronJob container resources; one pod at a time while it runs (concurrencyPolicy Forbid)',
+          objects: [composed.cronJob],
         });
       },
       authSecretJob: (namespace) => `kafka-auth-${namespace}`,

@@ -252,13 +252,7 @@ function installKnative(
  * tenant's dead-letter topic (kept `deadLetterRetentionDays`, written by the tenant's eventing
  * principal), else event_display logging them.
  */
-function deadLetterSinks(
-  ctx: ModuleContext,
-  apps: Chart,
-  tenants: ReadonlySet<string>,
-  image: KnativeSpec['deadLetterImage'],
-  durable: KafkaEventingBinding | undefined,
-): Map<string, DeadLetterSink> {
+function deadLetterSinks(ctx: ModuleContext, apps: Chart, tenants: ReadonlySet<string>, image: KnativeSpec['deadLetterImage'], durable: KafkaEventingBinding | undefined): Map<string, DeadLetterSink> {
   const sinks = new Map<string, DeadLetterSink>();
   for (const tenant of [...tenants].sort()) {
     if (!durable) {
@@ -268,7 +262,14 @@ function deadLetterSinks(
     const topic = deadLetterTopicName(tenant);
     durable.topic(topic, { retentionHours: ctx.env.profile.eventing.deadLetterRetentionDays * 24 });
     tenantEventingUser(durable, tenant).allowWrite(topic);
-    sinks.set(tenant, new DeadLetterSink(apps, `dls-${tenant}`, { namespace: tenant, name: DEAD_LETTER_SINK_NAME, kafka: { topic, bootstrapServers: [durable.bootstrapServers], authSecret: TENANT_EVENTING_AUTH_SECRET } }));
+    sinks.set(
+      tenant,
+      new DeadLetterSink(apps, `dls-${tenant}`, {
+        namespace: tenant,
+        name: DEAD_LETTER_SINK_NAME,
+        kafka: { topic, bootstrapServers: [durable.bootstrapServers], authSecret: TENANT_EVENTING_AUTH_SECRET },
+      }),
+    );
   }
   return sinks;
 }
@@ -618,9 +619,7 @@ function recordFootprint(ctx: ModuleContext, operator: KnativeOperatorInstall, s
     const consumers = kafkaSourceConstructs.reduce((n, k) => n + (k.consumers ?? 1), 0);
     const kafkaTriggers = all.filter((c): c is Trigger => c instanceof Trigger && c.node.scope instanceof Broker && c.node.scope.brokerClass === 'Kafka').length;
     // A Sequence subscribes each step to a channel; a Parallel a filter and a subscriber per branch.
-    const channelSubscriptions = eventing.kafka?.planes.includes('channel')
-      ? all.reduce((n, c) => n + (c instanceof Sequence ? c.steps : c instanceof Parallel ? 2 * c.branches : 0), 0)
-      : 0;
+    const channelSubscriptions = eventing.kafka?.planes.includes('channel') ? all.reduce((n, c) => n + (c instanceof Sequence ? c.steps : c instanceof Parallel ? 2 * c.branches : 0), 0) : 0;
     const ns = eventing.apiObject.metadata.namespace!;
     for (const w of workloads(eventing.apiObject)) {
       let pods = w.replicas ?? 1;

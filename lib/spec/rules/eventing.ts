@@ -89,3 +89,24 @@ function brokerNames(spec: PlatformSpec): { tenant: string; broker: string }[] {
   for (const p of spec.knative.pings) dest(p.tenant, p.sink);
   return out;
 }
+
+/**
+ * What the synth summary says about each environment's eventing: in memory (and why it may be)
+ * or kept in Kafka, for the environments written that have Knative Eventing at all.
+ */
+export function eventingNotes(spec: PlatformSpec, envs: readonly string[]): string[] {
+  if (specEventingTenants(spec).size === 0) return [];
+  const out: string[] = [];
+  const reason = spec.knative.eventing?.inMemoryReason;
+  for (const env of environmentProfiles(spec).filter((e) => envs.includes(e.env))) {
+    if (eventingBackendOf(spec, env.profile) === 'kafka') {
+      out.push(`environment ${env.env} keeps Knative events in Kafka: Kafka brokers, KafkaChannels, dead letters in a topic per tenant (${env.profile.eventing.deadLetterRetentionDays} days)`);
+    } else {
+      const why = env.profile.eventing.durable ? `knative.eventing.inMemoryReason: ${reason}` : `profile ${env.profileName} does not ask for durable events`;
+      out.push(
+        `environment ${env.env} keeps Knative events in memory (${why}): MTChannelBasedBroker over InMemoryChannel loses buffered events when a dispatcher restarts, and dead letters are only logged (event_display)`,
+      );
+    }
+  }
+  return out;
+}
