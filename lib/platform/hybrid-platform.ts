@@ -96,7 +96,7 @@ export class HybridPlatform {
     const lambda = buildLambda(ctx);
     for (const e of [...knative.endpoints, ...(openfaas?.endpoints ?? []), ...lambda.endpoints]) this.endpoints.set(e.function.name, e);
     buildKong(ctx, { endpoints: this.endpoints });
-    buildObservability(ctx, { kafka, openfaas });
+    buildObservability(ctx, { kafka, openfaas, deadLetterTopics: knative.deadLetterTopics });
     // On-call reads every platform namespace the modules above created (tenants' are their own).
     const tenantNamespaces = new Set(tenancy.namespaces);
     buildPlatformOperators(ctx, { namespaces: [...this.namespaces.keys()].filter((n) => !tenantNamespaces.has(n)) });

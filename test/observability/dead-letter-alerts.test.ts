@@ -1,54 +1,44 @@
 import { stringify } from 'yaml';
 import { deadLetterTopicName } from '../../lib/k8s/knative/dead-letter-names';
 import { KAFKA_DATA_PLANE_APPS } from '../../lib/k8s/observability/eventing-rules';
-import type * as Modules from '../../lib/platform/modules';
-import { durableDeadLetterTenants } from '../../lib/platform/modules/observability';
-import { REFERENCE_ENVIRONMENTS, referenceCopy, synthEnv } from '../support/synth';
+import { referenceCopy, synthEnv } from '../support/synth';
 import { describeWithTool, run } from './tools';
 
 /**
- * The knative module will report which tenants keep their dead letters in a Kafka topic
- * (ObservabilityDeps.deadLetterTopics). Until it does, this stand-in passes the topics of
- * `durable` to the real observability module, as the knative module's output would.
+ * Alerts for lost events follow what the environment has: where the knative module keeps dead
+ * letters in Kafka (staging and prod of the reference stack), their topics and the consumer
+ * groups of Kafka broker Triggers and KafkaChannels are watched; in memory (dev, edge) only the
+ * deliveries and the data plane's health are.
  */
-const durable = new Map<string, string>();
-jest.mock('../../lib/platform/modules', () => {
-  const actual = jest.requireActual<typeof Modules>('../../lib/platform/modules');
-  return {
-    ...actual,
-    buildObservability: (ctx: Parameters<typeof actual.buildObservability>[0], deps: Parameters<typeof actual.buildObservability>[1]) =>
-      actual.buildObservability(ctx, durable.size > 0 ? { ...deps, deadLetterTopics: new Map(durable) } : deps),
-  };
-});
-
 type Group = { name: string; rules: any[] };
 const groupsOf = (find: ReturnType<typeof synthEnv>['find']): Group[] => find('PrometheusRule', undefined, 'monitoring').flatMap((r) => r.spec.groups as Group[]);
 const alerts = (groups: Group[]) => groups.flatMap((g) => g.rules).filter((r) => r.alert);
 
-afterEach(() => durable.clear());
-
 describe('alerts for lost events, by what the environment has', () => {
-  test('no durable store anywhere yet: no dead-letter topic alert and no Kafka eventing lag alert in any environment', () => {
-    for (const env of REFERENCE_ENVIRONMENTS) {
-      const { find, platform } = synthEnv(env);
-      expect(durableDeadLetterTenants({ spec: platform.spec, env: platform.env } as never).size).toBe(0);
-      const all = alerts(groupsOf(find));
-      expect(all.filter((a) => a.alert === 'DeadLettersArriving')).toEqual([]);
-      expect(all.filter((a) => a.alert === 'KafkaConsumerLagHigh' && /knative-trigger-|kafka\\\\./.test(a.expr))).toEqual([]);
-      // the delivery alerts and the data plane's health do not depend on the store
-      expect(all.some((a) => a.alert === 'FunctionDeadLetters')).toBe(true);
-      expect(all.filter((a) => a.alert === 'EventingDataPlaneDown')).toHaveLength(1);
-    }
+  test.each(['dev', 'edge'] as const)('%s keeps events in memory: no dead-letter topic alert and no Kafka eventing lag alert', (env) => {
+    const { find, platform } = synthEnv(env);
+    const all = alerts(groupsOf(find));
+    expect(all.filter((a) => a.alert === 'DeadLettersArriving')).toEqual([]);
+    expect(all.filter((a) => a.alert === 'KafkaConsumerLagHigh' && /knative-trigger-|kafka\\\\./.test(a.expr))).toEqual([]);
+    // the delivery alerts and the data plane's health do not depend on the store
+    expect(all.some((a) => a.alert === 'FunctionDeadLetters')).toBe(true);
+    expect(all.filter((a) => a.alert === 'EventingDataPlaneDown')).toHaveLength(1);
+    expect(platform.spec.kafka).toBeDefined();
   });
 
-  test('a tenant with a durable store: its topic, its Triggers’ and flows’ consumer groups are watched; other tenants’ are not', () => {
-    durable.set('shop', deadLetterTopicName('shop'));
-    const { find, platform } = synthEnv('prod');
+  test.each(['staging', 'prod'] as const)("%s keeps dead letters in Kafka: each tenant's topic, its Triggers' and flows' consumer groups are watched", (env) => {
+    const { find, platform } = synthEnv(env);
     const groups = groupsOf(find);
     const dead = alerts(groups).filter((a) => a.alert === 'DeadLettersArriving');
-    expect(dead.map((a) => [a.labels, a.expr])).toEqual([
-      [{ severity: 'critical', tenant: 'shop' }, 'sum by (topic) (delta(kafka_topic_partition_current_offset{topic="shop-dead-letters"}[5m])) > 0'],
-    ]);
+    expect(dead.map((a) => [a.labels, a.expr])).toEqual(
+      ['iot', 'shop'].map((t) => [{ severity: 'critical', tenant: t }, `sum by (topic) (delta(kafka_topic_partition_current_offset{topic="${deadLetterTopicName(t)}"}[5m])) > 0`]),
+    );
+    // the topics alerted on are the ones the KafkaSinks write to
+    expect(
+      find('KafkaSink')
+        .map((k) => k.spec.topic)
+        .sort(),
+    ).toEqual(['iot-dead-letters', 'shop-dead-letters']);
     // in the platform's rule, beside the data plane's health
     const platformGroups = (find('PrometheusRule', 'acme-platform', 'monitoring')[0].spec.groups as Group[]).map((g) => g.name);
     expect(platformGroups).toEqual(expect.arrayContaining(['hybrid-serverless.eventing', 'hybrid-serverless.dead-letters', 'hybrid-serverless.kafka']));
@@ -68,17 +58,17 @@ describe('alerts for lost events, by what the environment has', () => {
     // a function's Trigger lag sits in its tenant's rule, with its other alerts
     const shopRule = find('PrometheusRule', 'acme-functions-shop-1', 'monitoring')[0];
     expect(JSON.stringify(shopRule.spec.groups)).toContain('knative-trigger-shop-ship-event-0');
-    // iot (KafkaSources only, not durable) gets nothing of Kafka eventing
+    // iot has KafkaSources only: no broker triggers or channels to watch
     expect(exprs.some((e) => e.includes('knative-trigger-iot') || e.includes('kafka\\\\.iot'))).toBe(false);
     expect(platform.spec.functions.some((f) => f.tenant === 'iot')).toBe(true);
   });
 
-  test('without a Kafka cluster nothing Kafka is watched, even if told a store exists', () => {
-    durable.set('shop', deadLetterTopicName('shop'));
+  test('without a Kafka cluster nothing Kafka is watched', () => {
     const spec = referenceCopy();
     delete spec.kafka;
     spec.functions = spec.functions.map((f: any) => ({ ...f, triggers: f.triggers?.filter((t: any) => t.type !== 'kafka') })).filter((f: any) => f.triggers?.length);
     spec.knative.sequences = [];
+    spec.knative.eventing = { backend: 'in-memory', inMemoryReason: 'this test has no Kafka to keep events in' };
     const { find } = synthEnv('prod', spec);
     const all = alerts(groupsOf(find));
     expect(all.filter((a) => a.alert === 'DeadLettersArriving' || a.alert === 'KafkaConsumerLagHigh')).toEqual([]);
@@ -96,8 +86,6 @@ describe('alerts for lost events, by what the environment has', () => {
 
 describeWithTool('promtool', 'promtool on the wired rules', () => {
   test('the rule files with a durable store pass `promtool check rules`', () => {
-    durable.set('shop', deadLetterTopicName('shop'));
-    durable.set('iot', deadLetterTopicName('iot'));
     const { find } = synthEnv('prod');
     for (const r of find('PrometheusRule', undefined, 'monitoring')) {
       const res = run('promtool', ['check', 'rules', 'rules.yaml'], { 'rules.yaml': stringify({ groups: r.spec.groups }) });

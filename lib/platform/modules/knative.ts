@@ -64,6 +64,8 @@ export interface KnativeOutputs {
   readonly endpoints: readonly FunctionEndpoint[];
   /** Secrets the tenant's Knative objects reference, by tenant namespace: what its admission policy grants. */
   readonly secretReferences: ReadonlyMap<string, readonly string[]>;
+  /** Per tenant, the Kafka topic its dead letters are kept in (Kafka eventing only; in-memory dead letters are only logged). */
+  readonly deadLetterTopics: ReadonlyMap<string, string>;
 }
 
 /**
@@ -79,7 +81,7 @@ export interface KnativeOutputs {
 export function buildKnative(ctx: ModuleContext, deps: { readonly kafka?: KafkaBinding }): KnativeOutputs {
   const fns = ctx.functionsFor('knative');
   const k = ctx.spec.knative;
-  if (fns.length === 0 && k.sequences.length + k.parallels.length + k.pings.length === 0) return { endpoints: [], secretReferences: new Map() };
+  if (fns.length === 0 && k.sequences.length + k.parallels.length + k.pings.length === 0) return { endpoints: [], secretReferences: new Map(), deadLetterTopics: new Map() };
 
   const tenants = eventingTenants(fns, k);
   // Kafka-backed eventing where the environment keeps events durable (eventingBackendOf) and Kafka is built.
@@ -105,6 +107,7 @@ export function buildKnative(ctx: ModuleContext, deps: { readonly kafka?: KafkaB
   return {
     endpoints: fns.map((fn) => ({ function: fn, target: 'knative', service: serving.localGateway, hostHeader: `${fn.name}.${fn.tenant}.svc.cluster.local` })),
     secretReferences: secretReferences(apps),
+    deadLetterTopics: new Map([...sinks].filter(([, s]) => s.topic !== undefined).map(([tenant, s]) => [tenant, s.topic!])),
   };
 }
 

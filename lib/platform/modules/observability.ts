@@ -127,21 +127,11 @@ export interface ObservabilityDeps {
    * Per tenant, the Kafka topic of its durable dead-letter store (issue 14: a KafkaSink in
    * front of the tenant's dead-letter topic), for the tenants whose events go through Kafka
    * eventing in this environment. Their dead-letter topic, the consumer groups of their Kafka
-   * Broker Triggers and KafkaChannels get alerts.
-   * @default durableDeadLetterTenants(ctx)
+   * Broker Triggers and KafkaChannels get alerts. The knative module reports them
+   * (`KnativeOutputs.deadLetterTopics`).
+   * @default none (every dead-letter sink logs only)
    */
   readonly deadLetterTopics?: ReadonlyMap<string, string>;
-}
-
-/**
- * The tenants with a durable dead-letter store and its topic, until the knative module
- * reports the store it built (then it passes `ObservabilityDeps.deadLetterTopics`): none.
- * Every environment's dead-letter sink is the `event_display` Service, which keeps nothing, so
- * no Kafka dead-letter alert may be rendered (an alert on a topic that does not exist would
- * promise a store the environment lacks).
- */
-export function durableDeadLetterTenants(_ctx: ModuleContext): ReadonlyMap<string, string> {
-  return new Map();
 }
 
 /** What Knative Eventing delivers to each Knative function with async triggers: its Triggers and KafkaSources, by the names the knative module gives them. */
@@ -231,7 +221,7 @@ function observabilityNetwork(ctx: ModuleContext, scraped: readonly string[]): v
 export function buildObservability(ctx: ModuleContext, deps: ObservabilityDeps): void {
   const { spec, env } = ctx;
   const { kafka, openfaas } = deps;
-  const deadLetterTopics = deps.deadLetterTopics ?? durableDeadLetterTenants(ctx);
+  const deadLetterTopics = deps.deadLetterTopics ?? new Map<string, string>();
   const profile = env.profile;
   const monitoring = SYSTEM_NAMESPACES.monitoring;
   ctx.namespace({ name: monitoring });
