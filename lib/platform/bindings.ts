@@ -87,6 +87,8 @@ export interface KafkaEventingBinding {
   readonly namespace: string;
   /** Bootstrap address of the listener the eventing principals authenticate on, `host:port`. */
   readonly bootstrapServers: string;
+  /** How the eventing principals authenticate (the cluster's client authentication). */
+  readonly authentication: 'scram-sha-512' | 'tls';
   /**
    * A principal of eventing (a tenant's brokers and dead-letter sink, or the channels) with the
    * cluster's client authentication and no ACL yet: the caller grants exactly what it uses.

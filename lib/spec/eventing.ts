@@ -130,6 +130,25 @@ export const eventingSettingsSchema = z.strictObject({
   inMemoryReason: z.string().trim().min(10, { message: 'must say why losing buffered events is acceptable (at least 10 characters)' }).max(500).optional(),
 });
 
+/**
+ * A redelivery of a tenant's dead letters (Kafka eventing only): a KafkaSource named
+ * `replay-<name>` reads the tenant's dead-letter topic with its own consumer group from the
+ * oldest dead letter still kept and sends each event to `to`. Remove it once its consumer lag is 0.
+ */
+export const replaySchema = z.strictObject({
+  /** Replay name (KafkaSource `replay-<name>`, consumer group `replay-<tenant>-<name>`). */
+  name: dnsLabel(50),
+  /** Tenant whose dead letters are replayed. */
+  tenant: dnsLabel(),
+  /** Environments to replay in: each must keep its events in Kafka. */
+  environments: z.array(z.string().min(1)).min(1, { message: 'name the environment(s) to replay in, e.g. ["prod"]' }),
+  /** Where the events go again. @default the tenant's `default` broker (every matching trigger gets them again) */
+  to: eventDestinationSchema.optional(),
+  /** Where a new consumer group starts: the oldest dead letter kept, or only those arriving from now on. @default 'earliest' */
+  from: z.enum(['earliest', 'latest']).optional(),
+});
+export type ReplaySpec = z.infer<typeof replaySchema>;
+
 export const knativePlatformSchema = z.strictObject({
   /** Where events in flight are kept (brokers, channels, dead letters). @default by profile */
   eventing: eventingSettingsSchema.optional(),
@@ -167,5 +186,7 @@ export const knativePlatformSchema = z.strictObject({
   parallels: z.array(parallelSchema).default([]),
   /** PingSources: events on a cron schedule. @default [] */
   pings: z.array(pingSchema).default([]),
+  /** Redeliveries of dead letters (Kafka eventing). @default [] */
+  replays: z.array(replaySchema).default([]),
 });
 export type KnativePlatformSpec = z.infer<typeof knativePlatformSchema>;

@@ -222,7 +222,7 @@ export const platformSchema = z.strictObject({
   /** The cluster's Kafka (Strimzi): cluster name, topics, client authentication; kafka triggers and topic producers need it. @default none */
   kafka: kafkaSchema.optional(),
   /** Knative install settings and event flows (sequences, parallels, pings). @default Kourier, no flows */
-  knative: knativePlatformSchema.default({ sequences: [], parallels: [], pings: [] }),
+  knative: knativePlatformSchema.default({ sequences: [], parallels: [], pings: [], replays: [] }),
   /** OpenFaaS install settings (edition, basic auth, explicit timeouts). @default Community Edition, timeouts derived from the functions */
   openfaas: openfaasPlatformSchema.optional(),
   /** Monitoring and alerting (Prometheus, Alertmanager, Grafana): the default SLO, alert receivers, SMTP, Kafka lag threshold. @default SLO p99 1000 ms and 5 % errors, no receivers */

@@ -235,3 +235,49 @@ describe('the spec decides, per environment', () => {
     expect(parseErrorMessage(spec)).toContain('knative.eventing.inMemoryReason: must say why losing buffered events is acceptable');
   });
 });
+
+describe('replaying dead letters', () => {
+  const withReplay = (replay: Record<string, unknown>) => {
+    const spec = referenceCopy();
+    spec.knative.replays = [{ name: 'orders', tenant: 'shop', environments: ['prod'], ...replay }];
+    return spec;
+  };
+
+  test("a KafkaSource reads the tenant's dead-letter topic with its own group, with the tenant's principal, into the default broker", () => {
+    const out = synthEnv('prod', withReplay({}));
+    const src = out.get('KafkaSource', 'replay-orders', 'shop');
+    expect(src.spec).toMatchObject({
+      topics: ['shop-dead-letters'],
+      consumerGroup: 'replay-shop-orders',
+      initialOffset: 'earliest',
+      bootstrapServers: ['events-kafka-bootstrap.kafka.svc:9093'],
+      sink: { ref: { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', name: 'default', namespace: 'shop' } },
+      net: {
+        sasl: { enable: true, user: { secretKeyRef: { name: 'kafka-eventing-auth', key: 'user' } }, password: { secretKeyRef: { name: 'kafka-eventing-auth', key: 'password' } } },
+        tls: { enable: true, caCert: { secretKeyRef: { name: 'kafka-eventing-auth', key: 'ca.crt' } } },
+      },
+    });
+    // Failing again makes it a dead letter again, kept in the same topic.
+    expect(src.spec.delivery.deadLetterSink.ref).toMatchObject({ kind: 'KafkaSink', name: 'dead-letters' });
+    const acls = out.get('KafkaUser', 'eventing-shop', 'kafka').spec.authorization.acls.map((a: { resource: { name: string }; operations: string[] }) => `${a.resource.name}:${a.operations}`);
+    expect(acls).toEqual(expect.arrayContaining(['shop-dead-letters:Read,Write', 'replay-shop-orders:Read']));
+    // The tenant's admission policy lets the replay read the Secret it was wired to.
+    expect(JSON.stringify(out.find('ValidatingAdmissionPolicy').filter((p) => p.metadata.name.includes('shop')))).toContain('kafka-eventing-auth');
+    expect(validateAll([src])).toEqual([]);
+    // Only in the environments it names.
+    expect(synthEnv('staging', withReplay({})).find('KafkaSource', 'replay-orders')).toEqual([]);
+  });
+
+  test('to a function, from the newest', () => {
+    const out = synthEnv('prod', withReplay({ to: { function: 'ship' }, from: 'latest' }));
+    expect(out.get('KafkaSource', 'replay-orders', 'shop').spec).toMatchObject({ initialOffset: 'latest', sink: { ref: { kind: 'Service', name: 'ship', namespace: 'shop' } } });
+  });
+
+  test('refused where there is nothing to replay, or nowhere to send it', () => {
+    expect(parseErrorMessage(withReplay({ environments: ['dev'] }))).toContain('knative.replays[0].environments[0]: keeps its events in memory: its dead letters are only logged');
+    expect(parseErrorMessage(withReplay({ environments: ['qa'] }))).toContain('knative.replays[0].environments[0]: no such environment');
+    expect(parseErrorMessage(withReplay({ tenant: 'iot' }))).toContain('knative.replays[0].to: the default destination is the "default" broker, but there is none in tenant "iot"');
+    expect(parseErrorMessage(withReplay({ to: { broker: 'nope' } }))).toContain('knative.replays[0].to.broker: no broker "nope" in tenant "shop"');
+    expect(parseErrorMessage(withReplay({ to: { function: 'nope' } }))).toContain('knative.replays[0].to.function: no such function');
+  });
+});

@@ -215,6 +215,7 @@ export function buildKafka(ctx: ModuleContext): KafkaBinding | undefined {
     eventing = {
       namespace: eventingNs,
       bootstrapServers: cluster.bootstrapServers(authentication),
+      authentication,
       replicationFactor: cluster.sizing.replicationFactor,
       user(name, labels) {
         let u = eventingUsers.get(name);

@@ -98,7 +98,10 @@ export function buildKnative(ctx: ModuleContext, deps: { readonly kafka?: KafkaB
   const wiring = new AppsWiring(apps, sinks, brokers, services, durable);
   fns.forEach((fn) => functionTriggers(ctx, wiring, fn, deps.kafka));
   flows(wiring, k);
-  if (durable) grantTriggerGroups(brokers, durable);
+  if (durable) {
+    replays(ctx, wiring, durable);
+    grantTriggerGroups(brokers, durable);
+  }
 
   recordFootprint(ctx, operator, serving, eventing, apps);
   knativeNetwork(ctx, fns, tenants, eventing !== undefined, deps.kafka, planes.length > 0);
@@ -350,6 +353,41 @@ function tenantBrokers(apps: Chart, brokerNames: ReadonlyMap<string, ReadonlySet
     }
   }
   return brokers;
+}
+
+/** KafkaSource name and consumer group of a replay. */
+export const replayNames = (tenant: string, name: string) => ({ source: `replay-${name}`, group: `replay-${tenant}-${name}` });
+
+/**
+ * The spec's replays for this environment: a KafkaSource per replay reading the tenant's
+ * dead-letter topic with its own group (from the oldest dead letter kept, unless `from: latest`)
+ * and sending each event to `to` (the tenant's default broker unless set), with the tenant's
+ * eventing principal (Read on the topic and that group only). Events that fail again are dead
+ * letters again (retries and the same KafkaSink).
+ */
+function replays(ctx: ModuleContext, w: AppsWiring, durable: KafkaEventingBinding): void {
+  for (const r of ctx.spec.knative.replays) {
+    if (!r.environments.includes(ctx.env.name)) continue;
+    const topic = deadLetterTopicName(r.tenant);
+    const names = replayNames(r.tenant, r.name);
+    tenantEventingUser(durable, r.tenant).allowRead(topic).allowGroup(names.group);
+    const auth = (key: string) => ({ name: TENANT_EVENTING_AUTH_SECRET, key });
+    const tls = durable.authentication === 'tls';
+    new KafkaSource(w.apps, `replay-${r.tenant}-${r.name}`, {
+      name: names.source,
+      namespace: r.tenant,
+      bootstrapServers: [durable.bootstrapServers],
+      topics: [topic],
+      consumerGroup: names.group,
+      initialOffset: r.from ?? 'earliest',
+      // The keys of the Secret eventing-kafka-broker reads, composed for the tenant's brokers and sink.
+      net: tls
+        ? { tls: { caCert: auth('ca.crt'), cert: auth('user.crt'), key: auth('user.key') } }
+        : { sasl: { user: auth('user'), password: auth('password'), type: auth('sasl.mechanism') }, tls: { caCert: auth('ca.crt') } },
+      sink: w.destination(r.tenant, r.to ?? { broker: 'default' }),
+      delivery: w.delivery(r.tenant, undefined),
+    });
+  }
 }
 
 /** Each trigger of a Kafka broker consumes with its own group (config-kafka-features' template): its tenant's principal may join exactly those. */

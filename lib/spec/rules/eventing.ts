@@ -1,6 +1,7 @@
 import type { PathSegment } from '../../core/errors';
 import { DNS_LABEL_MAX } from '../../core/naming';
 import { brokerTopicName, deadLetterTopicName } from '../../k8s/knative/kafka-eventing-names';
+import type { EventDestination } from '../eventing';
 import type { PlatformSpec } from '../platform';
 import { eventingBackendOf } from '../platform';
 import type { Rule } from './context';
@@ -31,6 +32,7 @@ export const eventingRules: Rule = (ctx) => {
   if (settings?.backend === 'kafka' && !spec.kafka) {
     issues.add([...at, 'backend'], 'kafka', 'needs the platform\'s Kafka: add a top-level "kafka" section (Strimzi), or choose "in-memory"');
   }
+  checkReplays(ctx);
   if (tenants.size === 0) return;
   const reason = settings?.inMemoryReason;
   let kafkaSomewhere = false;
@@ -56,7 +58,6 @@ export const eventingRules: Rule = (ctx) => {
   const own = new Map<string, string>();
   for (const tenant of [...tenants].sort()) {
     own.set(deadLetterTopicName(tenant), `the dead-letter topic of tenant "${tenant}"`);
-    own.set(brokerTopicName(tenant, 'default'), `the topic of tenant "${tenant}"'s default broker`);
   }
   for (const b of brokerNames(spec)) own.set(brokerTopicName(b.tenant, b.broker), `the topic of broker "${b.broker}" of tenant "${b.tenant}"`);
   spec.kafka.topics.forEach((t, i) => {
@@ -72,17 +73,23 @@ export const eventingRules: Rule = (ctx) => {
   }
 };
 
-/** Every named broker a trigger, flow or destination uses, per tenant. */
+/** Every broker a trigger, flow or destination uses, per tenant (`default` unless named), as the knative module creates them. */
 function brokerNames(spec: PlatformSpec): { tenant: string; broker: string }[] {
   const out: { tenant: string; broker: string }[] = [];
-  for (const f of spec.functions) for (const t of f.triggers ?? []) if (t.type === 'event' && t.broker) out.push({ tenant: f.tenant, broker: t.broker });
-  const dest = (tenant: string, d: unknown) => d && typeof d === 'object' && 'broker' in d && out.push({ tenant, broker: String((d as { broker: string }).broker) });
+  for (const f of spec.functions) {
+    if (f.target !== 'knative') continue;
+    for (const t of f.triggers ?? []) {
+      if (t.type === 'event') out.push({ tenant: f.tenant, broker: t.broker ?? 'default' });
+      if (t.type === 'schedule') out.push({ tenant: f.tenant, broker: 'default' });
+    }
+  }
+  const dest = (tenant: string, d: EventDestination | undefined) => d && 'broker' in d && out.push({ tenant, broker: d.broker });
   for (const s of spec.knative.sequences) {
-    if (s.trigger?.broker) out.push({ tenant: s.tenant, broker: s.trigger.broker });
+    if (s.trigger) out.push({ tenant: s.tenant, broker: s.trigger.broker ?? 'default' });
     dest(s.tenant, s.reply);
   }
   for (const p of spec.knative.parallels) {
-    if (p.trigger?.broker) out.push({ tenant: p.tenant, broker: p.trigger.broker });
+    if (p.trigger) out.push({ tenant: p.tenant, broker: p.trigger.broker ?? 'default' });
     dest(p.tenant, p.reply);
     p.branches.forEach((b) => dest(p.tenant, b.reply));
   }
@@ -109,4 +116,45 @@ export function eventingNotes(spec: PlatformSpec, envs: readonly string[]): stri
     }
   }
   return out;
+}
+
+/** Replays: the tenant has eventing, every named environment keeps its events in Kafka, names are unique per tenant. */
+function checkReplays(ctx: Parameters<Rule>[0]): void {
+  const { spec, issues } = ctx;
+  const profiles = new Map(environmentProfiles(spec).map((e) => [e.env, e]));
+  const tenants = specEventingTenants(spec);
+  const seen = new Set<string>();
+  spec.knative.replays.forEach((r, i) => {
+    const base: PathSegment[] = ['knative', 'replays', i];
+    if (!tenants.has(r.tenant)) {
+      issues.add(
+        [...base, 'tenant'],
+        r.tenant,
+        `has no Knative eventing (no async triggers, flows or pings), so no dead letters; tenants with eventing: ${[...tenants].sort().join(', ') || '(none)'}`,
+      );
+    }
+    const key = `${r.tenant}/${r.name}`;
+    if (seen.has(key)) issues.add([...base, 'name'], r.name, `duplicate replay name in tenant "${r.tenant}"`);
+    seen.add(key);
+    r.environments.forEach((env, j) => {
+      const e = profiles.get(env);
+      if (!e) {
+        issues.add([...base, 'environments', j], env, `no such environment; defined: ${Object.keys(spec.environments ?? {}).join(', ') || '(none)'}`);
+      } else if (eventingBackendOf(spec, e.profile) !== 'kafka') {
+        issues.add([...base, 'environments', j], env, `keeps its events in memory: its dead letters are only logged, there is nothing to replay (replays need Kafka eventing)`);
+      }
+    });
+    // Other destinations (functions, flows) are checked by the knative rules like any destination.
+    const broker = r.to === undefined ? 'default' : 'broker' in r.to ? r.to.broker : undefined;
+    const brokers = brokerNames(spec)
+      .filter((b) => b.tenant === r.tenant)
+      .map((b) => b.broker);
+    if (broker !== undefined && !brokers.includes(broker)) {
+      issues.add(
+        r.to ? [...base, 'to', 'broker'] : [...base, 'to'],
+        r.to ? broker : undefined,
+        `${r.to ? `no broker "${broker}"` : 'the default destination is the "default" broker, but there is none'} in tenant "${r.tenant}"; its brokers: ${[...new Set(brokers)].sort().join(', ') || '(none)'} (or name a function, sequence or parallel)`,
+      );
+    }
+  });
 }

@@ -220,6 +220,11 @@ export const knativeRules: Rule = (ctx) => {
       issues.add([...base, 'data'], ping.data, 'is not valid JSON, but contentType is "application/json"; fix the data or set contentType (e.g. "text/plain")');
     }
   });
+  k.replays.forEach((r, i) => {
+    const base: PathSegment[] = ['knative', 'replays', i];
+    checkTenant([...base, 'tenant'], r.tenant);
+    if (r.to) checkDestination([...base, 'to'], r.to, r.tenant);
+  });
   spec.functions.forEach((fn) => {
     if (fn.target !== 'knative') return;
     (fn.triggers ?? []).forEach((t, i) => {
