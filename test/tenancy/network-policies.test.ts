@@ -102,6 +102,8 @@ const INTENDED_PROD = [
   `kong${KONG} → knative-serving${KOURIER}:8080,8081,8443`,
   `kong${KONG} → openfaas/app=gateway:8080`,
   `kong${KONG} → 0.0.0.0/0:443`,
+  // The Knative Operator fetching eventing-kafka-broker's release manifests (Kafka eventing in prod).
+  'knative-operator → 0.0.0.0/0:443',
   // Knative: Kourier/activator/autoscaler to the tenants' queue-proxies; tenants to the broker; Eventing delivering through Kourier.
   `knative-serving → shop:${QP}`,
   `knative-serving → iot:${QP}`,

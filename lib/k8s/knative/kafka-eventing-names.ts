@@ -15,7 +15,7 @@ export const channelTopicName = (namespace: string, channel: string): string => 
 
 /**
  * Prefix of the consumer groups of a KafkaChannel's subscriptions: the channel reconciler names
- * them `kafka.<namespace>.<channel>.<subscription UID>` (control-plane/pkg/reconciler/channel/channel.go),
+ * them `kafka.<namespace>.<channel>.<subscription UID>` (eventing-kafka-broker 1.23's channel reconciler),
  * so their ACL is a prefix.
  */
 export const channelGroupPrefix = (namespace: string, channel: string): string => `kafka.${namespace}.${channel}.`;
