@@ -133,7 +133,9 @@ export function prune(cp: ControlPlane, selector: string, desired: readonly Kube
   const want = new Set(desired.map(objectId));
   const stale = listOwned(cp, selector).filter((o) => !want.has(objectId(o)));
   for (const o of stale) {
-    const r = cp.kubectl.run(['delete', '--wait=false', '-f', '-'], JSON.stringify(o));
+    // A stale Namespace goes first when it sorts first; the namespace controller may then have
+    // removed its objects before they are deleted here (seen under load): gone is what prune wants.
+    const r = cp.kubectl.run(['delete', '--wait=false', '--ignore-not-found', '-f', '-'], JSON.stringify(o));
     if (r.code !== 0) throw new Error(`cannot delete ${objectId(o)}: ${r.stderr}`);
   }
   return stale.map(objectId).sort();
