@@ -281,3 +281,12 @@ describe('replaying dead letters', () => {
     expect(parseErrorMessage(withReplay({ to: { function: 'nope' } }))).toContain('knative.replays[0].to.function: no such function');
   });
 });
+
+test('a tenant name too long for the Kafka credentials job is refused at parse time', () => {
+  const spec = referenceCopy();
+  const long = 'iot-' + 'x'.repeat(40);
+  spec.tenants = spec.tenants.map((t: { name: string }) => (t.name === 'iot' ? { ...t, name: long } : t));
+  spec.functions = spec.functions.map((f: { tenant: string }) => (f.tenant === 'iot' ? { ...f, tenant: long } : f));
+  const i = spec.tenants.findIndex((t: { name: string }) => t.name === long);
+  expect(parseErrorMessage(spec)).toContain(`tenants[${i}].name: is too long for Kafka eventing: its credentials job "kafka-auth-${long}" has 55 characters`);
+});

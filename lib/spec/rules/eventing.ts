@@ -71,7 +71,21 @@ export const eventingRules: Rule = (ctx) => {
       issues.add(i >= 0 ? ['tenants', i, 'name'] : at, tenant, `is too long for ${what}, "${topic}" (${topic.length} characters; Strimzi KafkaTopic names are at most ${DNS_LABEL_MAX})`);
     }
   }
+  // The CronJob that composes the tenant's Kafka credentials is named after it (CronJob names: at most 52).
+  for (const tenant of tenants) {
+    const job = `kafka-auth-${tenant}`;
+    const i = spec.tenants.findIndex((t) => t.name === tenant);
+    if (job.length > CRONJOB_NAME_MAX && i >= 0) {
+      issues.add(
+        ['tenants', i, 'name'],
+        tenant,
+        `is too long for Kafka eventing: its credentials job "${job}" has ${job.length} characters (CronJob names are at most ${CRONJOB_NAME_MAX}); use at most ${CRONJOB_NAME_MAX - 'kafka-auth-'.length}`,
+      );
+    }
+  }
 };
+
+const CRONJOB_NAME_MAX = 52;
 
 /** Every broker a trigger, flow or destination uses, per tenant (`default` unless named), as the knative module creates them. */
 function brokerNames(spec: PlatformSpec): { tenant: string; broker: string }[] {
