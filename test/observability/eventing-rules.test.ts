@@ -1,4 +1,3 @@
-import { stringify } from 'yaml';
 import {
   deadLetterTopicGroup,
   deliveryAlertGroup,
@@ -10,27 +9,7 @@ import {
   type MonitoredDelivery,
 } from '../../lib/k8s/observability/eventing-rules';
 import { kafkaLagGroup } from '../../lib/k8s/observability/platform-rules';
-import { isAlert, type RuleGroup } from '../../lib/k8s/observability/rule-model';
-import { describeWithTool, run } from './tools';
-
-/** Expands `{{ $labels.x }}` as Prometheus does, for exp_annotations. */
-function expand(text: string, labels: Record<string, string>): string {
-  return text.replace(/\{\{ \$labels\.([a-z_]+) \}\}/g, (_, k) => labels[k] ?? '');
-}
-
-/** The annotations promtool must see on the alert of `groups` matching `match`, with labels expanded. */
-function annotationsOf(groups: readonly RuleGroup[], alert: string, labels: Record<string, string>, match: (l: Record<string, string>) => boolean = () => true): Record<string, string> {
-  const rule = groups.flatMap((g) => g.rules).find((r) => isAlert(r) && r.alert === alert && match(r.labels));
-  if (!rule || !isAlert(rule)) throw new Error(`no alert ${alert}`);
-  return Object.fromEntries(Object.entries(rule.annotations).map(([k, v]) => [k, expand(v, labels)]));
-}
-
-function promtoolTest(groups: readonly RuleGroup[], tests: object[]) {
-  return run('promtool', ['test', 'rules', 'tests.yaml'], {
-    'rules.yaml': stringify({ groups }),
-    'tests.yaml': stringify({ rule_files: ['rules.yaml'], evaluation_interval: '1m', tests }),
-  });
-}
+import { annotationsOf, describeWithTool, promtoolTest } from './tools';
 
 const delivery = (over: Partial<MonitoredDelivery> = {}): MonitoredDelivery => ({
   function: 'ship',

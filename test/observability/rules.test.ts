@@ -2,11 +2,11 @@ import { stringify } from 'yaml';
 import { clusterCostGroup, COST } from '../../lib/k8s/observability/cost-rules';
 import { FUNCTIONS_PER_RULE_OBJECT, functionAlertGroups, functionRuleSets, functionSliGroup, type MonitoredFunction } from '../../lib/k8s/observability/function-rules';
 import { componentsDownGroup, kafkaLagGroup } from '../../lib/k8s/observability/platform-rules';
-import { isAlert, type RuleGroup } from '../../lib/k8s/observability/rule-model';
+import { type RuleGroup } from '../../lib/k8s/observability/rule-model';
 import { EVENTING_NAMES } from '../../lib/k8s/knative/trigger';
 import { generatedSpec } from '../support/generated-spec';
 import { REFERENCE_ENVIRONMENTS, synthEnv } from '../support/synth';
-import { describeWithTool, run } from './tools';
+import { annotationsOf, describeWithTool, promtoolTest, run } from './tools';
 
 /** The rule file Prometheus gets from a PrometheusRule: its spec.groups. */
 function ruleFile(groups: readonly RuleGroup[] | unknown[]): string {
@@ -24,25 +24,6 @@ const fn = (over: Partial<MonitoredFunction> = {}): MonitoredFunction => ({
   minScale: 0,
   ...over,
 });
-
-/** Expands `{{ $labels.x }}` as Prometheus does, for exp_annotations. */
-function expand(text: string, labels: Record<string, string>): string {
-  return text.replace(/\{\{ \$labels\.([a-z_]+) \}\}/g, (_, k) => labels[k] ?? '');
-}
-
-/** The annotations promtool must see on an alert of `groups`, with labels expanded. */
-function annotationsOf(groups: readonly RuleGroup[], alert: string, labels: Record<string, string>, match: (l: Record<string, string>) => boolean = () => true): Record<string, string> {
-  const rule = groups.flatMap((g) => g.rules).find((r) => isAlert(r) && r.alert === alert && match(r.labels));
-  if (!rule || !isAlert(rule)) throw new Error(`no alert ${alert}`);
-  return Object.fromEntries(Object.entries(rule.annotations).map(([k, v]) => [k, expand(v, labels)]));
-}
-
-function promtoolTest(groups: readonly RuleGroup[], tests: object[]) {
-  return run('promtool', ['test', 'rules', 'tests.yaml'], {
-    'rules.yaml': ruleFile(groups),
-    'tests.yaml': stringify({ rule_files: ['rules.yaml'], evaluation_interval: '1m', tests }),
-  });
-}
 
 type Group = { name: string; rules: any[] };
 

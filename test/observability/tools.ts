@@ -2,6 +2,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { stringify } from 'yaml';
+import { isAlert, type RuleGroup } from '../../lib/k8s/observability/rule-model';
 
 /** Path of a command on PATH, or undefined. */
 export function which(cmd: string): string | undefined {
@@ -41,4 +43,24 @@ export function run(cmd: string, args: string[], files: Record<string, string> =
   const r = spawnSync(cmd, args, { cwd: dir, encoding: 'utf8', timeout: 60000 });
   fs.rmSync(dir, { recursive: true, force: true });
   return { status: r.status, out: `${r.stdout ?? ''}${r.stderr ?? ''}`, stdout: r.stdout ?? '' };
+}
+
+/** Expands `{{ $labels.x }}` as Prometheus does, for exp_annotations. */
+export function expand(text: string, labels: Record<string, string>): string {
+  return text.replace(/\{\{ \$labels\.([a-z_]+) \}\}/g, (_, k) => labels[k] ?? '');
+}
+
+/** The annotations promtool must see on the alert of `groups` matching `match`, with labels expanded. */
+export function annotationsOf(groups: readonly RuleGroup[], alert: string, labels: Record<string, string>, match: (l: Record<string, string>) => boolean = () => true): Record<string, string> {
+  const rule = groups.flatMap((g) => g.rules).find((r) => isAlert(r) && r.alert === alert && match(r.labels));
+  if (!rule || !isAlert(rule)) throw new Error(`no alert ${alert}`);
+  return Object.fromEntries(Object.entries(rule.annotations).map(([k, v]) => [k, expand(v, labels)]));
+}
+
+/** `promtool test rules` on `groups` with the unit tests `tests` (evaluation every minute). */
+export function promtoolTest(groups: readonly RuleGroup[], tests: object[]): ToolResult {
+  return run('promtool', ['test', 'rules', 'tests.yaml'], {
+    'rules.yaml': stringify({ groups }),
+    'tests.yaml': stringify({ rule_files: ['rules.yaml'], evaluation_interval: '1m', tests }),
+  });
 }

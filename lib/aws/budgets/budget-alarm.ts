@@ -7,6 +7,7 @@ import { naming } from '../../core/naming';
 import { MAX_BUDGET_THRESHOLDS } from './limits';
 import { arns, type AwsEnvironment } from '../context';
 import { policyDocument, policyJson } from '../iam/policy';
+import { alarmsPublish } from '../sns/alarms-publish';
 import { TAG_KEYS } from '../provider';
 import { childOptions } from '../options';
 
@@ -70,14 +71,7 @@ export class BudgetAlarm extends pulumi.ComponentResource {
               Resource: this.topicArn,
               Condition: { StringEquals: { 'aws:SourceAccount': e.accountId }, ArnLike: { 'aws:SourceArn': `arn:${e.partition ?? 'aws'}:budgets::${e.accountId}:*` } },
             },
-            {
-              Sid: 'CloudWatchAlarmsPublish',
-              Effect: 'Allow',
-              Principal: { Service: 'cloudwatch.amazonaws.com' },
-              Action: 'sns:Publish',
-              Resource: this.topicArn,
-              Condition: { StringEquals: { 'aws:SourceAccount': e.accountId }, ArnLike: { 'aws:SourceArn': a.alarm(`${prefix}-*`) } },
-            },
+            alarmsPublish(this.topicArn, e, prefix),
           ]),
         ),
       },

@@ -5,6 +5,7 @@ import { fail } from '../../core/errors';
 import { naming } from '../../core/naming';
 import { arns, type AwsEnvironment } from '../context';
 import { policyDocument, policyJson } from '../iam/policy';
+import { alarmsPublish } from './alarms-publish';
 import { childOptions } from '../options';
 
 /** A plausible e-mail address (SNS confirms each one by mail before it delivers). */
@@ -56,18 +57,7 @@ export class TenantAlertTopic extends pulumi.ComponentResource {
       `${name}-topic-policy`,
       {
         arn: this.topic.arn,
-        policy: policyJson(
-          policyDocument([
-            {
-              Sid: 'CloudWatchAlarmsPublish',
-              Effect: 'Allow',
-              Principal: { Service: 'cloudwatch.amazonaws.com' },
-              Action: 'sns:Publish',
-              Resource: this.topicArn,
-              Condition: { StringEquals: { 'aws:SourceAccount': e.accountId }, ArnLike: { 'aws:SourceArn': a.alarm(`${prefix}-*`) } },
-            },
-          ]),
-        ),
+        policy: policyJson(policyDocument([alarmsPublish(this.topicArn, e, prefix)])),
       },
       o,
     );
