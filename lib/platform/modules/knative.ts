@@ -20,23 +20,8 @@ import {
 } from '../../k8s/knative';
 import { EVENTING_NAMES } from '../../k8s/knative/trigger';
 import { KAFKA_DATA_PLANES, KAFKA_DISPATCHER, KAFKA_DISPATCHER_POD_CAPACITY, PING_ADAPTER, type KafkaDataPlane } from '../../k8s/knative/eventing-install';
-import {
-  BROKER_CONFIG_NAME,
-  CHANNEL_AUTH_SECRET,
-  CHANNEL_USER_NAME,
-  DEAD_LETTER_SINK_NAME,
-  TENANT_EVENTING_AUTH_SECRET,
-  brokerTopicName,
-  channelGroupPrefix,
-  channelTopicName,
-  deadLetterTopicName,
-  parallelChannelNames,
-  sequenceChannelNames,
-  tenantEventingUserName,
-  triggerConsumerGroup,
-} from '../../k8s/knative/kafka-eventing-names';
-import { TOPIC_DEFAULTS } from '../../k8s/kafka/topic-defaults';
-import { k8s } from 'cdk8s-plus-27';
+import { CHANNEL_AUTH_SECRET, parallelChannelNames, sequenceChannelNames } from '../../k8s/knative/kafka-eventing-names';
+import { DEFAULT_REPLAY_DESTINATION, KafkaEventing } from './knative-kafka';
 import { eventingBackendOf } from '../../spec/platform';
 import { QUEUE_PROXY_REQUESTS } from '../../k8s/knative/serving-install';
 import type { EventDestination } from '../../spec/eventing';
@@ -45,7 +30,7 @@ import type { PlatformSpec } from '../../spec/platform';
 import { kafkaTriggerProblem } from '../../spec/kafka';
 import { functionAutoscaling } from '../../spec/rules/knative';
 import { KNATIVE_NAMES } from '../../k8s/knative/limits';
-import type { FunctionEndpoint, KafkaBinding, KafkaClientAuth, KafkaEventingBinding } from '../bindings';
+import type { FunctionEndpoint, KafkaBinding, KafkaClientAuth } from '../bindings';
 import { kafkaProducerFor } from '../kafka-producer';
 import type { ModuleContext } from './context';
 
@@ -85,22 +70,25 @@ export function buildKnative(ctx: ModuleContext, deps: { readonly kafka?: KafkaB
 
   const tenants = eventingTenants(fns, k);
   // Kafka-backed eventing where the environment keeps events durable (eventingBackendOf) and Kafka is built.
-  const durable = eventingBackendOf(ctx.spec, ctx.env.profile) === 'kafka' && tenants.size > 0 ? deps.kafka?.eventing : undefined;
+  const binding = eventingBackendOf(ctx.spec, ctx.env.profile) === 'kafka' && tenants.size > 0 ? deps.kafka?.eventing : undefined;
+  const durable = binding && new KafkaEventing(ctx, binding);
   const brokerNames = brokerNamesOf(fns, k);
-  const planes: KafkaDataPlane[] = durable ? [...(brokerNames.size > 0 ? (['broker'] as const) : []), ...(k.sequences.length + k.parallels.length > 0 ? (['channel'] as const) : []), 'sink'] : [];
+  const planes = durable ? KafkaEventing.planes(brokerNames.size > 0, k.sequences.length + k.parallels.length > 0) : [];
   const { operator, serving, eventing } = installKnative(ctx, fns, tenants, durable && { eventing: durable, planes });
 
   const apps = ctx.chart('apps', 'knative');
   // Dead-letter sinks and brokers first: everything else delivers to them.
-  const sinks = deadLetterSinks(ctx, apps, tenants, k.deadLetterImage, durable);
+  const sinks = deadLetterSinks(apps, tenants, k.deadLetterImage, durable);
   const brokers = tenantBrokers(apps, brokerNames, sinks, durable);
   const services = functionServices(ctx, apps, fns, deps.kafka);
   const wiring = new AppsWiring(apps, sinks, brokers, services, durable);
   fns.forEach((fn) => functionTriggers(ctx, wiring, fn, deps.kafka));
   flows(wiring, k);
   if (durable) {
-    replays(ctx, wiring, durable);
-    grantTriggerGroups(brokers, durable);
+    for (const r of k.replays.filter((r) => r.environments.includes(ctx.env.name))) {
+      durable.replay(apps, r, wiring.destination(r.tenant, r.to ?? DEFAULT_REPLAY_DESTINATION), wiring.delivery(r.tenant, undefined));
+    }
+    durable.grantTriggerGroups(brokers.values());
   }
 
   recordFootprint(ctx, operator, serving, eventing, apps);
@@ -208,7 +196,7 @@ function installKnative(
   ctx: ModuleContext,
   fns: readonly FunctionSpec[],
   eventingTenants: ReadonlySet<string>,
-  kafkaEventing: { readonly eventing: KafkaEventingBinding; readonly planes: readonly KafkaDataPlane[] } | undefined,
+  kafkaEventing: { readonly eventing: KafkaEventing; readonly planes: readonly KafkaDataPlane[] } | undefined,
 ): { operator: KnativeOperatorInstall; serving: KnativeServingInstall; eventing?: KnativeEventingInstall } {
   const k = ctx.spec.knative;
   const profile = ctx.env.profile;
@@ -242,56 +230,20 @@ function installKnative(
       kafka: {
         planes: kafkaEventing.planes,
         receiver: profile.components.knativeKafkaReceiver,
-        ...(kafkaEventing.planes.includes('channel') && { channel: { bootstrapServers: kafkaEventing.eventing.bootstrapServers, authSecret: CHANNEL_AUTH_SECRET } }),
+        ...(kafkaEventing.planes.includes('channel') && { channel: { bootstrapServers: kafkaEventing.eventing.binding.bootstrapServers, authSecret: CHANNEL_AUTH_SECRET } }),
       },
     }),
   });
-  if (kafkaEventing?.planes.includes('channel')) {
-    const user = kafkaEventing.eventing.user(CHANNEL_USER_NAME, {});
-    kafkaEventing.eventing.authSecret(user, ns.knativeEventing, CHANNEL_AUTH_SECRET);
-  }
+  if (kafkaEventing?.planes.includes('channel')) kafkaEventing.eventing.channelUser();
   return { operator, serving, eventing };
 }
 
-/**
- * One dead-letter sink per eventing tenant, by tenant: with Kafka eventing a KafkaSink onto the
- * tenant's dead-letter topic (kept `deadLetterRetentionDays`, written by the tenant's eventing
- * principal), else event_display logging them.
- */
-function deadLetterSinks(ctx: ModuleContext, apps: Chart, tenants: ReadonlySet<string>, image: KnativeSpec['deadLetterImage'], durable: KafkaEventingBinding | undefined): Map<string, DeadLetterSink> {
+/** One dead-letter sink per eventing tenant, by tenant: Kafka's KafkaSink with Kafka eventing, else event_display logging them. */
+function deadLetterSinks(apps: Chart, tenants: ReadonlySet<string>, image: KnativeSpec['deadLetterImage'], durable: KafkaEventing | undefined): Map<string, DeadLetterSink> {
   const sinks = new Map<string, DeadLetterSink>();
-  for (const tenant of [...tenants].sort()) {
-    if (!durable) {
-      sinks.set(tenant, new DeadLetterSink(apps, `dls-${tenant}`, { namespace: tenant, image }));
-      continue;
-    }
-    const topic = deadLetterTopicName(tenant);
-    durable.topic(topic, { retentionHours: ctx.env.profile.eventing.deadLetterRetentionDays * 24 });
-    tenantEventingUser(durable, tenant).allowWrite(topic);
-    sinks.set(
-      tenant,
-      new DeadLetterSink(apps, `dls-${tenant}`, {
-        namespace: tenant,
-        name: DEAD_LETTER_SINK_NAME,
-        kafka: { topic, bootstrapServers: [durable.bootstrapServers], authSecret: TENANT_EVENTING_AUTH_SECRET },
-      }),
-    );
-  }
+  for (const tenant of [...tenants].sort()) sinks.set(tenant, durable ? durable.deadLetterSink(apps, tenant) : new DeadLetterSink(apps, `dls-${tenant}`, { namespace: tenant, image }));
   return sinks;
 }
-
-/** A tenant's eventing principal (brokers, dead letters), with its composed Secret in the tenant's namespace. */
-function tenantEventingUser(durable: KafkaEventingBinding, tenant: string) {
-  const name = tenantEventingUserName(tenant);
-  const user = durable.user(name, { [LABELS.tenant]: tenant });
-  // Once per tenant: the first call composes the Secret.
-  if (!composedFor.has(user)) {
-    composedFor.add(user);
-    durable.authSecret(user, tenant, TENANT_EVENTING_AUTH_SECRET);
-  }
-  return user;
-}
-const composedFor = new WeakSet<object>();
 
 /** Every broker a trigger, flow or reply names, per tenant (`default` unless named). */
 function brokerNamesOf(fns: readonly FunctionSpec[], k: KnativeSpec): Map<string, Set<string>> {
@@ -317,86 +269,17 @@ function brokerNamesOf(fns: readonly FunctionSpec[], k: KnativeSpec): Map<string
   return brokerNames;
 }
 
-/**
- * The brokers, by `<tenant>/<name>`. With Kafka eventing each is a `Kafka`-class broker on a
- * topic Strimzi creates with the profile's replication and min ISR (its external topic), reading
- * the tenant's `kafka-broker-config`; its principal may read and write that topic only.
- */
-function tenantBrokers(apps: Chart, brokerNames: ReadonlyMap<string, ReadonlySet<string>>, sinks: ReadonlyMap<string, DeadLetterSink>, durable: KafkaEventingBinding | undefined): Map<string, Broker> {
+/** The brokers, by `<tenant>/<name>`: Kafka brokers with Kafka eventing, channel-based ones otherwise. */
+function tenantBrokers(apps: Chart, brokerNames: ReadonlyMap<string, ReadonlySet<string>>, sinks: ReadonlyMap<string, DeadLetterSink>, durable: KafkaEventing | undefined): Map<string, Broker> {
   const brokers = new Map<string, Broker>();
   for (const [tenant, names] of [...brokerNames.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    if (durable) {
-      new k8s.KubeConfigMap(apps, `kafka-broker-config-${tenant}`, {
-        metadata: { name: BROKER_CONFIG_NAME, namespace: tenant, labels: { [LABELS.tenant]: tenant, [LABELS.component]: 'knative-eventing' } },
-        data: {
-          'bootstrap.servers': durable.bootstrapServers,
-          // Used only for topics the broker creates itself; the platform's brokers name theirs.
-          'default.topic.partitions': String(TOPIC_DEFAULTS.partitions),
-          'default.topic.replication.factor': String(durable.replicationFactor),
-          'auth.secret.ref.name': TENANT_EVENTING_AUTH_SECRET,
-        },
-      });
-    }
+    durable?.brokerConfig(apps, tenant);
     for (const name of [...names].sort()) {
       const delivery = { deadLetterSink: sinks.get(tenant) };
-      if (!durable) {
-        brokers.set(`${tenant}/${name}`, new Broker(apps, `broker-${tenant}-${name}`, { name, namespace: tenant, delivery }));
-        continue;
-      }
-      const topic = brokerTopicName(tenant, name);
-      durable.topic(topic, { retentionHours: TOPIC_DEFAULTS.retentionHours, labels: { [LABELS.tenant]: tenant } });
-      tenantEventingUser(durable, tenant).allowRead(topic).allowWrite(topic);
-      brokers.set(
-        `${tenant}/${name}`,
-        new Broker(apps, `broker-${tenant}-${name}`, { name, namespace: tenant, brokerClass: 'Kafka', config: { name: BROKER_CONFIG_NAME, namespace: tenant }, externalTopic: topic, delivery }),
-      );
+      brokers.set(`${tenant}/${name}`, durable ? durable.broker(apps, tenant, name, delivery) : new Broker(apps, `broker-${tenant}-${name}`, { name, namespace: tenant, delivery }));
     }
   }
   return brokers;
-}
-
-/** KafkaSource name and consumer group of a replay. */
-export const replayNames = (tenant: string, name: string) => ({ source: `replay-${name}`, group: `replay-${tenant}-${name}` });
-
-/**
- * The spec's replays for this environment: a KafkaSource per replay reading the tenant's
- * dead-letter topic with its own group (from the oldest dead letter kept, unless `from: latest`)
- * and sending each event to `to` (the tenant's default broker unless set), with the tenant's
- * eventing principal (Read on the topic and that group only). Events that fail again are dead
- * letters again (retries and the same KafkaSink).
- */
-function replays(ctx: ModuleContext, w: AppsWiring, durable: KafkaEventingBinding): void {
-  for (const r of ctx.spec.knative.replays) {
-    if (!r.environments.includes(ctx.env.name)) continue;
-    const topic = deadLetterTopicName(r.tenant);
-    const names = replayNames(r.tenant, r.name);
-    tenantEventingUser(durable, r.tenant).allowRead(topic).allowGroup(names.group);
-    const auth = (key: string) => ({ name: TENANT_EVENTING_AUTH_SECRET, key });
-    const tls = durable.authentication === 'tls';
-    new KafkaSource(w.apps, `replay-${r.tenant}-${r.name}`, {
-      name: names.source,
-      namespace: r.tenant,
-      bootstrapServers: [durable.bootstrapServers],
-      topics: [topic],
-      consumerGroup: names.group,
-      initialOffset: r.from ?? 'earliest',
-      // The keys of the Secret eventing-kafka-broker reads, composed for the tenant's brokers and sink.
-      net: tls
-        ? { tls: { caCert: auth('ca.crt'), cert: auth('user.crt'), key: auth('user.key') } }
-        : { sasl: { user: auth('user'), password: auth('password'), type: auth('sasl.mechanism') }, tls: { caCert: auth('ca.crt') } },
-      sink: w.destination(r.tenant, r.to ?? { broker: 'default' }),
-      delivery: w.delivery(r.tenant, undefined),
-    });
-  }
-}
-
-/** Each trigger of a Kafka broker consumes with its own group (config-kafka-features' template): its tenant's principal may join exactly those. */
-function grantTriggerGroups(brokers: ReadonlyMap<string, Broker>, durable: KafkaEventingBinding): void {
-  for (const broker of brokers.values()) {
-    if (broker.brokerClass !== 'Kafka') continue;
-    const user = tenantEventingUser(durable, broker.namespace);
-    for (const t of broker.node.findAll().filter((c): c is Trigger => c instanceof Trigger)) user.allowGroup(triggerConsumerGroup(t.namespace, t.name));
-  }
 }
 
 /** The Knative feature that lets a Service's pod spec carry affinity. */
@@ -454,19 +337,12 @@ class AppsWiring {
     private readonly brokers: ReadonlyMap<string, Broker>,
     private readonly services: ReadonlyMap<string, KnativeService>,
     /** Kafka-backed eventing: flows get KafkaChannels. */
-    readonly durable?: KafkaEventingBinding,
+    private readonly durable?: KafkaEventing,
   ) {}
 
-  /** The channel of a flow's steps and branches: KafkaChannels replicated like every platform topic, whose topics the channel principal may manage. */
+  /** The channel of a flow's steps and branches: KafkaChannels with Kafka eventing, the default InMemoryChannel otherwise. */
   channel(tenant: string, channels: readonly string[]): { channel?: 'KafkaChannel'; kafkaChannel?: { numPartitions: number; replicationFactor: number } } {
-    if (!this.durable) return {};
-    const user = this.durable.user(CHANNEL_USER_NAME, {});
-    for (const c of channels) {
-      // The channel controller creates and deletes the topic; its data plane produces and consumes (groups per subscription UID).
-      user.allowTopic(channelTopicName(tenant, c), ['Read', 'Write', 'Create', 'Delete', 'Describe']);
-      user.allowGroupPrefix(channelGroupPrefix(tenant, c));
-    }
-    return { channel: 'KafkaChannel', kafkaChannel: { numPartitions: TOPIC_DEFAULTS.partitions, replicationFactor: this.durable.replicationFactor } };
+    return this.durable ? this.durable.channel(tenant, channels) : {};
   }
 
   service(name: string): KnativeService {
