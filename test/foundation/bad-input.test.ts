@@ -1,5 +1,4 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { main } from '../../lib/cli/main';
 import { INPUT_LIMITS } from '../../lib/spec/input-limits';
@@ -8,6 +7,7 @@ import { REPO_CLI } from '../../bin/hybrid-serverless';
 import { parseErrorOf } from '../support/errors';
 import { deeplyNested, runCase } from '../support/spec-fuzz';
 import { referenceCopy, synthEnv } from '../support/synth';
+import { tmpFolder } from '../support/tmp';
 
 /**
  * Input that crashed parseSpec or synthesis, or passed parseSpec and failed later, or was
@@ -38,7 +38,7 @@ describe('limits before the schema (no RangeError, no multi-MB copies)', () => {
   });
 
   test('the CLI reports a too-deep spec file as a SpecError, without a stack trace', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hs-bad-input-'));
+    const dir = tmpFolder('hs-bad-input-');
     const file = path.join(dir, 'platform.json');
     const synth = async (depth: number) => {
       fs.writeFileSync(file, JSON.stringify({ ...referenceCopy(), functions: 'DEEP' }).replace('"DEEP"', `${'['.repeat(depth)}"x"${']'.repeat(depth)}`));
@@ -188,7 +188,7 @@ describe('unsafe content', () => {
   });
 
   test('synth notes prod images without a digest', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hs-bad-input-'));
+    const dir = tmpFolder('hs-bad-input-');
     let out = '';
     const code = await main(['synth', '--env', 'prod', '--out', path.join(dir, 'out')], { ...REPO_CLI, cwd: dir, env: {}, stdout: (t) => (out += t), stderr: () => undefined });
     expect(code).toBe(0);
