@@ -212,6 +212,7 @@ export function buildKafka(ctx: ModuleContext): KafkaBinding | undefined {
   if (eventingOn) {
     const eventingNs = SYSTEM_NAMESPACES.knativeEventing;
     const eventingUsers = new Map<string, KafkaClientUser>();
+    const authSecretJob = (namespace: string) => `kafka-auth-${namespace}`;
     eventing = {
       namespace: eventingNs,
       bootstrapServers: cluster.bootstrapServers(authentication),
@@ -245,7 +246,7 @@ export function buildKafka(ctx: ModuleContext): KafkaBinding | undefined {
           targetNamespace: namespace,
           name,
           component: 'knative-kafka-credentials',
-          jobName: this.authSecretJob(namespace),
+          jobName: authSecretJob(namespace),
           keys,
         });
         ctx.footprint.record({
@@ -258,7 +259,7 @@ export function buildKafka(ctx: ModuleContext): KafkaBinding | undefined {
           objects: [composed.cronJob],
         });
       },
-      authSecretJob: (namespace) => `kafka-auth-${namespace}`,
+      authSecretJob,
       topic(name, options) {
         if (topics.has(name)) return;
         new KafkaClusterTopic(config, `topic-${name}`, { cluster, name, retentionHours: options.retentionHours, partitions: options.partitions });
