@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import type { EnvironmentName } from '../spec/common';
 import { UNSCOPABLE_ACTIONS } from '../aws/iam/policy';
 import { parseArn } from '../core/arn';
+import { skipPromiseStackTraces } from './promise-stacks';
 
 /** One resource `pulumi up` would register. */
 export interface PlannedResource {
@@ -66,6 +67,7 @@ export async function planProgram(opts: { root: string; stack: EnvironmentName; 
   const config = opts.config ?? stackConfig(opts.root, opts.stack);
   const region = config['aws:region'] ?? 'eu-west-1';
   const policiesOf = new Map<string, Record<string, { Statement: PlanStatement[] }>>();
+  skipPromiseStackTraces();
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => {

@@ -12,6 +12,7 @@ import type { ProfileName } from '../spec/profiles';
 import { environmentNames } from '../spec/resolve';
 import { deployCluster } from './bridge';
 import { clusterOutputs } from './outputs';
+import { skipPromiseStackTraces } from './promise-stacks';
 
 /** The config namespace of the program's keys in `Pulumi.<env>.yaml`. */
 export const CONFIG_NAMESPACE = 'hybrid-serverless';
@@ -149,6 +150,7 @@ export interface ProgramOptions {
 }
 
 export function runProgram(defaultSpec: PlatformSpecInput, options: ProgramOptions = {}): Record<string, unknown> {
+  skipPromiseStackTraces();
   try {
     return buildProgram(defaultSpec, path.resolve(options.root ?? process.cwd()));
   } catch (e) {

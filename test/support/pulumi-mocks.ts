@@ -1,4 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
+import { skipPromiseStackTraces } from '../../lib/pulumi/promise-stacks';
 
 /**
  * The one Pulumi mock recorder of the tests: every resource a program registers under
@@ -22,6 +23,7 @@ export const recorded: Recorded[] = [];
  * module that creates resources (jest gives each test file its own module registry).
  */
 export function installMocks(stack = 'test'): void {
+  skipPromiseStackTraces();
   pulumi.runtime.setMocks(recordingMocks(stack, recorded), 'hybrid-serverless', stack, true);
 }
 
@@ -32,6 +34,7 @@ export function installMocks(stack = 'test'): void {
 export function recordPulumiResources(stack = 'dev'): Recorded[] {
   const list: Recorded[] = [];
   beforeAll(async () => {
+    skipPromiseStackTraces();
     await pulumi.runtime.setMocks(recordingMocks(stack, list), 'hybrid-serverless', stack, true);
   });
   return list;
