@@ -1,10 +1,10 @@
 /**
- * The `hybrid-serverless` CLI in a checkout of the repository (`npx ts-node bin/hybrid-serverless.ts
+ * The `hybrid-serverless` CLI in a checkout of the repository (`node scripts/run.js bin/hybrid-serverless.ts
  * <command>`; the npm scripts and cdk8s.yaml call it): lib/cli/main.ts with the reference stack
  * (stacks/reference.ts) as the spec when `--spec` is not given. The published package runs
  * build/cli/hybrid-serverless.js instead, which reads platform.yaml by default.
  *
- *   npx ts-node bin/hybrid-serverless.ts --help
+ *   node scripts/run.js bin/hybrid-serverless.ts --help
  */
 import * as path from 'path';
 import { run, type CliContext } from '../lib/cli/main';

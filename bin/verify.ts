@@ -1,6 +1,6 @@
 /**
  * `hybrid-serverless verify` under its former entry point (kept for scripts that call it):
- * same options, same output. See `npx ts-node bin/hybrid-serverless.ts verify --help`.
+ * same options, same output. See `node scripts/run.js bin/hybrid-serverless.ts verify --help`.
  */
 import { run } from '../lib/cli/main';
 import { REPO_CLI } from './hybrid-serverless';

@@ -7,7 +7,7 @@
  * When the output changes on purpose, regenerate the fixture and commit it with the change:
  *
  *   npm run digest                     # writes test/fixtures/reference-output.sha256
- *   npx ts-node scripts/reference-digest.ts --check   # compares only, exit code 1 on a difference
+ *   node scripts/run.js scripts/reference-digest.ts --check   # compares only, exit code 1 on a difference
  */
 import { createHash } from 'crypto';
 import * as fs from 'fs';

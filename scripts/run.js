@@ -7,23 +7,24 @@
  * - The bundle holds the repository's own code (bin, lib, stacks, scripts, test/support);
  *   packages load from node_modules as usual. It is rebuilt when any file it was built from
  *   changed (size or mtime), when esbuild or this file changed, and kept otherwise, under
- *   node_modules/.cache/hybrid-serverless/run/ (outside Git; `npm ci` starts it afresh).
+ *   node_modules/.cache/hybrid-serverless/run/ (outside Git; `npm ci` starts it afresh;
+ *   HYBRID_SERVERLESS_RUN_CACHE names another folder, inside the project so packages resolve).
  * - Each module keeps its own `__dirname` and `__filename`, so paths computed from them resolve
  *   as under ts-node.
- * - Stack traces point into the TypeScript sources (a source map beside the bundle) when
- *   HYBRID_SERVERLESS_SOURCE_MAPS=1 or NODE_OPTIONS has --enable-source-maps; otherwise at the
- *   bundle, whose modules are marked with their source path. User errors (a bad spec) are one
- *   message either way.
+ * - Stack traces point at the bundle, whose modules are marked with their source path; with
+ *   HYBRID_SERVERLESS_SOURCE_MAPS=1 (or NODE_OPTIONS=--enable-source-maps) at the TypeScript
+ *   sources, through the source map beside the bundle. User errors (a bad spec) stay one
+ *   message, as the CLI prints them.
  * - Like ts-node with `transpileOnly`, it does not type-check: `npm run typecheck` does.
  */
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const crypto = require('crypto');
+const { createHash } = require('crypto');
 const Module = require('module');
 
 const ROOT = path.resolve(__dirname, '..');
-const CACHE = path.join(ROOT, 'node_modules', '.cache', 'hybrid-serverless', 'run');
+const CACHE = process.env.HYBRID_SERVERLESS_RUN_CACHE || path.join(ROOT, 'node_modules', '.cache', 'hybrid-serverless', 'run');
 
 function usage() {
   process.stderr.write('usage: node scripts/run.js <entry.ts> [args…]\n');
@@ -33,7 +34,7 @@ function usage() {
 /** What the bundle depends on besides its inputs: esbuild's version and this file. */
 function toolKey() {
   const esbuildVersion = require('esbuild/package.json').version;
-  return crypto.createHash('sha256').update(esbuildVersion).update(fs.readFileSync(__filename)).digest('hex').slice(0, 16);
+  return createHash('sha256').update(esbuildVersion).update(fs.readFileSync(__filename)).digest('hex').slice(0, 16);
 }
 
 const statKey = (file) => {
@@ -53,24 +54,28 @@ function upToDate(manifestFile, bundle, tool) {
   return true;
 }
 
-/** Each TypeScript module's own `__dirname`/`__filename` (a bundle would otherwise give the bundle's). */
-const ownPaths = {
-  name: 'own-paths',
+/**
+ * Module semantics a bundle would otherwise change: each TypeScript module keeps its own
+ * `__dirname`/`__filename` (not the bundle's), and `require.main === module` holds only in the
+ * entry (every module of a bundle shares the bundle's `module`).
+ */
+const asModules = (entry) => ({
+  name: 'as-modules',
   setup(build) {
     build.onLoad({ filter: /\.ts$/ }, (args) => {
       let contents = fs.readFileSync(args.path, 'utf8');
       if (/\b__(?:dirname|filename)\b/.test(contents)) {
         contents = contents.replace(/\b__dirname\b/g, JSON.stringify(path.dirname(args.path))).replace(/\b__filename\b/g, JSON.stringify(args.path));
       }
+      if (args.path !== entry) contents = contents.replace(/\brequire\.main\s*===\s*module\b/g, 'false');
       return { contents, loader: 'ts' };
     });
   },
-};
+});
 
 async function build(entry, bundle, manifestFile, tool) {
   const esbuild = require('esbuild');
-  fs.mkdirSync(CACHE, { recursive: true });
-  const tmp = `${bundle}.${process.pid}.tmp`;
+  fs.mkdirSync(path.dirname(bundle), { recursive: true });
   const result = await esbuild.build({
     entryPoints: [entry],
     absWorkingDir: ROOT,
@@ -79,21 +84,28 @@ async function build(entry, bundle, manifestFile, tool) {
     format: 'cjs',
     target: `node${process.versions.node.split('.')[0]}`,
     packages: 'external',
-    outfile: tmp,
-    sourcemap: 'external',
+    outfile: bundle,
+    write: false,
+    sourcemap: 'linked',
     sourcesContent: false,
     metafile: true,
     logLevel: 'silent',
-    plugins: [ownPaths],
+    plugins: [asModules(entry)],
   });
   const inputs = {};
   for (const file of Object.keys(result.metafile.inputs).sort()) inputs[file] = statKey(path.join(ROOT, file));
-  inputs[path.relative(ROOT, path.join(ROOT, 'tsconfig.json'))] = statKey(path.join(ROOT, 'tsconfig.json'));
-  // The map and the manifest land before the bundle: a bundle present means a complete build.
-  fs.renameSync(`${tmp}.map`, `${bundle}.map`);
-  fs.writeFileSync(`${manifestFile}.${process.pid}.tmp`, JSON.stringify({ tool, inputs }));
-  fs.renameSync(`${manifestFile}.${process.pid}.tmp`, manifestFile);
-  fs.renameSync(tmp, bundle);
+  // Written beside, then renamed: the map and the manifest land before the bundle, so a bundle
+  // present means a complete build, and parallel runs (jest workers) never read half a file.
+  const put = (file, data) => {
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, data);
+    fs.renameSync(tmp, file);
+  };
+  const map = result.outputFiles.find((f) => f.path === `${bundle}.map`);
+  const js = result.outputFiles.find((f) => f.path === bundle);
+  if (map) put(map.path, map.contents);
+  put(manifestFile, JSON.stringify({ tool, inputs }));
+  put(bundle, js.contents);
 }
 
 async function main() {
@@ -105,15 +117,13 @@ async function main() {
     process.exit(2);
   }
   const rel = path.relative(ROOT, entry);
-  if (rel.startsWith('..')) {
-    process.stderr.write(`run: ${entryArg} is outside the repository (${ROOT})\n`);
-    process.exit(2);
-  }
-  const name = rel.replace(/\.ts$/, '').replace(/[\\/]/g, '__');
+  // Entries outside the repository are named after their path (packages still resolve from here).
+  const name = rel.startsWith('..') ? `outside-${createHash('sha256').update(entry).digest('hex').slice(0, 16)}` : rel.replace(/\.ts$/, '').replace(/[\\/]/g, '__');
   const bundle = path.join(CACHE, `${name}.js`);
   const manifestFile = path.join(CACHE, `${name}.json`);
   const tool = toolKey();
   if (!upToDate(manifestFile, bundle, tool)) await build(entry, bundle, manifestFile, tool);
+  // Opt-in: mapping every stack Pulumi formats (a source position per resource) costs the plan ~15 %.
   if (process.env.HYBRID_SERVERLESS_SOURCE_MAPS === '1') process.setSourceMapsEnabled(true);
   // The entry runs as the main module, with its own path in argv[1], as under `ts-node <entry>`.
   process.argv = [process.argv[0], entry, ...rest];

@@ -11,7 +11,8 @@ import { tmpFolder } from '../support/tmp';
 
 const ROOT = path.resolve(__dirname, '../..');
 const EXAMPLE = path.join(ROOT, 'examples/minimal.platform.yaml');
-const TS_NODE = path.join(ROOT, 'node_modules/.bin/ts-node');
+/** The runner the npm scripts and cdk8s.yaml use: the CLI from a cached esbuild bundle. */
+const RUN = path.join(ROOT, 'scripts/run.js');
 const CLI = path.join(ROOT, 'bin/hybrid-serverless.ts');
 
 function tmpdir(): string {
@@ -73,7 +74,7 @@ describe('hybrid-serverless --help and usage errors', () => {
   });
 
   test('synth --help prints help, not a stack trace (also through the npm script entry)', () => {
-    const r = spawnSync(process.execPath, [TS_NODE, CLI, 'synth', '--help'], { cwd: ROOT, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [RUN, CLI, 'synth', '--help'], { cwd: ROOT, encoding: 'utf8' });
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('Usage: hybrid-serverless synth');
     expect(r.stderr).toBe('');
@@ -245,9 +246,9 @@ describe('hybrid-serverless synth', () => {
     fs.copyFileSync(EXAMPLE, spec);
     // the repository's cdk8s.yaml, with this test's spec
     const config = parse(fs.readFileSync(path.join(ROOT, 'cdk8s.yaml'), 'utf8'));
-    expect(config.app).toBe('npx ts-node bin/hybrid-serverless.ts synth --out dist');
+    expect(config.app).toBe('node scripts/run.js bin/hybrid-serverless.ts synth --out dist');
     expect(config.output).not.toBe('dist');
-    const app = `${process.execPath} ${TS_NODE} ${CLI} synth --out dist --spec ${spec}`;
+    const app = `${process.execPath} ${RUN} ${CLI} synth --out dist --spec ${spec}`;
     fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), `language: typescript\napp: ${app}\noutput: ${config.output}\n`);
     const cdk8s = () =>
       spawnSync(process.execPath, [path.join(ROOT, 'node_modules/cdk8s-cli/bin/cdk8s'), 'synth', '--no-check-upgrade'], {
@@ -285,7 +286,7 @@ describe('hybrid-serverless plan', () => {
       );
     fs.writeFileSync(path.join(specDir, 'platform.yaml'), spec);
     const cwd = tmpdir();
-    const r = spawnSync(process.execPath, [TS_NODE, CLI, 'plan', '--env', 'dev', '--spec', path.join(specDir, 'platform.yaml'), '--json'], { cwd, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [RUN, CLI, 'plan', '--env', 'dev', '--spec', path.join(specDir, 'platform.yaml'), '--json'], { cwd, encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const p = JSON.parse(r.stdout);
@@ -293,7 +294,7 @@ describe('hybrid-serverless plan', () => {
     expect(p.resources.some((x: { type: string; name: string }) => x.type === 'aws:lambda/function:Function' && x.name.includes('greet'))).toBe(true);
     // a code path that does not exist next to the spec file is named in a clean error
     fs.rmSync(path.join(specDir, 'functions'), { recursive: true });
-    const missing = spawnSync(process.execPath, [TS_NODE, CLI, 'plan', '--env', 'dev', '--spec', path.join(specDir, 'platform.yaml')], { cwd, encoding: 'utf8' });
+    const missing = spawnSync(process.execPath, [RUN, CLI, 'plan', '--env', 'dev', '--spec', path.join(specDir, 'platform.yaml')], { cwd, encoding: 'utf8' });
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain('functions/hello');
     expect(missing.stderr).not.toMatch(NO_STACK);
@@ -326,7 +327,7 @@ describe('hybrid-serverless plan', () => {
     expect(only.code).toBe(1);
     expect(only.err).toContain(`--env: must be one of the spec's environments: dev, edge-shanghai, edge-berlin (got "edge")`);
     expect(only.err).not.toMatch(NO_STACK);
-    const plan = spawnSync(process.execPath, [TS_NODE, CLI, 'plan', '--env', 'edge-berlin', '--spec', spec, '--json'], { cwd: dir, encoding: 'utf8' });
+    const plan = spawnSync(process.execPath, [RUN, CLI, 'plan', '--env', 'edge-berlin', '--spec', spec, '--json'], { cwd: dir, encoding: 'utf8' });
     expect(plan.stderr).toBe('');
     expect(plan.status).toBe(0);
     expect(JSON.parse(plan.stdout).outputs).toMatchObject({ environment: 'edge-berlin', platform: 'demo' });

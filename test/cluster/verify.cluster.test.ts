@@ -19,7 +19,7 @@ const ROOT = path.resolve(__dirname, '../..');
 const EXAMPLE = path.join(ROOT, 'examples/minimal.platform.yaml');
 
 function runVerify(args: string[]): { code: number; out: string } {
-  const r = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'bin/verify.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/run.js'), path.join(ROOT, 'bin/verify.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
   return { code: r.status ?? 1, out: `${r.stdout}${r.stderr}` };
 }
 

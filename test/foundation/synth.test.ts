@@ -100,7 +100,7 @@ describeWithUpstream('every synthesized object validates against the upstream sc
 });
 
 describe('the synth command', () => {
-  const run = (args: string[], cwd = ROOT) => spawnSync(process.execPath, [path.join(ROOT, 'node_modules/.bin/ts-node'), path.join(ROOT, 'bin/cdk8s.ts'), ...args], { cwd, encoding: 'utf8' });
+  const run = (args: string[], cwd = ROOT) => spawnSync(process.execPath, [path.join(ROOT, 'scripts/run.js'), path.join(ROOT, 'bin/cdk8s.ts'), ...args], { cwd, encoding: 'utf8' });
 
   test('prints a summary per environment and layer', () => {
     const out = path.join(tmpdir(), 'dist');

@@ -5,7 +5,7 @@ const ROOT = path.resolve(__dirname, '../..');
 
 /** The offline plan runs the real program (bin/pulumi.ts) under setMocks, in its own process. */
 function plan(args: string[]) {
-  return spawnSync(process.execPath, [path.join(ROOT, 'node_modules/.bin/ts-node'), path.join(ROOT, 'bin/plan.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
+  return spawnSync(process.execPath, [path.join(ROOT, 'scripts/run.js'), path.join(ROOT, 'bin/plan.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
 }
 
 describe('npm run plan', () => {
