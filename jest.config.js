@@ -8,6 +8,9 @@ module.exports = {
   // swc strips types only; `npm test` type-checks the whole project once with tsc first.
   transform: { '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   testTimeout: 120000,
+  // One worker per core: jest's default keeps a core for its parent process, which only waits
+  // (on 2 cores that is a single worker).
+  maxWorkers: '100%',
   // the CRD index the validators read, parsed once per run instead of once per test file
   globalSetup: '<rootDir>/test/support/global-setup.ts',
 };

@@ -228,6 +228,20 @@ export function chartsObjects(charts: readonly Chart[]): Manifest[][] {
  * written, if two objects share kind, namespace and name or an object is larger than MAX_OBJECT_BYTES.
  */
 export function renderEnvironment(platform: HybridPlatform): EnvironmentOutput {
+  return render(platform).output;
+}
+
+/**
+ * {@link renderEnvironment}, with the objects written to each file (in file order) beside the
+ * text: what the files hold, without parsing the YAML back (tests read them; a test checks that
+ * parsing the files gives the same objects).
+ * @internal
+ */
+export function renderEnvironmentObjects(platform: HybridPlatform): { output: EnvironmentOutput; objects: Map<string, Manifest[]> } {
+  return render(platform, new Map());
+}
+
+function render(platform: HybridPlatform, keep?: Map<string, Manifest[]>): { output: EnvironmentOutput; objects: Map<string, Manifest[]> } {
   const files = new Map<string, string>();
   const counts: Record<string, number> = {};
   const seen = new Map<string, string>();
@@ -252,7 +266,10 @@ export function renderEnvironment(platform: HybridPlatform): EnvironmentOutput {
       const yamlBytes = Buffer.byteLength(yaml);
       sizes.push({ kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name, file: where, bytes: Math.max(jsonBytes, yamlBytes), jsonBytes, yamlBytes });
     }
-    if (objects.length > 0) files.set(where, docs.join('---\n'));
+    if (objects.length > 0) {
+      files.set(where, docs.join('---\n'));
+      keep?.set(where, objects);
+    }
     counts[folder] = (counts[folder] ?? 0) + objects.length;
   };
   const engine = platform.gitopsFolder;
@@ -274,7 +291,8 @@ export function renderEnvironment(platform: HybridPlatform): EnvironmentOutput {
     files.set(`${folder}/kustomization.yaml`, kustomization(resources));
   }
   const largestObject = sizes.reduce<ObjectSize | undefined>((max, s) => (max === undefined || s.bytes > max.bytes ? s : max), undefined);
-  return { env: platform.envName, files: new Map([...files.entries()].sort(([a], [b]) => a.localeCompare(b))), counts, ...(largestObject && { largestObject }) };
+  const output = { env: platform.envName, files: new Map([...files.entries()].sort(([a], [b]) => a.localeCompare(b))), counts, ...(largestObject && { largestObject }) };
+  return { output, objects: keep ?? new Map() };
 }
 
 /**

@@ -4,6 +4,9 @@ import { spawnSync } from 'child_process';
 import { parseSpec } from '../../lib/spec';
 import { renderAll, synthAll } from '../../lib/platform/synth-all';
 import { referenceSpec } from '../../stacks/reference';
+import { parseAllDocuments } from 'yaml';
+import { HybridPlatform } from '../../lib/platform/hybrid-platform';
+import { renderEnvironmentObjects } from '../../lib/platform/synth';
 import { describeWithUpstream } from '../support/upstream';
 import { validateAll } from '../support/validate';
 import { REFERENCE_ENVIRONMENTS, synthEnv } from '../support/synth';
@@ -30,6 +33,20 @@ function readTree(dir: string): Record<string, string> {
 
 describe('GitOps synthesis', () => {
   const spec = parseSpec(referenceSpec);
+
+  // The tests read synthesized objects without parsing the YAML back (test/support/synth.ts): that
+  // holds because parsing every file gives exactly the objects written to it, checked here.
+  test.each(REFERENCE_ENVIRONMENTS)('%s: each file parses back to the objects written to it', (env) => {
+    const { output, objects } = renderEnvironmentObjects(new HybridPlatform(spec, env));
+    const files = [...output.files.keys()].filter((f) => !f.endsWith('kustomization.yaml'));
+    expect(files.length).toBeGreaterThan(10);
+    expect([...objects.keys()].sort()).toEqual(files.sort());
+    for (const file of files) {
+      const docs = parseAllDocuments(output.files.get(file)!);
+      for (const d of docs) expect(d.errors).toEqual([]);
+      expect(docs.map((d) => d.toJS())).toEqual(JSON.parse(JSON.stringify(objects.get(file))));
+    }
+  });
 
   test('writes every environment with the three layers, flux/ and a kustomization.yaml per folder', () => {
     const out = path.join(tmpdir(), 'dist');

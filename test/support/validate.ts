@@ -2,6 +2,8 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import Ajv, { type ValidateFunction } from 'ajv';
+import standaloneCode from 'ajv/dist/standalone';
+import { version as AJV_VERSION } from 'ajv/package.json';
 import { readYamlDocs, UPSTREAM, upstreamPath } from './upstream';
 
 /**
@@ -40,7 +42,35 @@ function goRegExp(pattern: string, flags: string): RegExp {
 }
 goRegExp.code = 'goRegExp';
 
-const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, code: { regExp: goRegExp as never } });
+const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, code: { source: true, regExp: goRegExp as never } });
+
+/** Bumped when the options above or strictify change: part of every compiled validator's cache key. */
+const VALIDATOR_FORMAT = 1;
+
+/**
+ * Compiles a schema, through a cache of Ajv's standalone code in
+ * node_modules/.cache/hybrid-serverless/ajv/ keyed by the schema and Ajv's version: compiling a
+ * large CRD schema takes seconds of CPU, loading its code milliseconds, and 28 test files validate.
+ */
+function compile(schema: Record<string, unknown>): ValidateFunction {
+  const key = createHash('sha256').update(`${VALIDATOR_FORMAT}\0${AJV_VERSION}\0`).update(JSON.stringify(schema)).digest('hex').slice(0, 24);
+  const file = path.join(CRD_CACHE_DIR, 'ajv', `${key}.js`);
+  let code: string | undefined;
+  try {
+    code = fs.readFileSync(file, 'utf8');
+  } catch {
+    const validate = ajv.compile(schema);
+    code = standaloneCode(ajv, validate);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, code);
+    fs.renameSync(tmp, file);
+  }
+  const module = { exports: {} as { default?: ValidateFunction } };
+  // The standalone module refers to Ajv's runtime helpers by require and to goRegExp by name.
+  new Function('require', 'module', 'exports', 'goRegExp', code)(require, module, module.exports, goRegExp);
+  return module.exports.default ?? (module.exports as unknown as ValidateFunction);
+}
 
 /** CRD openAPIV3Schema → JSON schema with structural-schema semantics. */
 function strictify(schema: Record<string, unknown>): Record<string, unknown> {
@@ -67,6 +97,9 @@ function strictify(schema: Record<string, unknown>): Record<string, unknown> {
 
 interface CrdEntry {
   file: string;
+  /** `spec.names.plural` and `spec.scope`, as the API server serves the kind. */
+  plural: string;
+  scope: 'Namespaced' | 'Cluster';
   /** The CRD's served versions with their schemas (all the validators need of it). */
   versions: { name: string; served?: boolean; schema?: { openAPIV3Schema?: Record<string, unknown> } }[];
   validators?: Map<string, ValidateFunction>;
@@ -77,10 +110,14 @@ let crdIndex: Map<string, CrdEntry> | undefined;
 /** Where the parsed CRD index is kept between test files (and runs): outside the repository's sources. */
 const CRD_CACHE_DIR = path.resolve(__dirname, '../../node_modules/.cache/hybrid-serverless');
 
+/** Bumped when the index's entries change shape. */
+const CRD_INDEX_FORMAT = 2;
+
 /** The CRD files, sorted, with a digest of their names and contents: the cache file's name. */
 function crdFiles(): { files: { rel: string; abs: string }[]; digest: string } {
   const root = upstreamPath('crds');
-  const hash = createHash('sha256');
+  // The index's format is part of the digest: a cache written by an older format is not read.
+  const hash = createHash('sha256').update(`${CRD_INDEX_FORMAT}\0`);
   const files = fs
     .readdirSync(root)
     .sort()
@@ -109,7 +146,7 @@ export function crdIndexFile(): string | undefined {
   for (const f of files) {
     for (const doc of readYamlDocs(f.abs) as Array<Record<string, any>>) {
       if (doc?.kind !== 'CustomResourceDefinition') continue;
-      index[`${doc.spec.group}/${doc.spec.names.kind}`] = { file: f.rel, versions: doc.spec.versions };
+      index[`${doc.spec.group}/${doc.spec.names.kind}`] = { file: f.rel, plural: doc.spec.names.plural, scope: doc.spec.scope, versions: doc.spec.versions };
     }
   }
   fs.mkdirSync(CRD_CACHE_DIR, { recursive: true });
@@ -127,6 +164,11 @@ function crds(): Map<string, CrdEntry> {
   return crdIndex;
 }
 
+/** Every pinned CRD as `<group>/<plural>:<scope>` (from the cached index). */
+export function crdResources(): string[] {
+  return [...crds().entries()].map(([key, c]) => `${key.slice(0, key.lastIndexOf('/'))}/${c.plural}:${c.scope}`);
+}
+
 function crdValidators(entry: CrdEntry): Map<string, ValidateFunction> {
   if (entry.validators) return entry.validators;
   entry.validators = new Map();
@@ -138,7 +180,7 @@ function crdValidators(entry: CrdEntry): Map<string, ValidateFunction> {
     props.apiVersion = { type: 'string' };
     props.kind = { type: 'string' };
     props.metadata = { type: 'object' };
-    entry.validators.set(v.name, ajv.compile({ ...schema, properties: props, additionalProperties: false }));
+    entry.validators.set(v.name, compile({ ...schema, properties: props, additionalProperties: false }));
   }
   return entry.validators;
 }
@@ -148,7 +190,7 @@ function catalog(group: string, kind: string, version: string): ValidateFunction
   const key = `${group}/${kind}_${version}`;
   if (!catalogCache.has(key)) {
     const file = UPSTREAM ? upstreamPath('schemas', group, `${kind.toLowerCase()}_${version}.json`) : '';
-    catalogCache.set(key, file && fs.existsSync(file) ? ajv.compile({ ...JSON.parse(fs.readFileSync(file, 'utf8')), $schema: undefined, $id: undefined }) : null);
+    catalogCache.set(key, file && fs.existsSync(file) ? compile({ ...JSON.parse(fs.readFileSync(file, 'utf8')), $schema: undefined, $id: undefined }) : null);
   }
   return catalogCache.get(key) ?? null;
 }
