@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { buildSync } from 'esbuild';
+import { buildSync, version as esbuildVersion } from 'esbuild';
 import { zipSync, type Zippable } from 'fflate';
 import { fail } from '../../core/errors';
 
@@ -87,27 +87,125 @@ function unchanged(inputs: Input[]): boolean {
   });
 }
 
+/** Bumped whenever the package format or the manifest changes: older entries are then misses. */
+const CACHE_FORMAT = 1;
+
+/** What a disk cache entry (`<key>.json`) records; the zip is `<sha256 of the zip, hex>.zip` beside it. */
+interface Manifest {
+  readonly format: number;
+  readonly dir: string;
+  readonly handler: string;
+  readonly runtime: string;
+  readonly esbuild: string;
+  readonly entry?: string;
+  readonly listing?: string;
+  readonly inputs: Input[];
+  readonly zip: string;
+  readonly files: string[];
+}
+
+/**
+ * The disk cache folder for packages of code under `root`, following the find-cache-dir
+ * convention: `$CACHE_DIR/hybrid-serverless/lambda` when CACHE_DIR is set, else
+ * `node_modules/.cache/hybrid-serverless/lambda` of the nearest folder at or above `root` with a
+ * package.json, if that folder has a node_modules. Otherwise (or with
+ * HYBRID_SERVERLESS_NO_CACHE=1) there is no disk cache and each process builds once.
+ */
+function cacheDirOf(root: string): string | undefined {
+  const off = process.env.HYBRID_SERVERLESS_NO_CACHE;
+  if (off && off !== '0' && off !== 'false') return undefined;
+  if (process.env.CACHE_DIR) return path.resolve(process.env.CACHE_DIR, 'hybrid-serverless', 'lambda');
+  for (let dir = path.resolve(root); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) {
+      const modules = path.join(dir, 'node_modules');
+      return fs.statSync(modules, { throwIfNoEntry: false })?.isDirectory() ? path.join(modules, '.cache', 'hybrid-serverless', 'lambda') : undefined;
+    }
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+/** Writes `data` to `file` through a temporary sibling and a rename: readers see all of it or nothing. */
+function writeAtomic(file: string, data: string | Uint8Array): void {
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  try {
+    fs.writeFileSync(tmp, data);
+    fs.renameSync(tmp, file);
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+}
+
+/** The package a disk cache entry holds, if its key matches and its inputs and zip are intact. */
+function readCached(cacheDir: string, keyHash: string, expect: Omit<Manifest, 'inputs' | 'zip' | 'files'>): { bundle: CodeBundle; inputs: Input[] } | undefined {
+  try {
+    const manifestFile = path.join(cacheDir, `${keyHash}.json`);
+    if (!fs.existsSync(manifestFile)) return undefined;
+    const m = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as Manifest;
+    const same = (Object.keys(expect) as (keyof typeof expect)[]).every((k) => m[k] === expect[k]);
+    if (!same || !Array.isArray(m.inputs) || !Array.isArray(m.files) || !/^[0-9a-f]{64}$/.test(m.zip)) return undefined;
+    const stats = m.inputs.map((i) => i.stat);
+    if (!unchanged(m.inputs)) return undefined;
+    const zip = new Uint8Array(fs.readFileSync(path.join(cacheDir, `${m.zip}.zip`)));
+    const digest = createHash('sha256').update(zip).digest();
+    if (digest.toString('hex') !== m.zip) return undefined;
+    // a file touched but not changed: record its new stat so the next run checks it by stat alone
+    if (m.inputs.some((i, n) => i.stat !== stats[n])) writeAtomic(manifestFile, JSON.stringify(m));
+    return { bundle: { zip, sha256: digest.toString('base64'), files: m.files }, inputs: m.inputs };
+  } catch {
+    // unreadable, half-written by an older version, not JSON, zip gone: a miss, built again
+    return undefined;
+  }
+}
+
+function writeCached(cacheDir: string, keyHash: string, manifest: Manifest, zip: Uint8Array): void {
+  try {
+    fs.mkdirSync(cacheDir, { recursive: true });
+    const zipFile = path.join(cacheDir, `${manifest.zip}.zip`);
+    // the zip first: a manifest never names a zip that is not (yet) there. Written on every miss
+    // (same name, same bytes), so a corrupt zip is replaced.
+    writeAtomic(zipFile, zip);
+    writeAtomic(path.join(cacheDir, `${keyHash}.json`), JSON.stringify(manifest));
+  } catch {
+    // a read-only or full disk: the cache is an optimisation, the package is built either way
+  }
+}
+
 /**
  * Builds a function's deployment package. Node.js handlers are bundled with esbuild into one
  * CommonJS file named after the handler's module (the SDK included, so the code runs against
  * the SDK version it was tested with); other runtimes get the directory as it is. Each folder,
- * handler and runtime is built once per process.
+ * handler and runtime is built once per process, and once at all while its files stay the same:
+ * packages are kept on disk, content-addressed (see {@link cacheDirOf}), and reused by later runs
+ * and other processes, byte for byte what a fresh build gives.
  */
 export function bundleCode(props: CodeBundleProps): CodeBundle {
   const specPath = props.specPath ?? 'code';
-  const dir = path.resolve(props.root ?? process.cwd(), props.path);
+  const root = path.resolve(props.root ?? process.cwd());
+  const dir = path.resolve(root, props.path);
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) fail(`${specPath}.path`, props.path, `is not a directory (resolved to ${dir})`);
   const key = `${dir}\0${props.handler}\0${props.runtime}`;
+  const node = NODE_RUNTIME.test(props.runtime);
   // Other runtimes zip the whole folder: a file added or removed changes the package too.
-  const listing = NODE_RUNTIME.test(props.runtime) ? undefined : listFiles(dir).join('\n');
+  const listing = node ? undefined : listFiles(dir).join('\n');
   const cached = built.get(key);
   if (cached && cached.listing === listing && unchanged(cached.inputs)) return cached.bundle;
+  // Node.js: which file is the entry (index.ts before index.js) is part of the key.
+  const entry = node ? entryOf(dir, props.handler, specPath).file : undefined;
+  const cacheDir = cacheDirOf(root);
+  const expect = { format: CACHE_FORMAT, dir, handler: props.handler, runtime: props.runtime, esbuild: esbuildVersion, entry, listing };
+  const keyHash = createHash('sha256').update(JSON.stringify(expect)).digest('hex');
+  const hit = cacheDir ? readCached(cacheDir, keyHash, expect) : undefined;
+  if (hit) {
+    built.set(key, { ...hit, listing });
+    return hit.bundle;
+  }
   const { bundle, sources } = buildBundle(props, dir, specPath);
   const inputs = sources.flatMap((file) => {
     const stat = statOf(file);
     return stat ? [{ file, stat, sha256: hashOf(file) }] : [];
   });
   built.set(key, { bundle, inputs, listing });
+  if (cacheDir) writeCached(cacheDir, keyHash, { ...expect, inputs, zip: Buffer.from(bundle.sha256, 'base64').toString('hex'), files: [...bundle.files] }, bundle.zip);
   return bundle;
 }
 
