@@ -12,18 +12,39 @@
  * the least CPU time. CPU time (user + system) is the main figure: wall time is noisy on a shared
  * machine. The ratio is ours (build + render + write) to the floor, both for the same objects.
  * A measurement, not a test: nothing here passes or fails.
+ *
+ * `npm run bench -- --plan [--sizes 1000] [--image]`: the offline plan (`hybrid-serverless plan
+ * --json`, lib/cli/main.ts, Pulumi mocks) of every environment of the generated spec, each
+ * environment in its own process as `pulumi up` runs one stack: CPU time of the plan and of the
+ * whole process, wall time, peak RSS. The spec and Pulumi.<env>.yaml files are written to a
+ * temporary folder; the Lambda functions (a third) all deploy one code folder, the reference
+ * stack's thumbnail handler (esbuild-bundled with the AWS SDK), or with `--image` an ECR image
+ * each. The folder has no node_modules, so there is no disk cache: each process bundles once.
+ * `--cpu-prof <dir>` writes a V8 CPU profile of each environment's process there.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
+import { main as cli } from '../lib/cli/main';
 import { HybridPlatform } from '../lib/platform/hybrid-platform';
 import { LAYERS } from '../lib/platform/layers';
 import { renderEnvironment, writeOutputs, type EnvironmentOutput } from '../lib/platform/synth';
 import { parseSpec } from '../lib/spec/parse';
 import { environmentNames } from '../lib/spec/resolve';
 import { generatedSpec } from '../test/support/generated-spec';
+
+/** One environment's offline plan, in its own process. */
+interface PlanResult {
+  env: string;
+  exit: number;
+  plan: Phase; // the plan command itself
+  process: Phase; // the whole process: node, ts-node, module loading and the plan
+  resources: number;
+  rssMiB: number;
+  error?: string;
+}
 
 interface Phase {
   cpu: number; // ms, user + system
@@ -108,8 +129,75 @@ function floor(dir: string, layoutFile: string): FloorResult {
   return { side: 'floor', synth, objects, rssMiB: rssMiB() };
 }
 
-function child(args: string[]): OursResult | FloorResult {
-  const out = execFileSync(process.execPath, ['-r', 'ts-node/register', __filename, ...args], { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] });
+async function planChild(dir: string, env: string): Promise<PlanResult> {
+  let out = '';
+  let err = '';
+  const c0 = process.cpuUsage();
+  const w0 = process.hrtime.bigint();
+  const exit = await cli(['plan', '--env', env, '--spec', path.join(dir, 'spec.json'), '--json'], { cwd: dir, stdout: (t) => (out += t), stderr: (t) => (err += t) });
+  const c = process.cpuUsage(c0);
+  const plan = { cpu: (c.user + c.system) / 1000, wall: Number(process.hrtime.bigint() - w0) / 1e6 };
+  const all = process.cpuUsage();
+  const resources = exit === 0 ? (JSON.parse(out) as { resources: unknown[] }).resources.length : 0;
+  return {
+    env,
+    exit,
+    plan,
+    process: { cpu: (all.user + all.system) / 1000, wall: process.uptime() * 1000 },
+    resources,
+    rssMiB: rssMiB(),
+    ...(exit !== 0 && { error: err.slice(0, 2000) }),
+  };
+}
+
+/** `--plan`: every environment of the generated spec planned offline, one process each. */
+function benchPlan(sizes: number[], seed: number, image: boolean, profile?: string): void {
+  const code = { path: path.resolve(__dirname, '..', 'stacks', 'functions', 'thumbnail'), handler: 'index.handler', runtime: 'nodejs22.x' as const };
+  console.log(
+    `node ${process.version}, ${os.cpus().length} CPUs, seed ${seed}; offline plan per environment, each in its own process; Lambda code: ${image ? 'an ECR image each' : 'one shared folder (thumbnail)'}`,
+  );
+  const rows: string[] = [];
+  for (const size of sizes) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `hs-bench-plan-${size}-`));
+    try {
+      const spec = generatedSpec(size, { seed, ...(!image && { lambdaCode: code }) });
+      fs.writeFileSync(path.join(dir, 'spec.json'), JSON.stringify(spec));
+      const envs = Object.keys(spec.environments ?? {});
+      for (const env of envs) {
+        fs.writeFileSync(path.join(dir, `Pulumi.${env}.yaml`), `config:\n  aws:region: eu-west-1\n  hybrid-serverless:environment: ${env}\n  hybrid-serverless:kubeContext: ${env}\n`);
+      }
+      const total: Phase = { cpu: 0, wall: 0 };
+      const totalProcess: Phase = { cpu: 0, wall: 0 };
+      let peak = 0;
+      let resources = 0;
+      const p = (x: Phase) => `${fmt(x.cpu)} (${fmt(x.wall)})`;
+      for (const env of envs) {
+        const r = child(['--plan-child', dir, env], profile ? [`--cpu-prof`, `--cpu-prof-dir=${profile}`] : []) as PlanResult;
+        if (r.exit !== 0) throw new Error(`plan of ${env} failed (exit ${r.exit}): ${r.error}`);
+        total.cpu += r.plan.cpu;
+        total.wall += r.plan.wall;
+        totalProcess.cpu += r.process.cpu;
+        totalProcess.wall += r.process.wall;
+        peak = Math.max(peak, r.rssMiB);
+        resources += r.resources;
+        process.stderr.write(`  n=${size} ${env}: plan ${fmt(r.plan.cpu)} CPU, ${r.resources} resources, ${Math.round(r.rssMiB)} MiB\n`);
+        rows.push(`| ${size} | ${env} | ${p(r.plan)} | ${p(r.process)} | ${r.resources} | ${Math.round(r.rssMiB)} MiB |`);
+      }
+      rows.push(`| ${size} | **all** | **${p(total)}** | **${p(totalProcess)}** | ${resources} | **${Math.round(peak)} MiB** (max) |`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  console.log('');
+  console.log('| functions | environment | plan CPU (wall) | process CPU (wall) | resources | peak RSS |');
+  console.log('| ---: | :--- | ---: | ---: | ---: | ---: |');
+  for (const r of rows) console.log(r);
+}
+
+/** Runs this file in a child process; the plan runs as the CLI does, from scripts/run.js's bundle (no ts-node). */
+function child(args: string[], nodeArgs: string[] = []): OursResult | FloorResult | PlanResult {
+  const runner = args[0] === '--plan-child' ? [path.join(__dirname, 'run.js'), path.join(__dirname, 'bench.ts')] : ['-r', 'ts-node/register', __filename];
+  const out = execFileSync(process.execPath, [...nodeArgs, ...runner, ...args], { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] });
   return JSON.parse(out.trim().split('\n').pop()!);
 }
 
@@ -122,15 +210,25 @@ function main(): void {
     const i = argv.indexOf(`--${name}`);
     return i >= 0 ? argv[i + 1] : def;
   };
+  if (argv[0] === '--plan-child') {
+    void planChild(argv[1], argv[2]).then((r) => {
+      process.stdout.write(`${JSON.stringify(r)}\n`);
+      // the Pulumi runtime may keep handles open
+      process.exit(0);
+    });
+    return;
+  }
   if (argv[0] === '--child') {
     const [side, size, seed, dir, layoutFile] = argv.slice(1);
     const r = side === 'ours' ? ours(Number(size), Number(seed), dir, layoutFile) : floor(dir, layoutFile);
     process.stdout.write(`${JSON.stringify(r)}\n`);
     return;
   }
+  const seed = Number(opt('seed', '1'));
+  if (argv.includes('--plan'))
+    return benchPlan(opt('sizes', '1000').split(',').map(Number), seed, argv.includes('--image'), argv.includes('--cpu-prof') ? path.resolve(opt('cpu-prof', 'profiles')) : undefined);
   const sizes = opt('sizes', '100,1000,5000').split(',').map(Number);
   const rounds = Number(opt('rounds', '2'));
-  const seed = Number(opt('seed', '1'));
   const rows: string[] = [];
   const synthCpu: Record<number, number> = {};
   console.log(`node ${process.version}, ${os.cpus().length} CPUs, seed ${seed}, ${rounds} round(s) A/B per size; CPU time (wall in brackets), best round`);

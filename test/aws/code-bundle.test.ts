@@ -239,6 +239,22 @@ describe('disk cache across runs', () => {
     expect(freshModule(noEsbuild).bundleCode(props(b)).sha256).toBe(pb.sha256);
   });
 
+  test("in one process, the function's own files are checked on every call, its node_modules once per turn of the event loop", async () => {
+    const root = project("import { y } from 'dep';\nexport const handler = async () => y;\n");
+    fs.mkdirSync(path.join(root, 'node_modules', 'dep'));
+    fs.writeFileSync(path.join(root, 'node_modules', 'dep', 'index.js'), 'exports.y = 1;\n');
+    const m = freshModule();
+    const first = m.bundleCode(props(root));
+    fs.writeFileSync(path.join(root, 'node_modules', 'dep', 'index.js'), 'exports.y = 22;\n');
+    expect(m.bundleCode(props(root))).toBe(first); // same turn: dependencies not checked again
+    await new Promise(setImmediate);
+    const second = m.bundleCode(props(root));
+    expect(second.sha256).not.toBe(first.sha256);
+    expect(Buffer.from(unzipSync(second.zip)['index.js']).toString()).toContain('y = 22');
+    fs.writeFileSync(path.join(root, 'fn', 'index.ts'), "import { y } from 'dep';\nexport const handler = async () => y + 1;\n");
+    expect(m.bundleCode(props(root)).sha256).not.toBe(second.sha256); // own file: at once
+  });
+
   test('no disk cache without a node_modules at the project root; a folder zip sees files added', () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'hs-cache-none-'));
     roots.push(root);

@@ -13,6 +13,11 @@ export interface GeneratedSpecOptions {
    * seed gives the same spec). @default none (index order)
    */
   readonly seed?: number;
+  /**
+   * Lambda functions deploy this code (every one the same folder, as functions of one service
+   * do) instead of an ECR image. @default none: each Lambda function has its own image
+   */
+  readonly lambdaCode?: NonNullable<NonNullable<PlatformSpecInput['functions']>[number]['code']>;
 }
 
 /** mulberry32: a small seeded generator, uniform in [0, 1). */
@@ -137,7 +142,7 @@ export function generatedSpec(functions: number, opts: GeneratedSpecOptions = {}
           name: fnName,
           tenant,
           target: 'lambda',
-          image: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/${name}/${fnName}:1.0.0`,
+          ...(opts.lambdaCode ? { code: { ...opts.lambdaCode } } : { image: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/${name}/${fnName}:1.0.0` }),
           lambda: { memoryMb: 256 + (k % 4) * 128 },
           timeoutSeconds: 30,
           triggers,

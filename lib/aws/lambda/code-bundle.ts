@@ -74,8 +74,30 @@ const hashOf = (file: string): string => createHash('sha256').update(fs.readFile
  * Packages built in this process, by folder, handler and runtime, with the files each was built
  * from: many functions (and every environment) share a code folder. A package is reused while
  * every one of its files has the same content (checked by stat, hashed again when that changed).
+ * The function's own files are checked on every call; its dependencies (files under a
+ * node_modules folder: the AWS SDK alone is ~900) once per turn of the event loop, so a program
+ * registering hundreds of functions from one folder stats them once, not once per function.
  */
-const built = new Map<string, { bundle: CodeBundle; inputs: Input[]; listing?: string }>();
+const built = new Map<string, { bundle: CodeBundle; own: Input[]; deps: Input[]; depsTurn: number; listing?: string }>();
+
+let turn = 0;
+let turnEnds = false;
+/** The current turn of the event loop (a counter that moves on at the next setImmediate). */
+function currentTurn(): number {
+  if (!turnEnds) {
+    turnEnds = true;
+    setImmediate(() => {
+      turn++;
+      turnEnds = false;
+    }).unref();
+  }
+  return turn;
+}
+
+function remember(key: string, bundle: CodeBundle, inputs: Input[], listing: string | undefined): void {
+  const dep = (i: Input) => i.file.split(path.sep).includes('node_modules');
+  built.set(key, { bundle, own: inputs.filter((i) => !dep(i)), deps: inputs.filter(dep), depsTurn: currentTurn(), listing });
+}
 
 function unchanged(inputs: Input[]): boolean {
   return inputs.every((i) => {
@@ -188,7 +210,14 @@ export function bundleCode(props: CodeBundleProps): CodeBundle {
   // Other runtimes zip the whole folder: a file added or removed changes the package too.
   const listing = node ? undefined : listFiles(dir).join('\n');
   const cached = built.get(key);
-  if (cached && cached.listing === listing && unchanged(cached.inputs)) return cached.bundle;
+  if (cached && cached.listing === listing && unchanged(cached.own)) {
+    const now = currentTurn();
+    if (cached.depsTurn === now) return cached.bundle;
+    if (unchanged(cached.deps)) {
+      cached.depsTurn = now;
+      return cached.bundle;
+    }
+  }
   // Node.js: which file is the entry (index.ts before index.js) is part of the key.
   const entry = node ? entryOf(dir, props.handler, specPath).file : undefined;
   const cacheDir = cacheDirOf(root);
@@ -196,7 +225,7 @@ export function bundleCode(props: CodeBundleProps): CodeBundle {
   const keyHash = createHash('sha256').update(JSON.stringify(expect)).digest('hex');
   const hit = cacheDir ? readCached(cacheDir, keyHash, expect) : undefined;
   if (hit) {
-    built.set(key, { ...hit, listing });
+    remember(key, hit.bundle, hit.inputs, listing);
     return hit.bundle;
   }
   const { bundle, sources } = buildBundle(props, dir, specPath);
@@ -204,7 +233,7 @@ export function bundleCode(props: CodeBundleProps): CodeBundle {
     const stat = statOf(file);
     return stat ? [{ file, stat, sha256: hashOf(file) }] : [];
   });
-  built.set(key, { bundle, inputs, listing });
+  remember(key, bundle, inputs, listing);
   if (cacheDir) writeCached(cacheDir, keyHash, { ...expect, inputs, zip: Buffer.from(bundle.sha256, 'base64').toString('hex'), files: [...bundle.files] }, bundle.zip);
   return bundle;
 }
