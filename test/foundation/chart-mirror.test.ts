@@ -2,7 +2,8 @@ import { App, Chart } from 'cdk8s';
 import { CHART_MIRROR_CONTEXT } from '../../lib/k8s/gitops/chart-mirror';
 import { HelmChartInstall } from '../../lib/k8s/gitops/helm-chart-install';
 import { HybridPlatform } from '../../lib/platform/hybrid-platform';
-import { deployCluster } from '../../lib/pulumi/bridge';
+import { chartInstallArgs, chartInstallsOf, deployCluster } from '../../lib/pulumi/bridge';
+import { LAYERS } from '../../lib/platform/layers';
 import { SpecError } from '../../lib/core/errors';
 import { parseSpec } from '../../lib/spec/parse';
 import { resolveEnvironment } from '../../lib/spec/resolve';
@@ -179,10 +180,26 @@ describe('Pulumi: helm.v3.Releases fetch from the mirror', () => {
     return new Map((registered as Recorded[]).filter((r) => r.type === 'kubernetes:helm.sh/v3:Release').map((r) => [r.name, r.inputs]));
   }
 
-  test.each(['flux', 'argocd'] as const)('%s: OCI and HTTP mirrors; chart names and versions as upstream', async (engine) => {
-    const upstream = await releases(mirrored(undefined, {}, engine));
-    const oci = await releases(mirrored(undefined, { prod: OCI_MIRROR }, engine));
-    const http = await releases(mirrored(HTTP_MIRROR, {}, engine));
+  /** The Release arguments deployCluster gives each chart install (chartInstallArgs), by registered name. */
+  function releaseArgs(spec: unknown, env: 'dev' | 'prod' = 'prod'): Map<string, any> {
+    const platform = new HybridPlatform(parseSpec(spec), env);
+    const installs = chartInstallsOf(LAYERS.flatMap((l) => platform.chartsOf(l)));
+    return new Map(installs.map((i) => [`${i.namespace}/${i.releaseName}`, JSON.parse(JSON.stringify(chartInstallArgs(i)))]));
+  }
+
+  test.each(['flux', 'argocd'] as const)('%s: the Releases deployCluster registers carry those arguments, the mirror included', async (engine) => {
+    const spec = mirrored(undefined, { prod: OCI_MIRROR }, engine);
+    const registeredReleases = await releases(spec);
+    const expected = releaseArgs(spec);
+    expect([...registeredReleases.keys()].sort()).toEqual([...expected.keys()].sort());
+    for (const [name, args] of expected) expect(registeredReleases.get(name)).toMatchObject(args);
+    expect(registeredReleases.get('kong/kong')).toMatchObject({ chart: `${OCI_MIRROR}/kong` });
+  });
+
+  test.each(['flux', 'argocd'] as const)('%s: OCI and HTTP mirrors; chart names and versions as upstream', (engine) => {
+    const upstream = releaseArgs(mirrored(undefined, {}, engine));
+    const oci = releaseArgs(mirrored(undefined, { prod: OCI_MIRROR }, engine));
+    const http = releaseArgs(mirrored(HTTP_MIRROR, {}, engine));
     expect(upstream.size).toBeGreaterThan(5);
     expect([...oci.keys()].sort()).toEqual([...upstream.keys()].sort());
     expect([...http.keys()].sort()).toEqual([...upstream.keys()].sort());
@@ -196,7 +213,7 @@ describe('Pulumi: helm.v3.Releases fetch from the mirror', () => {
     expect(http.get('kafka/strimzi')).toMatchObject({ chart: 'strimzi-kafka-operator', repositoryOpts: { repo: HTTP_MIRROR } });
     expect(oci.get('kong/kong')).toMatchObject({ chart: `${OCI_MIRROR}/kong`, version: upstream.get('kong/kong').version });
     // The environment without a mirror of its own stays upstream.
-    expect(await releases(mirrored(undefined, { prod: OCI_MIRROR }, engine), 'dev')).toEqual(await releases(mirrored(undefined, {}, engine), 'dev'));
+    expect(releaseArgs(mirrored(undefined, { prod: OCI_MIRROR }, engine), 'dev')).toEqual(releaseArgs(mirrored(undefined, {}, engine), 'dev'));
   });
 });
 
