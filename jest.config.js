@@ -13,4 +13,6 @@ module.exports = {
   maxWorkers: '100%',
   // the CRD index the validators read, parsed once per run instead of once per test file
   globalSetup: '<rootDir>/test/support/global-setup.ts',
+  // …and a temp folder for the run (TMPDIR), removed at the end: nothing is left in /tmp.
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
 };
