@@ -188,9 +188,14 @@ function benchPlan(sizes: number[], seed: number, image: boolean, profile?: stri
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }
+  printTable(['functions', 'environment:', 'plan CPU (wall)', 'process CPU (wall)', 'resources', 'peak RSS'], rows);
+}
+
+/** A Markdown table after a blank line: columns right-aligned, a header ending in ":" left-aligned. */
+function printTable(headers: string[], rows: string[]): void {
   console.log('');
-  console.log('| functions | environment | plan CPU (wall) | process CPU (wall) | resources | peak RSS |');
-  console.log('| ---: | :--- | ---: | ---: | ---: | ---: |');
+  console.log(`| ${headers.map((h) => h.replace(/:$/, '')).join(' | ')} |`);
+  console.log(`| ${headers.map((h) => (h.endsWith(':') ? ':---' : '---:')).join(' | ')} |`);
   for (const r of rows) console.log(r);
 }
 
@@ -261,10 +266,7 @@ function main(): void {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }
-  console.log('');
-  console.log('| functions | parse | build | render | write | synth (b+r+w) | objects | output | peak RSS | floor synth | floor RSS | ratio to floor |');
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-  for (const r of rows) console.log(r);
+  printTable(['functions', 'parse', 'build', 'render', 'write', 'synth (b+r+w)', 'objects', 'output', 'peak RSS', 'floor synth', 'floor RSS', 'ratio to floor'], rows);
   if (synthCpu[1000] && synthCpu[5000]) console.log(`\ngrowth 5,000/1,000 (synth CPU): ${(synthCpu[5000] / synthCpu[1000]).toFixed(2)}×`);
 }
 
